@@ -1,0 +1,333 @@
+"""Schema migrations: one function per step, applied in order, each in its own transaction.
+
+Never edit a migration that has shipped; add a new one. Tests open a database made by every
+earlier schema and check nothing is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("kiemtra")
+
+# Columns every row that travels between laptops carries.
+SYNC_COLUMNS = """
+    hlc TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    base_hlc TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+"""
+
+# Tables whose rows travel in sync packages, parents before children.
+SYNCED_TABLES = (
+    "plans",
+    "units",
+    "checklist_versions",
+    "checklist_areas",
+    "checklist_criteria",
+    "checklist_items",
+    "inspections",
+    "members",
+    "findings",
+    "evidence_docs",
+    "attachments",
+    "conclusions",
+    "recommendations",
+    "remediations",
+)
+
+
+def _fk(table: str) -> str:
+    # Deferred: a sync import may write a child before its parent in one transaction.
+    return f"REFERENCES {table}(id) DEFERRABLE INITIALLY DEFERRED"
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The whole data model of DESIGN.md."""
+    statements = f"""
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        public_key TEXT,
+        fingerprint TEXT,
+        is_self INTEGER NOT NULL DEFAULT 0,
+        trusted INTEGER NOT NULL DEFAULT 0,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE plans (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL,
+        issued_on TEXT,
+        year INTEGER NOT NULL,
+        issuer TEXT NOT NULL,
+        province TEXT,
+        title TEXT,
+        period_from TEXT,
+        period_to TEXT,
+        {SYNC_COLUMNS}
+    );
+
+    CREATE TABLE units (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('so', 'dvsn', 'huyen', 'xa')),
+        parent_id TEXT {_fk("units")},
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX units_parent ON units(parent_id);
+
+    CREATE TABLE checklist_versions (
+        id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        name TEXT NOT NULL,
+        source TEXT,
+        activated_at TEXT NOT NULL,
+        {SYNC_COLUMNS}
+    );
+
+    CREATE TABLE checklist_areas (
+        id TEXT PRIMARY KEY,
+        version_id TEXT NOT NULL {_fk("checklist_versions")},
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        max_points REAL NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX checklist_areas_version ON checklist_areas(version_id, position);
+
+    CREATE TABLE checklist_criteria (
+        id TEXT PRIMARY KEY,
+        version_id TEXT NOT NULL {_fk("checklist_versions")},
+        area_id TEXT NOT NULL {_fk("checklist_areas")},
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX checklist_criteria_area ON checklist_criteria(area_id, position);
+
+    CREATE TABLE checklist_items (
+        id TEXT PRIMARY KEY,
+        version_id TEXT NOT NULL {_fk("checklist_versions")},
+        area_id TEXT NOT NULL {_fk("checklist_areas")},
+        criterion_id TEXT NOT NULL {_fk("checklist_criteria")},
+        code TEXT NOT NULL,
+        text TEXT NOT NULL,
+        guidance TEXT NOT NULL DEFAULT '',
+        legal_basis TEXT NOT NULL DEFAULT '',
+        type TEXT NOT NULL CHECK (type IN
+            ('YES_NO', 'LEVEL', 'PERCENT', 'COUNT', 'DATE_ON_TIME', 'TEXT')),
+        max_score REAL NOT NULL DEFAULT 0,
+        levels TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '',
+        thresholds TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX checklist_items_version ON checklist_items(version_id, position);
+    CREATE UNIQUE INDEX checklist_items_code ON checklist_items(version_id, code);
+
+    CREATE TABLE inspections (
+        id TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL {_fk("plans")},
+        unit_id TEXT NOT NULL {_fk("units")},
+        unit_name TEXT NOT NULL,
+        unit_level TEXT NOT NULL,
+        parent_id TEXT {_fk("inspections")},
+        month INTEGER CHECK (month BETWEEN 1 AND 12),
+        kind TEXT NOT NULL DEFAULT 'theo-ke-hoach',
+        mode TEXT NOT NULL DEFAULT 'truc-tiep',
+        status TEXT NOT NULL DEFAULT 'chua-kiem-tra',
+        visit_date TEXT,
+        place TEXT,
+        checklist_version_id TEXT {_fk("checklist_versions")},
+        position INTEGER NOT NULL DEFAULT 0,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX inspections_plan ON inspections(plan_id, position);
+    CREATE INDEX inspections_parent ON inspections(parent_id);
+    CREATE INDEX inspections_unit ON inspections(unit_id);
+
+    CREATE TABLE members (
+        id TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL {_fk("plans")},
+        full_name TEXT NOT NULL,
+        position_title TEXT NOT NULL DEFAULT '',
+        agency TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL,
+        areas TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX members_plan ON members(plan_id, position);
+
+    CREATE TABLE findings (
+        id TEXT PRIMARY KEY,
+        inspection_id TEXT NOT NULL {_fk("inspections")},
+        item_id TEXT NOT NULL {_fk("checklist_items")},
+        item_code TEXT NOT NULL,
+        result TEXT CHECK (result IN ('dat', 'khong-dat', 'mot-phan', 'khong-ap-dung')),
+        score REAL,
+        note TEXT NOT NULL DEFAULT '',
+        numerator REAL,
+        denominator REAL,
+        value TEXT,
+        self_result TEXT,
+        self_score REAL,
+        self_evidence TEXT NOT NULL DEFAULT '',
+        recorded_by TEXT,
+        recorded_at TEXT,
+        {SYNC_COLUMNS}
+    );
+    CREATE UNIQUE INDEX findings_item ON findings(inspection_id, item_id);
+    CREATE INDEX findings_hlc ON findings(hlc);
+
+    CREATE TABLE evidence_docs (
+        id TEXT PRIMARY KEY,
+        finding_id TEXT NOT NULL {_fk("findings")},
+        number TEXT NOT NULL DEFAULT '',
+        issued_on TEXT,
+        summary TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX evidence_docs_finding ON evidence_docs(finding_id);
+
+    CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        finding_id TEXT NOT NULL {_fk("findings")},
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        filename TEXT NOT NULL,
+        media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+        size INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX attachments_finding ON attachments(finding_id);
+    CREATE INDEX attachments_sha ON attachments(sha256);
+
+    CREATE TABLE conclusions (
+        id TEXT PRIMARY KEY,
+        inspection_id TEXT NOT NULL {_fk("inspections")},
+        area_code TEXT NOT NULL DEFAULT '',
+        strengths TEXT NOT NULL DEFAULT '',
+        limitations TEXT NOT NULL DEFAULT '',
+        causes TEXT NOT NULL DEFAULT '',
+        {SYNC_COLUMNS}
+    );
+    CREATE UNIQUE INDEX conclusions_area ON conclusions(inspection_id, area_code);
+
+    CREATE TABLE recommendations (
+        id TEXT PRIMARY KEY,
+        inspection_id TEXT NOT NULL {_fk("inspections")},
+        number INTEGER NOT NULL,
+        area_code TEXT,
+        item_code TEXT,
+        text TEXT NOT NULL,
+        responsible TEXT NOT NULL DEFAULT '',
+        deadline TEXT,
+        status TEXT NOT NULL DEFAULT 'mo',
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX recommendations_inspection ON recommendations(inspection_id, number);
+
+    CREATE TABLE remediations (
+        id TEXT PRIMARY KEY,
+        recommendation_id TEXT NOT NULL {_fk("recommendations")},
+        reported_on TEXT,
+        doc_number TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        verdict TEXT CHECK (verdict IN ('ok', 'reject')),
+        verified_on TEXT,
+        verify_note TEXT NOT NULL DEFAULT '',
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX remediations_recommendation ON remediations(recommendation_id);
+
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        actor TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_row ON audit_log(table_name, row_id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+    CREATE TABLE sync_exports (
+        id TEXT PRIMARY KEY,
+        package_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        target TEXT,
+        plan_id TEXT,
+        up_to_hlc TEXT,
+        rows INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE sync_imports (
+        id TEXT PRIMARY KEY,
+        package_id TEXT NOT NULL,
+        source_device TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        inserted INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        conflicts INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE sync_conflicts (
+        id TEXT PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        local TEXT NOT NULL,
+        remote TEXT NOT NULL,
+        detected_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    );
+    CREATE INDEX sync_conflicts_row ON sync_conflicts(table_name, row_id);
+
+    -- Folded (no diacritics, lower case, đ→d) copy of searchable text.
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        body, kind UNINDEXED, ref_id UNINDEXED, inspection_id UNINDEXED,
+        tokenize = 'unicode61'
+    );
+    """
+    for table in SYNCED_TABLES:
+        statements += f"\nCREATE INDEX {table}_hlc_sync ON {table}(hlc);"
+    _execute_script(db, statements)
+
+
+def _execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one inside the migration's transaction.
+
+    sqlite3's executescript() would COMMIT first and break the all-or-nothing migration.
+    """
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.conn.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        db.conn.execute(buffer)

@@ -1,0 +1,224 @@
+"""The store's core: transactions, change stamps, tombstones and the hash-chained audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import socket
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlite_utils
+
+from db.connection import StoreError
+from db.hlc import HybridClock
+from db.migrations import SYNCED_TABLES
+
+GENESIS_HASH = "0" * 64
+# A fixed namespace so that the same (inspection, item) gives the same finding id on
+# every laptop: two members recording the same item meet as one row (a conflict at
+# worst), never as duplicates.
+ID_NAMESPACE = uuid.UUID("6f0c6a52-5d0e-4d53-9a57-3f3c1c1b2a10")
+
+
+def new_id() -> str:
+    """A random UUID for a row that may travel between laptops."""
+    return str(uuid.uuid4())
+
+
+def stable_id(*parts: str) -> str:
+    """A UUID derived from its parts, identical on every device."""
+    return str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
+
+
+def now_iso() -> str:
+    """The current local time as ISO 8601 with seconds."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    """The audit chain link: sha256 over the previous hash and the entry's canonical JSON."""
+    payload = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+class StoreBase:
+    """Owns the connection, the device identity and the clock; every write goes through here."""
+
+    def __init__(self, db: sqlite_utils.Database, actor: str = "") -> None:
+        self.db = db
+        self.actor = actor
+        self.device_id, self.device_name = self._ensure_device()
+        self.clock = HybridClock(self.device_id, self._last_stamp())
+
+    # -- identity -------------------------------------------------------------------------
+    def _ensure_device(self) -> tuple[str, str]:
+        row = self.db.execute("SELECT id, name FROM devices WHERE is_self = 1").fetchone()
+        if row:
+            return row[0], row[1]
+        device_id, name = new_id(), socket.gethostname() or "may-tinh"
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO devices (id, name, is_self, trusted, created_at) "
+                "VALUES (?, ?, 1, 1, ?)",
+                [device_id, name, now_iso()],
+            )
+        return device_id, name
+
+    def _last_stamp(self) -> str | None:
+        stamps = [
+            self.db.execute(f"SELECT max(hlc) FROM {table}").fetchone()[0]
+            for table in SYNCED_TABLES
+        ]
+        present = [s for s in stamps if s]
+        return max(present) if present else None
+
+    # -- settings -------------------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A value kept on this laptop only (never synced)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action = one transaction; nests with savepoints."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                raise StoreError(
+                    "Cơ sở dữ liệu đang bị chương trình khác khóa, hãy thử lại"
+                ) from exc
+            if "readonly" in message or "read-only" in message:
+                raise StoreError("Không ghi được: thư mục dữ liệu chỉ cho phép đọc") from exc
+            if "full" in message:
+                raise StoreError("Không ghi được: ổ đĩa đã đầy") from exc
+            raise
+
+    # -- rows that travel -----------------------------------------------------------------
+    def get_row(self, table: str, row_id: str) -> dict[str, Any] | None:
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+    def insert_row(self, table: str, row: dict[str, Any], *, audit: bool = True) -> dict[str, Any]:
+        """Insert a new synced row stamped with a fresh clock value."""
+        assert table in SYNCED_TABLES, table
+        stamped = dict(row)
+        stamped.setdefault("id", new_id())
+        stamped.update(hlc=self.clock.now(), origin=self.device_id, base_hlc=None, deleted=0)
+        with self.transaction():
+            columns = ", ".join(stamped)
+            marks = ", ".join("?" for _ in stamped)
+            self.db.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(stamped.values())
+            )
+            if audit:
+                self.append_audit("insert", table, stamped["id"], None, row)
+        return stamped
+
+    def update_row(
+        self, table: str, row_id: str, changes: dict[str, Any], *, audit: bool = True
+    ) -> dict[str, Any]:
+        """Change some fields of a synced row; records the version it was edited from."""
+        assert table in SYNCED_TABLES, table
+        with self.transaction():
+            old = self.get_row(table, row_id)
+            if old is None:
+                raise KeyError(f"{table} {row_id}")
+            real = {k: v for k, v in changes.items() if old.get(k) != v}
+            if not real:
+                return old
+            stamp = self.clock.now()
+            assignments = dict(real, hlc=stamp, origin=self.device_id, base_hlc=old["hlc"])
+            sql_set = ", ".join(f"{k} = ?" for k in assignments)
+            self.db.execute(
+                f"UPDATE {table} SET {sql_set} WHERE id = ?", [*assignments.values(), row_id]
+            )
+            if audit:
+                self.append_audit("update", table, row_id, {k: old[k] for k in real}, real)
+            return {**old, **assignments}
+
+    def upsert_row(self, table: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Insert the row with this id, or update it when it exists (tombstone lifted)."""
+        with self.transaction():
+            if self.get_row(table, row_id) is None:
+                return self.insert_row(table, {"id": row_id, **values})
+            return self.update_row(table, row_id, {**values, "deleted": 0})
+
+    def delete_row(self, table: str, row_id: str) -> None:
+        """Deleting is a tombstone that travels, never a DELETE."""
+        self.update_row(table, row_id, {"deleted": 1})
+
+    # -- audit ----------------------------------------------------------------------------
+    def append_audit(
+        self,
+        action: str,
+        table: str,
+        row_id: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> None:
+        """Append one entry to the hash-chained log (inside the caller's transaction)."""
+        last = self.db.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS_HASH
+        entry = {
+            "at": now_iso(),
+            "device_id": self.device_id,
+            "actor": self.actor,
+            "action": action,
+            "table_name": table,
+            "row_id": row_id,
+            "old": json.dumps(old, ensure_ascii=False, sort_keys=True) if old is not None else None,
+            "new": json.dumps(new, ensure_ascii=False, sort_keys=True) if new is not None else None,
+        }
+        digest = entry_hash(prev, entry)
+        columns = ", ".join([*entry, "prev_hash", "hash"])
+        self.db.execute(
+            f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * (len(entry) + 2))})",
+            [*entry.values(), prev, digest],
+        )
+
+    def verify_audit(self) -> int | None:
+        """Walk the chain; return the seq of the first broken entry, or None when intact."""
+        prev = GENESIS_HASH
+        cursor = self.db.execute(
+            "SELECT seq, at, device_id, actor, action, table_name, row_id, old, new, prev_hash, "
+            "hash FROM audit_log ORDER BY seq"
+        )
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            entry = {k: row[k] for k in names if k not in ("seq", "prev_hash", "hash")}
+            if row["prev_hash"] != prev or entry_hash(prev, entry) != row["hash"]:
+                return int(row["seq"])
+            prev = row["hash"]
+        return None
+
+    def history(self, table: str, row_id: str) -> list[dict[str, Any]]:
+        """Audit entries of one row, oldest first."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT seq, at, actor, device_id, action, old, new FROM audit_log "
+                "WHERE table_name = ? AND row_id = ? ORDER BY seq",
+                [table, row_id],
+            )
+        ]

@@ -1,0 +1,102 @@
+"""The `kiemtra` command line: a thin click layer over the services.
+
+Each topic lives in its own module with a `register(group)` function; add new modules to
+COMMAND_MODULES. Heavy libraries (openpyxl, reportlab, cryptography, Qt) are imported inside
+the commands that need them, so `kiemtra --help` and the GUI start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desktop import __version__
+from desktop.services.errors import StoreError, UserError
+
+COMMAND_MODULES = [
+    "desktop.cli.core",
+    "desktop.cli.checklist",
+]
+
+
+class AppContext:
+    """What every command gets: the database path, opened lazily."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from db import Store
+
+            self._store = Store.open(self.db_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def emit_json(data: Any) -> None:
+    """Print machine-readable output: UTF-8 JSON, Vietnamese unescaped."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def default_db() -> Path:
+    from desktop.services.paths import default_db_path
+
+    return default_db_path()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KIEMTRA_DB",
+    help="Tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng; hoặc biến KIEMTRA_DB).",
+)
+@click.version_option(__version__, "--version", "-V", prog_name="kiemtra", message="%(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None) -> None:
+    """Kiểm tra CCHC: ghi nhận kết quả kiểm tra cải cách hành chính, không cần mạng.
+
+    Không có lệnh nào: mở cửa sổ chương trình.
+    """
+    app = AppContext(db_path or default_db())
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+    if ctx.invoked_subcommand is None:
+        from desktop.cli.core import run_gui
+
+        ctx.exit(run_gui(app.db_path))
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one clear line on stderr and a non-zero exit for every user-facing error."""
+    try:
+        cli.main(args=argv, prog_name="kiemtra", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Đã hủy.", err=True)
+        sys.exit(1)
+    except (UserError, StoreError) as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(0)

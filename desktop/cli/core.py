@@ -1,0 +1,195 @@
+"""Core commands: init, plans, inspections, findings, finding set, demo, gui."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from desktop.cli import AppContext, emit_json
+from desktop.domain import Result
+from desktop.services.errors import UserError
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def run_gui(db_path: Path) -> int:
+    """Start the window on a database (imports Qt only now)."""
+    from desktop.ui.app import run
+
+    return run(db_path)
+
+
+class DefaultCommandGroup(click.Group):
+    """A group that runs `default_command` when the first word is not one of its commands.
+
+    So `kiemtra findings ID --json` lists findings while `kiemtra findings template ID`
+    still reaches the subcommand.
+    """
+
+    default_command = "list"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.command()
+@pass_app
+def init(app: AppContext) -> None:
+    """Tạo (hoặc nâng cấp) cơ sở dữ liệu và nạp bộ tiêu chí mặc định. Chạy lại an toàn."""
+    from desktop.services.checklists import ensure_checklist
+
+    ensure_checklist(app.store)
+    click.echo(f"Cơ sở dữ liệu sẵn sàng: {app.db_path}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def plans(app: AppContext, as_json: bool) -> None:
+    """Liệt kê các kế hoạch kiểm tra."""
+    rows = [
+        {
+            "id": p["id"],
+            "number": p["number"],
+            "year": p["year"],
+            "issuer": p["issuer"],
+            "units": p["units"],
+        }
+        for p in app.store.plans()
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Chưa có kế hoạch nào. Dùng “kiemtra plan import” để nạp kế hoạch.")
+    for p in rows:
+        click.echo(
+            f"{p['id']}  {p['number']}  năm {p['year']}  {p['issuer']}  ({p['units']} đơn vị)"
+        )
+
+
+@click.command()
+@click.option("--plan", "plan_id", help="Chỉ các cuộc kiểm tra của kế hoạch này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
+    """Liệt kê các cuộc kiểm tra với tiến độ ghi nhận."""
+    rows = [
+        {
+            "id": i["id"],
+            "unit": i["unit"],
+            "level": i["level"],
+            "month": i["month"],
+            "kind": i["kind"],
+            "status": i["status"],
+            "parent_id": i["parent_id"],
+            "done": i["done"],
+            "total": i["total"],
+            "plan_id": i["plan_id"],
+        }
+        for i in app.store.inspections(plan_id)
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    for i in rows:
+        indent = "    " if i["parent_id"] else ""
+        click.echo(f"{i['id']}  {indent}{i['unit']}  tháng {i['month']}  {i['done']}/{i['total']}")
+
+
+@click.group(cls=DefaultCommandGroup)
+def findings() -> None:
+    """Kết quả kiểm tra của một cuộc kiểm tra: `kiemtra findings INSPECTION_ID --json`."""
+
+
+@findings.command("list")
+@click.argument("inspection_id")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def findings_list(app: AppContext, inspection_id: str, as_json: bool) -> None:
+    """Mọi nội dung áp dụng cho cuộc kiểm tra và kết quả đã ghi (null nếu chưa ghi)."""
+    if app.store.inspection(inspection_id) is None:
+        raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
+    rows = [
+        {
+            "code": r["code"],
+            "area": r["area_code"],
+            "text": r["text"],
+            "type": r["type"],
+            "result": r["result"],
+            "score": r["score"],
+            "max_score": r["max_score"],
+            "note": r["note"] or None,
+        }
+        for r in app.store.inspection_items(inspection_id)
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        shown = Result(r["result"]).label if r["result"] else "—"
+        click.echo(f"{r['code']:<9} {shown:<14} {r['text'][:70]}")
+
+
+@click.group()
+def finding() -> None:
+    """Ghi kết quả cho một nội dung."""
+
+
+@finding.command("set")
+@click.argument("inspection_id")
+@click.argument("item_code")
+@click.option("--result", type=click.Choice([r.value for r in Result]), help="Kết quả.")
+@click.option("--score", type=float, help="Điểm (không vượt điểm tối đa của nội dung).")
+@click.option("--note", help="Nhận xét.")
+@pass_app
+def finding_set(
+    app: AppContext,
+    inspection_id: str,
+    item_code: str,
+    result: str | None,
+    score: float | None,
+    note: str | None,
+) -> None:
+    """Ghi kết quả, điểm, nhận xét cho nội dung ITEM_CODE của cuộc kiểm tra."""
+    from desktop.services import findings as service
+
+    if result is None and score is None and note is None:
+        raise UserError("Cần ít nhất một trong --result, --score, --note")
+    row = service.record(
+        app.store,
+        inspection_id,
+        item_code,
+        result=Result(result) if result else None,
+        score=score,
+        note=note,
+    )
+    click.echo(
+        f"Đã ghi {item_code}: {Result(row['result']).label if row['result'] else '—'}"
+        + (f", {row['score']:g} điểm" if row["score"] is not None else "")
+    )
+
+
+@click.command()
+@pass_app
+def demo(app: AppContext) -> None:
+    """Tạo dữ liệu mẫu: Kế hoạch kiểm tra CCHC năm 2021 của tỉnh Sóc Trăng."""
+    from desktop.services.demo import build_demo
+
+    plan_id = build_demo(app.store)
+    click.echo(f"Đã tạo dữ liệu mẫu (kế hoạch {plan_id}) trong {app.db_path}")
+
+
+@click.command()
+@pass_app
+def gui(app: AppContext) -> None:
+    """Mở cửa sổ chương trình."""
+    raise SystemExit(run_gui(app.db_path))
+
+
+def register(group: click.Group) -> None:
+    for command in (init, plans, inspections, findings, finding, demo, gui):
+        group.add_command(command)

@@ -1,0 +1,1 @@
+"""Plain-Python services: the application's work, testable without a display. No Qt here."""

@@ -1,0 +1,95 @@
+"""The checklist template: the shipped default, validation, and the JSON view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from db import Store
+from desktop.domain import JudgingType, nfc
+from desktop.services.errors import UserError
+from desktop.services.paths import resource
+
+VALID_LEVELS = ("S", "D", "H", "X")
+
+
+def load_default() -> dict[str, Any]:
+    """The default checklist shipped in resources/checklist/default.json."""
+    path = resource("checklist", "default.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UserError(f"Thiếu tệp bộ tiêu chí mặc định: {path}") from exc
+
+
+def ensure_checklist(store: Store) -> str:
+    """The current checklist version, importing the default on a fresh database."""
+    current = store.current_checklist_version()
+    if current:
+        return current
+    return store.import_checklist(load_default(), source="mặc định")
+
+
+def validate(data: dict[str, Any]) -> list[str]:
+    """Every problem with a checklist structure (empty list when it is sound)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    if not data.get("areas"):
+        problems.append("bộ tiêu chí không có lĩnh vực nào")
+    for area in data.get("areas", []):
+        for criterion in area.get("criteria", []):
+            for item in criterion.get("items", []):
+                code = item.get("code", "")
+                if not code:
+                    problems.append(f"lĩnh vực {area.get('code')}: có nội dung thiếu mã")
+                if code in seen:
+                    problems.append(f"mã {code} bị trùng")
+                seen.add(code)
+                if item.get("type") not in set(JudgingType):
+                    problems.append(f"{code}: loại đánh giá không hợp lệ {item.get('type')!r}")
+                bad = [x for x in item.get("levels", []) if x not in VALID_LEVELS]
+                if bad or not item.get("levels"):
+                    problems.append(f"{code}: cấp áp dụng không hợp lệ {item.get('levels')!r}")
+                if float(item.get("max_score") or 0) < 0:
+                    problems.append(f"{code}: điểm tối đa âm")
+    return problems
+
+
+def normalise(data: Any) -> Any:
+    """NFC every string of a nested structure."""
+    if isinstance(data, str):
+        return nfc(data)
+    if isinstance(data, list):
+        return [normalise(x) for x in data]
+    if isinstance(data, dict):
+        return {k: normalise(v) for k, v in data.items()}
+    return data
+
+
+def checklist_json(store: Store) -> dict[str, Any]:
+    """The current template in the shape of `kiemtra checklist show --json`."""
+    version_id = ensure_checklist(store)
+    full = store.checklist(version_id)
+    return {
+        "version": full["version"],
+        "name": full["name"],
+        "areas": [
+            {
+                "code": area["code"],
+                "name": area["name"],
+                "max_points": area["max_points"],
+                "items": [
+                    {
+                        "code": item["code"],
+                        "text": item["text"],
+                        "type": item["type"],
+                        "max_score": item["max_score"],
+                        "levels": item["levels"],
+                    }
+                    for criterion in area["criteria"]
+                    for item in criterion["items"]
+                ],
+            }
+            for area in full["areas"]
+        ],
+    }
