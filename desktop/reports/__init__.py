@@ -1,0 +1,1 @@
+"""Reports: minutes, conclusion notices, campaign report (PDF/DOCX) and Excel compilations."""
