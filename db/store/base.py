@@ -134,6 +134,23 @@ class StoreBase:
                 self.append_audit("insert", table, stamped["id"], None, row)
         return stamped
 
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> int:
+        """Bulk-insert new synced rows (same columns each) with fresh stamps; no audit entries.
+
+        For generated data (demo, benchmarks) where a per-row audit entry means nothing.
+        """
+        assert table in SYNCED_TABLES, table
+        if not rows:
+            return 0
+        columns = [*rows[0], "hlc", "origin", "base_hlc", "deleted"]
+        values = [[*row.values(), self.clock.now(), self.device_id, None, 0] for row in rows]
+        marks = ", ".join("?" for _ in columns)
+        with self.transaction():
+            self.db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values
+            )
+        return len(rows)
+
     def update_row(
         self, table: str, row_id: str, changes: dict[str, Any], *, audit: bool = True
     ) -> dict[str, Any]:

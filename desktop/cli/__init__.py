@@ -56,7 +56,29 @@ def default_db() -> Path:
     return default_db_path()
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class KiemtraError(click.ClickException):
+    """A user-facing error shown as one line "Lỗi: …" on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+class KiemtraGroup(click.Group):
+    """The root group: turns UserError/StoreError from any command into KiemtraError, so the
+    message is the same whether run as `kiemtra` or through click's test runner."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (UserError, StoreError) as exc:
+            raise KiemtraError(str(exc)) from exc
+
+
+@click.group(
+    cls=KiemtraGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",

@@ -174,13 +174,43 @@ def finding_set(
 
 
 @click.command()
+@click.option("--units", type=click.IntRange(1, 5000), help="Tạo dữ liệu lớn: số đơn vị mỗi năm.")
+@click.option(
+    "--years",
+    type=click.IntRange(1, 50),
+    default=10,
+    show_default=True,
+    help="Số năm (một kế hoạch mỗi năm), dùng với --units.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống ngẫu nhiên.")
+@click.option("--json", "as_json", is_flag=True, help="In số bản ghi đã tạo dạng JSON.")
 @pass_app
-def demo(app: AppContext) -> None:
-    """Tạo dữ liệu mẫu: Kế hoạch kiểm tra CCHC năm 2021 của tỉnh Sóc Trăng."""
-    from desktop.services.demo import build_demo
+def demo(app: AppContext, units: int | None, years: int, seed: int, as_json: bool) -> None:
+    """Tạo dữ liệu mẫu: Kế hoạch kiểm tra CCHC năm 2021 của tỉnh Sóc Trăng.
 
-    plan_id = build_demo(app.store)
-    click.echo(f"Đã tạo dữ liệu mẫu (kế hoạch {plan_id}) trong {app.db_path}")
+    Với --units N --years Y: một cơ sở dữ liệu lớn (Y kế hoạch, mỗi kế hoạch N đơn vị,
+    mọi nội dung đã ghi nhận) để đo hiệu năng.
+    """
+    from desktop.services.demo import build_demo, build_scale_demo
+
+    if units is None:
+        plan_id = build_demo(app.store)
+        if as_json:
+            emit_json({"plan": plan_id})
+        else:
+            click.echo(f"Đã tạo dữ liệu mẫu (kế hoạch {plan_id}) trong {app.db_path}")
+        return
+    counts = build_scale_demo(
+        app.store,
+        units=units,
+        years=years,
+        seed=seed,
+        progress=lambda done, total: click.echo(f"  năm {done}/{total}", err=True),
+    )
+    if as_json:
+        emit_json(counts)
+    else:
+        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 @click.command()

@@ -6,6 +6,8 @@ import datetime as dt
 import random
 
 from db import Store
+from db.store import finding_id
+from db.store import new_id as store_new_id
 from desktop.domain import JudgingType, Result, Role, UnitLevel
 from desktop.services import findings
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
@@ -105,3 +107,208 @@ def build_demo(store: Store, seed: int = 2021) -> str:
                     recorded_by="Trần Văn Thắng",
                 )
     return plan_id
+
+
+# -- Large generated databases (benchmarks, scale checks) ---------------------------------
+
+_DEPARTMENTS = [
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Công Thương",
+    "Sở Khoa học và Công nghệ",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Dân tộc và Tôn giáo",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Quản lý các khu công nghiệp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Giao thông vận tải",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+]
+_PLACES = [
+    "Mỹ Tú",
+    "Trần Đề",
+    "Thạnh Trị",
+    "Ngã Năm",
+    "Kế Sách",
+    "Long Phú",
+    "Cù Lao Dung",
+    "Mỹ Xuyên",
+    "Châu Thành",
+    "Vĩnh Châu",
+    "Cao Lãnh",
+    "Tháp Mười",
+    "Tam Nông",
+    "Thanh Bình",
+    "Lấp Vò",
+    "Lai Vung",
+    "Hồng Ngự",
+    "Tân Hồng",
+    "Sa Đéc",
+    "Phú Lộc",
+    "Đại Ân",
+    "Hòa Tú",
+    "Gia Hòa",
+    "Thuận Hưng",
+    "Mỹ Hương",
+    "Long Hưng",
+    "Phú Tâm",
+    "An Thạnh",
+    "Đại Hải",
+    "Lịch Hội Thượng",
+]
+_COMMUNE_KINDS = ["xã", "phường", "thị trấn"]
+
+
+def _scale_units(count: int, rng: random.Random) -> list[tuple[str, UnitLevel, str | None]]:
+    """About a tenth departments, a tenth districts and the rest communes under them."""
+    departments = max(1, count // 10)
+    districts = max(1, count // 10)
+    units: list[tuple[str, UnitLevel, str | None]] = []
+    for n in range(departments):
+        base = _DEPARTMENTS[n % len(_DEPARTMENTS)]
+        units.append((base if n < len(_DEPARTMENTS) else f"{base} ({n})", UnitLevel.SO, None))
+    district_names = []
+    for n in range(districts):
+        name = f"UBND huyện {_PLACES[n % len(_PLACES)]}" + (f" {n}" if n >= len(_PLACES) else "")
+        district_names.append(name)
+        units.append((name, UnitLevel.HUYEN, None))
+    n = 0
+    while len(units) < count:
+        kind = _COMMUNE_KINDS[n % 3]
+        place = _PLACES[rng.randrange(len(_PLACES))]
+        units.append(
+            (f"UBND {kind} {place} {n + 1}", UnitLevel.XA, district_names[n % len(district_names)])
+        )
+        n += 1
+    return units
+
+
+def build_scale_demo(
+    store: Store, units: int = 200, years: int = 10, seed: int = 1, progress=None
+) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A province's decade: `years` plans of `units` inspections each, every item recorded.
+
+    Written in bulk (no audit entries: generated data). Returns row counts.
+    """
+    from desktop.services.checklists import ensure_checklist
+
+    rng = random.Random(seed)
+    version_id = ensure_checklist(store)
+    items = store.checklist_items(version_id)
+    unit_specs = _scale_units(units, rng)
+    last_year = dt.date.today().year
+    counts = {"plans": 0, "inspections": 0, "findings": 0, "recommendations": 0}
+    unit_ids: dict[str, str] = {}
+    for name, level, parent in unit_specs:
+        unit_ids[name] = store.ensure_unit(
+            name, level.value, unit_ids.get(parent) if parent else None
+        )
+    notes_ok, notes_bad = NOTES_OK, NOTES_BAD
+    for y in range(years):
+        year = last_year - years + 1 + y
+        two_level = year >= 2025  # districts abolished on 1 July 2025
+        with store.transaction():
+            plan_id = store.create_plan(
+                {
+                    "number": f"{10 + y}/KH-UBND",
+                    "year": year,
+                    "issuer": "Ủy ban nhân dân tỉnh Sóc Trăng",
+                    "province": "Sóc Trăng",
+                    "issued_on": dt.date(year, 2, 2).isoformat(),
+                    "period_from": dt.date(year, 1, 1).isoformat(),
+                    "title": f"Kế hoạch kiểm tra công tác cải cách hành chính năm {year}",
+                }
+            )
+            counts["plans"] += 1
+            inspection_rows, finding_rows, rec_rows = [], [], []
+            parents: dict[str, str] = {}
+            for position, (name, level, parent) in enumerate(unit_specs):
+                if two_level and level == UnitLevel.HUYEN:
+                    continue
+                inspection_id = store_new_id()
+                if level == UnitLevel.HUYEN:
+                    parents[name] = inspection_id
+                month = 4 + position * 6 // max(1, len(unit_specs))
+                visit = dt.date(year, month, 1 + position % 27)
+                inspection_rows.append(
+                    {
+                        "id": inspection_id,
+                        "plan_id": plan_id,
+                        "unit_id": unit_ids[name],
+                        "unit_name": name,
+                        "unit_level": level.value,
+                        "parent_id": None if two_level or not parent else parents.get(parent),
+                        "month": month,
+                        "kind": "theo-ke-hoach",
+                        "mode": "truc-tiep",
+                        "status": "da-ket-luan" if year < last_year else "dang-kiem-tra",
+                        "visit_date": visit.isoformat(),
+                        "place": None,
+                        "checklist_version_id": version_id,
+                        "position": position,
+                    }
+                )
+                letter = level.letter
+                number = 0
+                for item in items:
+                    if letter not in item["levels"]:
+                        continue
+                    roll = rng.random()
+                    if item["type"] == "TEXT":
+                        result, score = None, None
+                    elif roll < 0.82:
+                        result, score = "dat", item["max_score"]
+                    elif roll < 0.92:
+                        result, score = "mot-phan", item["max_score"] / 2
+                    else:
+                        result, score = "khong-dat", 0.0
+                    bad = result in ("mot-phan", "khong-dat")
+                    finding_rows.append(
+                        {
+                            "id": finding_id(inspection_id, item["id"]),
+                            "inspection_id": inspection_id,
+                            "item_id": item["id"],
+                            "item_code": item["code"],
+                            "result": result,
+                            "score": score,
+                            "note": rng.choice(notes_bad if bad else notes_ok),
+                            "recorded_by": DELEGATION[0][0],
+                            "recorded_at": visit.isoformat(),
+                        }
+                    )
+                    if bad and rng.random() < 0.5:
+                        number += 1
+                        rec_rows.append(
+                            {
+                                "id": store_new_id(),
+                                "inspection_id": inspection_id,
+                                "number": number,
+                                "area_code": item["area_code"],
+                                "item_code": item["code"],
+                                "text": f"Khắc phục: {item['text'][:120]}",
+                                "responsible": name,
+                                "deadline": (visit + dt.timedelta(days=30)).isoformat(),
+                                "status": "mo",
+                            }
+                        )
+            store.insert_rows("inspections", inspection_rows)
+            store.insert_rows("findings", finding_rows)
+            store.insert_rows("recommendations", rec_rows)
+        counts["inspections"] += len(inspection_rows)
+        counts["findings"] += len(finding_rows)
+        counts["recommendations"] += len(rec_rows)
+        if progress is not None:
+            progress(y + 1, years)
+    reindex = getattr(store, "rebuild_search_index", None)
+    if reindex is not None:
+        reindex()
+    return counts

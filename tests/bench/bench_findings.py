@@ -1,0 +1,59 @@
+"""Saving one finding edit vs a bare UPDATE + commit of the same row."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from db import Store
+from desktop.services.demo import build_demo
+from tests.bench.harness import Outcome, benchmark, best_of
+
+EDITS = 200
+
+
+@benchmark
+def finding_save() -> Outcome:
+    """Target (issue 3): ≤ 3× a bare SQLite UPDATE + commit, audit log and FTS included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite"
+        store = Store.open(path)
+        build_demo(store)
+        inspection = store.inspections()[0]["id"]
+        items = store.inspection_items(inspection)[:EDITS]
+        counter = iter(range(10**9))
+
+        def ours() -> None:
+            for item in items:
+                store.set_finding(
+                    inspection,
+                    item["item_id"],
+                    {"note": f"Ghi chú kiểm tra số {next(counter)} niêm yết"},
+                )
+
+        measured = best_of(ours, repeat=3) / len(items)
+        store.close()
+
+        bare = sqlite3.connect(path, isolation_level=None)
+        bare.execute("PRAGMA journal_mode = WAL")
+        bare.execute("PRAGMA synchronous = FULL")
+        ids = [
+            r[0]
+            for r in bare.execute(
+                "SELECT id FROM findings WHERE inspection_id = ? LIMIT ?", [inspection, EDITS]
+            )
+        ]
+
+        def baseline() -> None:
+            for fid in ids:
+                bare.execute("BEGIN")
+                bare.execute(
+                    "UPDATE findings SET note = ? WHERE id = ?",
+                    [f"Ghi chú kiểm tra số {next(counter)} niêm yết", fid],
+                )
+                bare.execute("COMMIT")
+
+        base = best_of(baseline, repeat=3) / len(ids)
+        bare.close()
+    return Outcome("finding save (per edit)", measured, base, 3.0, f"{len(items)} edits, demo plan")
