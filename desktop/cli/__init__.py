@@ -20,7 +20,10 @@ from desktop.services.errors import StoreError, UserError
 
 COMMAND_MODULES = [
     "desktop.cli.core",
+    "desktop.cli.recording",
     "desktop.cli.checklist",
+    "desktop.cli.plan",
+    "desktop.cli.selfassessment",
 ]
 
 

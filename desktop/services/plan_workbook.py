@@ -1,0 +1,420 @@
+"""The plan workbook: a template to fill in, and reading it back into a PlanSpec.
+
+Sheets: "Kế hoạch" (label | value), "Đơn vị" (the schedule), "Đoàn kiểm tra" (the
+delegation), "Hướng dẫn". A file with any problem is refused whole with every problem listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from db import Store
+from desktop.domain import InspectionKind, InspectionMode, Role, UnitLevel, fold, nfc
+from desktop.services.checklists import load_default
+from desktop.services.errors import Problem, UserError
+from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
+from desktop.services.workbook_io import (
+    BAD,
+    Record,
+    Sheet,
+    add_instructions,
+    add_list,
+    key,
+    read_workbook,
+    refused,
+    save_workbook,
+    write_header,
+)
+
+SHEET_PLAN = "Kế hoạch"
+SHEET_UNITS = "Đơn vị"
+SHEET_MEMBERS = "Đoàn kiểm tra"
+
+# "Kế hoạch": label | value
+F_NUMBER = "Số kế hoạch"
+F_ISSUED = "Ngày ban hành"
+F_YEAR = "Năm"
+F_ISSUER = "Cơ quan ban hành"
+F_FROM = "Niên độ từ"
+F_TO = "Niên độ đến"
+F_PROVINCE = "Tỉnh"
+F_TITLE = "Tên kế hoạch"
+PLAN_FIELDS = (F_NUMBER, F_ISSUED, F_YEAR, F_ISSUER, F_FROM, F_TO, F_PROVINCE, F_TITLE)
+PLAN_REQUIRED = (F_NUMBER, F_ISSUED, F_YEAR, F_ISSUER)
+PLAN_LABEL = "Thông tin"
+PLAN_VALUE = "Giá trị"
+
+# "Đơn vị"
+C_TT = "TT"
+C_NAME = "Tên đơn vị"
+C_LEVEL = "Cấp"
+C_PARENT = "Trực thuộc"
+C_MONTH = "Tháng kiểm tra"
+C_FORM = "Hình thức"
+UNIT_COLUMNS = ((C_TT, 6), (C_NAME, 45), (C_LEVEL, 18), (C_PARENT, 40), (C_MONTH, 15), (C_FORM, 15))
+UNIT_REQUIRED = (C_NAME, C_LEVEL, C_MONTH)
+
+# "Đoàn kiểm tra"
+M_NAME = "Họ và tên"
+M_TITLE = "Chức vụ"
+M_AGENCY = "Cơ quan"
+M_ROLE = "Vai trò"
+M_AREAS = "Lĩnh vực phụ trách"
+MEMBER_COLUMNS = ((M_NAME, 28), (M_TITLE, 22), (M_AGENCY, 36), (M_ROLE, 18), (M_AREAS, 22))
+MEMBER_REQUIRED = (M_NAME, M_ROLE)
+
+LEVEL_LABELS = [level.label for level in UnitLevel]
+ROLE_LABELS = [role.label for role in Role]
+# Hình thức → (kind, mode). The first three are the drop-down; the others are also accepted.
+FORMS: dict[str, tuple[InspectionKind, InspectionMode]] = {
+    "Trực tiếp": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TIEP),
+    "Trực tuyến": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TUYEN),
+    "Đột xuất": (InspectionKind.DOT_XUAT, InspectionMode.TRUC_TIEP),
+    "Qua báo cáo": (InspectionKind.THEO_KE_HOACH, InspectionMode.QUA_BAO_CAO),
+    "Tái kiểm tra": (InspectionKind.TAI_KIEM_TRA, InspectionMode.TRUC_TIEP),
+}
+FORM_CHOICES = ["Trực tiếp", "Trực tuyến", "Đột xuất"]
+_FORM_KEYS = {key(label): label for label in FORMS}
+TEMPLATE_ROWS = 300  # rows carrying the drop-down lists
+
+MSG_NO_UNITS = "chưa có đơn vị nào trong lịch kiểm tra"
+MSG_DUPLICATE_UNIT = "đơn vị bị trùng với dòng {row}"
+MSG_NO_PARENT = "không có đơn vị nào tên như vậy trong sheet “Đơn vị”"
+MSG_SELF_PARENT = "đơn vị không thể trực thuộc chính nó"
+MSG_NESTED_PARENT = "đơn vị “{parent}” cũng trực thuộc đơn vị khác; chỉ nhận một cấp trực thuộc"
+MSG_PARENT_LEVEL = (
+    "chỉ đơn vị sự nghiệp hoặc xã mới trực thuộc một sở/ngành hoặc huyện "
+    "(đơn vị này: {child}, đơn vị “{parent}”: {parent_level})"
+)
+MSG_MONTH = "tháng phải từ 1 đến 12 (ví dụ 6 hoặc “Tháng 6”)"
+MSG_UNKNOWN_AREA = "mã lĩnh vực không có trong bộ tiêu chí hiện hành ({codes})"
+MSG_PERIOD = "niên độ: ngày bắt đầu sau ngày kết thúc"
+MSG_YEAR = "năm phải từ 2000 đến 2100"
+MSG_DUP_FIELD = "thông tin bị nhập hai lần (dòng {row})"
+MSG_PLAN_EXISTS = "Đã có kế hoạch số {number} năm {year}; không nạp lại."
+
+
+# -- template ----------------------------------------------------------------------------------
+
+
+def write_template(path: Path | str, example: PlanSpec | None = None) -> Path:
+    """Write the workbook to fill in (filled with `example` when given)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = SHEET_PLAN
+    write_header(ws, 1, ((PLAN_LABEL, 24), (PLAN_VALUE, 60)))
+    values: dict[str, Any] = {}
+    if example is not None:
+        values = {
+            F_NUMBER: example.number,
+            F_ISSUED: example.issued_on,
+            F_YEAR: example.year,
+            F_ISSUER: example.issuer,
+            F_FROM: example.period_from,
+            F_TO: example.period_to,
+            F_PROVINCE: example.province,
+            F_TITLE: example.title,
+        }
+    for row, label in enumerate(PLAN_FIELDS, start=2):
+        cell = ws.cell(row=row, column=1, value=label)
+        if label in PLAN_REQUIRED:
+            cell.font = Font(bold=True)
+        value_cell = ws.cell(row=row, column=2, value=values.get(label))
+        value_cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        if label in (F_ISSUED, F_FROM, F_TO):
+            value_cell.number_format = "DD/MM/YYYY"
+        if label == F_YEAR:
+            value_cell.number_format = "0"
+
+    units = book.create_sheet(SHEET_UNITS)
+    write_header(units, 1, UNIT_COLUMNS)
+    add_list(units, 3, 2, TEMPLATE_ROWS, LEVEL_LABELS, C_LEVEL)
+    add_list(units, 6, 2, TEMPLATE_ROWS, FORM_CHOICES, C_FORM)
+    units.auto_filter.ref = f"A1:F{TEMPLATE_ROWS}"
+    if example is not None:
+        for n, unit in enumerate(example.units, start=1):
+            units.append(
+                [n, unit.name, unit.level.label, unit.parent or None, unit.month, _form_label(unit)]
+            )
+
+    members = book.create_sheet(SHEET_MEMBERS)
+    write_header(members, 1, MEMBER_COLUMNS)
+    add_list(members, 4, 2, TEMPLATE_ROWS, ROLE_LABELS, M_ROLE)
+    if example is not None:
+        for member in example.members:
+            members.append(
+                [
+                    member.full_name,
+                    member.position_title,
+                    member.agency,
+                    member.role.label,
+                    ", ".join(member.areas),
+                ]
+            )
+
+    add_instructions(book, "HƯỚNG DẪN ĐIỀN KẾ HOẠCH KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH", _HELP)
+    return save_workbook(book, path)
+
+
+def _form_label(unit: UnitSpec) -> str:
+    for label, (kind, mode) in FORMS.items():
+        if (kind, mode) == (unit.kind, unit.mode):
+            return label
+    return "Đột xuất" if unit.kind == InspectionKind.DOT_XUAT else "Trực tiếp"
+
+
+_HELP = [
+    "Sheet “Kế hoạch”:",
+    f"- Điền cột “{PLAN_VALUE}” cho từng dòng. Bắt buộc: {', '.join(PLAN_REQUIRED)}.",
+    "- Ngày nhập dạng ngày của Excel hoặc gõ dd/mm/yyyy, ví dụ 02/02/2021.",
+    "- Niên độ kiểm tra (từ ngày … đến ngày …) có thể để trống.",
+    "",
+    "Sheet “Đơn vị” (lịch kiểm tra), mỗi đơn vị một dòng:",
+    "- Cấp: chọn Sở/ngành, Đơn vị sự nghiệp, Huyện hoặc Xã (xã, phường, thị trấn, đặc khu).",
+    "- Trực thuộc: để trống, hoặc ghi đúng tên một đơn vị khác trong sheet này (ví dụ xã được "
+    "kiểm tra cùng đợt với huyện, đơn vị sự nghiệp cùng đợt với sở). Từ 01/7/2025 không còn cấp "
+    "huyện: các xã, phường được kiểm tra trực tiếp, để trống cột này.",
+    "- Tháng kiểm tra: số từ 1 đến 12 (hoặc “Tháng 6”). Đơn vị trực thuộc có thể để trống: "
+    "lấy theo tháng của đơn vị cấp trên; kiểm tra đột xuất có thể để trống.",
+    "- Hình thức: Trực tiếp (mặc định nếu để trống), Trực tuyến hoặc Đột xuất.",
+    "- Tên đơn vị không được trùng nhau.",
+    "",
+    "Sheet “Đoàn kiểm tra”, mỗi thành viên một dòng:",
+    "- Vai trò: Trưởng đoàn, Phó trưởng đoàn, Thành viên hoặc Thư ký.",
+    "- Lĩnh vực phụ trách: các mã lĩnh vực của bộ tiêu chí, cách nhau bằng dấu phẩy, ví dụ "
+    "“A1, A4, A5” (xem “kiemtra checklist show”).",
+    "",
+    "Lưu ý:",
+    "- Không dùng công thức: hãy dán giá trị (Paste Values).",
+    "- Nếu tệp có lỗi, chương trình liệt kê mọi lỗi (sheet, dòng, cột) và không ghi gì; sửa "
+    "rồi nạp lại bằng lệnh “kiemtra plan import”.",
+]
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def area_codes(store: Store) -> list[str]:
+    """The valid area codes: those of the current checklist (the default on a fresh database)."""
+    version = store.current_checklist_version()
+    data = store.checklist(version) if version else load_default()
+    return [area["code"] for area in data["areas"]]
+
+
+def read_plan(path: Path | str, valid_areas: list[str]) -> PlanSpec:
+    """Parse a plan workbook; raise InputFileError listing every problem."""
+    sheets, problems = read_workbook(path, (SHEET_PLAN, SHEET_UNITS, SHEET_MEMBERS))
+    fields: dict[str, Any] = {}
+    if SHEET_PLAN in sheets:
+        fields = _read_plan_fields(Sheet(sheets[SHEET_PLAN], problems), problems)
+    units: list[UnitSpec] = []
+    if SHEET_UNITS in sheets:
+        units = _read_units(Sheet(sheets[SHEET_UNITS], problems), problems)
+    members: list[MemberSpec] = []
+    if SHEET_MEMBERS in sheets:
+        members = _read_members(Sheet(sheets[SHEET_MEMBERS], problems), valid_areas)
+    if problems:
+        raise refused(path, problems)
+    return PlanSpec(units=units, members=members, **fields)
+
+
+def _read_plan_fields(sheet: Sheet, problems: list[Problem]) -> dict[str, Any]:
+    labels = {key(f): f for f in PLAN_FIELDS}
+    rows: dict[str, Record] = {}
+    for number, values in sheet.data.rows:
+        if not values or not isinstance(values[0], str):
+            continue
+        field = labels.get(key(values[0].rstrip(":*")))
+        if field is None:
+            continue
+        record = Record(
+            sheet.name, number, {field: values[1] if len(values) > 1 else None}, problems
+        )
+        if field in rows:
+            record.problem(field, None, MSG_DUP_FIELD.format(row=rows[field].row))
+            continue
+        rows[field] = record
+    for field in PLAN_FIELDS:
+        if field not in rows and field in PLAN_REQUIRED:
+            problems.append(Problem(sheet.name, None, field, None, "thiếu dòng thông tin"))
+    out: dict[str, Any] = {}
+
+    def get(field: str) -> Record | None:
+        return rows.get(field)
+
+    if r := get(F_NUMBER):
+        out["number"] = r.text(F_NUMBER, required=True)
+    if r := get(F_ISSUED):
+        out["issued_on"] = r.date(F_ISSUED, required=True)
+    if r := get(F_YEAR):
+        year = r.raw(F_YEAR)
+        number = (
+            float(year.year)
+            if isinstance(year, dt.date)
+            else r.number(F_YEAR, required=True, integer=True)
+        )
+        if number is not None and not 2000 <= number <= 2100:
+            r.problem(F_YEAR, year, MSG_YEAR)
+        elif number is not None:
+            out["year"] = int(number)
+    if r := get(F_ISSUER):
+        out["issuer"] = r.text(F_ISSUER, required=True)
+    if r := get(F_FROM):
+        out["period_from"] = r.date(F_FROM)
+    if r := get(F_TO):
+        out["period_to"] = r.date(F_TO)
+    if r := get(F_PROVINCE):
+        out["province"] = r.text(F_PROVINCE) or ""
+    if r := get(F_TITLE):
+        out["title"] = r.text(F_TITLE) or ""
+    start, end = out.get("period_from"), out.get("period_to")
+    if start and end and start > end and (r := get(F_TO)):
+        r.problem(F_TO, end.strftime("%d/%m/%Y"), MSG_PERIOD)
+    return out
+
+
+_MONTH_TEXT = re.compile(r"^(?:thang|t)?\s*0?(\d{1,2})(?:\s*/\s*\d{4})?$")
+
+
+def _month(record: Record) -> int | None:
+    value = record.raw(C_MONTH)
+    if value is None or value is BAD:
+        return None
+    number: float | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, dt.datetime | dt.date):
+        number = float(value.month)
+    elif isinstance(value, str):
+        match = _MONTH_TEXT.match(fold(value).strip())
+        number = float(match.group(1)) if match else None
+    if number is None or not number.is_integer() or not 1 <= number <= 12:
+        record.problem(C_MONTH, value, MSG_MONTH)
+        return None
+    return int(number)
+
+
+def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
+    if not sheet.locate([c for c, _ in UNIT_COLUMNS], UNIT_REQUIRED):
+        return []
+    parsed: list[tuple[Record, UnitSpec, bool]] = []  # (row, spec, month given)
+    first_row: dict[str, int] = {}
+    for record in sheet.records():
+        name = record.text(C_NAME, required=True)
+        level = record.choice(C_LEVEL, UnitLevel.from_label, LEVEL_LABELS, required=True)
+        parent = record.text(C_PARENT)
+        form = record.choice(C_FORM, _parse_form, FORM_CHOICES)
+        kind, mode = FORMS[form] if form else FORMS["Trực tiếp"]
+        month = _month(record)
+        month_missing = record.raw(C_MONTH) is None
+        if month_missing and not parent and kind != InspectionKind.DOT_XUAT:
+            record.problem(C_MONTH, None, "bắt buộc nhập")
+        if name is None or level is None:
+            continue
+        folded = key(name)
+        if folded in first_row:
+            record.problem(C_NAME, name, MSG_DUPLICATE_UNIT.format(row=first_row[folded]))
+            continue
+        first_row[folded] = record.row
+        spec = UnitSpec(name, level, month, parent, kind=kind, mode=mode)
+        parsed.append((record, spec, not month_missing))
+    if not parsed and not any(p.sheet == sheet.name for p in problems):
+        problems.append(Problem(sheet.name, None, "", None, MSG_NO_UNITS))
+    by_key = {key(spec.name): spec for _, spec, _ in parsed}
+    for record, spec, month_given in parsed:
+        if spec.parent is None:
+            continue
+        parent = by_key.get(key(spec.parent))
+        if parent is None:
+            record.problem(C_PARENT, spec.parent, MSG_NO_PARENT)
+            continue
+        if parent is spec:
+            record.problem(C_PARENT, spec.parent, MSG_SELF_PARENT)
+            continue
+        if parent.parent is not None:
+            record.problem(C_PARENT, spec.parent, MSG_NESTED_PARENT.format(parent=parent.name))
+            continue
+        if spec.level not in (UnitLevel.DVSN, UnitLevel.XA) or parent.level not in (
+            UnitLevel.SO,
+            UnitLevel.HUYEN,
+        ):
+            record.problem(
+                C_PARENT,
+                spec.parent,
+                MSG_PARENT_LEVEL.format(
+                    child=spec.level.label, parent=parent.name, parent_level=parent.level.label
+                ),
+            )
+            continue
+        # create_plan matches parents by exact name: use the spelling of the parent's row.
+        spec.parent = parent.name
+        if not month_given:
+            spec.month = parent.month
+    return [spec for _, spec, _ in parsed]
+
+
+def _parse_form(text: str) -> str:
+    label = _FORM_KEYS.get(key(text))
+    if label is None:
+        raise ValueError(text)
+    return label
+
+
+def _read_members(sheet: Sheet, valid_areas: list[str]) -> list[MemberSpec]:
+    if not sheet.locate([c for c, _ in MEMBER_COLUMNS], MEMBER_REQUIRED):
+        return []
+    valid = {code.upper(): code for code in valid_areas}
+    members: list[MemberSpec] = []
+    for record in sheet.records():
+        name = record.text(M_NAME, required=True)
+        role = record.choice(M_ROLE, Role.from_label, ROLE_LABELS, required=True)
+        areas: list[str] = []
+        text = record.text(M_AREAS)
+        for code in re.split(r"[,;\s]+", text or ""):
+            if not code:
+                continue
+            known = valid.get(nfc(code).upper())
+            if known is None:
+                record.problem(M_AREAS, code, MSG_UNKNOWN_AREA.format(codes=", ".join(valid_areas)))
+            elif known not in areas:
+                areas.append(known)
+        if name is None or role is None:
+            continue
+        members.append(
+            MemberSpec(
+                full_name=name,
+                role=role,
+                position_title=record.text(M_TITLE) or "",
+                agency=record.text(M_AGENCY) or "",
+                areas=areas,
+            )
+        )
+    return members
+
+
+def import_plan(store: Store, path: Path | str) -> dict[str, Any]:
+    """Read the workbook and create the plan in one transaction; a summary for `--json`."""
+    spec = read_plan(path, area_codes(store))
+    for plan in store.plans():
+        if plan["year"] == spec.year and key(plan["number"]) == key(spec.number):
+            raise UserError(MSG_PLAN_EXISTS.format(number=spec.number, year=spec.year))
+    plan_id = create_plan(store, spec)
+    return {
+        "id": plan_id,
+        "number": spec.number,
+        "year": spec.year,
+        "units": len(spec.units),
+        "inspections": len(store.inspections(plan_id)),
+        "members": len(store.members(plan_id)),
+    }
+
+
+__all__ = ["area_codes", "import_plan", "read_plan", "write_template"]

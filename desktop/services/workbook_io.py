@@ -1,0 +1,484 @@
+"""Reading and writing the Excel workbooks people fill in (openpyxl), defensively.
+
+Reading happens in two steps. `read_workbook` turns a file into plain rows of values, refusing
+(as `InputFileError`) anything that is not a sound .xlsx: too big, not a zip, a zip bomb, a
+truncated or hostile archive. Then `Sheet`/`Record` check the values cell by cell and collect a
+`Problem` (sheet, row, column, value) for everything wrong, so that one file is refused whole
+with every reason listed. Formulas are refused as values: we read the file without computing
+anything, so "=A1*2" would otherwise become text; people must paste values.
+
+openpyxl is imported inside the functions: the command line and the GUI start without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from desktop.domain import fold, nfc, parse_date
+from desktop.services.errors import InputFileError, Problem, UserError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 2_000
+MAX_ROWS = 5_000
+MAX_COLUMNS = 60
+MAX_TEXT = 2_000
+
+# Strings the user sees, in one place.
+MSG_NOT_WORKBOOK = "Tệp {name} không phải là sổ tính Excel hợp lệ (.xlsx)"
+MSG_NOT_FOUND = "Không tìm thấy tệp {name}"
+MSG_TOO_BIG = "Tệp {name} quá lớn ({size:.1f} MB); chỉ nhận tệp đến 20 MB"
+MSG_BOMB = "Tệp {name} khi giải nén quá lớn; không phải là sổ tính Excel hợp lệ"
+MSG_REFUSED = "Tệp {name} bị từ chối, không có gì được ghi. Cần sửa:"
+MSG_MISSING_SHEET = "thiếu sheet “{sheet}”"
+MSG_MISSING_COLUMN = "thiếu cột"
+MSG_TOO_MANY_ROWS = f"sheet có quá {MAX_ROWS:,} dòng".replace(",", ".")
+MSG_FORMULA = "ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức"
+MSG_TOO_LONG = f"nội dung quá dài (tối đa {MAX_TEXT:,} ký tự)".replace(",", ".")
+MSG_ERROR_VALUE = "ô chứa giá trị lỗi của Excel"
+MSG_REQUIRED = "bắt buộc nhập"
+MSG_NOT_NUMBER = "phải là số"
+MSG_NOT_INTEGER = "phải là số nguyên"
+MSG_RANGE = "phải trong khoảng {lo}–{hi}"
+MSG_BAD_DATE = "ngày không hợp lệ; nhập ngày Excel hoặc dạng dd/mm/yyyy"
+MSG_CANNOT_WRITE = "Không ghi được tệp {path}: {reason}"
+
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+
+# Everything openpyxl, zipfile and the XML parsers raise on a broken or hostile file.
+# (xml.etree's ParseError and lxml's XMLSyntaxError are SyntaxErrors; UnicodeError is a
+# ValueError.)
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    LookupError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    EOFError,
+    SyntaxError,
+    NotImplementedError,
+    RecursionError,
+    MemoryError,
+)
+
+T = TypeVar("T")
+
+
+@dataclass
+class SheetData:
+    """A worksheet as plain values: (Excel row number, cell values from column A)."""
+
+    name: str
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (*_READ_ERRORS, InvalidFileException)
+
+
+def refused(path: Path | str, problems: list[Problem]) -> InputFileError:
+    """The error for a file refused whole because of `problems`."""
+    return InputFileError(MSG_REFUSED.format(name=Path(path).name), problems)
+
+
+def read_workbook(
+    path: Path | str, wanted: Sequence[str]
+) -> tuple[dict[str, SheetData], list[Problem]]:
+    """The sheets named in `wanted` (matched ignoring case and diacritics) as plain values.
+
+    Raises InputFileError when the file cannot be a workbook at all; a missing sheet or a
+    sheet over MAX_ROWS rows comes back as a Problem so that it is reported with the rest.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        if path.is_dir():
+            raise InputFileError(MSG_NOT_WORKBOOK.format(name=name))
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputFileError(MSG_NOT_FOUND.format(name=path)) from exc
+    except OSError as exc:
+        raise InputFileError(MSG_NOT_WORKBOOK.format(name=name)) from exc
+    if size > MAX_FILE_BYTES:
+        raise InputFileError(MSG_TOO_BIG.format(name=name, size=size / 1024 / 1024))
+    errors = _read_errors()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARCHIVE_MEMBERS or (
+                sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES
+            ):
+                raise InputFileError(MSG_BOMB.format(name=name))
+    except InputFileError:
+        raise
+    except errors as exc:
+        raise InputFileError(MSG_NOT_WORKBOOK.format(name=name)) from exc
+
+    import openpyxl
+
+    problems: list[Problem] = []
+    found: dict[str, SheetData] = {}
+    try:
+        # A file object, not the path: openpyxl judges paths by their extension, and a
+        # workbook saved as ".XLSX" or without extension is still a workbook.
+        with path.open("rb") as handle, warnings.catch_warnings():
+            # Excel's extensions openpyxl does not know ("Data Validation extension is not
+            # supported") are harmless for reading values.
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=False)
+            try:
+                by_key = {fold(nfc(title)).strip(): title for title in book.sheetnames}
+                for sheet in wanted:
+                    title = by_key.get(fold(sheet).strip())
+                    if title is None:
+                        problems.append(
+                            Problem(sheet, None, "", None, MSG_MISSING_SHEET.format(sheet=sheet))
+                        )
+                        continue
+                    worksheet = book[title]
+                    if not hasattr(worksheet, "iter_rows"):  # a chart sheet
+                        problems.append(
+                            Problem(sheet, None, "", None, MSG_MISSING_SHEET.format(sheet=sheet))
+                        )
+                        continue
+                    found[sheet] = _sheet_rows(sheet, worksheet, problems)
+            finally:
+                book.close()
+    except InputFileError:
+        raise
+    except errors as exc:
+        raise InputFileError(MSG_NOT_WORKBOOK.format(name=name)) from exc
+    return found, problems
+
+
+def _sheet_rows(sheet: str, worksheet: Any, problems: list[Problem]) -> SheetData:
+    # The stored dimension may lie (claim XFD1048576, or A1 when there is more): ignore it
+    # and read at most MAX_COLUMNS columns of the rows actually present.
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    for number, values in enumerate(
+        worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+    ):
+        if number > MAX_ROWS:
+            if any(not _blank(v) for v in values):
+                problems.append(Problem(sheet, number, "", None, MSG_TOO_MANY_ROWS))
+            break
+        rows.append((number, tuple(values)))
+    return SheetData(sheet, rows)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def key(text: str) -> str:
+    """How headers and labels are compared: no case, no diacritics, single spaces."""
+    return " ".join(fold(nfc(text)).split())
+
+
+class _Bad:
+    """A cell already reported as a problem (formula, too long, Excel error)."""
+
+
+BAD = _Bad()
+
+
+class Record:
+    """One data row of a sheet; its readers append a Problem and return None on bad input."""
+
+    def __init__(
+        self, sheet: str, row: int, cells: dict[str, Any], problems: list[Problem]
+    ) -> None:
+        self.sheet = sheet
+        self.row = row
+        self.cells = cells
+        self.problems = problems
+        self._clean: dict[str, Any] = {}
+
+    def problem(self, column: str, value: Any, message: str) -> None:
+        self.problems.append(Problem(self.sheet, self.row, column, value, message))
+
+    def raw(self, column: str) -> Any:
+        """The cell's value: None when empty, BAD when already reported, stripped NFC text."""
+        if column in self._clean:
+            return self._clean[column]
+        value = self.cells.get(column)
+        if isinstance(value, str):
+            value = nfc(value).strip()
+            if not value:
+                value = None
+            elif value.startswith("="):
+                self.problem(column, value[:80], MSG_FORMULA)
+                value = BAD
+            elif len(value) > MAX_TEXT:
+                self.problem(column, value[:40] + "…", MSG_TOO_LONG)
+                value = BAD
+            elif value in EXCEL_ERRORS:
+                self.problem(column, value, MSG_ERROR_VALUE)
+                value = BAD
+        self._clean[column] = value
+        return value
+
+    def is_empty(self, column: str) -> bool:
+        return self.raw(column) is None
+
+    def text(self, column: str, *, required: bool = False) -> str | None:
+        value = self.raw(column)
+        if value is BAD:
+            return None
+        if value is None:
+            if required:
+                self.problem(column, None, MSG_REQUIRED)
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, dt.datetime):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    def number(
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        lo: float | None = None,
+        hi: float | None = None,
+        integer: bool = False,
+    ) -> float | None:
+        value = self.raw(column)
+        if value is BAD:
+            return None
+        if value is None:
+            if required:
+                self.problem(column, None, MSG_REQUIRED)
+            return None
+        number = to_number(value)
+        if number is None:
+            self.problem(column, value, MSG_NOT_NUMBER)
+            return None
+        if integer and not number.is_integer():
+            self.problem(column, value, MSG_NOT_INTEGER)
+            return None
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            self.problem(column, value, MSG_RANGE.format(lo=_num(lo), hi=_num(hi)))
+            return None
+        return number
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        value = self.raw(column)
+        if value is BAD:
+            return None
+        if value is None:
+            if required:
+                self.problem(column, None, MSG_REQUIRED)
+            return None
+        parsed = to_date(value)
+        if parsed is None:
+            self.problem(column, value, MSG_BAD_DATE)
+        return parsed
+
+    def choice(
+        self,
+        column: str,
+        parse: Callable[[str], T],
+        allowed: Sequence[str],
+        *,
+        required: bool = False,
+    ) -> T | None:
+        text = self.text(column, required=required)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except ValueError:
+            self.problem(column, text, "không hợp lệ; chọn một trong: " + ", ".join(allowed))
+            return None
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "…"
+    return f"{value:g}".replace(".", ",")
+
+
+def to_number(value: Any) -> float | None:
+    """A number from a numeric cell or from text ("1,5" and "1.5" both mean 1.5)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return number
+
+
+def to_date(value: Any) -> dt.date | None:
+    """A date from a real Excel date, a date serial number, or text dd/mm/yyyy."""
+    if isinstance(value, dt.datetime | dt.date):
+        return parse_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell that lost its format shows its serial number (1 = 01/01/1900).
+        if 36526 <= value <= 73415:  # 01/01/2000 .. 31/12/2100
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError:
+            return None
+    return None
+
+
+class Sheet:
+    """A sheet with a header row: finds the columns and yields the non-empty data rows."""
+
+    def __init__(self, data: SheetData, problems: list[Problem]) -> None:
+        self.data = data
+        self.name = data.name
+        self.problems = problems
+        self.header_row: int | None = None
+        self.columns: dict[str, int] = {}
+
+    def locate(self, expected: Sequence[str], required: Sequence[str], search: int = 15) -> bool:
+        """Find the header row (the first rows with most expected headers); report missing ones."""
+        wanted = {key(h): h for h in expected}
+        best: tuple[int, int, dict[str, int]] | None = None
+        for number, values in self.data.rows[:search]:
+            found: dict[str, int] = {}
+            for index, value in enumerate(values):
+                if isinstance(value, str) and key(value) in wanted:
+                    found.setdefault(wanted[key(value)], index)
+            if found and (best is None or len(found) > len(best[2])):
+                best = (number, len(found), found)
+        if best is None:
+            for header in required:
+                self.problems.append(Problem(self.name, None, header, None, MSG_MISSING_COLUMN))
+            return False
+        self.header_row, _, self.columns = best
+        missing = [h for h in required if h not in self.columns]
+        for header in missing:
+            self.problems.append(
+                Problem(self.name, self.header_row, header, None, MSG_MISSING_COLUMN)
+            )
+        return not missing
+
+    def records(self) -> Iterator[Record]:
+        """Rows under the header with something in a known column."""
+        if self.header_row is None:
+            return
+        for number, values in self.data.rows:
+            if number <= self.header_row:
+                continue
+            cells = {h: values[i] if i < len(values) else None for h, i in self.columns.items()}
+            if all(_blank(v) for v in cells.values()):
+                continue
+            yield Record(self.name, number, cells, self.problems)
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+HEADER_FILL = "DDEBF7"
+AREA_FILL = "FCE4D6"
+
+
+def header_style(cell: Any) -> None:
+    """Bold, shaded, bordered, wrapped: the look of every header cell we write."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def write_header(ws: Any, row: int, columns: Sequence[tuple[str, float]]) -> None:
+    """Header cells at `row` with their column widths; freeze everything above the data."""
+    from openpyxl.utils import get_column_letter
+
+    for index, (title, width) in enumerate(columns, start=1):
+        header_style(ws.cell(row=row, column=index, value=title))
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+
+
+def add_list(
+    ws: Any, column: int, first_row: int, last_row: int, options: Sequence[str], title: str
+) -> None:
+    """A drop-down list of `options` on a column; other values are refused by Excel."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(column)
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(options) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error="Chọn một giá trị trong danh sách: " + ", ".join(options),
+        promptTitle=title,
+        prompt="Chọn trong danh sách",
+        showInputMessage=True,
+    )
+    validation.add(f"{letter}{first_row}:{letter}{last_row}")
+    ws.add_data_validation(validation)
+
+
+def add_instructions(book: Any, title: str, lines: Sequence[str]) -> Any:
+    """The "Hướng dẫn" sheet: a title and one paragraph per row, wrapped."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = book.create_sheet("Hướng dẫn")
+    ws.column_dimensions["A"].width = 110
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=13)
+    for number, line in enumerate(lines, start=3):
+        cell = ws.cell(row=number, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if line and not line.startswith(("-", "•")) and line.endswith(":"):
+            cell.font = Font(bold=True)
+    return ws
+
+
+def save_workbook(book: Any, path: Path | str) -> Path:
+    """Write the workbook next to its destination, then move it in place (never half a file)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".kiemtra-", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        try:
+            book.save(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise UserError(MSG_CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
+    return path
