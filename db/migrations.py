@@ -331,3 +331,42 @@ def _execute_script(db: sqlite_utils.Database, script: str) -> None:
             buffer = ""
     if buffer.strip():
         db.conn.execute(buffer)
+
+
+@migrations()
+def m003_recording(db: sqlite_utils.Database) -> None:
+    """On-site recording: a row-id → FTS rowid map for cheap index updates, and a backfill.
+
+    FTS5 UNINDEXED columns are not indexed, so replacing one row's text by `ref_id` would scan
+    the whole index; `search_refs` turns it into a primary-key lookup and a replace by rowid.
+    """
+    from db.text import fold
+
+    db.conn.execute(
+        "CREATE TABLE search_refs (fts_rowid INTEGER PRIMARY KEY, ref_id TEXT NOT NULL UNIQUE)"
+    )
+    db.conn.execute("DELETE FROM search_index")
+    rows: list[tuple[str, str, str, str | None]] = []
+    for item_id, code, text in db.conn.execute(
+        "SELECT id, code, text FROM checklist_items WHERE deleted = 0"
+    ):
+        rows.append(("item", item_id, f"{code} {text}", None))
+    for fid, note, inspection_id in db.conn.execute(
+        "SELECT id, note, inspection_id FROM findings WHERE deleted = 0 AND note != ''"
+    ):
+        rows.append(("finding", fid, note, inspection_id))
+    for eid, number, summary, inspection_id in db.conn.execute(
+        "SELECT e.id, e.number, e.summary, f.inspection_id FROM evidence_docs e "
+        "JOIN findings f ON f.id = e.finding_id WHERE e.deleted = 0"
+    ):
+        rows.append(("evidence", eid, f"{number} {summary}", inspection_id))
+    for kind, ref_id, text, inspection_id in rows:
+        body = fold(text).strip()
+        if not body:
+            continue
+        cursor = db.conn.execute("INSERT INTO search_refs (ref_id) VALUES (?)", [ref_id])
+        db.conn.execute(
+            "INSERT INTO search_index (rowid, body, kind, ref_id, inspection_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [cursor.lastrowid, body, kind, ref_id, inspection_id],
+        )

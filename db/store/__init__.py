@@ -10,11 +10,22 @@ from pathlib import Path
 from db.connection import open_database
 from db.store.base import StoreBase, new_id, now_iso, stable_id
 from db.store.checklists import ChecklistsMixin
+from db.store.conclusions import ConclusionsMixin
+from db.store.evidence import EvidenceMixin
 from db.store.findings import FindingsMixin, finding_id
 from db.store.plans import LEVEL_LETTERS, PlansMixin
+from db.store.search import SearchMixin
 
 
-class Store(FindingsMixin, ChecklistsMixin, PlansMixin, StoreBase):
+class Store(
+    EvidenceMixin,
+    ConclusionsMixin,
+    SearchMixin,
+    FindingsMixin,
+    ChecklistsMixin,
+    PlansMixin,
+    StoreBase,
+):
     """The application's database."""
 
     @classmethod

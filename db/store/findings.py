@@ -109,6 +109,9 @@ class FindingsMixin(StoreBase):
                 if not real and not existing["deleted"]:
                     return existing
                 row = self.update_row("findings", fid, {**real, **stamp, "deleted": 0})
+            if existing is None or existing["deleted"] or "note" in changes:
+                # Same transaction: the folded observation in the full-text index (SearchMixin).
+                self.index_finding_row(row)  # type: ignore[attr-defined]
             self._mark_started(inspection_id)
             return row
 

@@ -1,0 +1,91 @@
+"""Conclusions (strengths, limitations, causes per area) and numbered recommendations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.store.base import StoreBase, stable_id
+
+RECOMMENDATION_FIELDS = ("area_code", "item_code", "text", "responsible", "deadline", "status")
+
+
+def conclusion_id(inspection_id: str, area_code: str) -> str:
+    """One conclusion row per (inspection, area) — the same id on every laptop."""
+    return stable_id("conclusion", inspection_id, area_code)
+
+
+class ConclusionsMixin(StoreBase):
+    """What the delegation concludes about one inspection."""
+
+    def conclusions(self, inspection_id: str) -> list[dict[str, Any]]:
+        """Saved conclusion rows of an inspection (one per area code; '' = the whole unit)."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT id, inspection_id, area_code, strengths, limitations, causes, hlc "
+                "FROM conclusions WHERE inspection_id = ? AND deleted = 0 ORDER BY area_code",
+                [inspection_id],
+            )
+        ]
+
+    def save_conclusion(
+        self, inspection_id: str, area_code: str, fields: dict[str, str]
+    ) -> dict[str, Any]:
+        """Insert or update the conclusion of one area (strengths, limitations, causes)."""
+        allowed = {"strengths", "limitations", "causes"}
+        if set(fields) - allowed:
+            raise ValueError(f"unknown conclusion fields: {sorted(set(fields) - allowed)}")
+        cid = conclusion_id(inspection_id, area_code)
+        with self.transaction():
+            if self.get_row("conclusions", cid) is None:
+                return self.insert_row(
+                    "conclusions",
+                    {"id": cid, "inspection_id": inspection_id, "area_code": area_code, **fields},
+                )
+            return self.update_row("conclusions", cid, {**fields, "deleted": 0})
+
+    def item_area_code(self, item_id: str) -> str | None:
+        """The code of the area a checklist item belongs to."""
+        row = self.db.execute(
+            "SELECT a.code FROM checklist_items i JOIN checklist_areas a ON a.id = i.area_id "
+            "WHERE i.id = ?",
+            [item_id],
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def recommendations(self, inspection_id: str) -> list[dict[str, Any]]:
+        """Live recommendations of an inspection by number."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT id, inspection_id, number, text, item_code, area_code, responsible, "
+                "deadline, status FROM recommendations "
+                "WHERE inspection_id = ? AND deleted = 0 ORDER BY number, hlc",
+                [inspection_id],
+            )
+        ]
+
+    def add_recommendation(self, inspection_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Append a recommendation numbered after the last live one (1, 2, 3 ...)."""
+        unknown = set(fields) - set(RECOMMENDATION_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown recommendation fields: {sorted(unknown)}")
+        with self.transaction():
+            number = self.db.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM recommendations "
+                "WHERE inspection_id = ? AND deleted = 0",
+                [inspection_id],
+            ).fetchone()[0]
+            row = self.insert_row(
+                "recommendations", {"inspection_id": inspection_id, "number": number, **fields}
+            )
+            return self.get_row("recommendations", row["id"]) or row
+
+    def update_recommendation(self, rec_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(changes) - set(RECOMMENDATION_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown recommendation fields: {sorted(unknown)}")
+        return self.update_row("recommendations", rec_id, changes)
+
+    def delete_recommendation(self, rec_id: str) -> None:
+        self.delete_row("recommendations", rec_id)

@@ -1,0 +1,182 @@
+"""Full-text search over folded Vietnamese text (FTS5), kept in step with every write.
+
+`search_index` (FTS5) holds the folded text (lower case, no diacritics, đ→d) of checklist items
+(kind 'item'), finding observations ('finding') and evidence documents ('evidence').
+`search_refs` (migration m003_recording) maps a row id to its FTS rowid, so replacing the text
+of one row is a primary-key lookup plus an `INSERT OR REPLACE` by rowid: FTS5 UNINDEXED columns
+have no index, and `DELETE ... WHERE ref_id = ?` would scan the whole index on every save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.store.base import StoreBase
+from db.store.plans import LEVEL_LETTERS
+from db.text import fold
+
+
+class SearchMixin(StoreBase):
+    """Writing to and querying the folded full-text index."""
+
+    # -- writing --------------------------------------------------------------------------
+    def index_text(self, kind: str, ref_id: str, text: str, inspection_id: str | None) -> None:
+        """Put (or replace) the folded `text` of one row; empty text removes it."""
+        body = fold(text or "").strip()
+        if not body:
+            self.unindex(ref_id)
+            return
+        rowid = self.db.execute(
+            "INSERT INTO search_refs (ref_id) VALUES (?) "
+            "ON CONFLICT(ref_id) DO UPDATE SET ref_id = excluded.ref_id RETURNING fts_rowid",
+            [ref_id],
+        ).fetchone()[0]
+        self.db.execute(
+            "INSERT OR REPLACE INTO search_index (rowid, body, kind, ref_id, inspection_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [rowid, body, kind, ref_id, inspection_id],
+        )
+
+    def unindex(self, ref_id: str) -> None:
+        """Remove one row from the index (a tombstone, an emptied note)."""
+        row = self.db.execute(
+            "DELETE FROM search_refs WHERE ref_id = ? RETURNING fts_rowid", [ref_id]
+        ).fetchone()
+        if row is not None:
+            self.db.execute("DELETE FROM search_index WHERE rowid = ?", [row[0]])
+
+    def index_checklist_version(self, version_id: str) -> int:
+        """Index every item text of a checklist version; returns how many."""
+        rows = self.db.execute(
+            "SELECT id, code, text FROM checklist_items WHERE version_id = ? AND deleted = 0",
+            [version_id],
+        ).fetchall()
+        for item_id, code, text in rows:
+            self.index_text("item", item_id, f"{code} {text}", None)
+        return len(rows)
+
+    def import_checklist(self, data: dict[str, Any], source: str = "") -> str:
+        """Store a checklist version (ChecklistsMixin) and index its items, in one transaction."""
+        with self.transaction():
+            version_id: str = super().import_checklist(data, source)  # type: ignore[misc]
+            self.index_checklist_version(version_id)
+        return version_id
+
+    def index_finding_row(self, row: dict[str, Any]) -> None:
+        """Index a finding's observation (or drop it when empty or tombstoned)."""
+        if row.get("deleted"):
+            self.unindex(row["id"])
+        else:
+            self.index_text("finding", row["id"], row.get("note") or "", row["inspection_id"])
+
+    def index_evidence_row(self, row: dict[str, Any], inspection_id: str) -> None:
+        """Index an evidence document's number and summary (or drop it when tombstoned)."""
+        if row.get("deleted"):
+            self.unindex(row["id"])
+        else:
+            text = f"{row.get('number') or ''} {row.get('summary') or ''}"
+            self.index_text("evidence", row["id"], text, inspection_id)
+
+    def rebuild_search_index(self) -> int:
+        """Rebuild the whole index from the tables (after a sync import); returns rows indexed."""
+        with self.transaction():
+            self.db.execute("DELETE FROM search_index")
+            self.db.execute("DELETE FROM search_refs")
+            count = 0
+            for (version_id,) in self.db.execute(
+                "SELECT id FROM checklist_versions WHERE deleted = 0"
+            ).fetchall():
+                count += self.index_checklist_version(version_id)
+            for fid, note, inspection_id in self.db.execute(
+                "SELECT id, note, inspection_id FROM findings WHERE deleted = 0 AND note != ''"
+            ).fetchall():
+                self.index_text("finding", fid, note, inspection_id)
+                count += 1
+            for eid, number, summary, inspection_id in self.db.execute(
+                "SELECT e.id, e.number, e.summary, f.inspection_id FROM evidence_docs e "
+                "JOIN findings f ON f.id = e.finding_id WHERE e.deleted = 0"
+            ).fetchall():
+                self.index_text("evidence", eid, f"{number} {summary}", inspection_id)
+                count += 1
+        return count
+
+    # -- reading --------------------------------------------------------------------------
+    def search_hits(
+        self, match: str, inspection_id: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        """Rows matching an FTS5 expression (built by the caller, never raw user text).
+
+        Each hit: kind, ref_id, inspection_id, item_id, item_code, text (the original, not
+        folded), number/summary for evidence. Scoped to an inspection: items applicable to
+        its unit level and version, findings and evidence of that inspection. Unscoped: items
+        of the current checklist version, findings and evidence of every live inspection.
+        """
+        params: list[Any] = [match]
+        if inspection_id is not None:
+            insp = self.db.execute(
+                "SELECT checklist_version_id, unit_level FROM inspections WHERE id = ?",
+                [inspection_id],
+            ).fetchone()
+            if insp is None:
+                return []
+            scope = (
+                "((s.kind = 'item' AND s.ref_id IN (SELECT id FROM checklist_items "
+                "  WHERE version_id = ? AND deleted = 0 AND instr(levels, ?) > 0)) "
+                " OR (s.kind != 'item' AND s.inspection_id = ?))"
+            )
+            params += [insp[0], LEVEL_LETTERS.get(insp[1], "?"), inspection_id]
+        else:
+            scope = (
+                "((s.kind = 'item' AND s.ref_id IN (SELECT id FROM checklist_items "
+                "  WHERE deleted = 0 AND version_id = (SELECT id FROM checklist_versions "
+                "  WHERE deleted = 0 ORDER BY activated_at DESC, hlc DESC LIMIT 1))) "
+                " OR (s.kind != 'item' AND s.inspection_id IN "
+                "  (SELECT id FROM inspections WHERE deleted = 0)))"
+            )
+        params.append(limit)
+        hits = self.db.execute(
+            f"SELECT s.kind, s.ref_id, s.inspection_id FROM search_index s "
+            f"WHERE search_index MATCH ? AND {scope} ORDER BY s.rank LIMIT ?",
+            params,
+        ).fetchall()
+        out: list[dict[str, Any]] = []
+        for kind, ref_id, insp_id in hits:
+            detail = self._hit_detail(kind, ref_id)
+            if detail is None:
+                continue
+            out.append({"kind": kind, "ref_id": ref_id, "inspection_id": insp_id, **detail})
+        return out
+
+    def _hit_detail(self, kind: str, ref_id: str) -> dict[str, Any] | None:
+        if kind == "item":
+            row = self.db.execute(
+                "SELECT id, code, text FROM checklist_items WHERE id = ?", [ref_id]
+            ).fetchone()
+            if row is None:
+                return None
+            return {"item_id": row[0], "item_code": row[1], "text": row[2]}
+        if kind == "finding":
+            row = self.db.execute(
+                "SELECT item_id, item_code, note FROM findings WHERE id = ? AND deleted = 0",
+                [ref_id],
+            ).fetchone()
+            if row is None:
+                return None
+            return {"item_id": row[0], "item_code": row[1], "text": row[2]}
+        row = self.db.execute(
+            "SELECT f.item_id, f.item_code, e.number, e.summary, e.finding_id "
+            "FROM evidence_docs e JOIN findings f ON f.id = e.finding_id "
+            "WHERE e.id = ? AND e.deleted = 0",
+            [ref_id],
+        ).fetchone()
+        if row is None:
+            return None
+        text = " — ".join(x for x in (row[2], row[3]) if x)
+        return {
+            "item_id": row[0],
+            "item_code": row[1],
+            "text": text,
+            "number": row[2],
+            "summary": row[3],
+            "finding_id": row[4],
+        }

@@ -1,0 +1,148 @@
+"""On-site recording: search, conclusion drafts, recommendations, audit verification."""
+
+from __future__ import annotations
+
+import click
+
+from desktop.cli import AppContext, emit_json
+from desktop.domain import format_date
+
+pass_app = click.make_pass_decorator(AppContext)
+JSON_HELP = "In kết quả dạng JSON."
+KIND_LABELS = {"item": "Nội dung", "finding": "Nhận xét", "evidence": "Tài liệu"}
+
+
+@click.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--inspection", "inspection_id", help="Chỉ tìm trong cuộc kiểm tra này.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def search(
+    app: AppContext, text: tuple[str, ...], inspection_id: str | None, limit: int, as_json: bool
+) -> None:
+    """Tìm nội dung, nhận xét, tài liệu kiểm chứng (gõ có hoặc không dấu đều được)."""
+    from desktop.services.search import search as run_search
+
+    hits = run_search(app.store, " ".join(text), inspection_id=inspection_id, limit=limit)
+    rows = [
+        {k: h[k] for k in ("kind", "inspection_id", "item_code", "text", "snippet")} for h in hits
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Không tìm thấy kết quả nào.")
+    for r in rows:
+        click.echo(f"{KIND_LABELS.get(r['kind'], r['kind']):<9} {r['item_code']:<9} {r['snippet']}")
+
+
+@click.group()
+def conclusion() -> None:
+    """Kết luận kiểm tra: ưu điểm, tồn tại, hạn chế theo lĩnh vực."""
+
+
+@conclusion.command("draft")
+@click.argument("inspection_id")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def conclusion_draft(app: AppContext, inspection_id: str, as_json: bool) -> None:
+    """Gợi ý ưu điểm và tồn tại, hạn chế theo lĩnh vực từ kết quả đã ghi."""
+    from desktop.services.conclusions import draft
+
+    areas = draft(app.store, inspection_id)
+    if as_json:
+        emit_json(areas)
+        return
+    for area in areas:
+        click.echo(f"{area['area']}. {area['name']}")
+        for line in area["strengths"]:
+            click.echo(f"  + {line}")
+        for line in area["limitations"]:
+            click.echo(f"  - {line}")
+
+
+@click.group()
+def recommendation() -> None:
+    """Kiến nghị, yêu cầu khắc phục của một cuộc kiểm tra."""
+
+
+@recommendation.command("add")
+@click.argument("inspection_id")
+@click.option("--text", required=True, help="Nội dung kiến nghị.")
+@click.option("--item", "item_code", help="Mã nội dung liên quan (ví dụ A3.2.1).")
+@click.option("--deadline", help="Thời hạn khắc phục dd/mm/yyyy (mặc định: ngày kiểm tra + 30).")
+@click.option("--responsible", default="", help="Đơn vị, người chịu trách nhiệm.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def recommendation_add(
+    app: AppContext,
+    inspection_id: str,
+    text: str,
+    item_code: str | None,
+    deadline: str | None,
+    responsible: str,
+    as_json: bool,
+) -> None:
+    """Thêm một kiến nghị (đánh số tiếp theo) với thời hạn khắc phục."""
+    from desktop.services.conclusions import add_recommendation
+
+    row = add_recommendation(
+        app.store,
+        inspection_id,
+        text,
+        item_code=item_code,
+        deadline=deadline,
+        responsible=responsible,
+    )
+    if as_json:
+        emit_json(row)
+        return
+    click.echo(f"Đã thêm kiến nghị số {row['number']}, thời hạn {format_date(row['deadline'])}")
+
+
+@click.command()
+@click.argument("inspection_id")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def recommendations(app: AppContext, inspection_id: str, as_json: bool) -> None:
+    """Liệt kê các kiến nghị của một cuộc kiểm tra."""
+    from desktop.services.conclusions import list_recommendations
+
+    keys = ("id", "number", "text", "item_code", "area_code", "responsible", "deadline", "status")
+    rows = [{k: r[k] for k in keys} for r in list_recommendations(app.store, inspection_id)]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Chưa có kiến nghị nào.")
+    for r in rows:
+        click.echo(f"{r['number']}. {r['text']} (thời hạn {format_date(r['deadline'])})")
+
+
+@click.group()
+def audit() -> None:
+    """Nhật ký thay đổi (chuỗi băm, chỉ ghi thêm)."""
+
+
+@audit.command("verify")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def audit_verify(app: AppContext, as_json: bool) -> None:
+    """Kiểm tra tính toàn vẹn của nhật ký; mã thoát 1 nếu có mục bị sửa."""
+    from desktop.services.audit import verify
+
+    report = verify(app.store)
+    if as_json:
+        emit_json(report)
+    elif report["ok"]:
+        click.echo(report["message"])
+    else:
+        click.echo(f"Lỗi: {report['message']}", err=True)
+    if not report["ok"]:
+        raise click.exceptions.Exit(1)
+
+
+def register(group: click.Group) -> None:
+    for command in (search, conclusion, recommendation, recommendations, audit):
+        group.add_command(command)

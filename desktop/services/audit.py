@@ -1,0 +1,125 @@
+"""History of a finding and the integrity of the hash-chained audit log.
+
+`finding_history` turns the audit entries of a finding (and of its evidence documents and
+attachments) into one readable line per changed field:
+{"at" (ISO), "at_text" (dd/mm/yyyy HH:MM), "who", "field" (Vietnamese label), "old", "new"
+(readable text, "" for nothing), "action" ('insert' | 'update')}.
+`verify` walks the chain: {"ok", "entries", "broken_seq", "broken_at", "message"}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from db import Store
+from db.store import finding_id
+from desktop.domain import Result, format_date
+
+FIELD_LABELS = {
+    ("findings", "result"): "Kết quả",
+    ("findings", "score"): "Điểm",
+    ("findings", "note"): "Nhận xét",
+    ("findings", "numerator"): "Tử số",
+    ("findings", "denominator"): "Mẫu số",
+    ("findings", "value"): "Giá trị",
+    ("findings", "self_result"): "Kết quả tự đánh giá",
+    ("findings", "self_score"): "Điểm tự chấm",
+    ("findings", "self_evidence"): "Tài liệu tự đánh giá",
+    ("findings", "deleted"): "Kết quả kiểm tra",
+    ("evidence_docs", "number"): "Tài liệu kiểm chứng: số/ký hiệu",
+    ("evidence_docs", "issued_on"): "Tài liệu kiểm chứng: ngày",
+    ("evidence_docs", "summary"): "Tài liệu kiểm chứng: trích yếu",
+    ("evidence_docs", "deleted"): "Tài liệu kiểm chứng",
+    ("attachments", "filename"): "Tệp đính kèm",
+    ("attachments", "deleted"): "Tệp đính kèm",
+}
+DELETED, RESTORED = "Đã xóa", "Khôi phục"
+MESSAGES = {
+    "intact": "Nhật ký toàn vẹn ({n} mục)",
+    "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
+}
+
+
+def _at_text(at: str | None) -> str:
+    if not at:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(at).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return at
+
+
+def _readable(table: str, field: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if field == "deleted":
+        return DELETED if value else RESTORED
+    if field in ("result", "self_result"):
+        try:
+            return Result(value).label
+        except ValueError:
+            return str(value)
+    if field == "issued_on":
+        return format_date(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict[str, Any]]:
+    """Every change to the finding of one item at one inspection, oldest first."""
+    entries: list[dict[str, Any]] = []
+    for entry in store.finding_audit(finding_id(inspection_id, item_id)):
+        table = entry["table_name"]
+        old = json.loads(entry["old"]) if entry["old"] else {}
+        new = json.loads(entry["new"]) if entry["new"] else {}
+        who = entry["actor"] or new.get("recorded_by") or entry["device_name"] or ""
+        for key in new.keys() | old.keys():
+            if (table, key) not in FIELD_LABELS:
+                continue
+            if entry["action"] == "insert" and key == "deleted":
+                continue
+            before = _readable(table, key, old.get(key))
+            after = _readable(table, key, new.get(key))
+            if before == after:
+                continue
+            entries.append(
+                {
+                    "seq": entry["seq"],
+                    "at": entry["at"],
+                    "at_text": _at_text(entry["at"]),
+                    "who": who,
+                    "field": FIELD_LABELS[(table, key)],
+                    "old": before,
+                    "new": after,
+                    "action": entry["action"],
+                    "_order": list(FIELD_LABELS).index((table, key)),
+                }
+            )
+    entries.sort(key=lambda e: (e["seq"], e.pop("_order")))
+    return entries
+
+
+def verify(store: Store) -> dict[str, Any]:
+    """Check every link of the audit chain; report the first broken entry."""
+    count = store.audit_count()
+    broken = store.verify_audit()
+    if broken is None:
+        return {
+            "ok": True,
+            "entries": count,
+            "broken_seq": None,
+            "broken_at": None,
+            "message": MESSAGES["intact"].format(n=count),
+        }
+    entry = store.audit_entry(broken) or {}
+    at = entry.get("at")
+    return {
+        "ok": False,
+        "entries": count,
+        "broken_seq": broken,
+        "broken_at": at,
+        "message": MESSAGES["broken"].format(seq=broken, at=_at_text(at) or "?", n=count),
+    }

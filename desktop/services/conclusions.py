@@ -1,0 +1,227 @@
+"""Conclusions (ưu điểm, tồn tại/hạn chế, nguyên nhân) and recommendations (kiến nghị).
+
+`draft` suggests strengths and limitations per area from the recorded findings; the secretary
+edits them and saves with `save_conclusion`. Recommendations are numbered 1..n per inspection,
+each with a remediation deadline (default: the visit date, or today, + 30 days — DOMAIN.md).
+Every function returns plain dicts; dates are ISO in dicts, dd/mm/yyyy in the "*_text" keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from db import Store
+from desktop.domain import Result, format_date, nfc, parse_date
+from desktop.services.errors import UserError
+
+DEFAULT_DEADLINE_DAYS = 30
+PASSED = {Result.DAT.value}
+FAILED = {Result.KHONG_DAT.value, Result.MOT_PHAN.value}
+
+MESSAGES = {
+    "no_inspection": "Không có cuộc kiểm tra {id}",
+    "no_item": "Không có nội dung {code} trong bộ tiêu chí của cuộc kiểm tra này",
+    "bad_date": "Thời hạn không hợp lệ: “{value}” (dạng dd/mm/yyyy)",
+    "empty_text": "Nội dung kiến nghị không được để trống",
+    "no_area": "Không có lĩnh vực {code} trong bộ tiêu chí của cuộc kiểm tra này",
+    "no_recommendation": "Không có kiến nghị {id}",
+    "summary": "Thực hiện tốt {passed}/{judged} nội dung",
+}
+
+
+def _inspection(store: Store, inspection_id: str) -> dict[str, Any]:
+    insp = store.inspection(inspection_id)
+    if insp is None:
+        raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
+    return insp
+
+
+def _line(item: dict[str, Any]) -> str:
+    note = (item.get("note") or "").strip().rstrip(".")
+    return f"{item['text']}: {note}" if note else item["text"]
+
+
+def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
+    """Suggested conclusion per area, in checklist order.
+
+    [{"area": code, "name": area name, "strengths": [...], "limitations": [...]}]. Strengths:
+    "Thực hiện tốt P/J nội dung" (P passed of J judged) and each passed item with a note.
+    Limitations: each item judged Không đạt or Đạt một phần, as "<item text>: <note>".
+    """
+    _inspection(store, inspection_id)
+    areas: dict[str, dict[str, Any]] = {}
+    counts: dict[str, list[int]] = {}
+    for item in store.inspection_items(inspection_id):
+        code = item["area_code"]
+        area = areas.setdefault(
+            code, {"area": code, "name": item["area_name"], "strengths": [], "limitations": []}
+        )
+        tally = counts.setdefault(code, [0, 0])
+        result = item.get("result")
+        if result in PASSED:
+            tally[0] += 1
+            tally[1] += 1
+            if (item.get("note") or "").strip():
+                area["strengths"].append(_line(item))
+        elif result in FAILED:
+            tally[1] += 1
+            area["limitations"].append(_line(item))
+    for code, area in areas.items():
+        passed, judged = counts[code]
+        if judged:
+            area["strengths"].insert(0, MESSAGES["summary"].format(passed=passed, judged=judged))
+    return list(areas.values())
+
+
+def _text(value: str | list[str] | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(nfc(v).strip() for v in value if v and v.strip())
+    return nfc(value).strip()
+
+
+def save_conclusion(
+    store: Store,
+    inspection_id: str,
+    area_code: str,
+    strengths: str | list[str] = "",
+    limitations: str | list[str] = "",
+    causes: str | list[str] = "",
+) -> dict[str, Any]:
+    """Save one area's conclusion (lists are joined one per line); area_code '' = whole unit."""
+    insp = _inspection(store, inspection_id)
+    if area_code and insp["checklist_version_id"]:
+        known = {a["code"] for a in store.checklist(insp["checklist_version_id"])["areas"]}
+        if area_code not in known:
+            raise UserError(MESSAGES["no_area"].format(code=area_code))
+    fields = {
+        "strengths": _text(strengths),
+        "limitations": _text(limitations),
+        "causes": _text(causes),
+    }
+    with store.transaction():
+        row = store.save_conclusion(inspection_id, area_code, fields)
+    return _conclusion_view(row)
+
+
+def _conclusion_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "inspection_id": row["inspection_id"],
+        "area_code": row["area_code"],
+        "strengths": row["strengths"],
+        "limitations": row["limitations"],
+        "causes": row["causes"],
+    }
+
+
+def list_conclusions(store: Store, inspection_id: str) -> list[dict[str, Any]]:
+    """Saved conclusions of an inspection, one per area."""
+    _inspection(store, inspection_id)
+    return [_conclusion_view(r) for r in store.conclusions(inspection_id)]
+
+
+def default_deadline(store: Store, inspection_id: str, today: dt.date | None = None) -> dt.date:
+    """The visit date (or today when none is recorded) + 30 days."""
+    insp = _inspection(store, inspection_id)
+    base = dt.date.fromisoformat(insp["visit_date"][:10]) if insp.get("visit_date") else None
+    return (base or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
+def _deadline(value: str | dt.date | None) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise UserError(MESSAGES["bad_date"].format(value=value)) from exc
+
+
+def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "text": row["text"],
+        "item_code": row["item_code"],
+        "area_code": row["area_code"],
+        "responsible": row["responsible"],
+        "deadline": row["deadline"],
+        "deadline_text": format_date(row["deadline"]),
+        "status": row["status"],
+    }
+
+
+def add_recommendation(
+    store: Store,
+    inspection_id: str,
+    text: str,
+    item_code: str | None = None,
+    deadline: str | dt.date | None = None,
+    responsible: str = "",
+    area_code: str | None = None,
+) -> dict[str, Any]:
+    """Add recommendation n+1; an item code also sets its area; deadline dd/mm/yyyy or date."""
+    _inspection(store, inspection_id)
+    text = nfc(text or "").strip()
+    if not text:
+        raise UserError(MESSAGES["empty_text"])
+    when = _deadline(deadline) or default_deadline(store, inspection_id)
+    if item_code:
+        item_code = item_code.strip()
+        item_id = store.item_id_for_code(inspection_id, item_code)
+        if item_id is None:
+            raise UserError(MESSAGES["no_item"].format(code=item_code))
+        area_code = store.item_area_code(item_id) or area_code
+    fields = {
+        "text": text,
+        "item_code": item_code or None,
+        "area_code": area_code or None,
+        "responsible": nfc(responsible or "").strip(),
+        "deadline": when.isoformat(),
+    }
+    with store.transaction():
+        row = store.add_recommendation(inspection_id, fields)
+    return _rec_view(row)
+
+
+def list_recommendations(store: Store, inspection_id: str) -> list[dict[str, Any]]:
+    """Live recommendations by number."""
+    _inspection(store, inspection_id)
+    return [_rec_view(r) for r in store.recommendations(inspection_id)]
+
+
+def update_recommendation(
+    store: Store,
+    rec_id: str,
+    *,
+    text: str | None = None,
+    deadline: str | dt.date | None = None,
+    responsible: str | None = None,
+) -> dict[str, Any]:
+    """Change text, deadline or responsible unit of one recommendation (None = unchanged)."""
+    row = store.get_row("recommendations", rec_id)
+    if row is None or row["deleted"]:
+        raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
+    changes: dict[str, Any] = {}
+    if text is not None:
+        if not nfc(text).strip():
+            raise UserError(MESSAGES["empty_text"])
+        changes["text"] = nfc(text).strip()
+    if deadline is not None:
+        parsed = _deadline(deadline)
+        changes["deadline"] = parsed.isoformat() if parsed else None
+    if responsible is not None:
+        changes["responsible"] = nfc(responsible).strip()
+    with store.transaction():
+        updated = store.update_recommendation(rec_id, changes)
+    return _rec_view(updated)
+
+
+def delete_recommendation(store: Store, rec_id: str) -> None:
+    """Tombstone a recommendation."""
+    row = store.get_row("recommendations", rec_id)
+    if row is None or row["deleted"]:
+        raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
+    store.delete_recommendation(rec_id)
