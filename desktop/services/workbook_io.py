@@ -424,7 +424,7 @@ def write_header(ws: Any, row: int, columns: Sequence[tuple[str, float]]) -> Non
     for index, (title, width) in enumerate(columns, start=1):
         header_style(ws.cell(row=row, column=index, value=title))
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+    ws.freeze_panes = f"A{row + 1}"  # a string: ws.cell() would create an empty row
 
 
 def add_list(
