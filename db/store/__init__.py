@@ -13,11 +13,13 @@ from db.store.checklists import ChecklistsMixin
 from db.store.conclusions import ConclusionsMixin
 from db.store.evidence import EvidenceMixin
 from db.store.findings import FindingsMixin, finding_id
+from db.store.followup import FollowupMixin
 from db.store.plans import LEVEL_LETTERS, PlansMixin
 from db.store.search import SearchMixin
 
 
 class Store(
+    FollowupMixin,
     EvidenceMixin,
     ConclusionsMixin,
     SearchMixin,

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "desktop.cli.checklist",
     "desktop.cli.plan",
     "desktop.cli.selfassessment",
+    "desktop.cli.followup",
 ]
 
 

@@ -1,0 +1,203 @@
+"""Follow-up commands: followup, remediation add/verify, reminder, escalation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desktop.cli import AppContext, emit_json
+from desktop.domain import format_date, parse_date
+from desktop.services.errors import UserError
+
+pass_app = click.make_pass_decorator(AppContext)
+
+TODAY_HELP = "Tính trạng thái như vào ngày này (dd/mm/yyyy; mặc định hôm nay)."
+
+
+def _date(value: str | None, what: str) -> dt.date | None:
+    """dd/mm/yyyy from the command line, or a one-line error."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise UserError(f"{what} không hợp lệ: “{value}” (cần dd/mm/yyyy)") from None
+
+
+def _row(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "plan_id": r["plan_id"],
+        "plan_number": r["plan_number"],
+        "year": r["plan_year"],
+        "inspection_id": r["inspection_id"],
+        "unit": r["unit"],
+        "number": r["number"],
+        "text": r["text"],
+        "responsible": r["responsible"],
+        "deadline": r["deadline"],
+        "deadline_text": format_date(r["deadline"]),
+        "status": r["status"],
+        "status_label": r["status_label"],
+        "days_overdue": r["days_overdue"],
+        "reported_on": r["reported_on"],
+        "doc_number": r["doc_number"],
+    }
+
+
+@click.command()
+@click.option("--plan", "plan_id", help="Chỉ các kiến nghị của kế hoạch này.")
+@click.option("--overdue", is_flag=True, help="Chỉ các kiến nghị quá hạn (kể cả bị trả lại).")
+@click.option(
+    "--unit-of",
+    "unit_of",
+    metavar="INSPECTION_ID",
+    help="Các kiến nghị chưa được xác minh hoàn thành của cùng đơn vị từ các năm trước.",
+)
+@click.option("--today", help=TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def followup(
+    app: AppContext,
+    plan_id: str | None,
+    overdue: bool,
+    unit_of: str | None,
+    today: str | None,
+    as_json: bool,
+) -> None:
+    """Sổ theo dõi khắc phục: mọi kiến nghị với đơn vị, thời hạn và trạng thái."""
+    from desktop.services import followup as service
+
+    day = _date(today, "Ngày")
+    if unit_of:
+        rows = service.open_recommendations_from_earlier(app.store, unit_of, today=day)
+        if plan_id:
+            rows = [r for r in rows if r["plan_id"] == plan_id]
+        if overdue:
+            rows = [r for r in rows if r["overdue"]]
+    else:
+        rows = service.register(app.store, plan_id, overdue_only=overdue, today=day)
+    out = [_row(r) for r in rows]
+    if as_json:
+        emit_json(out)
+        return
+    if not out:
+        click.echo("Không có kiến nghị nào.")
+    for r in out:
+        late = f", quá hạn {r['days_overdue']} ngày" if r["days_overdue"] else ""
+        click.echo(
+            f"{r['id']}  {r['unit']}  số {r['number']}  hạn {r['deadline_text'] or '—'}  "
+            f"{r['status_label']}{late}  {r['text'][:60]}"
+        )
+
+
+@click.group()
+def remediation() -> None:
+    """Báo cáo kết quả khắc phục của đơn vị và việc xác minh."""
+
+
+@remediation.command("add")
+@click.argument("recommendation_ids", nargs=-1, required=True, metavar="RECOMMENDATION_ID...")
+@click.option("--date", "date_text", required=True, help="Ngày báo cáo (dd/mm/yyyy).")
+@click.option("--doc", required=True, help="Số/ký hiệu văn bản báo cáo.")
+@click.option("--note", required=True, help="Nội dung đã khắc phục.")
+@pass_app
+def remediation_add(
+    app: AppContext, recommendation_ids: tuple[str, ...], date_text: str, doc: str, note: str
+) -> None:
+    """Ghi báo cáo kết quả khắc phục cho một hoặc nhiều kiến nghị (cùng một văn bản)."""
+    from desktop.services import followup as service
+
+    day = _date(date_text, "Ngày báo cáo")
+    assert day is not None
+    rows = service.record_report(app.store, recommendation_ids, day, doc, note)
+    click.echo(f"Đã ghi báo cáo khắc phục {doc} cho {len(rows)} kiến nghị.")
+
+
+@remediation.command("verify")
+@click.argument("recommendation_id")
+@click.option("--ok", "verdict", flag_value="ok", help="Chấp nhận: đã khắc phục.")
+@click.option("--reject", "verdict", flag_value="reject", help="Không đạt yêu cầu.")
+@click.option("--note", default="", help="Nhận xét (bắt buộc khi --reject).")
+@click.option("--date", "date_text", help="Ngày xác minh (dd/mm/yyyy; mặc định hôm nay).")
+@pass_app
+def remediation_verify(
+    app: AppContext, recommendation_id: str, verdict: str | None, note: str, date_text: str | None
+) -> None:
+    """Xác minh báo cáo khắc phục mới nhất của một kiến nghị: --ok hoặc --reject."""
+    from desktop.services import followup as service
+
+    if verdict is None:
+        raise UserError("Cần chọn --ok hoặc --reject")
+    day = _date(date_text, "Ngày xác minh")
+    service.verify(app.store, recommendation_id, verdict == "ok", note, verified_on=day)
+    label = (
+        service.FollowupStatus.DA_XAC_MINH
+        if verdict == "ok"
+        else (service.FollowupStatus.KHONG_DAT_YEU_CAU)
+    )
+    click.echo(f"Đã xác minh: {label.label}.")
+
+
+@click.command()
+@click.argument("inspection_id", metavar="UNIT_INSPECTION_ID")
+@click.option("--format", "fmt", required=True, help="pdf hoặc docx.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Tệp ra.")
+@click.option("--days", type=int, default=15, show_default=True, help="Hạn báo cáo (ngày).")
+@click.option("--number", default="", help="Số/ký hiệu công văn (để trống nếu chưa cấp số).")
+@click.option("--today", help="Ngày ký công văn (dd/mm/yyyy; mặc định hôm nay).")
+@pass_app
+def reminder(
+    app: AppContext,
+    inspection_id: str,
+    fmt: str,
+    output: Path,
+    days: int,
+    number: str,
+    today: str | None,
+) -> None:
+    """Công văn đôn đốc thực hiện kết luận kiểm tra CCHC gửi một đơn vị có kiến nghị quá hạn."""
+    from desktop.services import reminders
+
+    fmt = fmt.strip().lower()
+    if fmt not in reminders.FORMATS:
+        raise UserError(reminders.TEXT["bad_format"].format(fmt=fmt))
+    letter = reminders.reminder_letter(
+        app.store, inspection_id, today=_date(today, "Ngày"), reply_days=days, number=number
+    )
+    reminders.write_reminder(letter, fmt, output)
+    click.echo(f"Đã tạo công văn đôn đốc {letter.meta['unit']}: {output}")
+
+
+@click.command()
+@click.option("--plan", "plan_id", help="Chỉ các đơn vị của kế hoạch này.")
+@click.option("--today", help=TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Ghi ra tệp .xlsx.")
+@pass_app
+def escalation(
+    app: AppContext, plan_id: str | None, today: str | None, as_json: bool, output: Path | None
+) -> None:
+    """Danh sách đơn vị chậm khắc phục (để báo cáo UBND tỉnh): --json hoặc -o TỆP.xlsx."""
+    from desktop.services import reminders
+
+    if not as_json and output is None:
+        raise UserError("Cần --json hoặc -o TỆP.xlsx")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UserError(f"Tệp ra phải có đuôi .xlsx: {output}")
+    day = _date(today, "Ngày")
+    rows = reminders.escalation(app.store, plan_id, today=day)
+    if output is not None:
+        reminders.write_escalation_xlsx(rows, output, today=day)
+        if not as_json:
+            click.echo(f"Đã ghi {len(rows)} đơn vị chậm khắc phục: {output}")
+    if as_json:
+        emit_json(rows)
+
+
+def register(group: click.Group) -> None:
+    for command in (followup, remediation, reminder, escalation):
+        group.add_command(command)

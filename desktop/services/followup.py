@@ -1,0 +1,238 @@
+"""Follow-up of recommendations: the remediation register, remediation reports and their checks.
+
+Status of a recommendation, computed (never stored) from its deadline, today's date and its
+remediation rows, so that it is right on every laptop on every day:
+
+- the latest report decides when there is one: not yet checked → "da-bao-cao"; accepted →
+  "da-xac-minh"; rejected → "khong-dat-yeu-cau" (it stays so until the unit sends a new report;
+  it still counts as overdue, with its days overdue, once the deadline has passed);
+- with no report: no deadline or more than 7 days left → "chua-den-han"; 0 to 7 days left
+  (deadline today included) → "sap-den-han"; deadline passed → "qua-han".
+
+`days_overdue` is the number of days past the deadline while the unit still owes a report
+("qua-han", or "khong-dat-yeu-cau" past the deadline); 0 otherwise. Such a recommendation is
+"overdue" (`overdue` = True): it is what reminders and the escalation list are about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from db import Store
+from desktop.domain import format_date, nfc
+from desktop.services.errors import UserError
+
+DUE_SOON_DAYS = 7
+
+
+class FollowupStatus(StrEnum):
+    CHUA_DEN_HAN = "chua-den-han"
+    SAP_DEN_HAN = "sap-den-han"
+    QUA_HAN = "qua-han"
+    DA_BAO_CAO = "da-bao-cao"
+    DA_XAC_MINH = "da-xac-minh"
+    KHONG_DAT_YEU_CAU = "khong-dat-yeu-cau"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+# Everything the user reads about follow-up, in one place.
+STATUS_LABELS = {
+    FollowupStatus.CHUA_DEN_HAN: "Chưa đến hạn",
+    FollowupStatus.SAP_DEN_HAN: "Sắp đến hạn",
+    FollowupStatus.QUA_HAN: "Quá hạn",
+    FollowupStatus.DA_BAO_CAO: "Đã báo cáo",
+    FollowupStatus.DA_XAC_MINH: "Đã xác minh",
+    FollowupStatus.KHONG_DAT_YEU_CAU: "Không đạt yêu cầu",
+}
+MESSAGES = {
+    "no_recommendation": "Không có kiến nghị {id}",
+    "no_ids": "Cần ít nhất một kiến nghị",
+    "no_doc": "Cần số/ký hiệu văn bản báo cáo kết quả khắc phục",
+    "no_note": "Cần nội dung đã khắc phục",
+    "future": "Ngày báo cáo {date} sau ngày hôm nay ({today})",
+    "already_ok": "Kiến nghị số {number} của {unit} đã được xác minh hoàn thành",
+    "nothing_to_verify": "Kiến nghị số {number} của {unit} chưa có báo cáo khắc phục chờ xác minh",
+    "reject_note": "Khi không chấp nhận báo cáo khắc phục cần ghi rõ lý do",
+    "before_report": "Ngày xác minh {date} trước ngày báo cáo {reported}",
+    "no_inspection": "Không có cuộc kiểm tra {id}",
+    "no_plan": "Không có kế hoạch {id}",
+}
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def compute_status(
+    deadline: str | None, remediations: list[dict[str, Any]], today: dt.date
+) -> tuple[FollowupStatus, int]:
+    """(status, days_overdue) of one recommendation; `remediations` oldest report first."""
+    days_past = 0
+    if deadline:
+        days_past = (today - dt.date.fromisoformat(deadline[:10])).days
+    if remediations:
+        verdict = remediations[-1]["verdict"]
+        if verdict == "ok":
+            return FollowupStatus.DA_XAC_MINH, 0
+        if verdict is None:
+            return FollowupStatus.DA_BAO_CAO, 0
+        return FollowupStatus.KHONG_DAT_YEU_CAU, max(days_past, 0)
+    if not deadline or days_past < -DUE_SOON_DAYS:
+        return FollowupStatus.CHUA_DEN_HAN, 0
+    if days_past <= 0:
+        return FollowupStatus.SAP_DEN_HAN, 0
+    return FollowupStatus.QUA_HAN, days_past
+
+
+def _with_status(store: Store, rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    trails = store.remediations_of([r["id"] for r in rows])
+    for row in rows:
+        trail = trails[row["id"]]
+        status, days = compute_status(row["deadline"], trail, today)
+        row["status"] = status.value
+        row["status_label"] = status.label
+        row["days_overdue"] = days
+        row["overdue"] = days > 0
+        row["remediations"] = trail
+        last = trail[-1] if trail else None
+        row["reported_on"] = last["reported_on"] if last else None
+        row["doc_number"] = last["doc_number"] if last else None
+    return rows
+
+
+def register(
+    store: Store,
+    plan_id: str | None = None,
+    *,
+    overdue_only: bool = False,
+    unit_of: str | None = None,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """The remediation register: every live recommendation with unit, plan, deadline, status.
+
+    `unit_of` (an inspection id) narrows it to every inspection of that inspection's unit,
+    across plans and years. `overdue_only` keeps the recommendations counted as overdue.
+    """
+    unit_id = None
+    if plan_id is not None and store.plan(plan_id) is None:
+        raise UserError(MESSAGES["no_plan"].format(id=plan_id))
+    if unit_of is not None:
+        inspection = store.inspection(unit_of)
+        if inspection is None:
+            raise UserError(MESSAGES["no_inspection"].format(id=unit_of))
+        unit_id = inspection["unit_id"]
+    rows = _with_status(
+        store, store.followup_recommendations(plan_id=plan_id, unit_id=unit_id), _today(today)
+    )
+    if overdue_only:
+        rows = [r for r in rows if r["overdue"]]
+    return rows
+
+
+def recommendation_status(
+    store: Store, recommendation_id: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """One recommendation as it appears in the register."""
+    row = store.get_row("recommendations", recommendation_id)
+    if row is None or row["deleted"]:
+        raise UserError(MESSAGES["no_recommendation"].format(id=recommendation_id))
+    found = store.followup_recommendations(inspection_id=row["inspection_id"])
+    mine = [r for r in found if r["id"] == recommendation_id]
+    if not mine:
+        raise UserError(MESSAGES["no_recommendation"].format(id=recommendation_id))
+    return _with_status(store, mine, _today(today))[0]
+
+
+def open_recommendations_from_earlier(
+    store: Store, inspection_id: str, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Recommendations from inspections of the same unit under plans of earlier years that
+    are not verified as done — what the delegation must look at again on this visit."""
+    inspection = store.inspection(inspection_id)
+    if inspection is None:
+        raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
+    plan = store.plan(inspection["plan_id"])
+    year = plan["year"] if plan else None
+    rows = store.followup_recommendations(unit_id=inspection["unit_id"], before_year=year)
+    rows = _with_status(store, rows, _today(today))
+    return [r for r in rows if r["status"] != FollowupStatus.DA_XAC_MINH]
+
+
+def record_report(
+    store: Store,
+    recommendation_ids: Iterable[str],
+    reported_on: dt.date,
+    doc_number: str,
+    note: str,
+    *,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """A unit's remediation report (báo cáo kết quả khắc phục) covering one or more
+    recommendations: one remediation row each, all in one transaction."""
+    ids = list(dict.fromkeys(nfc(i).strip() for i in recommendation_ids))
+    doc_number, note = nfc(doc_number or "").strip(), nfc(note or "").strip()
+    if not ids:
+        raise UserError(MESSAGES["no_ids"])
+    if not doc_number:
+        raise UserError(MESSAGES["no_doc"])
+    if not note:
+        raise UserError(MESSAGES["no_note"])
+    day = _today(today)
+    if reported_on > day:
+        raise UserError(
+            MESSAGES["future"].format(date=format_date(reported_on), today=format_date(day))
+        )
+    current = [recommendation_status(store, rid, day) for rid in ids]
+    for rec in current:
+        if rec["status"] == FollowupStatus.DA_XAC_MINH:
+            raise UserError(MESSAGES["already_ok"].format(number=rec["number"], unit=rec["unit"]))
+    with store.transaction():
+        return [
+            store.add_remediation(
+                rec["id"],
+                {"reported_on": reported_on.isoformat(), "doc_number": doc_number, "note": note},
+            )
+            for rec in current
+        ]
+
+
+def verify(
+    store: Store,
+    recommendation_id: str,
+    ok: bool,
+    note: str = "",
+    *,
+    verified_on: dt.date | None = None,
+) -> dict[str, Any]:
+    """The reviewer accepts (ok) or rejects the latest unchecked report of a recommendation."""
+    note = nfc(note or "").strip()
+    if not ok and not note:
+        raise UserError(MESSAGES["reject_note"])
+    day = _today(verified_on)
+    rec = recommendation_status(store, recommendation_id, day)
+    pending = rec["remediations"][-1] if rec["remediations"] else None
+    if pending is None or pending["verdict"] is not None:
+        raise UserError(
+            MESSAGES["nothing_to_verify"].format(number=rec["number"], unit=rec["unit"])
+        )
+    if pending["reported_on"] and day < dt.date.fromisoformat(pending["reported_on"]):
+        raise UserError(
+            MESSAGES["before_report"].format(
+                date=format_date(day), reported=format_date(pending["reported_on"])
+            )
+        )
+    with store.transaction():
+        return store.update_remediation(
+            pending["id"],
+            {
+                "verdict": "ok" if ok else "reject",
+                "verified_on": day.isoformat(),
+                "verify_note": note,
+            },
+        )
