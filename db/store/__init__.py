@@ -15,11 +15,13 @@ from db.store.evidence import EvidenceMixin
 from db.store.findings import FindingsMixin, finding_id
 from db.store.followup import FollowupMixin
 from db.store.plans import LEVEL_LETTERS, PlansMixin
+from db.store.reports import ReportsMixin
 from db.store.search import SearchMixin
 
 
 class Store(
     FollowupMixin,
+    ReportsMixin,
     EvidenceMixin,
     ConclusionsMixin,
     SearchMixin,

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "desktop.cli.plan",
     "desktop.cli.selfassessment",
     "desktop.cli.followup",
+    "desktop.cli.reports",
 ]
 
 

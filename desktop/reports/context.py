@@ -1,0 +1,376 @@
+"""Plain data for each document, read from the Store: no layout, no reportlab, no docx.
+
+Conclusions and recommendations come from their tables when the secretary has written them;
+otherwise they are derived from the findings: items passed with an observation are
+strengths, items "khong-dat"/"mot-phan" are limitations (numbered per area, "1.1", "1.2" …),
+and each limitation gets a recommendation with the default remediation deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from db import Store
+from desktop.domain import InspectionMode, Result, Role, UnitLevel, nfc
+from desktop.services import scoring
+from desktop.services.errors import UserError
+
+REMEDIATION_DAYS = 30  # DOMAIN.md default deadline
+NOT_PASSED = (Result.KHONG_DAT.value, Result.MOT_PHAN.value)
+KINDS = ("bien-ban", "ket-luan", "bao-cao")
+
+
+@dataclass
+class ReportOptions:
+    """What the secretary decides per document; None = remembered value or a sensible default.
+
+    `signer_title` holds the lines of the signature block separated by "|"
+    (e.g. "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC").
+    """
+
+    number: str | None = None
+    date: dt.date | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    place: str | None = None
+
+
+def resolve_options(store: Store, kind: str, given: ReportOptions | None) -> ReportOptions:
+    """Fill missing options from settings (remembered per kind) and remember those given."""
+    assert kind in KINDS, kind
+    given = given or ReportOptions()
+    out = ReportOptions()
+    for name in ("number", "signer", "signer_title", "place"):
+        value = getattr(given, name)
+        key = f"report.{kind}.{name}"
+        if value:
+            value = nfc(str(value)).strip()
+            store.set_setting(key, value)
+        else:
+            value = store.setting(key)
+        setattr(out, name, value or None)
+    key = f"report.{kind}.date"
+    if given.date:
+        store.set_setting(key, given.date.isoformat())
+        out.date = given.date
+    else:
+        remembered = store.setting(key)
+        out.date = dt.date.fromisoformat(remembered) if remembered else dt.date.today()
+    return out
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _lines(text: str | None) -> list[str]:
+    return [ln.strip().lstrip("-•").strip() for ln in (text or "").splitlines() if ln.strip()]
+
+
+def province_of(plan: dict[str, Any]) -> str:
+    """The province's name from the plan ("Sóc Trăng"), or from its issuer."""
+    if plan.get("province"):
+        return str(plan["province"]).strip()
+    issuer = str(plan.get("issuer") or "")
+    for marker in ("tỉnh ", "thành phố "):
+        if marker in issuer:
+            return issuer.split(marker, 1)[1].strip()
+    return ""
+
+
+def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
+    plan = store.plan(plan_id)
+    if plan is None:
+        raise UserError(f"Không có kế hoạch {plan_id}")
+    members = []
+    for m in store.members(plan_id):
+        role = Role(m["role"]) if m["role"] in set(Role) else None
+        members.append(
+            {
+                "name": m["full_name"],
+                "position_title": m["position_title"],
+                "agency": m["agency"],
+                "role": m["role"],
+                "role_label": role.label if role else m["role"],
+            }
+        )
+    leader = next((m for m in members if m["role"] == Role.TRUONG_DOAN.value), None)
+    secretary = next((m for m in members if m["role"] == Role.THU_KY.value), None)
+    return {
+        "id": plan_id,
+        "number": plan["number"],
+        "issued_on": _date(plan["issued_on"]),
+        "issuer": plan["issuer"],
+        "province": province_of(plan),
+        "year": plan["year"],
+        "title": plan["title"] or "",
+        "members": members,
+        "leader": leader,
+        "secretary": secretary,
+    }
+
+
+@dataclass
+class InspectionData:
+    """Everything the minutes and the conclusion notice say about one visit."""
+
+    plan: dict[str, Any]
+    inspection: dict[str, Any]
+    score: dict[str, Any]
+    areas: list[dict[str, Any]]  # {code, name, items: [...]} applicable items with findings
+    strengths: list[dict[str, Any]]  # {code, name, lines: [str]}
+    limitations: list[dict[str, Any]]  # {code, name, lines: [{"ref": "1.1", "text": str}]}
+    causes: list[str]
+    recommendations: list[dict[str, Any]]  # {number, text, deadline, ref, area_code, item_code}
+    derived: bool  # conclusions derived from findings (none stored)
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def has_findings(self) -> bool:
+        return any(i["recorded"] for a in self.areas for i in a["items"])
+
+
+def _item_row(item: dict[str, Any], finding: dict[str, Any] | None, evidence: list) -> dict:
+    f = finding or {}
+    result = f.get("result")
+    return {
+        "code": item["code"],
+        "text": item["text"],
+        "type": item["type"],
+        "max_score": item["max_score"],
+        "result": result,
+        "result_label": Result(result).label if result else "",
+        "score": f.get("score"),
+        "self_score": f.get("self_score"),
+        "note": f.get("note") or "",
+        "recorded": bool(result or f.get("note")),
+        "evidence": [
+            "; ".join(
+                x
+                for x in (
+                    d["number"],
+                    _fmt(_date(d["issued_on"])),
+                    d["summary"],
+                )
+                if x
+            )
+            for d in evidence
+        ],
+    }
+
+
+def _fmt(date: dt.date | None) -> str:
+    return date.strftime("%d/%m/%Y") if date else ""
+
+
+def group_items(
+    items: list[dict[str, Any]],
+    found: dict[str, dict[str, Any]],
+    evidence: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Applicable checklist items with their findings, grouped by area in checklist order."""
+    areas: dict[str, dict[str, Any]] = {}
+    for item in items:
+        finding = found.get(item["id"])
+        docs = (evidence or {}).get(finding["id"], []) if finding else []
+        area = areas.setdefault(
+            item["area_code"], {"code": item["area_code"], "name": item["area_name"], "items": []}
+        )
+        area["items"].append(_item_row(item, finding, docs))
+    return list(areas.values())
+
+
+def _describe(item: dict[str, Any]) -> str:
+    text = item["text"].rstrip(". ")
+    if item["note"]:
+        return f"{text}: {item['note'].rstrip()}"
+    return f"{text} ({item['result_label'].lower()})"
+
+
+def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
+    """(strengths, limitations) from the findings, limitations numbered per area."""
+    strengths, limitations = [], []
+    for area in areas:
+        good = [
+            f"{i['text'].rstrip('. ')}: {i['note'].rstrip()}"
+            for i in area["items"]
+            if i["note"] and (i["result"] == Result.DAT.value or (not i["result"]))
+        ]
+        if good:
+            strengths.append({"code": area["code"], "name": area["name"], "lines": good})
+        bad = [i for i in area["items"] if i["result"] in NOT_PASSED]
+        if bad:
+            limitations.append(
+                {"code": area["code"], "name": area["name"], "items": bad, "lines": []}
+            )
+    for n, lim in enumerate(limitations, start=1):
+        lim["lines"] = [
+            {"ref": f"{n}.{k}", "text": _describe(i), "item_code": i["code"]}
+            for k, i in enumerate(lim.pop("items"), start=1)
+        ]
+    return strengths, limitations
+
+
+def stored_conclusions(
+    rows: list[dict[str, Any]], areas: list[dict[str, Any]]
+) -> tuple[list, list, list[str]]:
+    """(strengths, limitations, causes) as the secretary wrote them, in checklist area order."""
+    names = {a["code"]: a["name"] for a in areas}
+    order = {a["code"]: n for n, a in enumerate(areas)}
+    rows = sorted(rows, key=lambda r: order.get(r["area_code"], -1))
+    strengths, limitations, causes = [], [], []
+    for r in rows:
+        name = names.get(r["area_code"], "Đánh giá chung")
+        if _lines(r["strengths"]):
+            strengths.append(
+                {"code": r["area_code"], "name": name, "lines": _lines(r["strengths"])}
+            )
+        if _lines(r["limitations"]):
+            limitations.append(
+                {"code": r["area_code"], "name": name, "lines": _lines(r["limitations"])}
+            )
+        causes.extend(_lines(r["causes"]))
+    for n, lim in enumerate(limitations, start=1):
+        lim["lines"] = [
+            {"ref": f"{n}.{k}", "text": text, "item_code": None}
+            for k, text in enumerate(lim["lines"], start=1)
+        ]
+    return strengths, limitations, causes
+
+
+def inspection_data(store: Store, inspection_id: str, date: dt.date) -> InspectionData:
+    """The minutes' and the notice's data; `date` is the document's date (for deadlines)."""
+    insp = store.inspection(inspection_id)
+    if insp is None:
+        raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
+    plan = plan_data(store, insp["plan_id"])
+    items = store.inspection_items(inspection_id)
+    found = store.report_inspection_findings(inspection_id)
+    areas = group_items(items, found, store.report_evidence(inspection_id))
+    score = scoring.score_inspection(store, inspection_id)
+    rows = store.report_conclusions(inspection_id)
+    if rows:
+        strengths, limitations, causes = stored_conclusions(rows, areas)
+    else:
+        strengths, limitations = derive_conclusions(areas)
+        causes = []
+    recommendations = recommendations_for(store, inspection_id, limitations, date)
+    level = UnitLevel(insp["unit_level"])
+    children = [
+        i["unit"] for i in store.inspections(insp["plan_id"]) if i["parent_id"] == inspection_id
+    ]
+    mode = InspectionMode(insp["mode"]) if insp["mode"] in set(InspectionMode) else None
+    return InspectionData(
+        plan=plan,
+        inspection={
+            "id": inspection_id,
+            "unit": insp["unit_name"],
+            "level": insp["unit_level"],
+            "level_label": level.label,
+            "month": insp["month"],
+            "visit_date": _date(insp["visit_date"]),
+            "place": insp["place"] or "",
+            "mode_label": mode.label if mode else "",
+        },
+        score=score,
+        areas=areas,
+        strengths=strengths,
+        limitations=limitations,
+        causes=causes,
+        recommendations=recommendations,
+        derived=not rows,
+        children=children,
+    )
+
+
+def recommendations_for(
+    store: Store, inspection_id: str, limitations: list[dict[str, Any]], date: dt.date
+) -> list[dict[str, Any]]:
+    """Stored recommendations, or one per limitation with the default deadline."""
+    stored = store.report_recommendations(inspection_id)
+    if stored:
+        return [
+            {
+                "number": r["number"],
+                "text": r["text"],
+                "deadline": _date(r["deadline"]),
+                "responsible": r["responsible"],
+                "area_code": r["area_code"],
+                "item_code": r["item_code"],
+                "ref": None,
+            }
+            for r in stored
+        ]
+    deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
+    out = []
+    for lim in limitations:
+        for line in lim["lines"]:
+            out.append(
+                {
+                    "number": len(out) + 1,
+                    "text": f"Khắc phục tồn tại, hạn chế nêu tại điểm {line['ref']} mục II.",
+                    "deadline": deadline,
+                    "responsible": "",
+                    "area_code": lim["code"],
+                    "item_code": line["item_code"],
+                    "ref": line["ref"],
+                }
+            )
+    return out
+
+
+@dataclass
+class PlanData:
+    """The campaign report's and the compilation's data."""
+
+    plan: dict[str, Any]
+    rows: list[dict[str, Any]]  # score_plan rows, each with "areas_items" and "recommendations"
+    area_names: list[tuple[str, str]]  # (code, name) in checklist order
+    causes: list[str]
+    deadlines: dict[str, list[dict[str, Any]]]  # inspection id → stored recommendations
+
+
+def plan_data_full(
+    store: Store,
+    plan_id: str,
+    date: dt.date,
+    progress: Callable[[int, int], bool] | None = None,
+    with_items: bool = True,
+) -> PlanData:
+    """Scores of every inspection of the plan with (optionally) its items and findings."""
+    plan = plan_data(store, plan_id)
+    rows = scoring.score_plan(store, plan_id)
+    found = store.report_plan_findings(plan_id) if with_items else {}
+    inspections = {i["id"]: i for i in store.inspections(plan_id)}
+    cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    area_names: dict[str, str] = {}
+    causes: list[str] = []
+    deadlines: dict[str, list[dict[str, Any]]] = {}
+    default_deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
+    for n, row in enumerate(rows, start=1):
+        for area in row["areas"]:
+            area_names.setdefault(area["code"], area["name"])
+        insp = inspections[row["id"]]
+        row["visit_date"] = _date(insp["visit_date"])
+        row["level_label"] = UnitLevel(row["level"]).label
+        if with_items:
+            key = (insp["checklist_version_id"] or "", insp["level"])
+            if key not in cache:
+                cache[key] = (
+                    store.checklist_items(key[0], UnitLevel(key[1]).letter) if key[0] else []
+                )
+            row["areas_items"] = group_items(cache[key], found.get(row["id"], {}))
+        if row["recommendations"]:
+            deadlines[row["id"]] = store.report_recommendations(row["id"])
+        if row["recorded"]:
+            for c in store.report_conclusions(row["id"]):
+                causes.extend(_lines(c["causes"]))
+        row["default_deadline"] = default_deadline
+        if progress is not None and not progress(n, len(rows)):
+            raise scoring.Cancelled()
+    seen: set[str] = set()
+    unique_causes = [c for c in causes if not (c in seen or seen.add(c))]
+    return PlanData(plan, rows, list(area_names.items()), unique_causes, deadlines)

@@ -1,0 +1,616 @@
+"""The three documents as a list of simple blocks; layout_pdf and layout_docx draw them.
+
+Layout rules (Nghị định 30/2020/NĐ-CP) live in the renderers; the words live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.reports.context import InspectionData, PlanData, ReportOptions
+from desktop.reports.officialdate import official_date
+
+DOTS = "…" * 60
+SHORT_DOTS = "…………"
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Para:
+    """A body paragraph. style: body (justified, first-line indent), heading (bold, indented),
+    center, center_bold."""
+
+    runs: list[Run]
+    style: str = "body"
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]  # fractions of the text width
+    align: list[str]  # "L", "C", "R" per column
+    highlight: set[int] = field(default_factory=set)  # row indexes drawn on a tinted fill
+    bold_rows: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Chart:
+    title: str
+    labels: list[str]
+    values: list[float]  # percent 0–100
+    horizontal: bool = False
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class Signer:
+    title_lines: list[str]  # bold caps
+    name: str
+
+
+@dataclass
+class Document:
+    parent_body: str  # "UBND TỈNH SÓC TRĂNG"
+    issuing_body: str  # "SỞ NỘI VỤ"
+    number: str  # "Số: 12/TB-SNV"
+    place_date: str
+    title: str  # "THÔNG BÁO"
+    subject: str
+    blocks: list[Any]
+    recipients: list[str] = field(default_factory=list)  # empty: no "Nơi nhận" block
+    signers: list[Signer] = field(default_factory=list)  # 1: right; several: side by side
+    addressee: str = ""  # "Kính gửi: …" under the subject
+    annex: list[Any] = field(default_factory=list)  # after the signature, on a new page
+
+
+def P(text: str, style: str = "body", bold: bool = False, italic: bool = False) -> Para:
+    return Para([Run(text, bold, italic)], style)
+
+
+def H(text: str) -> Para:
+    return Para([Run(text, bold=True)], "heading")
+
+
+def end_body(blocks: list[Any]) -> None:
+    """The body ends with "./." on its last paragraph."""
+    for block in reversed(blocks):
+        if isinstance(block, Para):
+            last = block.runs[-1]
+            last.text = last.text.rstrip().rstrip(".;:") + "./."
+            return
+
+
+def number_line(number: str | None, symbol: str) -> str:
+    """ "Số: 12/TB-SNV" from "12" or "12/TB-SNV"; dotted when not given yet."""
+    if not number:
+        return f"Số: {SHORT_DOTS}/{symbol}"
+    return f"Số: {number}" if "/" in number else f"Số: {number}/{symbol}"
+
+
+def fmt(date: dt.date | None) -> str:
+    return date.strftime("%d/%m/%Y") if date else SHORT_DOTS
+
+
+def num(value: float | None) -> str:
+    """Points the Vietnamese way: 12,5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def pct(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",") + "%"
+
+
+def parent_body(plan: dict[str, Any]) -> str:
+    return f"UBND TỈNH {plan['province'].upper()}" if plan["province"] else "UBND TỈNH ……"
+
+
+def plan_ref(plan: dict[str, Any]) -> str:
+    """ "Kế hoạch số 21/KH-UBND ngày 02/02/2021 của Ủy ban nhân dân tỉnh Sóc Trăng"."""
+    issued = f" ngày {fmt(plan['issued_on'])}" if plan["issued_on"] else ""
+    return f"Kế hoạch số {plan['number']}{issued} của {plan['issuer']}"
+
+
+def plan_topic(plan: dict[str, Any]) -> str:
+    title = plan["title"] or f"Kế hoạch kiểm tra công tác cải cách hành chính năm {plan['year']}"
+    if title.lower().startswith("kế hoạch "):
+        title = title[len("kế hoạch ") :]
+    return title[:1].lower() + title[1:]
+
+
+def signer_for(
+    plan: dict[str, Any], options: ReportOptions, default_lines: list[str] | None
+) -> Signer:
+    """The signature block: options first, else the Trưởng đoàn with a title from his post."""
+    leader = plan["leader"] or {}
+    name = options.signer or leader.get("name") or SHORT_DOTS
+    if options.signer_title:
+        lines = [x.strip().upper() for x in options.signer_title.split("|") if x.strip()]
+    elif default_lines is not None:
+        lines = default_lines
+    else:
+        post = (leader.get("position_title") or "").strip().lower()
+        if post.startswith("phó giám đốc"):
+            lines = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+        elif post.startswith("giám đốc"):
+            lines = ["GIÁM ĐỐC"]
+        else:
+            lines = ["TRƯỞNG ĐOÀN"]
+    return Signer(lines, name)
+
+
+def member_line(m: dict[str, Any]) -> str:
+    post = ", ".join(x for x in (m["position_title"], m["agency"]) if x)
+    return f"- {m['name']}" + (f", {post}" if post else "") + f" – {m['role_label']};"
+
+
+# -- Biên bản kiểm tra ----------------------------------------------------------------------
+def minutes(data: InspectionData, options: ReportOptions) -> Document:
+    plan, insp, score = data.plan, data.inspection, data.score
+    unit = insp["unit"]
+    b: list[Any] = []
+    b.append(P(f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)};"))
+    when = fmt(insp["visit_date"])
+    where = insp["place"] or f"trụ sở {unit}"
+    b.append(
+        P(
+            f"Hôm nay, vào lúc {SHORT_DOTS} giờ {SHORT_DOTS}, ngày {when}, tại {where}, "
+            f"Đoàn kiểm tra công tác cải cách hành chính tiến hành kiểm tra công tác cải cách "
+            f"hành chính tại {unit}"
+            + (f" (kết hợp kiểm tra {', '.join(data.children)})" if data.children else "")
+            + "."
+        )
+    )
+    b.append(H("I. THÀNH PHẦN"))
+    b.append(H("1. Đoàn kiểm tra"))
+    if plan["members"]:
+        b.extend(P(member_line(m)) for m in plan["members"])
+    else:
+        b.append(P(f"- {DOTS}"))
+    b.append(H(f"2. Đại diện {unit}"))
+    b.extend(P(f"- {DOTS}") for _ in range(2))
+    b.append(H("II. NỘI DUNG KIỂM TRA"))
+    b.append(
+        P(
+            f"1. {unit} báo cáo kết quả thực hiện công tác cải cách hành chính từ ngày "
+            f"01/01/{plan['year']} đến thời điểm kiểm tra."
+        )
+    )
+    b.append(P("2. Đoàn kiểm tra tiến hành kiểm tra hồ sơ, tài liệu theo từng lĩnh vực như sau:"))
+    if not data.has_findings:
+        b.append(P("Chưa ghi nhận kết quả kiểm tra."))
+        b.append(P(DOTS))
+    letters = "abcdefghiklmnopqrstuvxy"
+    n = 0
+    for area in data.areas:
+        recorded = [i for i in area["items"] if i["recorded"]]
+        if not recorded:
+            continue
+        area_score = next((a for a in score["areas"] if a["code"] == area["code"]), None)
+        suffix = (
+            f" (đạt {num(area_score['score'])}/{num(area_score['max'])} điểm)"
+            if area_score and area_score["max"] and score["scored"]
+            else ""
+        )
+        b.append(H(f"{letters[n % len(letters)]}) {area['name']}{suffix}"))
+        n += 1
+        rows, highlight = [], set()
+        for k, i in enumerate(recorded):
+            if i["result"] in ("khong-dat", "mot-phan"):
+                highlight.add(k)
+            rows.append(
+                [
+                    i["code"],
+                    i["text"],
+                    i["result_label"],
+                    f"{num(i['score'])}/{num(i['max_score'])}" if i["max_score"] else "",
+                    i["note"],
+                ]
+            )
+        b.append(
+            Table(
+                ["Mã", "Nội dung", "Kết quả", "Điểm", "Nhận xét"],
+                rows,
+                [0.1, 0.36, 0.13, 0.1, 0.31],
+                ["C", "L", "C", "C", "L"],
+                highlight,
+            )
+        )
+    b.append(H("III. NHẬN XÉT, ĐÁNH GIÁ SƠ BỘ"))
+    b.append(P(_score_sentence(data) if data.has_findings else f"Điểm đánh giá: {DOTS}"))
+    b.append(H("1. Ưu điểm"))
+    _strength_lines(b, data)
+    b.append(H("2. Tồn tại, hạn chế"))
+    _limitation_lines(b, data)
+    b.append(H("IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"))
+    b.extend(P(DOTS) for _ in range(3))
+    b.append(H("V. KẾT LUẬN TẠI BUỔI LÀM VIỆC"))
+    if data.recommendations:
+        b.append(P(f"Đoàn kiểm tra đề nghị {unit}:"))
+        for r in data.recommendations:
+            b.append(P(f"{r['number']}. {r['text']}"))
+    else:
+        b.extend(P(DOTS) for _ in range(2))
+    b.append(
+        P(
+            f"Buổi kiểm tra kết thúc vào lúc {SHORT_DOTS} giờ {SHORT_DOTS} cùng ngày. Biên bản "
+            f"được lập thành 02 bản có giá trị như nhau, Đoàn kiểm tra giữ 01 bản, {unit} giữ "
+            "01 bản; đã đọc lại cho những người dự cùng nghe, thống nhất và ký tên."
+        )
+    )
+    end_body(b)
+    secretary = plan["secretary"]
+    return Document(
+        parent_body=parent_body(plan),
+        issuing_body="ĐOÀN KIỂM TRA CCHC",
+        number=number_line(options.number, "BB-ĐKT"),
+        place_date=official_date(options.place or plan["province"], options.date),
+        title="BIÊN BẢN",
+        subject=f"Kiểm tra công tác cải cách hành chính tại {unit}",
+        blocks=b,
+        signers=[
+            Signer(["ĐẠI DIỆN ĐƠN VỊ", "ĐƯỢC KIỂM TRA"], SHORT_DOTS),
+            Signer(["THƯ KÝ"], secretary["name"] if secretary else SHORT_DOTS),
+            signer_for(plan, options, ["TRƯỞNG ĐOÀN"]),
+        ],
+    )
+
+
+def _score_sentence(data: InspectionData) -> str:
+    s = data.score
+    if s["scored"]:
+        text = (
+            f"Tổng điểm Đoàn kiểm tra đánh giá: {num(s['total'])}/{num(s['max'])} điểm "
+            f"(đạt {pct(s['percent'])})"
+        )
+        if s["self_total"] is not None:
+            text += f"; điểm đơn vị tự chấm: {num(s['self_total'])} điểm"
+    else:
+        text = (
+            f"Số nội dung đạt: {num(s['total'])}/{num(s['max'])} nội dung "
+            f"(tỷ lệ {pct(s['percent'])})"
+        )
+    return text + f"; số nội dung chưa đạt: {s['not_passed']}."
+
+
+def _strength_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
+    if not data.strengths:
+        b.append(P(DOTS))
+        return
+    for n, s in enumerate(data.strengths, start=1):
+        b.append(P(f"{n}. {s['name']}" if numbered else f"- {s['name']}:", bold=numbered))
+        b.extend(P(f"- {line}" if numbered else f"+ {line}") for line in s["lines"])
+
+
+def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
+    if not data.limitations:
+        b.append(P("Chưa phát hiện tồn tại, hạn chế." if data.has_findings else DOTS))
+        return
+    for n, lim in enumerate(data.limitations, start=1):
+        b.append(P(f"{n}. {lim['name']}" if numbered else f"- {lim['name']}:", bold=numbered))
+        b.extend(P(f"{line['ref']}. {line['text']}") for line in lim["lines"])
+
+
+# -- Thông báo kết luận ---------------------------------------------------------------------
+def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
+    plan, insp = data.plan, data.inspection
+    unit = insp["unit"]
+    b: list[Any] = []
+    visit = f"ngày {fmt(insp['visit_date'])}"
+    b.append(
+        P(
+            f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)}, {visit}, Đoàn kiểm tra công "
+            f"tác cải cách hành chính của tỉnh (sau đây gọi là Đoàn kiểm tra) đã tiến hành kiểm "
+            f"tra công tác cải cách hành chính tại {unit}."
+        )
+    )
+    b.append(
+        P(
+            "Trên cơ sở báo cáo của đơn vị và kết quả kiểm tra thực tế, Sở Nội vụ thông báo "
+            "kết luận kiểm tra như sau:"
+        )
+    )
+    b.append(H("I. ƯU ĐIỂM"))
+    if data.has_findings:
+        b.append(P(_score_sentence(data)))
+    _strength_lines(b, data, numbered=True)
+    b.append(H("II. TỒN TẠI, HẠN CHẾ"))
+    _limitation_lines(b, data, numbered=True)
+    b.append(H("III. NGUYÊN NHÂN"))
+    if data.causes:
+        b.extend(P(f"- {c}") for c in data.causes)
+    else:
+        b.extend(P(DOTS) for _ in range(2))
+    b.append(H("IV. KIẾN NGHỊ"))
+    if data.recommendations:
+        b.append(P(f"Đề nghị {unit} thực hiện các nội dung sau:"))
+        for r in data.recommendations:
+            text = r["text"].rstrip(". ")
+            if r["responsible"]:
+                text += f" (chịu trách nhiệm: {r['responsible']})"
+            b.append(
+                Para(
+                    [
+                        Run(f"{r['number']}. {text}. "),
+                        Run(f"Thời hạn khắc phục: {fmt(r['deadline'])}.", italic=True),
+                    ]
+                )
+            )
+    else:
+        b.append(P("Không có kiến nghị." if data.has_findings else DOTS))
+    b.append(H("V. TỔ CHỨC THỰC HIỆN"))
+    deadlines = [r["deadline"] for r in data.recommendations if r["deadline"]]
+    report_by = max(deadlines) if deadlines else None
+    b.append(
+        P(
+            f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục II, thực hiện "
+            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về Ủy ban nhân dân tỉnh "
+            f"(qua Sở Nội vụ) trước ngày {fmt(report_by)} để tổng hợp, theo dõi."
+        )
+    )
+    end_body(b)
+    return Document(
+        parent_body=parent_body(plan),
+        issuing_body="SỞ NỘI VỤ",
+        number=number_line(options.number, "TB-SNV"),
+        place_date=official_date(options.place or plan["province"], options.date),
+        title="THÔNG BÁO",
+        subject=f"Kết luận kiểm tra công tác cải cách hành chính tại {unit}",
+        blocks=b,
+        recipients=[
+            f"- {unit};",
+            "- UBND tỉnh (để báo cáo);",
+            "- Giám đốc Sở Nội vụ (để báo cáo);",
+            "- Thành viên Đoàn kiểm tra;",
+            "- Lưu: VT, CCHC.",
+        ],
+        signers=[signer_for(plan, options, None)],
+    )
+
+
+# -- Báo cáo kết quả kiểm tra ---------------------------------------------------------------
+MAX_CHART_UNITS = 30
+
+
+def campaign_report(data: PlanData, options: ReportOptions) -> Document:
+    plan = data.plan
+    rows = data.rows
+    inspected = [r for r in rows if r["recorded"]]
+    b: list[Any] = []
+    b.append(
+        P(
+            f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)}, Sở Nội vụ báo cáo kết quả kiểm "
+            "tra như sau:"
+        )
+    )
+    b.append(H("I. KHÁI QUÁT CHUNG"))
+    levels: dict[str, int] = {}
+    for r in rows:
+        levels[r["level_label"]] = levels.get(r["level_label"], 0) + 1
+    spread = ", ".join(f"{n} đơn vị cấp {label.lower()}" for label, n in levels.items())
+    b.append(
+        P(
+            f"Theo Kế hoạch, Đoàn kiểm tra kiểm tra {len(rows)} cơ quan, đơn vị ({spread}). "
+            f"Đến thời điểm báo cáo, Đoàn kiểm tra đã ghi nhận kết quả tại {len(inspected)} "
+            "đơn vị."
+        )
+    )
+    leader = plan["leader"]
+    if plan["members"]:
+        b.append(
+            P(
+                f"Đoàn kiểm tra gồm {len(plan['members'])} thành viên"
+                + (
+                    f" do {leader['name']}, {leader['position_title']} làm Trưởng đoàn"
+                    if leader
+                    else ""
+                )
+                + "; hình thức kiểm tra: kiểm tra trực tiếp tại đơn vị, kết hợp xem xét báo "
+                "cáo tự kiểm tra của đơn vị."
+            )
+        )
+    b.append(H("II. KẾT QUẢ KIỂM TRA"))
+    b.append(H("1. Kết quả chung theo lĩnh vực"))
+    area_rows = []
+    area_values = []
+    for code, name in data.area_names:
+        got = [a for r in inspected for a in r["areas"] if a["code"] == code and a["max"]]
+        if not got:
+            continue
+        score = sum(a["score"] for a in got)
+        maximum = sum(a["max"] for a in got)
+        share = round(100 * score / maximum, 2) if maximum else 0.0
+        bad = sum(
+            1
+            for r in inspected
+            for area in r.get("areas_items", [])
+            if area["code"] == code
+            for i in area["items"]
+            if i["result"] in ("khong-dat", "mot-phan")
+        )
+        area_rows.append([code, name, pct(share), str(bad)])
+        area_values.append((code, name, share, bad))
+    if area_rows:
+        best = max(area_values, key=lambda x: x[2])
+        worst = min(area_values, key=lambda x: x[2])
+        b.append(
+            P(
+                f"Lĩnh vực đạt tỷ lệ điểm cao nhất là {best[1]} ({pct(best[2])}); lĩnh vực "
+                f"còn nhiều hạn chế nhất là {worst[1]} ({pct(worst[2])})."
+            )
+        )
+        b.append(
+            Table(
+                ["Mã", "Lĩnh vực", "Tỷ lệ điểm bình quân", "Số nội dung chưa đạt"],
+                area_rows,
+                [0.1, 0.5, 0.2, 0.2],
+                ["C", "L", "C", "C"],
+            )
+        )
+        b.append(
+            Chart(
+                "Tỷ lệ điểm bình quân theo lĩnh vực (%)",
+                [v[0] for v in area_values],
+                [v[2] for v in area_values],
+            )
+        )
+    else:
+        b.append(P("Chưa có kết quả kiểm tra để tổng hợp."))
+    b.append(H("2. Xếp hạng các đơn vị"))
+    if inspected:
+        ranked = sorted(inspected, key=lambda r: -r["percent"])
+        b.append(
+            Table(
+                ["TT", "Đơn vị", "Cấp", "Điểm", "Tối đa", "Tỷ lệ", "Xếp hạng trong cấp"],
+                [
+                    [
+                        str(n),
+                        r["unit"],
+                        r["level_label"],
+                        num(r["total"]),
+                        num(r["max"]),
+                        pct(r["percent"]),
+                        str(r["rank"]),
+                    ]
+                    for n, r in enumerate(ranked, start=1)
+                ],
+                [0.07, 0.37, 0.14, 0.1, 0.1, 0.11, 0.11],
+                ["C", "L", "C", "C", "C", "C", "C"],
+            )
+        )
+        shown = ranked[:MAX_CHART_UNITS]
+        title = "Tỷ lệ điểm của các đơn vị (%)"
+        if len(ranked) > MAX_CHART_UNITS:
+            title = f"Tỷ lệ điểm của {MAX_CHART_UNITS} đơn vị cao nhất (%)"
+        b.append(Chart(title, [r["unit"] for r in shown], [r["percent"] for r in shown], True))
+    else:
+        b.append(P(DOTS))
+    b.append(H("3. Kết quả từng đơn vị"))
+    if not inspected:
+        b.append(P(DOTS))
+    for n, r in enumerate(inspected, start=1):
+        b.append(
+            P(
+                f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "
+                f"({pct(r['percent'])}), {r['not_passed']} nội dung chưa đạt.",
+                bold=True,
+            )
+        )
+        b.append(
+            Table(
+                ["Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ"],
+                [
+                    [f"{a['code']}. {a['name']}", num(a["score"]), num(a["max"]), pct(a["percent"])]
+                    for a in r["areas"]
+                    if a["max"]
+                ],
+                [0.55, 0.15, 0.15, 0.15],
+                ["L", "C", "C", "C"],
+            )
+        )
+    b.append(H("III. NGUYÊN NHÂN"))
+    if data.causes:
+        b.extend(P(f"- {c}") for c in data.causes)
+    else:
+        b.extend(P(DOTS) for _ in range(2))
+    b.append(H("IV. ĐỀ XUẤT, KIẾN NGHỊ"))
+    tops = [r for r in inspected if r["rank"] == 1]
+    weak = sorted((r for r in inspected if r["not_passed"]), key=lambda r: r["percent"])
+    if tops:
+        b.append(
+            P(
+                "1. Đề nghị Ủy ban nhân dân tỉnh biểu dương các đơn vị dẫn đầu trong từng cấp: "
+                + "; ".join(f"{r['unit']} ({pct(r['percent'])})" for r in tops)
+                + "."
+            )
+        )
+    else:
+        b.append(P(f"1. {DOTS}"))
+    if weak:
+        b.append(
+            P(
+                "2. Đề nghị Ủy ban nhân dân tỉnh chỉ đạo các đơn vị còn tồn tại, hạn chế khắc "
+                "phục theo thông báo kết luận kiểm tra (chi tiết tại Phụ lục kèm theo): "
+                + "; ".join(r["unit"] for r in weak[:20])
+                + (f" và {len(weak) - 20} đơn vị khác" if len(weak) > 20 else "")
+                + "."
+            )
+        )
+    else:
+        b.append(P(f"2. {DOTS}"))
+    end_body(b)
+    annex: list[Any] = [
+        PageBreak(),
+        P("PHỤ LỤC", "center_bold"),
+        P("Danh sách đơn vị, nội dung chưa đạt và thời hạn khắc phục", "center_bold"),
+        P(
+            f"(Kèm theo Báo cáo của Sở Nội vụ về kết quả kiểm tra CCHC năm {plan['year']})",
+            "center",
+            italic=True,
+        ),
+    ]
+    annex_rows: list[list[str]] = []
+    for r in inspected:
+        stored = {x["item_code"]: x for x in data.deadlines.get(r["id"], []) if x["item_code"]}
+        for area in r.get("areas_items", []):
+            for i in area["items"]:
+                if i["result"] not in ("khong-dat", "mot-phan"):
+                    continue
+                rec = stored.get(i["code"])
+                deadline = (
+                    dt.date.fromisoformat(rec["deadline"][:10])
+                    if rec and rec["deadline"]
+                    else r["default_deadline"]
+                )
+                annex_rows.append(
+                    [
+                        str(len(annex_rows) + 1),
+                        r["unit"],
+                        f"{i['code']}. {i['text']}" + (f" – {i['note']}" if i["note"] else ""),
+                        i["result_label"],
+                        fmt(deadline),
+                    ]
+                )
+    if annex_rows:
+        annex.append(
+            Table(
+                ["TT", "Đơn vị", "Nội dung chưa đạt", "Kết quả", "Thời hạn khắc phục"],
+                annex_rows,
+                [0.07, 0.22, 0.45, 0.12, 0.14],
+                ["C", "L", "L", "C", "C"],
+            )
+        )
+    else:
+        annex.append(P("Không có nội dung chưa đạt.", "center"))
+    return Document(
+        parent_body=parent_body(plan),
+        issuing_body="SỞ NỘI VỤ",
+        number=number_line(options.number, "BC-SNV"),
+        place_date=official_date(options.place or plan["province"], options.date),
+        title="BÁO CÁO",
+        subject=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan['year']}",
+        addressee=f"Kính gửi: Ủy ban nhân dân tỉnh {plan['province']}",
+        blocks=b,
+        recipients=[
+            "- UBND tỉnh (để báo cáo);",
+            "- Các cơ quan, đơn vị được kiểm tra;",
+            "- Thành viên Đoàn kiểm tra;",
+            "- Lưu: VT, CCHC.",
+        ],
+        signers=[signer_for(plan, options, None)],
+        annex=annex,
+    )

@@ -1,0 +1,326 @@
+"""Draw a Document as DOCX with python-docx: real paragraphs, tables and styles to edit.
+
+python-docx is imported inside the functions: the command line starts without it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from desktop.reports.documents import Chart, Document, PageBreak, Para, Signer, Table
+from desktop.reports.layout_pdf import HEADER_FILL, HIGHLIGHT, PAGE_MARGINS
+
+FONT = "Times New Roman"
+TEXT_WIDTH_CM = 21.0 - (PAGE_MARGINS["left"] + PAGE_MARGINS["right"]) / 10
+
+
+def _set_fonts(element: Any, name: str = FONT) -> None:
+    """Latin, east-asian and complex-script font of a style or run (Word picks per script)."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _shade(cell: Any, fill: str) -> None:
+    from docx.oxml.ns import qn
+
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = tcpr.makeelement(
+        qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill.lstrip("#")}
+    )
+    tcpr.append(shd)
+
+
+def _bottom_border(paragraph: Any) -> None:
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.get_or_add_pPr()
+    border = ppr.makeelement(qn("w:pBdr"), {})
+    bottom = border.makeelement(
+        qn("w:bottom"),
+        {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1", qn("w:color"): "auto"},
+    )
+    border.append(bottom)
+    ppr.append(border)
+
+
+def _rule(container: Any, width_cm: float, total_cm: float) -> None:
+    """A short centred rule: an empty paragraph with a bottom border, indented both sides."""
+    from docx.shared import Cm, Pt
+
+    p = container.add_paragraph()
+    side = max((total_cm - width_cm) / 2, 0)
+    p.paragraph_format.left_indent = Cm(side)
+    p.paragraph_format.right_indent = Cm(side)
+    p.paragraph_format.space_after = Pt(6)
+    p.paragraph_format.first_line_indent = Cm(0)
+    run = p.add_run()
+    run.font.size = Pt(2)
+    _bottom_border(p)
+
+
+def _para(
+    container: Any,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align: str = "center",
+    space_after: float = 0,
+) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    p = container.add_paragraph()
+    p.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.first_line_indent = Cm(0)
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+class _Cell:
+    """Adapter: the first add_paragraph() reuses the cell's empty paragraph."""
+
+    def __init__(self, cell: Any) -> None:
+        self.cell = cell
+        self.used = False
+
+    def add_paragraph(self) -> Any:
+        if not self.used:
+            self.used = True
+            return self.cell.paragraphs[0]
+        return self.cell.add_paragraph()
+
+
+def _borderless(table: Any) -> None:
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    borders = tblpr.makeelement(qn("w:tblBorders"), {})
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "nil"}))
+    tblpr.append(borders)
+
+
+def _widths(table: Any, widths_cm: list[float]) -> None:
+    from docx.shared import Cm
+
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(w)
+
+
+def _header(docx: Any, doc: Document) -> None:
+    left_w, right_w = 0.4 * TEXT_WIDTH_CM, 0.6 * TEXT_WIDTH_CM
+    table = docx.add_table(rows=2, cols=2)
+    _borderless(table)
+    _widths(table, [left_w, right_w])
+    left, right = _Cell(table.cell(0, 0)), _Cell(table.cell(0, 1))
+    _para(left, doc.parent_body, size=12.5)
+    _para(left, doc.issuing_body, bold=True, size=12.5)
+    _rule(left, 2.2, left_w)
+    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5)
+    _rule(right, 5.8, right_w)
+    _para(_Cell(table.cell(1, 0)), doc.number)
+    _para(_Cell(table.cell(1, 1)), doc.place_date, italic=True)
+
+
+def _table(docx: Any, block: Table) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
+    table.style = docx.styles["Table Grid"]
+    _widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
+    aligns = {
+        "L": WD_ALIGN_PARAGRAPH.LEFT,
+        "C": WD_ALIGN_PARAGRAPH.CENTER,
+        "R": WD_ALIGN_PARAGRAPH.RIGHT,
+    }
+    for r, values in enumerate([block.header, *block.rows]):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            p = cell.paragraphs[0]
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.space_after = Pt(0)
+            p.alignment = aligns["C" if r == 0 else block.align[c]]
+            run = p.add_run(value)
+            run.font.size = Pt(11)
+            run.bold = r == 0
+            if r == 0:
+                _shade(cell, HEADER_FILL)
+            elif r - 1 in block.highlight:
+                _shade(cell, HIGHLIGHT)
+    # Repeat the header row on every page.
+    from docx.oxml.ns import qn
+
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    _para(docx, "", space_after=0)
+
+
+def _chart(docx: Any, block: Chart) -> None:
+    """The same chart as the PDF, as a PNG picture; a table when it cannot be drawn."""
+    from docx.shared import Cm
+
+    from desktop.reports.layout_pdf import MM, chart_drawing
+
+    try:
+        from reportlab.graphics import renderPM
+
+        drawing = chart_drawing(block, TEXT_WIDTH_CM * 10 * MM)
+        with tempfile.TemporaryDirectory() as folder:
+            png = Path(folder) / "chart.png"
+            renderPM.drawToFile(drawing, str(png), fmt="PNG", dpi=150)
+            docx.add_picture(str(png), width=Cm(TEXT_WIDTH_CM))
+    except Exception:  # renderPM needs a rendering backend; the numbers matter more
+        _para(docx, block.title, bold=True)
+        _table(
+            docx,
+            Table(
+                ["Tên", "Tỷ lệ (%)"],
+                [
+                    [label, f"{v:.2f}".replace(".", ",")]
+                    for label, v in zip(block.labels, block.values, strict=True)
+                ],
+                [0.75, 0.25],
+                ["L", "C"],
+            ),
+        )
+
+
+def _signer(container: Any, signer: Signer, lines: int) -> None:
+    from docx.shared import Pt
+
+    titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
+    for line in titles:
+        _para(container, line, bold=True)
+    for _ in range(4):
+        _para(container, "")
+    p = _para(container, signer.name, bold=True)
+    p.paragraph_format.space_after = Pt(0)
+
+
+def _closing(docx: Any, doc: Document) -> None:
+    if doc.recipients:
+        widths = [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM]
+        table = docx.add_table(rows=1, cols=2)
+        left = _Cell(table.cell(0, 0))
+        _para(left, "Nơi nhận:", bold=True, italic=True, size=12, align="left")
+        for line in doc.recipients:
+            _para(left, line, size=11, align="left")
+        if doc.signers:
+            _signer(_Cell(table.cell(0, 1)), doc.signers[0], len(doc.signers[0].title_lines))
+    else:
+        n = len(doc.signers)
+        widths = [TEXT_WIDTH_CM / n] * n
+        table = docx.add_table(rows=1, cols=n)
+        lines = max(len(s.title_lines) for s in doc.signers)
+        for k, signer in enumerate(doc.signers):
+            _signer(_Cell(table.cell(0, k)), signer, lines)
+    _borderless(table)
+    _widths(table, widths)
+
+
+def _page_number_header(section: Any) -> None:
+    """PAGE field, top centre, on every page but the first (different first page)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
+        if kind:
+            el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        elif text == " PAGE ":
+            el = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            el.text = text
+        else:
+            el = run._r.makeelement(qn("w:t"), {})
+            el.text = text
+        run._r.append(el)
+
+
+def write_docx(doc: Document, target: Path) -> None:
+    """Write the document to `target` (the caller makes it atomic)."""
+    import docx as python_docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Mm, Pt
+
+    out = python_docx.Document()
+    normal = out.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    _set_fonts(normal.element)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.0
+    section = out.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Mm(PAGE_MARGINS["top"])
+    section.bottom_margin = Mm(PAGE_MARGINS["bottom"])
+    section.left_margin = Mm(PAGE_MARGINS["left"])
+    section.right_margin = Mm(PAGE_MARGINS["right"])
+    section.header_distance = Mm(10)
+    _page_number_header(section)
+    out.core_properties.title = f"{doc.title.capitalize()} {doc.subject}"
+    out.core_properties.author = doc.issuing_body
+
+    _header(out, doc)
+    _para(out, doc.title, bold=True, size=14).paragraph_format.space_before = Pt(14)
+    _para(out, doc.subject, bold=True, size=14)
+    _rule(out, 4.5, TEXT_WIDTH_CM)
+    if doc.addressee:
+        _para(out, doc.addressee, space_after=6)
+
+    def add(blocks: list[Any]) -> None:
+        for block in blocks:
+            if isinstance(block, Para):
+                p = out.add_paragraph()
+                if block.style in ("body", "heading"):
+                    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+                    p.paragraph_format.first_line_indent = Cm(1.27)
+                else:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                for r in block.runs:
+                    run = p.add_run(r.text)
+                    run.bold = r.bold or block.style in ("heading", "center_bold")
+                    run.italic = r.italic
+            elif isinstance(block, Table):
+                _table(out, block)
+            elif isinstance(block, Chart):
+                _chart(out, block)
+            elif isinstance(block, PageBreak):
+                out.add_page_break()
+
+    add(doc.blocks)
+    _closing(out, doc)
+    add(doc.annex)
+    out.save(str(target))

@@ -1,0 +1,313 @@
+"""Draw a Document as PDF with reportlab platypus (A4, Nghị định 30/2020/NĐ-CP layout).
+
+reportlab is imported inside the functions: the command line starts without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from desktop.reports.documents import Chart, Document, PageBreak, Para, Run, Signer, Table
+from desktop.reports.fonts import FAMILY, register_fonts
+
+MM = 72 / 25.4
+PAGE_MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # millimetres
+BODY_SIZE = 13
+HIGHLIGHT = "#FBE3E1"
+HEADER_FILL = "#E8E8E8"
+
+
+def _markup(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        text = escape(run.text).replace("\n", "<br/>")
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
+
+
+class _Styles:
+    def __init__(self) -> None:
+        from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+        from reportlab.lib.styles import ParagraphStyle
+
+        base = ParagraphStyle("base", fontName=FAMILY, fontSize=BODY_SIZE, leading=16)
+        self.body = ParagraphStyle(
+            "body", base, alignment=TA_JUSTIFY, firstLineIndent=12.7 * MM, spaceAfter=6
+        )
+        self.heading = ParagraphStyle("heading", self.body, fontName=f"{FAMILY}-Bold")
+        self.center = ParagraphStyle("center", base, alignment=TA_CENTER, spaceAfter=6)
+        self.center_bold = ParagraphStyle("center_bold", self.center, fontName=f"{FAMILY}-Bold")
+        self.cell = ParagraphStyle("cell", base, fontSize=11, leading=13, alignment=TA_LEFT)
+        self.cell_c = ParagraphStyle("cell_c", self.cell, alignment=TA_CENTER)
+        self.cell_r = ParagraphStyle("cell_r", self.cell, alignment=2)
+        self.cell_h = ParagraphStyle("cell_h", self.cell_c, fontName=f"{FAMILY}-Bold")
+        self.hdr = ParagraphStyle("hdr", base, fontSize=12.5, leading=15, alignment=TA_CENTER)
+        self.hdr_bold = ParagraphStyle("hdr_bold", self.hdr, fontName=f"{FAMILY}-Bold")
+        self.motto = ParagraphStyle("motto", self.hdr_bold, fontSize=13.5, leading=16)
+        self.hdr_num = ParagraphStyle("hdr_num", base, alignment=TA_CENTER)
+        self.hdr_date = ParagraphStyle(
+            "hdr_date", base, alignment=TA_CENTER, fontName=f"{FAMILY}-Italic"
+        )
+        self.title = ParagraphStyle(
+            "title",
+            base,
+            fontName=f"{FAMILY}-Bold",
+            fontSize=14,
+            leading=17,
+            alignment=TA_CENTER,
+            spaceBefore=14,
+        )
+        self.subject = ParagraphStyle("subject", self.title, spaceBefore=0)
+        self.recip_head = ParagraphStyle(
+            "recip_head", base, fontName=f"{FAMILY}-BoldItalic", fontSize=12, leading=14
+        )
+        self.recip = ParagraphStyle("recip", base, fontSize=11, leading=13)
+        self.sign = ParagraphStyle("sign", self.hdr_bold, fontSize=13, leading=16)
+
+
+def _rule(width: float, space_before: float = 3, space_after: float = 5) -> Any:
+    """A short centred horizontal rule (HRFlowable ignores centring inside table cells)."""
+    from reportlab.platypus.flowables import Flowable
+
+    class Rule(Flowable):
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.avail = avail_width
+            return avail_width, space_before + space_after + 0.6
+
+        def draw(self) -> None:
+            x0 = (self.avail - width) / 2
+            y = space_after
+            self.canv.setLineWidth(0.6)
+            self.canv.line(x0, y, x0 + width, y)
+
+    return Rule()
+
+
+def _header(doc: Document, st: _Styles, width: float) -> list[Any]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as RLTable
+
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    motto_width = stringWidth(motto, f"{FAMILY}-Bold", st.motto.fontSize)
+    issuer_width = min(stringWidth(doc.issuing_body, f"{FAMILY}-Bold", 12.5), 0.38 * width) * 0.5
+    left = [
+        Paragraph(escape(doc.parent_body), st.hdr),
+        Paragraph(escape(doc.issuing_body), st.hdr_bold),
+        _rule(max(issuer_width, 20 * MM)),
+    ]
+    right = [
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.hdr_bold),
+        Paragraph(motto, st.motto),
+        _rule(motto_width),
+    ]
+    table = RLTable(
+        [
+            [left, right],
+            [
+                Paragraph(escape(doc.number), st.hdr_num),
+                Paragraph(escape(doc.place_date), st.hdr_date),
+            ],
+        ],
+        colWidths=[0.4 * width, 0.6 * width],
+    )
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    return [table]
+
+
+def _table(block: Table, st: _Styles, width: float) -> Any:
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as RLTable
+
+    styles = {"L": st.cell, "C": st.cell_c, "R": st.cell_r}
+    data = [[Paragraph(escape(h), st.cell_h) for h in block.header]]
+    for row in block.rows:
+        data.append(
+            [
+                Paragraph(escape(v).replace("\n", "<br/>"), styles[a])
+                for v, a in zip(row, block.align, strict=True)
+            ]
+        )
+    table = RLTable(data, colWidths=[f * width for f in block.widths], repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for index in block.highlight:
+        commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), HIGHLIGHT))
+    table.setStyle(commands)
+    table.spaceAfter = 6
+    return table
+
+
+def chart_drawing(block: Chart, width: float) -> Any:
+    """The bar chart as a reportlab Drawing (also rendered to PNG for DOCX)."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    register_fonts()
+    labels = [x if len(x) <= 42 else x[:41] + "…" for x in block.labels]
+    if block.horizontal:
+        bar_space = 14
+        height = 40 + bar_space * len(labels)
+        drawing = Drawing(width, height)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 190, 20
+        chart.width, chart.height = width - 210, bar_space * len(labels)
+        # reportlab draws the first category at the bottom: reverse so the best is on top.
+        chart.data = [list(reversed(block.values))]
+        chart.categoryAxis.categoryNames = list(reversed(labels))
+    else:
+        height = 190
+        drawing = Drawing(width, height)
+        chart = VerticalBarChart()
+        chart.x, chart.y = 35, 30
+        chart.width, chart.height = width - 50, height - 60
+        chart.data = [list(block.values)]
+        chart.categoryAxis.categoryNames = labels
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = 100
+    chart.valueAxis.valueStep = 20
+    chart.bars[0].fillColor = colors.HexColor("#2F5C8F")
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.fontName = FAMILY
+    chart.barLabels.fontSize = 8
+    if block.horizontal:
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
+    else:
+        chart.barLabels.nudge = 7
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FAMILY
+        axis.labels.fontSize = 9
+    drawing.add(chart)
+    drawing.add(
+        String(
+            width / 2,
+            height - 14,
+            block.title,
+            fontName=f"{FAMILY}-Bold",
+            fontSize=11,
+            textAnchor="middle",
+        )
+    )
+    return drawing
+
+
+def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
+    return [
+        *[Paragraph(escape(line), st.sign) for line in titles],
+        Spacer(1, 24 * MM),
+        Paragraph(escape(signer.name), st.sign),
+    ]
+
+
+def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+    from reportlab.platypus import Table as RLTable
+
+    if doc.recipients:
+        left = [Paragraph("Nơi nhận:", st.recip_head)] + [
+            Paragraph(escape(line), st.recip) for line in doc.recipients
+        ]
+        cells = [[left, _signer(doc.signers[0], st) if doc.signers else ""]]
+        widths = [0.45 * width, 0.55 * width]
+    else:
+        lines = max(len(s.title_lines) for s in doc.signers)
+        cells = [[_signer(s, st, lines) for s in doc.signers]]
+        widths = [width / len(doc.signers)] * len(doc.signers)
+    table = RLTable(cells, colWidths=widths)
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    return [KeepTogether([Spacer(1, 6), table])]
+
+
+def story(doc: Document, width: float) -> list[Any]:
+    """Every flowable of the document, header to annex."""
+    from reportlab.platypus import PageBreak as RLPageBreak
+    from reportlab.platypus import Paragraph
+
+    st = _Styles()
+    out: list[Any] = _header(doc, st, width)
+    out.append(Paragraph(escape(doc.title), st.title))
+    out.append(Paragraph(escape(doc.subject), st.subject))
+    out.append(_rule(45 * MM, 9, 12))
+    if doc.addressee:
+        out.append(Paragraph(escape(doc.addressee), st.center))
+    styles = {
+        "body": st.body,
+        "heading": st.heading,
+        "center": st.center,
+        "center_bold": st.center_bold,
+    }
+
+    def add(blocks: list[Any]) -> None:
+        for block in blocks:
+            if isinstance(block, Para):
+                out.append(Paragraph(_markup(block.runs), styles[block.style]))
+            elif isinstance(block, Table):
+                out.append(_table(block, st, width))
+            elif isinstance(block, Chart):
+                out.append(chart_drawing(block, width))
+            elif isinstance(block, PageBreak):
+                out.append(RLPageBreak())
+
+    add(doc.blocks)
+    out.extend(_closing(doc, st, width))
+    add(doc.annex)
+    return out
+
+
+def write_pdf(doc: Document, target: Path) -> None:
+    """Write the document to `target` (the caller makes it atomic)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    register_fonts()
+    page_w, page_h = A4
+    margins = {k: v * MM for k, v in PAGE_MARGINS.items()}
+    width = page_w - margins["left"] - margins["right"]
+
+    def page_number(canvas: Any, template: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FAMILY, BODY_SIZE)
+        canvas.drawCentredString(margins["left"] + width / 2, page_h - 12 * MM, str(template.page))
+        canvas.restoreState()
+
+    template = SimpleDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=margins["left"],
+        rightMargin=margins["right"],
+        topMargin=margins["top"],
+        bottomMargin=margins["bottom"],
+        title=f"{doc.title.capitalize()} {doc.subject}",
+        author=doc.issuing_body,
+    )
+    template.build(story(doc, width), onLaterPages=page_number)

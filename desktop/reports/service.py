@@ -1,0 +1,147 @@
+"""Entry points: build a document from the database and write it atomically.
+
+Each takes an optional `progress(done, total) -> bool` callback; returning False cancels
+(scoring.Cancelled) and leaves nothing behind. The target appears only when complete: the
+file is written beside it under a temporary name, then renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from db import Store
+from desktop.reports.context import (
+    ReportOptions,
+    inspection_data,
+    plan_data_full,
+    resolve_options,
+)
+from desktop.services.errors import UserError
+from desktop.services.scoring import Cancelled
+
+Progress = Callable[[int, int], bool]
+INSPECTION_KINDS = ("bien-ban", "ket-luan")
+FORMATS = ("pdf", "docx")
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it onto `target` only on success."""
+    target = Path(target)
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise UserError(f"Không có thư mục {folder}")
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a document is an ordinary file
+        os.replace(tmp, target)
+    except PermissionError as exc:
+        raise UserError(f"Không ghi được tệp {target}: không có quyền ghi") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _step(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and not progress(done, total):
+        raise Cancelled()
+
+
+def _write(doc: object, fmt: str, target: str | Path) -> Path:
+    if fmt not in FORMATS:
+        raise UserError(f"Định dạng không hỗ trợ: {fmt} (chọn pdf hoặc docx)")
+    with atomic_output(target) as tmp:
+        if fmt == "pdf":
+            from desktop.reports.layout_pdf import write_pdf
+
+            write_pdf(doc, tmp)  # type: ignore[arg-type]
+        else:
+            from desktop.reports.layout_docx import write_docx
+
+            write_docx(doc, tmp)  # type: ignore[arg-type]
+    return Path(target)
+
+
+def inspection_report(
+    store: Store,
+    inspection_id: str,
+    kind: str,
+    fmt: str,
+    target: str | Path,
+    options: ReportOptions | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Biên bản ("bien-ban") or Thông báo kết luận ("ket-luan") of one inspection."""
+    from desktop.reports import documents
+
+    if kind not in INSPECTION_KINDS:
+        raise UserError(f"Loại văn bản không hỗ trợ: {kind} (chọn bien-ban hoặc ket-luan)")
+    if store.inspection(inspection_id) is None:
+        raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
+    _step(progress, 0, 3)
+    opts = resolve_options(store, kind, options)
+    data = inspection_data(store, inspection_id, opts.date or _today())
+    _step(progress, 1, 3)
+    build = documents.minutes if kind == "bien-ban" else documents.conclusion_notice
+    doc = build(data, opts)
+    _step(progress, 2, 3)
+    out = _write(doc, fmt, target)
+    _step(progress, 3, 3)
+    return out
+
+
+def plan_report(
+    store: Store,
+    plan_id: str,
+    fmt: str,
+    target: str | Path,
+    options: ReportOptions | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Báo cáo kết quả kiểm tra of the whole plan."""
+    from desktop.reports import documents
+
+    if store.plan(plan_id) is None:
+        raise UserError(f"Không có kế hoạch {plan_id}")
+    opts = resolve_options(store, "bao-cao", options)
+    data = plan_data_full(store, plan_id, opts.date or _today(), _scaled(progress, 0.8))
+    doc = documents.campaign_report(data, opts)
+    out = _write(doc, fmt, target)
+    _step(progress, 100, 100)
+    return out
+
+
+def plan_summary(
+    store: Store, plan_id: str, target: str | Path, progress: Progress | None = None
+) -> Path:
+    """The Excel compilation of a plan (sheet "Tổng hợp" and one sheet per unit)."""
+    from desktop.reports.compilation_xlsx import write_xlsx
+
+    if store.plan(plan_id) is None:
+        raise UserError(f"Không có kế hoạch {plan_id}")
+    data = plan_data_full(store, plan_id, _today(), _scaled(progress, 0.8))
+    with atomic_output(target) as tmp:
+        write_xlsx(data, tmp)
+    _step(progress, 100, 100)
+    return Path(target)
+
+
+def _scaled(progress: Progress | None, share: float) -> Progress | None:
+    """Report the first `share` of the work as percent."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(int(100 * share * done / max(total, 1)), 100)
+
+
+def _today():  # noqa: ANN202 - tiny helper, patched in tests
+    import datetime as dt
+
+    return dt.date.today()
