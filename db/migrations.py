@@ -370,3 +370,41 @@ def m003_recording(db: sqlite_utils.Database) -> None:
             "VALUES (?, ?, ?, ?, ?)",
             [cursor.lastrowid, body, kind, ref_id, inspection_id],
         )
+
+
+@migrations()
+def m002_sync(db: sqlite_utils.Database) -> None:
+    """Sync by files: the version history of every travelling row, and encryption keys.
+
+    `sync_versions` holds one edge (version → the version it was edited from) per change,
+    filled by triggers, so an import can tell "they edited what we already have" from "we both
+    edited the same thing" even after several edits between two exports. `seq` orders the edges
+    as this laptop learnt them: an incremental export takes what arrived after the last one.
+    """
+    statements = """
+    ALTER TABLE devices ADD COLUMN encryption_key TEXT;
+    ALTER TABLE sync_exports ADD COLUMN up_to_seq INTEGER;
+    CREATE TABLE sync_versions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        parent TEXT NOT NULL DEFAULT '',
+        UNIQUE (table_name, row_id, hlc, parent)
+    );
+    CREATE INDEX sync_versions_row ON sync_versions(table_name, row_id);
+    """
+    for table in SYNCED_TABLES:
+        record = (
+            "INSERT OR IGNORE INTO sync_versions (table_name, row_id, hlc, parent) "
+            f"VALUES ('{table}', NEW.id, NEW.hlc, coalesce(NEW.base_hlc, ''));"
+        )
+        statements += f"""
+    INSERT OR IGNORE INTO sync_versions (table_name, row_id, hlc, parent)
+        SELECT '{table}', id, hlc, coalesce(base_hlc, '') FROM {table};
+    CREATE TRIGGER {table}_sync_insert AFTER INSERT ON {table}
+        BEGIN {record} END;
+    CREATE TRIGGER {table}_sync_update AFTER UPDATE OF hlc ON {table}
+        WHEN NEW.hlc IS NOT OLD.hlc BEGIN {record} END;
+    """
+    _execute_script(db, statements)

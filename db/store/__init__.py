@@ -17,9 +17,11 @@ from db.store.followup import FollowupMixin
 from db.store.plans import LEVEL_LETTERS, PlansMixin
 from db.store.reports import ReportsMixin
 from db.store.search import SearchMixin
+from db.store.sync import SyncMixin
 
 
 class Store(
+    SyncMixin,
     FollowupMixin,
     ReportsMixin,
     EvidenceMixin,

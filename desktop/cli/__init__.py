@@ -20,6 +20,7 @@ from desktop.services.errors import StoreError, UserError
 
 COMMAND_MODULES = [
     "desktop.cli.core",
+    "desktop.cli.sync",
     "desktop.cli.recording",
     "desktop.cli.checklist",
     "desktop.cli.plan",
