@@ -1,6 +1,6 @@
 """The database: migrations and the store. The only package that writes SQL; knows no Qt."""
 
-from db.connection import DatabaseLockedError, StoreError, open_database
+from db.connection import DatabaseLockedError, StorageReadOnlyError, StoreError, open_database
 from db.store import Store
 
-__all__ = ["DatabaseLockedError", "Store", "StoreError", "open_database"]
+__all__ = ["DatabaseLockedError", "StorageReadOnlyError", "Store", "StoreError", "open_database"]

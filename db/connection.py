@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from db.migrations import migrations
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 class StoreError(Exception):
@@ -17,9 +21,18 @@ class StoreError(Exception):
 
 
 class DatabaseLockedError(StoreError):
-    """Another program holds the database for writing."""
+    """Another program holds the database for writing; `holder` is what its lock file says."""
+
+    def __init__(self, message: str, holder: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
+class StorageReadOnlyError(StoreError):
+    """The data folder or file cannot be written; the database can still be opened read-only."""
+
+
+# -- private files ----------------------------------------------------------------------------
 def _private(path: Path) -> None:
     # Findings are official records: keep them readable by this user only.
     try:
@@ -28,12 +41,61 @@ def _private(path: Path) -> None:
         pass
 
 
+def private_dir(path: str | Path) -> Path:
+    """Create a folder (and its missing parents) readable by this user only (0700).
+
+    An existing folder that already holds other things is left as it is: `--db /tmp/x.sqlite`
+    must not lock everyone else out of /tmp.
+    """
+    path = Path(path)
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    if created or not any(path.iterdir()):
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+    return path
+
+
+def write_private(path: str | Path, data: bytes) -> Path:
+    """Write a file (key, attachment) atomically, readable by this user only (0600)."""
+    path = Path(path)
+    private_dir(path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _private(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _create_private_file(path: Path) -> None:
+    # An empty file is a valid empty database; creating it ourselves means it is never, even
+    # for a moment, readable by others. SQLite gives -wal and -shm the database file's mode.
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+# -- backups ----------------------------------------------------------------------------------
 def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy a live database with SQLite's online backup API (never a file copy)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
+    if target.exists():
+        target.unlink()
+    _create_private_file(target)
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
+        # A backup is one self-contained file: no -wal beside it.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     _private(target)
@@ -42,28 +104,156 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
 
 def backups_dir(db_path: Path) -> Path:
     """Where backups of a database file are kept: a folder next to it."""
-    return db_path.parent / "backups"
+    return Path(db_path).parent / "backups"
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the file with WAL, foreign keys and durable commits."""
+def migration_backup_name(stamp: str) -> str:
+    return f"truoc-nang-cap-{stamp}.sqlite"
+
+
+def check_database_file(path: str | Path) -> None:
+    """Refuse a file that is not a sound kiemtra database (for restore): raises StoreError."""
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.chmod(path.parent, 0o700) if not any(path.parent.iterdir()) else None
-        except OSError:
-            pass
+    if not path.is_file():
+        raise StoreError(f"Không có tệp {path}")
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a committed transaction survives power loss, not only an app crash.
-        conn.execute("PRAGMA synchronous = FULL")
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Không mở được tệp {path}: {exc}") from exc
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchall()
+        if [r[0] for r in result] != ["ok"]:
+            raise StoreError(f"Tệp {path} bị hỏng (kiểm tra toàn vẹn không đạt)")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if MIGRATIONS_TABLE not in names or "audit_log" not in names:
+            raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
+        applied = conn.execute(
+            f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [migrations.name]
+        ).fetchone()[0]
+        if not applied:
+            raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def replace_database(path: str | Path, source: str | Path) -> None:
+    """Swap the (closed) database file at `path` for a copy of `source`, atomically.
+
+    The copy is written beside the target with the online backup API, synced, then renamed over
+    it with os.replace: at every moment the file at `path` is either the old or the new database.
+    The caller must hold the writer lock and have closed its connections.
+    """
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.restore.tmp")
+    temp.unlink(missing_ok=True)
+    _create_private_file(temp)
+    src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+    dest = sqlite3.connect(temp)
+    try:
+        src.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+        src.close()
+    fd = os.open(temp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    # Fold the old database's write-ahead log into it (nothing committed is dropped), then
+    # remove the log: it must never be replayed onto the new file.
+    if path.exists():
+        try:
+            old = sqlite3.connect(path)
+            try:
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                old.close()
+        except sqlite3.DatabaseError:
+            pass  # a damaged file: its safety copy was taken byte for byte
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(temp, path)
+    _private(path)
+
+
+def safety_copy(db_path: str | Path, target: Path) -> Path:
+    """Back up a database that no one is writing (the caller holds the writer lock).
+
+    Through the online backup API when SQLite can read it; a damaged file is copied byte for
+    byte instead, so that even a broken database is kept before it is replaced.
+    """
+    db_path = Path(db_path)
+    try:
+        conn = _read_only_connection(db_path)
+        try:
+            return backup_to(conn, target)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        private_dir(target.parent)
+        target.unlink(missing_ok=True)
+        _create_private_file(target)
+        with open(db_path, "rb") as src, open(target, "wb") as dest:
+            shutil.copyfileobj(src, dest)
+        return target
+
+
+# -- opening ----------------------------------------------------------------------------------
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise StoreError(f"Không có tệp cơ sở dữ liệu {path}")
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(
+            uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write, closed cleanly (no -shm to share):
+        # nobody can be writing it, so read it as an immutable file.
+        conn = sqlite3.connect(
+            uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+        )
+    return conn
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) the file with WAL, foreign keys and durable commits.
+
+    `read_only` opens an existing file through a `mode=ro` URI: every write fails.
+    """
+    path = Path(path)
+    memory = str(path) == ":memory:"
+    try:
+        if read_only and not memory:
+            conn = _read_only_connection(path)
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            if not memory:
+                try:
+                    private_dir(path.parent)
+                    _create_private_file(path)
+                except OSError as exc:
+                    raise StorageReadOnlyError(
+                        f"Không tạo được cơ sở dữ liệu {path}: thư mục dữ liệu chỉ cho phép đọc "
+                        "hoặc không có quyền ghi"
+                    ) from exc
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            # WAL: a commit appends to the -wal file and readers never block the writer; a
+            # crash at any moment leaves either the whole transaction or none of it.
+            # synchronous = FULL: the WAL is fsync'ed at every commit, so a committed (and
+            # acknowledged) edit survives a power cut too, not only a killed process. NORMAL
+            # would be faster but may lose the last commits on power loss.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"Không mở được cơ sở dữ liệu {path}: {exc}") from exc
-    if str(path) != ":memory:":
+    if not memory and not read_only:
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(path) + suffix)
             if p.exists():
@@ -71,22 +261,66 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open the database and bring its schema up to date, backing it up first if needed."""
-    db = connect(path)
+def _restore_in_place(db: sqlite_utils.Database, backup: Path) -> None:
+    """Copy a backup back into the open database (online backup API, page by page)."""
+    src = sqlite3.connect(backup)
+    try:
+        src.backup(db.conn)
+    finally:
+        src.close()
+
+
+def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open the database and bring its schema up to date, backing it up first if needed.
+
+    A migration that fails leaves the database as it was: each migration runs in a transaction
+    and, if an earlier one of the same run had already been committed, the backup taken just
+    before is copied back in.
+    """
+    db = connect(path, read_only=read_only)
     try:
         pending = migrations.pending(db)
     except sqlite3.DatabaseError as exc:
+        db.conn.close()
         raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
+    if read_only:
+        if pending:
+            db.conn.close()
+            raise StoreError(
+                f"Cơ sở dữ liệu {path} cần được nâng cấp trước; không thể nâng cấp khi mở chỉ đọc"
+            )
+        return db
+    backup: Path | None = None
     if pending and str(path) != ":memory:" and db.table_names():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_to(db.conn, backups_dir(Path(path)) / f"truoc-nang-cap-{stamp}.sqlite")
+        target = backups_dir(Path(path)) / migration_backup_name(stamp)
+        n = 1
+        while target.exists():
+            n += 1
+            target = backups_dir(Path(path)) / migration_backup_name(f"{stamp}-{n}")
+        backup = backup_to(db.conn, target)
+    before = len(migrations.applied(db))
     try:
         migrations.apply(db)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
+            db.conn.close()
             raise DatabaseLockedError(
                 f"Cơ sở dữ liệu {path} đang bị chương trình khác khóa"
             ) from exc
-        raise
+        _fail_migration(db, path, backup, before, exc)
+    except Exception as exc:
+        _fail_migration(db, path, backup, before, exc)
     return db
+
+
+def _fail_migration(
+    db: sqlite_utils.Database, path: str | Path, backup: Path | None, before: int, exc: Exception
+) -> None:
+    if backup is not None and len(migrations.applied(db)) != before:
+        _restore_in_place(db, backup)
+    db.conn.close()
+    where = f"; bản sao lưu: {backup}" if backup else ""
+    raise StoreError(
+        f"Nâng cấp cơ sở dữ liệu {path} không thành công ({exc}); dữ liệu được giữ nguyên{where}"
+    ) from exc

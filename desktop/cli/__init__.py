@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "desktop.cli.checklist",
     "desktop.cli.plan",
     "desktop.cli.selfassessment",
+    "desktop.cli.backup",
     "desktop.cli.followup",
     "desktop.cli.reports",
 ]
@@ -41,8 +42,14 @@ class AppContext:
     def store(self) -> Any:
         if self._store is None:
             from db import Store
+            from desktop.services.backup import daily_backup
 
-            self._store = Store.open(self.db_path)
+            self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
+            try:
+                daily_backup(self._store)
+            except (OSError, StoreError) as exc:
+                # A failed automatic backup must not stop the work; say so and carry on.
+                click.echo(f"Cảnh báo: không tạo được bản sao lưu tự động: {exc}", err=True)
         return self._store
 
     def close(self) -> None:

@@ -1,0 +1,178 @@
+"""Backups: one automatic copy a day, a copy before every risky change, and restore.
+
+Every copy is made with SQLite's online backup API (never a file copy of a live database) into
+the `backups/` folder beside the database, named `<reason prefix>-<yyyymmdd-HHMMSS>.sqlite` so
+that the folder explains itself to a user who opens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from db import Store
+from db.connection import (
+    backups_dir,
+    check_database_file,
+    migration_backup_name,
+    replace_database,
+    safety_copy,
+)
+from db.lock import WriterLock
+from desktop.services.errors import UserError
+
+KEEP = 14
+
+# reason code -> (file name prefix, what the user sees)
+REASONS: dict[str, tuple[str, str]] = {
+    "daily": ("tu-dong", "Tự động hằng ngày"),
+    "manual": ("thu-cong", "Sao lưu thủ công"),
+    "migration": ("truoc-nang-cap", "Trước khi nâng cấp cơ sở dữ liệu"),
+    "import": ("truoc-nhap", "Trước khi nhập dữ liệu"),
+    "checklist": ("truoc-doi-tieu-chi", "Trước khi thay đổi bộ tiêu chí"),
+    "restore": ("truoc-khoi-phuc", "Trước khi khôi phục"),
+}
+_BY_PREFIX = {prefix: code for code, (prefix, _) in REASONS.items()}
+_NAME = re.compile(r"^(?P<prefix>[a-z-]+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$")
+_STAMP = "%Y%m%d-%H%M%S"
+
+assert migration_backup_name("x") == "truoc-nang-cap-x.sqlite"  # the name db/ writes
+
+
+def _target(db_path: Path, reason: str, now: dt.datetime) -> Path:
+    prefix = REASONS[reason][0]
+    folder = backups_dir(db_path)
+    stamp = now.strftime(_STAMP)
+    target = folder / f"{prefix}-{stamp}.sqlite"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{prefix}-{stamp}-{n}.sqlite"
+    return target
+
+
+def _db_path(store: Store) -> Path:
+    if store.path is None:
+        raise UserError("Cơ sở dữ liệu trong bộ nhớ không có bản sao lưu")
+    return Path(store.path)
+
+
+def backup_before(store: Store, reason: str) -> Path:
+    """Back up the database before a risky change; call it right before the transaction.
+
+    `reason` is one of REASONS: "import", "checklist", "migration", "restore", "manual".
+    Keeps the last KEEP automatic copies of that reason.
+    """
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    db_path = _db_path(store)
+    target = store.backup(_target(db_path, reason, dt.datetime.now()))
+    if reason != "manual":
+        prune(db_path, reason, KEEP)
+    return target
+
+
+def backup_now(store: Store, target: str | Path | None = None) -> Path:
+    """A backup the user asked for: into `target`, or the backups folder when None."""
+    if target is None:
+        return backup_before(store, "manual")
+    target = Path(target)
+    if target.resolve() == _db_path(store).resolve():
+        raise UserError("Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng")
+    if target.exists():
+        raise UserError(f"Tệp {target} đã có; hãy chọn tên khác")
+    return store.backup(target)
+
+
+def daily_backup(store: Store, keep: int = KEEP, now: dt.datetime | None = None) -> Path | None:
+    """At most one automatic backup a day, keeping the last `keep`; call it when the app
+    opens a database for writing. Returns the new file, or None when there was nothing to do."""
+    if store.path is None or store.read_only or not store.has_records():
+        return None
+    now = now or dt.datetime.now()
+    db_path = Path(store.path)
+    today = now.date()
+    if any(b["reason"] == "daily" and b["created_at"].date() == today for b in _scan(db_path)):
+        return None
+    target = store.backup(_target(db_path, "daily", now))
+    prune(db_path, "daily", keep)
+    return target
+
+
+def _scan(db_path: Path) -> list[dict[str, Any]]:
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if not match or match["prefix"] not in _BY_PREFIX or not path.is_file():
+            continue
+        created = dt.datetime.strptime(match["stamp"], _STAMP)
+        found.append(
+            {
+                "path": path,
+                "created_at": created,
+                "order": (created, int(match["n"] or 1)),
+                "reason": _BY_PREFIX[match["prefix"]],
+            }
+        )
+    return sorted(found, key=lambda b: b["order"])
+
+
+def prune(db_path: Path, reason: str, keep: int) -> list[Path]:
+    """Delete the oldest backups of one reason beyond the last `keep`; returns what went."""
+    mine = [b for b in _scan(db_path) if b["reason"] == reason]
+    gone = [b["path"] for b in mine[: max(0, len(mine) - keep)]]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+def list_backups(db_path: str | Path) -> list[dict[str, Any]]:
+    """The backups of a database, newest first: path, created (ISO), size, reason, label."""
+    return [
+        {
+            "path": str(b["path"]),
+            "created": b["created_at"].isoformat(timespec="seconds"),
+            "size": b["path"].stat().st_size,
+            "reason": b["reason"],
+            "label": REASONS[b["reason"]][1],
+        }
+        for b in reversed(_scan(Path(db_path)))
+    ]
+
+
+def restore(db_path: str | Path, source: str | Path, app: str | None = None) -> Path | None:
+    """Put a backup in place of the database at `db_path`; returns the safety copy (None when
+    there was no database yet).
+
+    Checks `source` first (readable, `PRAGMA integrity_check` ok, a kiemtra database) and
+    refuses it otherwise, leaving the database untouched. Then, holding the writer lock (so
+    no other program is writing), backs up the current database and swaps the file atomically.
+    Every Store on this database in this process must be closed first.
+    """
+    db_path, source = Path(db_path), Path(source)
+    if not source.is_file():
+        raise UserError(f"Không có tệp sao lưu {source}")
+    if source.resolve() == db_path.resolve():
+        raise UserError("Tệp cần khôi phục chính là cơ sở dữ liệu đang dùng")
+    try:
+        check_database_file(source)
+    except Exception as exc:
+        raise UserError(f"Không khôi phục: {exc}. Cơ sở dữ liệu hiện tại được giữ nguyên.") from exc
+    lock = WriterLock(db_path, app)
+    lock.acquire()
+    try:
+        safety = None
+        if db_path.exists() and db_path.stat().st_size > 0:
+            safety = safety_copy(db_path, _target(db_path, "restore", dt.datetime.now()))
+            prune(db_path, "restore", KEEP)
+        replace_database(db_path, source)
+    finally:
+        lock.release()
+    # Bring an older backup's schema up to date now, with its own pre-upgrade backup.
+    Store.open(db_path, app=app).close()
+    return safety
