@@ -1,0 +1,249 @@
+"""Devices and sync by files: `kiemtra device ...` and `kiemtra sync ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from desktop.cli import AppContext, emit_json
+from desktop.services.errors import UserError
+
+pass_app = click.make_pass_decorator(AppContext)
+
+MESSAGES = {
+    "bad_fingerprint": "Mã vân tay {fingerprint} không hợp lệ (cần 64 chữ số thập lục phân)",
+    "self": "Không thể thu hồi khóa của chính máy này",
+    "passphrase_file": "Không đọc được tệp mật khẩu {path}: {error}",
+    "empty_passphrase": "Tệp mật khẩu {path} trống",
+    "both": "Chỉ chọn một trong --for và --passphrase-file",
+}
+
+
+def _fingerprint(text: str) -> str:
+    from desktop.sync.keys import normalize_fingerprint
+
+    fingerprint = normalize_fingerprint(text)
+    if fingerprint is None:
+        raise UserError(MESSAGES["bad_fingerprint"].format(fingerprint=text))
+    return fingerprint
+
+
+def _passphrase(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    from desktop.domain import nfc
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(MESSAGES["passphrase_file"].format(path=path, error=exc)) from exc
+    text = nfc(text.rstrip("\r\n"))
+    if not text:
+        raise UserError(MESSAGES["empty_passphrase"].format(path=path))
+    return text
+
+
+@click.group()
+def device() -> None:
+    """Thiết bị: khóa của máy này và các máy được tin cậy."""
+
+
+@device.command("show")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def device_show(app: AppContext, as_json: bool) -> None:
+    """Mã, tên, mã vân tay và khóa công khai của máy này (tạo khóa nếu chưa có)."""
+    from desktop.sync.keys import device_info
+
+    info = device_info(app.store)
+    if as_json:
+        emit_json(info)
+        return
+    click.echo(f"Máy: {info['name']} ({info['id']})")
+    click.echo(f"Mã vân tay: {info['fingerprint']}")
+
+
+@device.command("list")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def device_list(app: AppContext, as_json: bool) -> None:
+    """Các thiết bị đã biết: máy này, máy được tin cậy, máy đã thu hồi."""
+    rows = [
+        {
+            "id": d["id"],
+            "name": d["name"],
+            "fingerprint": d["fingerprint"],
+            "public_key": d["public_key"],
+            "is_self": bool(d["is_self"]),
+            "trusted": bool(d["trusted"] or d["is_self"]),
+            "revoked": bool(d["revoked"]),
+        }
+        for d in app.store.devices()
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    for d in rows:
+        state = (
+            "máy này"
+            if d["is_self"]
+            else "đã thu hồi"
+            if d["revoked"]
+            else "tin cậy"
+            if d["trusted"]
+            else "chưa tin cậy"
+        )
+        click.echo(f"{d['fingerprint'] or '—'}  {d['name']}  ({state})")
+
+
+@device.command("trust")
+@click.argument("fingerprint")
+@click.option("--name", help="Tên gợi nhớ của thiết bị.")
+@pass_app
+def device_trust(app: AppContext, fingerprint: str, name: str | None) -> None:
+    """Tin cậy thiết bị có mã vân tay FINGERPRINT: nhận các gói nó ký."""
+    from desktop.domain import nfc
+
+    fp = _fingerprint(fingerprint)
+    app.store.set_device_trust(fp, trusted=True, name=nfc(name) if name else None)
+    click.echo(f"Đã tin cậy thiết bị {fp}")
+
+
+@device.command("revoke")
+@click.argument("fingerprint")
+@pass_app
+def device_revoke(app: AppContext, fingerprint: str) -> None:
+    """Thu hồi thiết bị có mã vân tay FINGERPRINT: từ chối mọi gói nó ký."""
+    fp = _fingerprint(fingerprint)
+    if app.store.self_device().get("fingerprint") == fp:
+        raise UserError(MESSAGES["self"])
+    app.store.set_device_trust(fp, trusted=False, name=None)
+    click.echo(f"Đã thu hồi thiết bị {fp}")
+
+
+@click.group()
+def sync() -> None:
+    """Đồng bộ bằng tệp: xuất, nhập gói và giải quyết xung đột."""
+
+
+@sync.command("export")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp gói (.kiemtra) sẽ ghi.",
+)
+@click.option("--plan", "plan_id", help="Chỉ dữ liệu của kế hoạch này.")
+@click.option("--full", is_flag=True, help="Toàn bộ dữ liệu, không chỉ phần thay đổi.")
+@click.option("--for", "recipient", metavar="FINGERPRINT", help="Mã hóa cho thiết bị này.")
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mã hóa bằng mật khẩu đọc từ tệp này.",
+)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def sync_export(
+    app: AppContext,
+    output: Path,
+    plan_id: str | None,
+    full: bool,
+    recipient: str | None,
+    passphrase_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Xuất một gói đồng bộ: mặc định là các thay đổi kể từ lần xuất trước."""
+    from desktop.sync.export import export_package
+
+    if recipient and passphrase_file:
+        raise UserError(MESSAGES["both"])
+    summary = export_package(
+        app.store,
+        output,
+        plan_id=plan_id,
+        full=full,
+        recipient=recipient,
+        passphrase=_passphrase(passphrase_file),
+    )
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(
+        f"Đã xuất {summary['rows']} bản ghi, {summary['attachments']} tệp đính kèm vào {output}"
+    )
+
+
+@sync.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mật khẩu (đọc từ tệp) của gói được mã hóa bằng mật khẩu.",
+)
+@click.option("--trust-new", is_flag=True, help="Chấp nhận và tin cậy thiết bị chưa biết.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def sync_import(
+    app: AppContext, file: Path, passphrase_file: Path | None, trust_new: bool, as_json: bool
+) -> None:
+    """Nhập một gói đồng bộ: kiểm tra toàn bộ rồi áp dụng trọn vẹn, hoặc không gì cả."""
+    from desktop.sync.importer import import_package
+
+    result = import_package(
+        app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
+    )
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(
+        f"Đã nhập gói từ {result['from']['name']}: {result['inserted']} mới, "
+        f"{result['updated']} cập nhật, {result['unchanged']} không đổi, "
+        f"{result['conflicts']} xung đột"
+    )
+
+
+@sync.command("conflicts")
+@click.option("--all", "include_resolved", is_flag=True, help="Cả các xung đột đã giải quyết.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def sync_conflicts(app: AppContext, include_resolved: bool, as_json: bool) -> None:
+    """Các xung đột: cùng một bản ghi được hai máy sửa từ cùng một phiên bản."""
+    from desktop.sync.merge import list_conflicts
+
+    rows = list_conflicts(app.store, include_resolved=include_resolved)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Không có xung đột.")
+    for c in rows:
+        fields = ", ".join(d["field"] for d in c["differences"])
+        click.echo(
+            f"{c['id']}  {c['table']} {c['row_id']}: {fields} — "
+            f"của máy này: {c['local']['who']}, bản kia: {c['remote']['who']}"
+        )
+
+
+@sync.command("resolve")
+@click.argument("conflict_id")
+@click.option(
+    "--keep",
+    type=click.Choice(["mine", "theirs"]),
+    required=True,
+    help="mine: giữ bản của máy này; theirs: lấy bản kia.",
+)
+@pass_app
+def sync_resolve(app: AppContext, conflict_id: str, keep: str) -> None:
+    """Giải quyết một xung đột; lựa chọn được ghi thành thay đổi mới và đồng bộ đi các máy."""
+    from desktop.sync.merge import resolve
+
+    resolve(app.store, conflict_id, keep)
+    click.echo(f"Đã giải quyết xung đột {conflict_id}")
+
+
+def register(group: click.Group) -> None:
+    for command in (device, sync):
+        group.add_command(command)

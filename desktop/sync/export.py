@@ -1,0 +1,148 @@
+"""Writing a package: what changed since the last export to the same target (or everything)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+from db import Store
+from db.migrations import SYNCED_TABLES
+from desktop import __version__
+from desktop.services.errors import UserError
+from desktop.sync import package as pkg
+from desktop.sync.attachments_path import attachment_path
+from desktop.sync.keys import data_dir_of, ensure_device_keys, normalize_fingerprint
+
+MESSAGES = {
+    "no_plan": "Không có kế hoạch {plan}",
+    "bad_fingerprint": "Mã vân tay {fingerprint} không hợp lệ (cần 64 chữ số thập lục phân)",
+    "unknown_recipient": (
+        "Chưa biết khóa mã hóa của thiết bị {fingerprint}: hãy nhập một gói từ thiết bị đó trước"
+    ),
+    "revoked_recipient": "Thiết bị {fingerprint} đã bị thu hồi",
+    "missing_attachment": "Thiếu tệp đính kèm {sha256} trong thư mục dữ liệu",
+    "empty_passphrase": "Mật khẩu không được để trống",
+    "write_failed": "Không ghi được tệp {path}: {error}",
+}
+
+
+def export_package(
+    store: Store,
+    out: Path,
+    *,
+    plan_id: str | None = None,
+    full: bool = False,
+    recipient: str | None = None,
+    passphrase: str | None = None,
+) -> dict[str, Any]:
+    """Write one package file; returns {"package", "file", "rows", "attachments", ...}."""
+    keys = ensure_device_keys(store)
+    if plan_id is not None and store.plan(plan_id) is None:
+        raise UserError(MESSAGES["no_plan"].format(plan=plan_id))
+    recipient_key = None
+    target = None
+    if recipient is not None:
+        target = normalize_fingerprint(recipient)
+        if target is None:
+            raise UserError(MESSAGES["bad_fingerprint"].format(fingerprint=recipient))
+        device = store.device_by_fingerprint(target)
+        if device is not None and device["revoked"]:
+            raise UserError(MESSAGES["revoked_recipient"].format(fingerprint=target))
+        if device is None or not device.get("encryption_key"):
+            raise UserError(MESSAGES["unknown_recipient"].format(fingerprint=target))
+        recipient_key = device["encryption_key"]
+    if passphrase is not None and not passphrase:
+        raise UserError(MESSAGES["empty_passphrase"])
+
+    store.normalize_all_conflicts()
+    up_to_seq = store.sync_max_seq()
+    since = 0 if full else store.last_export_seq(target, plan_id)
+    parts: list[pkg.Part] = []
+    edges: list[list[str]] = []
+    shas: set[str] = set()
+    total_rows = 0
+    max_hlc: str | None = None
+    for table in SYNCED_TABLES:
+        rows = store.sync_export_rows(table, plan_id, since)
+        if not rows:
+            continue
+        total_rows += len(rows)
+        parts.append(pkg.Part(f"rows/{table}.jsonl", data=pkg.jsonl(rows), rows=len(rows)))
+        edges.extend(
+            [table, *edge] for edge in store.sync_row_edges(table, (r["id"] for r in rows))
+        )
+        stamp = max(r["hlc"] for r in rows)
+        max_hlc = stamp if max_hlc is None or stamp > max_hlc else max_hlc
+        if table == "attachments":
+            shas.update(r["sha256"] for r in rows if not r["deleted"])
+    if edges:
+        parts.append(pkg.Part(pkg.VERSIONS, data=pkg.jsonl(edges), rows=len(edges)))
+    data_dir = data_dir_of(store)
+    for sha in sorted(shas):
+        path = attachment_path(data_dir, sha)
+        if not path.is_file():
+            raise UserError(MESSAGES["missing_attachment"].format(sha256=sha))
+        parts.append(pkg.Part(f"attachments/{sha}", path=path))
+    for part in parts:
+        part.finish()
+
+    package_id = str(uuid.uuid4())
+    manifest: dict[str, Any] = {
+        "format": pkg.FORMAT,
+        "format_version": pkg.FORMAT_VERSION,
+        "package_id": package_id,
+        "source": {
+            "id": store.device_id,
+            "name": store.device_name,
+            "public_key": keys.public_key,
+            "encryption_key": keys.encryption_key,
+        },
+        "app_version": __version__,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "scope": {"plan_id": plan_id, "full": bool(full or not since)},
+        "devices": [
+            {
+                "id": d["id"],
+                "name": d["name"],
+                "public_key": d["public_key"],
+                "encryption_key": d.get("encryption_key"),
+            }
+            for d in store.devices()
+            if d["trusted"] and not d["revoked"] and not d["is_self"] and d["public_key"]
+        ],
+        "encryption": "none",
+    }
+    outer = parts
+    aad = package_id.encode("ascii")
+    if recipient_key is not None or passphrase is not None:
+        from desktop.sync import crypto
+
+        inner = pkg.content_zip(parts)
+        if recipient_key is not None:
+            params, payload = crypto.encrypt_for_recipient(inner, recipient_key, aad)
+            params["recipient"] = target
+            manifest["encryption"] = "recipient"
+        else:
+            assert passphrase is not None
+            params, payload = crypto.encrypt_with_passphrase(inner, passphrase, aad)
+            manifest["encryption"] = "passphrase"
+        manifest["encryption_params"] = params
+        outer = [pkg.Part(pkg.PAYLOAD, data=payload, rows=total_rows).finish()]
+    manifest["parts"] = [p.declaration() for p in outer]
+    manifest_bytes = pkg.canonical_json(manifest)
+    signature = keys.signing.sign(manifest_bytes)
+    try:
+        pkg.write_package(Path(out), manifest, signature, manifest_bytes, outer)
+    except OSError as exc:
+        raise UserError(MESSAGES["write_failed"].format(path=out, error=exc)) from exc
+    store.record_export(package_id, target, plan_id, max_hlc, up_to_seq, total_rows)
+    return {
+        "package": package_id,
+        "file": str(out),
+        "rows": total_rows,
+        "attachments": len(shas),
+        "encryption": manifest["encryption"],
+        "full": manifest["scope"]["full"],
+    }

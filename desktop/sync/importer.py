@@ -1,0 +1,289 @@
+"""Importing a package: verify everything, then apply it whole in one transaction."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from db import Store
+from db.migrations import SYNCED_TABLES
+from desktop.domain import nfc
+from desktop.services.errors import UserError
+from desktop.sync import package as pkg
+from desktop.sync.attachments_path import attachment_path
+from desktop.sync.keys import data_dir_of, fingerprint_of, load_keys, unb64
+from desktop.sync.merge import COUNT_KEYS, tally
+
+HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
+SYNC_REQUIRED = ("id", "hlc", "origin", "deleted")
+
+MESSAGES = {
+    "revoked": "Gói đồng bộ bị từ chối: khóa của thiết bị “{name}” ({fingerprint}) đã bị thu hồi",
+    "untrusted": (
+        "Gói đồng bộ bị từ chối: thiết bị “{name}” ({fingerprint}) chưa được tin cậy; "
+        "dùng --trust-new hoặc “kiemtra device trust”"
+    ),
+    "id_taken": "Gói đồng bộ bị từ chối: mã thiết bị {id} đã thuộc về một khóa khác",
+    "need_passphrase": "Gói đồng bộ được mã hóa bằng mật khẩu: hãy dùng --passphrase-file",
+    "wrong_passphrase": "Gói đồng bộ không mở được: mật khẩu không đúng",
+    "not_for_us": "Gói đồng bộ được mã hóa cho thiết bị khác ({fingerprint})",
+    "bad_key": "Gói đồng bộ không giải mã được bằng khóa của máy này",
+    # reasons after "Gói đồng bộ bị hỏng: "
+    "unknown_table": "bảng không xác định “{table}”",
+    "row_count": "{name} có {found} dòng, khai báo {declared}",
+    "not_json": "{name} dòng {line}: không phải JSON hợp lệ",
+    "not_object": "{name} dòng {line}: không phải một bản ghi",
+    "unknown_column": "{name} dòng {line}: cột không xác định “{column}”",
+    "missing_field": "{name} dòng {line}: thiếu trường bắt buộc “{column}”",
+    "wrong_type": "{name} dòng {line}: cột “{column}” sai kiểu dữ liệu",
+    "bad_stamp": "{name} dòng {line}: dấu thời gian “{column}” không hợp lệ",
+    "duplicate_row": "{name} dòng {line}: bản ghi trùng lặp",
+    "bad_version": "{name} dòng {line}: lịch sử phiên bản không hợp lệ",
+    "missing_parent": "{table} {id}: tham chiếu tới {parent} {parent_id} không có trong gói lẫn "
+    "cơ sở dữ liệu",
+    "missing_attachment": "thiếu tệp đính kèm {sha256}",
+    "constraint": "dữ liệu vi phạm ràng buộc của cơ sở dữ liệu ({detail})",
+}
+
+
+def _broken(key: str, **values: Any) -> UserError:
+    return UserError(pkg.MESSAGES["broken"].format(reason=MESSAGES[key].format(**values)))
+
+
+def _type_ok(value: Any, column: dict[str, Any]) -> bool:
+    if value is None:
+        return not column["notnull"]
+    kind = column["type"]
+    if kind == "TEXT":
+        return isinstance(value, str)
+    if kind == "INTEGER":
+        return type(value) is int
+    if kind == "REAL":
+        return type(value) in (int, float)
+    return isinstance(value, str | int | float)
+
+
+def parse_rows(
+    store: Store, content: pkg.Content
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, str, str]]]]:
+    """Every row checked against the schema: known table and columns, types, required fields."""
+    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for name, data in content.texts.items():
+        try:
+            lines = data.decode("utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise _broken("not_json", name=name, line=1) from exc
+        if len(lines) != content.rows_declared[name]:
+            raise _broken(
+                "row_count", name=name, found=len(lines), declared=content.rows_declared[name]
+            )
+        parsed = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                parsed.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise _broken("not_json", name=name, line=number) from exc
+        if name == pkg.VERSIONS:
+            for number, edge in enumerate(parsed, start=1):
+                if not (
+                    isinstance(edge, list)
+                    and len(edge) == 4
+                    and all(isinstance(v, str) for v in edge)
+                    and edge[0] in SYNCED_TABLES
+                    and edge[1]
+                    and HLC.match(edge[2])
+                    and (edge[3] == "" or HLC.match(edge[3]))
+                ):
+                    raise _broken("bad_version", name=name, line=number)
+                edges[edge[0]].append((edge[1], edge[2], edge[3]))
+            continue
+        table = name[len("rows/") : -len(".jsonl")]
+        if table not in SYNCED_TABLES:
+            raise _broken("unknown_table", table=table)
+        columns = {c["name"]: c for c in store.sync_columns(table)}
+        required = {
+            c["name"] for c in columns.values() if c["notnull"] and c["default"] is None
+        } | set(SYNC_REQUIRED)
+        seen: set[tuple[str, str]] = set()
+        for number, row in enumerate(parsed, start=1):
+            where = {"name": name, "line": number}
+            if not isinstance(row, dict):
+                raise _broken("not_object", **where)
+            for column in row:
+                if column not in columns:
+                    raise _broken("unknown_column", column=column, **where)
+            for column in sorted(required):
+                if row.get(column) is None:
+                    raise _broken("missing_field", column=column, **where)
+            for column, value in row.items():
+                if not _type_ok(value, columns[column]):
+                    raise _broken("wrong_type", column=column, **where)
+                if isinstance(value, str):
+                    row[column] = nfc(value)
+            if not row["id"] or row["deleted"] not in (0, 1):
+                raise _broken("wrong_type", column="id" if not row["id"] else "deleted", **where)
+            for column in ("hlc", "base_hlc"):
+                if row.get(column) is not None and not HLC.match(row[column]):
+                    raise _broken("bad_stamp", column=column, **where)
+            key = (row["id"], row["hlc"])
+            if key in seen:
+                raise _broken("duplicate_row", **where)
+            seen.add(key)
+            versions[table].append(row)
+    return versions, edges
+
+
+def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> None:
+    """Every reference points at a row in the package or already in the database."""
+    carried = {table: {r["id"] for r in rows} for table, rows in versions.items()}
+    for table in SYNCED_TABLES:
+        wanted: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        for column, parent in store.sync_foreign_keys(table):
+            for row in versions.get(table, []):
+                value = row.get(column)
+                if value is not None and value not in carried.get(parent, set()):
+                    wanted[parent].setdefault(value, (row["id"], column))
+        for parent, refs in wanted.items():
+            present = store.existing_ids(parent, refs)
+            for value, (row_id, _column) in refs.items():
+                if value not in present:
+                    raise _broken(
+                        "missing_parent", table=table, id=row_id, parent=parent, parent_id=value
+                    )
+
+
+def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
+    source = manifest["source"]
+    fingerprint = fingerprint_of(unb64(source["public_key"], 32))
+    known = store.device_by_fingerprint(fingerprint)
+    shown = {"name": source["name"], "fingerprint": fingerprint}
+    if known is not None and known["revoked"]:
+        raise UserError(MESSAGES["revoked"].format(**shown))
+    trusted = known is not None and bool(known["trusted"] or known["is_self"])
+    if not trusted and not trust_new:
+        raise UserError(MESSAGES["untrusted"].format(**shown))
+    by_id = store.device_by_id(source["id"])
+    if by_id is not None and by_id["fingerprint"] not in (None, fingerprint):
+        raise UserError(MESSAGES["id_taken"].format(id=source["id"]))
+    return {"id": source["id"], "name": source["name"], "fingerprint": fingerprint}
+
+
+def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -> Any:
+    from desktop.sync import crypto
+
+    params = manifest.get("encryption_params") or {}
+    aad = manifest["package_id"].encode("utf-8")
+
+    def decrypt(payload: bytes) -> bytes:
+        try:
+            if manifest["encryption"] == "passphrase":
+                if passphrase is None:
+                    raise UserError(MESSAGES["need_passphrase"])
+                try:
+                    return crypto.decrypt_with_passphrase(payload, params, passphrase, aad)
+                except crypto.DecryptionError as exc:
+                    raise UserError(MESSAGES["wrong_passphrase"]) from exc
+            keys = load_keys(data_dir_of(store))
+            if keys is None or params.get("recipient") != keys.fingerprint:
+                raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
+            try:
+                return crypto.decrypt_for_recipient(payload, params, keys.exchange, aad)
+            except crypto.DecryptionError as exc:
+                raise UserError(MESSAGES["bad_key"]) from exc
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise pkg.PackageError("bad_manifest", detail="encryption_params") from exc
+
+    return decrypt
+
+
+def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
+    """Copy carried files in by hash (skipping those present); refuse when one is missing."""
+    data_dir = data_dir_of(store)
+    for sha in sorted(needed):
+        if sha not in content.attachments and not attachment_path(data_dir, sha).is_file():
+            raise _broken("missing_attachment", sha256=sha)
+    for sha in sorted(content.attachments):
+        target = attachment_path(data_dir, sha)
+        if target.is_file():
+            continue  # content-addressed: the same bytes are already here
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                content.copy_attachment(sha, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def import_package(
+    store: Store, path: Path, *, passphrase: str | None = None, trust_new: bool = False
+) -> dict[str, Any]:
+    """Verify the whole package, then merge it in one transaction.
+
+    Returns {"package", "from", "inserted", "updated", "unchanged", "conflicts"}.
+    """
+    import sqlite3
+
+    signed = pkg.read_signed(Path(path))
+    manifest = signed.manifest
+    source = _trust_source(store, manifest, trust_new)
+    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
+    versions, edges = parse_rows(store, content)
+    check_parents(store, versions)
+    needed = {r["sha256"] for r in versions.get("attachments", []) if not r["deleted"]}
+    listed = []
+    for device in manifest.get("devices", []):
+        try:
+            key = unb64(device["public_key"], 32)
+        except ValueError:
+            continue
+        listed.append((device, fingerprint_of(key)))
+    _store_attachments(store, content, needed)
+
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    max_hlc = None
+    try:
+        with store.transaction():
+            store.record_device(
+                source["id"],
+                nfc(source["name"]),
+                manifest["source"]["public_key"],
+                source["fingerprint"],
+                manifest["source"].get("encryption_key"),
+                trust=True,
+            )
+            # A plan package from a trusted device brings the delegation's keys with it.
+            adopt = manifest.get("scope", {}).get("plan_id") is not None
+            for device, fingerprint in listed:
+                store.record_device(
+                    device["id"],
+                    nfc(device["name"]),
+                    device["public_key"],
+                    fingerprint,
+                    device.get("encryption_key"),
+                    trust=adopt,
+                )
+            for table, table_edges in edges.items():
+                store.add_sync_edges(table, table_edges)
+            for table in SYNCED_TABLES:
+                for version in sorted(versions.get(table, []), key=lambda v: v["hlc"]):
+                    tally(counts, store.merge_version(table, version))
+                    if max_hlc is None or version["hlc"] > max_hlc:
+                        max_hlc = version["hlc"]
+            store.record_import(manifest["package_id"], source["id"], counts)
+    except sqlite3.IntegrityError as exc:
+        raise _broken("constraint", detail=str(exc)) from exc
+    if max_hlc is not None:
+        store.clock.observe(max_hlc)
+    return {"package": manifest["package_id"], "from": source, **counts}

@@ -1,0 +1,411 @@
+"""The package file: a zip with a signed manifest, rows as JSON lines, attachments by hash.
+
+Layout (format "kiemtra-sync", version 1):
+
+    manifest.json        format, format_version, package_id, source {id, name, public_key,
+                         encryption_key}, app_version, created, scope, devices (the keys the
+                         exporter trusts), encryption (none|recipient|passphrase),
+                         encryption_params, parts [{name, sha256, rows, size}]
+    manifest.sig         Ed25519 signature over the exact bytes of manifest.json
+    rows/<table>.jsonl   one row version per line
+    versions.jsonl       [table, row_id, hlc, parent]: the edit history of those rows
+    attachments/<sha256> file contents
+
+Encrypted, the parts go into an inner zip (with `index.json` listing them the same way) whose
+ciphertext is the single outer part `payload.bin`. Reading checks every name, size,
+compression ratio and hash against what the signed manifest declares, in bounded chunks,
+before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from desktop.services.errors import UserError
+
+FORMAT = "kiemtra-sync"
+FORMAT_VERSION = 1
+SUFFIX = ".kiemtra"
+
+MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
+MAX_ENTRIES = 100_000
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
+RATIO_FLOOR = 64 * 1024
+CHUNK = 64 * 1024
+
+MANIFEST, SIGNATURE, PAYLOAD, INDEX, VERSIONS = (
+    "manifest.json",
+    "manifest.sig",
+    "payload.bin",
+    "index.json",
+    "versions.jsonl",
+)
+_PART_NAME = re.compile(r"^(rows/[a-z_]{1,40}\.jsonl|versions\.jsonl|attachments/[0-9a-f]{64})$")
+
+MESSAGES = {
+    "broken": "Gói đồng bộ bị hỏng: {reason}",
+    "not_zip": "không phải tệp gói đồng bộ hoặc tệp đã bị cắt cụt",
+    "missing_file": "Không tìm thấy tệp {path}",
+    "no_manifest": "thiếu manifest.json",
+    "no_signature": "thiếu chữ ký (manifest.sig)",
+    "bad_signature": "chữ ký không hợp lệ",
+    "bad_manifest": "manifest.json không hợp lệ ({detail})",
+    "wrong_format": "không phải gói đồng bộ của Kiểm tra CCHC",
+    "too_new": (
+        "Gói đồng bộ được tạo bởi phiên bản mới hơn (định dạng {version}); "
+        "hãy cập nhật chương trình"
+    ),
+    "bad_name": "đường dẫn không hợp lệ trong gói: {name}",
+    "duplicate": "phần {name} xuất hiện hai lần",
+    "undeclared": "phần {name} không được khai báo trong manifest",
+    "missing_part": "thiếu phần {name}",
+    "size": "phần {name} có kích thước khác với khai báo",
+    "too_big": "gói quá lớn (vượt {limit} MB khi giải nén)",
+    "too_many": "gói có quá nhiều phần",
+    "ratio": "phần {name} có tỉ lệ nén bất thường (nghi ngờ bom nén)",
+    "hash": "phần {name} bị sửa đổi (sai mã băm)",
+    "corrupt": "dữ liệu phần {name} bị hỏng",
+}
+
+
+class PackageError(UserError):
+    """A package refused as damaged or forged; the message says what is wrong."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**values)))
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def jsonl(rows: list[Any]) -> bytes:
+    return b"".join(canonical_json(r) + b"\n" for r in rows)
+
+
+# -- writing -------------------------------------------------------------------------------
+@dataclass
+class Part:
+    """One member of the content: bytes in memory, or a file on disk (attachments)."""
+
+    name: str
+    data: bytes | None = None
+    path: Path | None = None
+    rows: int = 0
+    sha256: str = ""
+    size: int = 0
+
+    def finish(self) -> Part:
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in self.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+        self.sha256, self.size = digest.hexdigest(), size
+        return self
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.data is not None:
+            yield self.data
+            return
+        assert self.path is not None
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    def declaration(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, "rows": self.rows, "size": self.size}
+
+
+def _write_parts(zf: zipfile.ZipFile, parts: list[Part]) -> None:
+    for part in parts:
+        info = zipfile.ZipInfo(part.name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w") as out:
+            for chunk in part.chunks():
+                out.write(chunk)
+
+
+def content_zip(parts: list[Part]) -> bytes:
+    """The inner zip of an encrypted package: index.json then the parts."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        index = {"parts": [p.declaration() for p in parts]}
+        _write_parts(zf, [Part(INDEX, data=canonical_json(index))])
+        _write_parts(zf, parts)
+    return buffer.getvalue()
+
+
+def write_package(
+    target: Path,
+    manifest: dict[str, Any],
+    signature: bytes,
+    manifest_bytes: bytes,
+    parts: list[Part],
+) -> None:
+    """Write the outer zip next to the target, then move it into place."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            _write_parts(zf, [Part(MANIFEST, data=manifest_bytes), Part(SIGNATURE, data=signature)])
+            _write_parts(zf, parts)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# -- reading -------------------------------------------------------------------------------
+def _safe_name(name: str) -> bool:
+    if not name or "\\" in name or name.startswith("/") or ":" in name or "\x00" in name:
+        return False
+    return all(piece not in ("", ".", "..") for piece in name.split("/"))
+
+
+def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any) -> int:
+    """Stream one member to `sink` (a callable), refusing more bytes than `limit`."""
+    total = 0
+    try:
+        with zf.open(info) as handle:
+            while chunk := handle.read(CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise PackageError("size", name=info.filename)
+                sink(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
+        raise PackageError("corrupt", name=info.filename) from exc
+    return total
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    buffer = bytearray()
+    _read_bounded(zf, info, limit, buffer.extend)
+    return bytes(buffer)
+
+
+def open_zip(source: Path | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """Open a zip and check its member list: count, names, duplicates."""
+    try:
+        if isinstance(source, Path):
+            if not source.is_file():
+                raise UserError(MESSAGES["missing_file"].format(path=source))
+            if source.stat().st_size > MAX_TOTAL_BYTES + MAX_MANIFEST_BYTES:
+                raise PackageError("too_big", limit=MAX_TOTAL_BYTES // 2**20)
+            zf = zipfile.ZipFile(source)
+        else:
+            zf = zipfile.ZipFile(io.BytesIO(source))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise PackageError("not_zip") from exc
+    if len(infos) > MAX_ENTRIES:
+        raise PackageError("too_many")
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if not _safe_name(info.filename) or info.is_dir():
+            raise PackageError("bad_name", name=info.filename)
+        if info.filename in members:
+            raise PackageError("duplicate", name=info.filename)
+        members[info.filename] = info
+    return zf, members
+
+
+def _declared_parts(raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise PackageError("bad_manifest", detail="parts")
+    parts = []
+    for entry in raw:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+            and type(entry.get("size")) is int
+            and type(entry.get("rows")) is int
+            and entry["size"] >= 0
+            and entry["rows"] >= 0
+        ):
+            raise PackageError("bad_manifest", detail="parts")
+        parts.append(entry)
+    return parts
+
+
+@dataclass
+class Content:
+    """Verified parts of a package: row/version parts in memory, attachments streamed."""
+
+    zf: zipfile.ZipFile
+    texts: dict[str, bytes] = field(default_factory=dict)
+    attachments: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    rows_declared: dict[str, int] = field(default_factory=dict)
+
+    def copy_attachment(self, sha256: str, out: IO[bytes]) -> None:
+        info = self.attachments[sha256]
+        _read_bounded(self.zf, info, info.file_size, out.write)
+
+
+def verify_parts(
+    zf: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    declared: list[dict[str, Any]],
+    fixed: set[str],
+    allowed: re.Pattern[str],
+) -> Content:
+    """Every member declared, every declared part present with its size and hash."""
+    names = [d["name"] for d in declared]
+    if len(set(names)) != len(names):
+        raise PackageError("bad_manifest", detail="parts")
+    for name in names:
+        if not _safe_name(name) or not allowed.match(name):
+            raise PackageError("bad_name", name=name)
+    for name in members:
+        if name not in fixed and name not in names:
+            raise PackageError("undeclared", name=name)
+    if sum(d["size"] for d in declared) > MAX_TOTAL_BYTES:
+        raise PackageError("too_big", limit=MAX_TOTAL_BYTES // 2**20)
+    content = Content(zf)
+    for part in declared:
+        info = members.get(part["name"])
+        if info is None:
+            raise PackageError("missing_part", name=part["name"])
+        if info.file_size != part["size"]:
+            raise PackageError("size", name=part["name"])
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise PackageError("ratio", name=part["name"])
+    for part in declared:
+        info = members[part["name"]]
+        digest = hashlib.sha256()
+        keep = not part["name"].startswith("attachments/")
+        buffer = bytearray()
+
+        def sink(
+            chunk: bytes,
+            keep: bool = keep,
+            buffer: bytearray = buffer,
+            digest: Any = digest,
+        ) -> None:
+            digest.update(chunk)
+            if keep:
+                buffer.extend(chunk)
+
+        size = _read_bounded(zf, info, part["size"], sink)
+        if size != part["size"]:
+            raise PackageError("size", name=part["name"])
+        if digest.hexdigest() != part["sha256"]:
+            raise PackageError("hash", name=part["name"])
+        if keep:
+            content.texts[part["name"]] = bytes(buffer)
+            content.rows_declared[part["name"]] = part["rows"]
+        else:
+            sha = part["name"].split("/", 1)[1]
+            if sha != part["sha256"]:
+                raise PackageError("hash", name=part["name"])
+            content.attachments[sha] = info
+    return content
+
+
+@dataclass
+class SignedPackage:
+    """The outer zip, its manifest verified against the signature it carries."""
+
+    zf: zipfile.ZipFile
+    members: dict[str, zipfile.ZipInfo]
+    manifest: dict[str, Any]
+
+
+def _check_manifest(manifest: Any) -> dict[str, Any]:
+    if not isinstance(manifest, dict):
+        raise PackageError("bad_manifest", detail="không phải đối tượng JSON")
+    if manifest.get("format") != FORMAT:
+        raise PackageError("wrong_format")
+    version = manifest.get("format_version")
+    if type(version) is not int or version < 1:
+        raise PackageError("bad_manifest", detail="format_version")
+    if version > FORMAT_VERSION:
+        raise UserError(MESSAGES["too_new"].format(version=version))
+    source = manifest.get("source")
+    if not (
+        isinstance(source, dict)
+        and all(isinstance(source.get(k), str) and source[k] for k in ("id", "name", "public_key"))
+    ):
+        raise PackageError("bad_manifest", detail="source")
+    if not isinstance(manifest.get("package_id"), str) or not manifest["package_id"]:
+        raise PackageError("bad_manifest", detail="package_id")
+    if manifest.get("encryption") not in ("none", "recipient", "passphrase"):
+        raise PackageError("bad_manifest", detail="encryption")
+    if manifest["encryption"] != "none" and not isinstance(manifest.get("encryption_params"), dict):
+        raise PackageError("bad_manifest", detail="encryption_params")
+    devices = manifest.get("devices", [])
+    if not isinstance(devices, list) or not all(
+        isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("id", "name", "public_key"))
+        for d in devices
+    ):
+        raise PackageError("bad_manifest", detail="devices")
+    scope = manifest.get("scope", {})
+    if not isinstance(scope, dict) or not isinstance(scope.get("plan_id"), str | None):
+        raise PackageError("bad_manifest", detail="scope")
+    return manifest
+
+
+def read_signed(path: Path) -> SignedPackage:
+    """Open the file, check the member list and verify the manifest's signature."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from desktop.sync.keys import unb64
+
+    zf, members = open_zip(path)
+    if MANIFEST not in members:
+        raise PackageError("no_manifest")
+    if SIGNATURE not in members:
+        raise PackageError("no_signature")
+    manifest_bytes = read_member(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
+    signature = read_member(zf, members[SIGNATURE], 1024)
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError("bad_manifest", detail="JSON") from exc
+    manifest = _check_manifest(manifest)
+    try:
+        public_key = Ed25519PublicKey.from_public_bytes(unb64(manifest["source"]["public_key"], 32))
+        public_key.verify(signature, manifest_bytes)
+    except (InvalidSignature, ValueError) as exc:
+        raise PackageError("bad_signature") from exc
+    return SignedPackage(zf, members, manifest)
+
+
+OUTER_PLAIN = _PART_NAME
+OUTER_ENCRYPTED = re.compile(r"^payload\.bin$")
+
+
+def read_content(signed: SignedPackage, decrypt: Any) -> Content:
+    """Verify the parts; for an encrypted package `decrypt(ciphertext) -> inner zip bytes`."""
+    declared = _declared_parts(signed.manifest.get("parts"))
+    fixed = {MANIFEST, SIGNATURE}
+    if signed.manifest["encryption"] == "none":
+        return verify_parts(signed.zf, signed.members, declared, fixed, OUTER_PLAIN)
+    outer = verify_parts(signed.zf, signed.members, declared, fixed, OUTER_ENCRYPTED)
+    if PAYLOAD not in outer.texts:
+        raise PackageError("missing_part", name=PAYLOAD)
+    inner_bytes = decrypt(outer.texts[PAYLOAD])
+    zf, members = open_zip(inner_bytes)
+    if INDEX not in members:
+        raise PackageError("missing_part", name=INDEX)
+    try:
+        index = json.loads(read_member(zf, members[INDEX], MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError("bad_manifest", detail=INDEX) from exc
+    if not isinstance(index, dict):
+        raise PackageError("bad_manifest", detail=INDEX)
+    return verify_parts(zf, members, _declared_parts(index.get("parts")), {INDEX}, _PART_NAME)
