@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,12 @@ class StorageReadOnlyError(StoreError):
 
 # -- private files ----------------------------------------------------------------------------
 def _private(path: Path) -> None:
-    # Findings are official records: keep them readable by this user only.
+    # Findings are official records: keep them readable by this user only. Only group and
+    # other bits are removed: a file the user made read-only (0400) stays read-only.
     try:
-        os.chmod(path, 0o600)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
     except OSError:
         pass
 
