@@ -210,3 +210,26 @@ def test_cli_errors_write_nothing(
     assert result.exit_code == 1
     assert result.stderr.startswith("Lỗi: ") and result.stderr.count("\n") == 1
     assert list(out_dir.iterdir()) == []
+
+
+def test_long_letter_numbers_pages_from_two(
+    store: Store, campaign: dict[str, str], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    for n in range(4, 40):
+        store.insert_row(
+            "recommendations",
+            {
+                "inspection_id": campaign["xa"],
+                "number": n,
+                "text": f"Kiến nghị thứ {n}: rà soát, cập nhật quy trình nội bộ giải quyết TTHC",
+                "deadline": "2024-08-15",
+            },
+        )
+    letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY)
+    assert len(letter.table_rows) == 38
+    reader = PdfReader(str(reminders.write_reminder(letter, "pdf", tmp_path / "dai.pdf")))
+    assert len(reader.pages) >= 2
+    assert not reader.pages[0].extract_text().strip().startswith("1\n")
+    assert reader.pages[1].extract_text().strip().splitlines()[0].strip() == "2"

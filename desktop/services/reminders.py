@@ -2,7 +2,10 @@
 
 - `reminder_letter` builds the content of a công văn đôn đốc (a plain `Letter`), per inspected
   unit, listing its overdue recommendations; `write_reminder` renders it as DOCX or PDF in the
-  layout of Nghị định 30/2020/NĐ-CP (fonts and the place/date line come from desktop.reports).
+  layout of Nghị định 30/2020/NĐ-CP. Fonts, margins, the place/date line and the DOCX helpers
+  (rules, borderless tables, page numbers) come from desktop.reports; the letter is drawn here
+  because a công văn differs from the shared `reports.documents.Document`: no document-type
+  title, and its trích yếu ("V/v …") sits under the number in the header's left column.
 - `escalation` lists the units with overdue recommendations, with counts, for the submission to
   UBND tỉnh; `write_escalation_xlsx` writes it as one formatted sheet.
 
@@ -246,96 +249,105 @@ def write_reminder(letter: Letter, fmt: str, path: Path) -> Path:
 
 
 def _render_docx(letter: Letter, path: Path) -> None:
-    """python-docx: A4, margins 20/20/30/15 mm, Times New Roman 14, borderless header table."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    """python-docx on the shared layout helpers of desktop.reports.layout_docx (fonts for every
+    script, short rules, borderless tables, page numbers at the top from page 2)."""
+    import docx as python_docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Mm, Pt
 
-    doc = Document()
+    from desktop.reports.layout_docx import (
+        FONT,
+        TEXT_WIDTH_CM,
+        _borderless,
+        _page_number_header,
+        _rule,
+        _set_fonts,
+        _widths,
+    )
+    from desktop.reports.layout_pdf import PAGE_MARGINS
+
+    doc = python_docx.Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    _set_fonts(normal.element)
+    normal.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
+    section.top_margin, section.bottom_margin = Mm(PAGE_MARGINS["top"]), Mm(PAGE_MARGINS["bottom"])
+    section.left_margin, section.right_margin = Mm(PAGE_MARGINS["left"]), Mm(PAGE_MARGINS["right"])
+    section.header_distance = Mm(10)
+    _page_number_header(section)
+    doc.core_properties.title = letter.subject
+    doc.core_properties.author = letter.issuer
 
     def line(
-        cell_or_doc: Any,
+        container: Any,
         text: str,
         *,
         bold: bool = False,
         italic: bool = False,
-        size: int = 14,
+        size: float = 14,
         align: Any = WD_ALIGN_PARAGRAPH.CENTER,
-        first: bool = False,
+        reuse: bool = False,
     ) -> Any:
-        para = (
-            cell_or_doc.paragraphs[0]
-            if first and cell_or_doc.paragraphs and not cell_or_doc.paragraphs[0].text
-            else cell_or_doc.add_paragraph()
-        )
+        """A paragraph; `reuse` fills a table cell's initial empty paragraph."""
+        para = container.paragraphs[0] if reuse else container.add_paragraph()
         para.alignment = align
-        run = para.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+        if text:
+            run = para.add_run(text)
+            run.bold, run.italic, run.font.size = bold, italic, Pt(size)
         return para
 
+    left_w, right_w = 0.4 * TEXT_WIDTH_CM, 0.6 * TEXT_WIDTH_CM
     header = doc.add_table(rows=1, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borderless(header)
+    _widths(header, [left_w, right_w])
     left, right = header.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    line(left, letter.parent_body, size=13, first=True)
-    line(left, letter.issuer, bold=True, size=13)
-    line(left, "―――――", size=10)
+    line(left, letter.parent_body, size=12.5, reuse=True)
+    line(left, letter.issuer, bold=True, size=12.5)
+    _rule(left, 2.2, left_w)
     line(left, letter.number, size=13)
     line(left, letter.subject, size=12)
-    line(right, TEXT["nation"], bold=True, size=13, first=True)
-    line(right, TEXT["motto"], bold=True, size=14)
-    line(right, "―――――――――――", size=10)
-    line(right, "", size=13)
+    line(right, TEXT["nation"], bold=True, size=12.5, reuse=True)
+    line(right, TEXT["motto"], bold=True, size=13.5)
+    _rule(right, 5.8, right_w)
     line(right, letter.place_date, italic=True, size=14)
 
-    doc.add_paragraph()
-    line(doc, letter.recipient, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text in letter.paragraphs:
+    line(doc, "")
+    line(doc, letter.recipient).paragraph_format.space_after = Pt(6)
+    for text in [*letter.paragraphs]:
         body = line(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         body.paragraph_format.first_line_indent = Cm(1.27)
-        body.paragraph_format.space_before = Pt(6)
+        body.paragraph_format.space_after = Pt(6)
 
     table = doc.add_table(rows=1, cols=len(letter.table_head))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, letter.table_head, strict=True):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = cell.paragraphs[0].add_run(text)
-        run.bold, run.font.size = True, Pt(13)
+        line(cell, text, bold=True, size=13, reuse=True)
     for values in letter.table_rows:
-        cells = table.add_row().cells
-        for n, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.paragraphs[0].alignment = (
-                WD_ALIGN_PARAGRAPH.JUSTIFY if n == 1 else WD_ALIGN_PARAGRAPH.CENTER
-            )
-            cell.paragraphs[0].add_run(text).font.size = Pt(13)
-    for width, column in zip((1.2, 9.0, 3.2, 2.6), table.columns, strict=True):
-        for cell in column.cells:
-            cell.width = Cm(width)
+        for n, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.JUSTIFY if n == 1 else WD_ALIGN_PARAGRAPH.CENTER
+            line(cell, text, size=13, align=align, reuse=True)
+    _widths(table, [TEXT_WIDTH_CM * f for f in (0.08, 0.56, 0.19, 0.17)])
 
-    for text in letter.closing:
+    for n, text in enumerate(letter.closing):
         body = line(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         body.paragraph_format.first_line_indent = Cm(1.27)
-        body.paragraph_format.space_before = Pt(6)
+        body.paragraph_format.space_after = Pt(6)
+        if n == 0:
+            body.paragraph_format.space_before = Pt(6)
 
-    doc.add_paragraph()
     bottom = doc.add_table(rows=1, cols=2)
+    _borderless(bottom)
+    _widths(bottom, [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM])
     left, right = bottom.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8)
     line(left, letter.recipients_title, bold=True, italic=True, size=12,
-         align=WD_ALIGN_PARAGRAPH.LEFT, first=True)  # fmt: skip
+         align=WD_ALIGN_PARAGRAPH.LEFT, reuse=True)  # fmt: skip
     for text in letter.recipients:
         line(left, text, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     for n, text in enumerate(letter.signer_titles):
-        line(right, text, bold=True, size=14, first=n == 0)
+        line(right, text, bold=True, reuse=n == 0)
     for _ in range(4):
         line(right, "")
     line(right, letter.signer_name, bold=True)
@@ -361,6 +373,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     )
 
     from desktop.reports.fonts import register_fonts
+    from desktop.reports.layout_pdf import PAGE_MARGINS
 
     family = register_fonts()
 
@@ -389,7 +402,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
             width=width, thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3
         )
 
-    width = A4[0] - 45 * mm
+    margin = {k: v * mm for k, v in PAGE_MARGINS.items()}
+    width = A4[0] - margin["left"] - margin["right"]
     left_w, right_w = width * 0.42, width * 0.58
     header = Table(
         [
@@ -473,10 +487,10 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     template = SimpleDocTemplate(
         str(path),
         pagesize=A4,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        leftMargin=30 * mm,
-        rightMargin=15 * mm,
+        topMargin=margin["top"],
+        bottomMargin=margin["bottom"],
+        leftMargin=margin["left"],
+        rightMargin=margin["right"],
         title=letter.subject,
         author=letter.issuer,
     )
