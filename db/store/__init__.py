@@ -16,11 +16,13 @@ from db.store.plans import LEVEL_LETTERS, PlansMixin
 from db.store.reports import ReportsMixin
 from db.store.search import SearchMixin
 from db.store.sync import SyncMixin
+from db.store.ui_queries import UiQueriesMixin
 
 
 class Store(
     SyncMixin,
     FollowupMixin,
+    UiQueriesMixin,
     ReportsMixin,
     EvidenceMixin,
     ConclusionsMixin,

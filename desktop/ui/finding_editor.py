@@ -1,0 +1,589 @@
+"""The finding editor: the right-hand panel where one checklist item is recorded.
+
+Every change is written at once through the StoreAdapter (no save button). The observation
+is written on focus-out and after ~800 ms without typing.
+
+More sections plug in with `add_section(widget)`: a QWidget (usually a QGroupBox) that may
+define `set_item(inspection_id: str | None, row: dict | None)`; it is called whenever the
+editor shows another item (row is the checklist row dict of ChecklistTableModel, with
+`item_id`, `finding_id`, `code`, ... ) and whenever that item's finding changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import JudgingType, Result, format_date
+from desktop.services import judging
+from desktop.ui.models import DISAGREE, RESULT_COLOURS, result_label, score_text
+from desktop.ui.store_adapter import StoreAdapter
+
+NOTE_DEBOUNCE_MS = 800
+
+# Result buttons and their shortcuts (Alt+digit types nothing in the observation box).
+RESULT_KEYS = {
+    Result.DAT: "Alt+1",
+    Result.MOT_PHAN: "Alt+2",
+    Result.KHONG_DAT: "Alt+3",
+    Result.KHONG_AP_DUNG: "Alt+4",
+}
+
+# Strings the user sees.
+T_EMPTY = "Chọn một nội dung trong danh sách để ghi nhận kết quả."
+T_RESULT = "Kết quả kiểm tra"
+T_MEASURE = "Đo lường"
+T_SCORE = "Điểm:"
+T_NO_SCORE = "chưa chấm"
+T_NOTE = "Nhận xét"
+T_NOTE_HINT = "Ghi nhận xét, phát hiện tại đơn vị… (tự động lưu)"
+T_SELF = "Đơn vị tự đánh giá"
+T_SELF_NONE = "Đơn vị chưa tự đánh giá nội dung này."
+T_GUIDE = "Hướng dẫn kiểm tra"
+T_LEGAL = "Căn cứ pháp lý"
+T_EVIDENCE = "Tài liệu kiểm chứng cần có"
+T_RECORDED = "Ghi bởi {who} lúc {when}"
+T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
+T_NUM, T_DEN = "Tử số:", "Mẫu số:"
+T_COUNT = "Số lượng:"
+T_ON_TIME, T_LATE = "Đúng hạn", "Trễ hạn"
+T_DOC_DATE = "Ngày ban hành:"
+T_YES, T_NO = "Có", "Không"
+T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
+T_PERCENT = "= {percent} % → {result} · {score} điểm"
+T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
+NO_DATE = QDate(2000, 1, 1)
+
+
+def _label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(50)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+class FindingEditor(QWidget):
+    """Records result, score, measure and observation of one item of one inspection.
+
+    Signals:
+      noteEdited() — the observation box changed (not yet saved); used by tests and the
+          status bar to show "đang gõ".
+    Public actions: `result_actions` (Result → checkable QAction with shortcut), for menus.
+    """
+
+    noteEdited = Signal()
+
+    def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self._inspection_id: str | None = None
+        self._row: dict[str, Any] | None = None
+        self._loading = False
+        self._sections: list[QWidget] = []
+
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
+        self._note_timer.timeout.connect(self.save_note)
+
+        self.result_actions: dict[Result, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        for result, key in RESULT_KEYS.items():
+            action = QAction(result.label, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{result.label} ({key})")
+            action.setStatusTip(f"Ghi kết quả “{result.label}” cho nội dung đang chọn")
+            action.triggered.connect(lambda _=False, r=result: self.set_result(r))
+            group.addAction(action)
+            self.result_actions[result] = action
+
+        self._build()
+        self.set_item(None, None)
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(8, 8, 8, 8)
+
+        self.code_label = _label()
+        font = QFont(self.code_label.font())
+        font.setBold(True)
+        self.code_label.setFont(font)
+        self.text_label = _label(T_EMPTY)
+        big = QFont(self.text_label.font())
+        big.setPointSizeF(big.pointSizeF() * 1.1)
+        self.text_label.setFont(big)
+        self._layout.addWidget(self.code_label)
+        self._layout.addWidget(self.text_label)
+
+        # Result
+        self.result_box = QGroupBox(T_RESULT)
+        rl = QVBoxLayout(self.result_box)
+        buttons = QGridLayout()
+        buttons.setSpacing(4)
+        self.result_buttons: dict[Result, QToolButton] = {}
+        for n, (result, action) in enumerate(self.result_actions.items()):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setMinimumHeight(30)
+            button.setObjectName(f"result_{result.value.replace('-', '_')}")
+            button.setStyleSheet(
+                f"QToolButton:checked {{ background: {RESULT_COLOURS[result.value].name()};"
+                " color: white; font-weight: bold; border-radius: 3px; }"
+            )
+            self.result_buttons[result] = button
+            buttons.addWidget(button, n // 2, n % 2)
+        rl.addLayout(buttons)
+        self.measure_stack = QStackedWidget()
+        self.measure_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._pages: dict[JudgingType, QWidget] = {}
+        self._build_measures()
+        rl.addWidget(self.measure_stack)
+        score_row = QHBoxLayout()
+        score_row.addWidget(QLabel(T_SCORE))
+        self.score_spin = QDoubleSpinBox()
+        self.score_spin.setDecimals(2)
+        self.score_spin.setSingleStep(0.25)
+        self.score_spin.setKeyboardTracking(False)
+        self.score_spin.setToolTip("Điểm chấm (0 đến điểm tối đa của nội dung, bước 0,25)")
+        self.score_spin.valueChanged.connect(self._score_changed)
+        score_row.addWidget(self.score_spin)
+        self.max_label = QLabel()
+        score_row.addWidget(self.max_label)
+        score_row.addStretch(1)
+        rl.addLayout(score_row)
+        self._layout.addWidget(self.result_box)
+
+        # Observation
+        note_box = QGroupBox(T_NOTE)
+        nl = QVBoxLayout(note_box)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(T_NOTE_HINT)
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMinimumHeight(90)
+        self.note_edit.setMaximumHeight(160)
+        self.note_edit.textChanged.connect(self._note_typed)
+        self.note_edit.installEventFilter(self)
+        nl.addWidget(self.note_edit)
+        self.recorded_label = _label()
+        self.recorded_label.setStyleSheet("color: #5f6368;")
+        nl.addWidget(self.recorded_label)
+        self._layout.addWidget(note_box)
+
+        # Self-assessment
+        self.self_box = QGroupBox(T_SELF)
+        sl = QVBoxLayout(self.self_box)
+        self.self_label = _label()
+        self.self_evidence_label = _label()
+        self.disagree_label = _label("⚠ " + DISAGREE)
+        self.disagree_label.setStyleSheet(
+            "background: #fff4ce; color: #5c3c00; padding: 4px; border-radius: 3px;"
+        )
+        sl.addWidget(self.self_label)
+        sl.addWidget(self.self_evidence_label)
+        sl.addWidget(self.disagree_label)
+        self._layout.addWidget(self.self_box)
+
+        # Guidance, evidence expected, legal basis
+        self.guide_box = QGroupBox(T_GUIDE)
+        gl = QVBoxLayout(self.guide_box)
+        self.guidance_label = _label()
+        self.evidence_title = QLabel(f"<b>{T_EVIDENCE}</b>")
+        self.evidence_label = _label()
+        self.legal_title = QLabel(f"<b>{T_LEGAL}</b>")
+        self.legal_label = _label()
+        for w in (
+            self.guidance_label,
+            self.evidence_title,
+            self.evidence_label,
+            self.legal_title,
+            self.legal_label,
+        ):
+            gl.addWidget(w)
+        self._layout.addWidget(self.guide_box)
+        self._layout.addStretch(1)
+
+    def _build_measures(self) -> None:
+        # YES_NO and LEVEL: a row of exclusive buttons each.
+        self.choice_buttons: dict[str, QToolButton] = {}
+        for jtype, choices in (
+            (JudgingType.YES_NO, [(judging.YES, T_YES), (judging.NO, T_NO)]),
+            (JudgingType.LEVEL, [(code, v[0]) for code, v in judging.LEVELS.items()]),
+        ):
+            page = QWidget()
+            layout = QHBoxLayout(page)
+            layout.setContentsMargins(0, 0, 0, 0)
+            group = QButtonGroup(page)
+            for code, text in choices:
+                button = QToolButton()
+                button.setText(text)
+                button.setCheckable(True)
+                button.setMinimumWidth(70)
+                button.clicked.connect(lambda _=False, c=code, t=jtype: self._choice(t, c))
+                group.addButton(button)
+                layout.addWidget(button)
+                self.choice_buttons[f"{jtype.value}:{code}"] = button
+            layout.addStretch(1)
+            self._add_page(jtype, page)
+
+        # PERCENT: numerator / denominator → percentage, result and score by thresholds.
+        page = QWidget()
+        form = QHBoxLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.num_spin, self.den_spin = QSpinBox(), QSpinBox()
+        for title, spin in ((T_NUM, self.num_spin), (T_DEN, self.den_spin)):
+            spin.setRange(0, 1_000_000)
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(self._percent_changed)
+            form.addWidget(QLabel(title))
+            form.addWidget(spin)
+        form.addStretch(1)
+        wrapper = QWidget()
+        wl = QVBoxLayout(wrapper)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addWidget(page)
+        self.percent_label = _label()
+        wl.addWidget(self.percent_label)
+        self._add_page(JudgingType.PERCENT, wrapper)
+
+        # COUNT
+        page = QWidget()
+        cl = QHBoxLayout(page)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.count_spin = QSpinBox()
+        self.count_spin.setRange(0, 1_000_000)
+        self.count_spin.setKeyboardTracking(False)
+        self.count_spin.valueChanged.connect(self._count_changed)
+        cl.addWidget(QLabel(T_COUNT))
+        cl.addWidget(self.count_spin)
+        cl.addStretch(1)
+        self._add_page(JudgingType.COUNT, page)
+
+        # DATE_ON_TIME: deadline met? and the document's date.
+        page = QWidget()
+        dl = QHBoxLayout(page)
+        dl.setContentsMargins(0, 0, 0, 0)
+        group = QButtonGroup(page)
+        for code, text in ((judging.YES, T_ON_TIME), (judging.NO, T_LATE)):
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setMinimumWidth(70)
+            button.clicked.connect(
+                lambda _=False, c=code: self._choice(JudgingType.DATE_ON_TIME, c)
+            )
+            group.addButton(button)
+            dl.addWidget(button)
+            self.choice_buttons[f"{JudgingType.DATE_ON_TIME.value}:{code}"] = button
+        dl.addStretch(1)
+        date_row = QHBoxLayout()
+        date_row.setContentsMargins(0, 0, 0, 0)
+        date_row.addWidget(QLabel(T_DOC_DATE))
+        self.date_edit = QDateEdit()
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMinimumDate(NO_DATE)
+        self.date_edit.setSpecialValueText("—")
+        self.date_edit.setKeyboardTracking(False)
+        self.date_edit.dateChanged.connect(self._date_changed)
+        date_row.addWidget(self.date_edit)
+        date_row.addStretch(1)
+        wrapper = QWidget()
+        wl = QVBoxLayout(wrapper)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addWidget(page)
+        wl.addLayout(date_row)
+        self._add_page(JudgingType.DATE_ON_TIME, wrapper)
+
+        self._add_page(JudgingType.TEXT, _label(T_TEXT_ONLY, selectable=False))
+
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as tall as its tallest page unless the hidden ones are ignored.
+        for other in self._pages.values():
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self.measure_stack.setCurrentWidget(page)
+        self.measure_stack.adjustSize()
+
+    def _add_page(self, jtype: JudgingType, page: QWidget) -> None:
+        self._pages[jtype] = page
+        self.measure_stack.addWidget(page)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Append a section (a QGroupBox) below the built-in ones; see the module docstring."""
+        self._layout.insertWidget(self._layout.count() - 1, widget)
+        self._sections.append(widget)
+        if hasattr(widget, "set_item"):
+            widget.set_item(self._inspection_id, self._row)
+
+    # -- showing an item ------------------------------------------------------------------
+    @property
+    def current_row(self) -> dict[str, Any] | None:
+        return self._row
+
+    @property
+    def inspection_id(self) -> str | None:
+        return self._inspection_id
+
+    def set_item(self, inspection_id: str | None, row: dict[str, Any] | None) -> None:
+        """Show another item (saving the observation typed for the previous one first)."""
+        self.flush()
+        self._inspection_id = inspection_id if row is not None else None
+        self._row = dict(row) if row is not None else None
+        enabled = row is not None
+        for action in self.result_actions.values():
+            action.setEnabled(enabled)
+        for w in (self.result_box, self.self_box, self.guide_box, self.note_edit):
+            w.setVisible(enabled)
+        self.note_edit.parentWidget().setVisible(enabled)
+        self._show(full=True)
+        for section in self._sections:
+            if hasattr(section, "set_item"):
+                section.set_item(self._inspection_id, self._row)
+
+    def refresh(self, row: dict[str, Any]) -> None:
+        """The shown item's finding changed (from here or elsewhere): show the new values."""
+        if self._row is None or row.get("item_id") != self._row.get("item_id"):
+            return
+        self._row = dict(row)
+        self._show(full=False)
+        for section in self._sections:
+            if hasattr(section, "set_item"):
+                section.set_item(self._inspection_id, self._row)
+
+    def _show(self, *, full: bool) -> None:
+        self._loading = True
+        try:
+            self._show_row(full)
+        finally:
+            self._loading = False
+
+    def _show_row(self, full: bool) -> None:
+        r = self._row
+        if r is None:
+            self.code_label.setText("")
+            self.text_label.setText(T_EMPTY)
+            for action in self.result_actions.values():
+                action.setChecked(False)
+            return
+        jtype = JudgingType(r["type"])
+        max_score = float(r["max_score"] or 0)
+        if full:
+            self.code_label.setText(
+                f"{r['code']} · {jtype.label}"
+                + (f" · tối đa {_number(max_score)} điểm" if max_score else "")
+            )
+            self.text_label.setText(r["text"])
+            self.guidance_label.setText(r.get("guidance") or "—")
+            self.evidence_label.setText(r.get("evidence") or "—")
+            self.legal_label.setText(r.get("legal_basis") or "—")
+            self._show_page(self._pages[jtype])
+            self.score_spin.setRange(0.0, max_score)
+            self.score_spin.setEnabled(max_score > 0)
+            self.max_label.setText(f"/ {_number(max_score)}")
+        for result, action in self.result_actions.items():
+            action.setChecked(r["result"] == result.value)
+        self.score_spin.setValue(r["score"] or 0.0)
+        self.max_label.setText(
+            f"/ {_number(max_score)}" + (f"  ({T_NO_SCORE})" if r["score"] is None else "")
+        )
+        # Measures
+        value = r.get("value")
+        for key, button in self.choice_buttons.items():
+            jt, code = key.split(":", 1)
+            button.setChecked(jt == jtype.value and value == code)
+        if jtype == JudgingType.DATE_ON_TIME:
+            # The deadline verdict is the result; the value keeps the document's date.
+            met = {Result.DAT.value: judging.YES, Result.KHONG_DAT.value: judging.NO}
+            for code in (judging.YES, judging.NO):
+                button = self.choice_buttons[f"{jtype.value}:{code}"]
+                button.setChecked(met.get(r["result"] or "") == code)
+            try:
+                self.date_edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE)
+            except TypeError:
+                self.date_edit.setDate(NO_DATE)
+        self.num_spin.setValue(int(r.get("numerator") or 0))
+        self.den_spin.setValue(int(r.get("denominator") or 0))
+        self._show_percent()
+        self.count_spin.setValue(int(value) if jtype == JudgingType.COUNT and value else 0)
+        # Observation: never overwrite what is being typed.
+        note = r.get("note") or ""
+        if full or (note != self.note_edit.toPlainText() and not self._note_timer.isActive()):
+            self.note_edit.setPlainText(note)
+        if r.get("recorded_by") and r.get("recorded_at"):
+            when = dt.datetime.fromisoformat(r["recorded_at"])
+            self.recorded_label.setText(
+                T_RECORDED.format(
+                    who=r["recorded_by"], when=f"{when:%H:%M} {format_date(when.date())}"
+                )
+            )
+        else:
+            self.recorded_label.setText("")
+        # Self-assessment
+        if r.get("self_result") or r.get("self_score") is not None:
+            parts = [result_label(r.get("self_result"))]
+            if r.get("self_score") is not None:
+                parts.append(f"{score_text(r['self_score'])} điểm")
+            self.self_label.setText("Tự đánh giá: " + " · ".join(p for p in parts if p))
+        else:
+            self.self_label.setText(T_SELF_NONE)
+        evidence = r.get("self_evidence") or ""
+        self.self_evidence_label.setText(f"Tài liệu đơn vị nêu: {evidence}" if evidence else "")
+        self.self_evidence_label.setVisible(bool(evidence))
+        self.disagree_label.setVisible(judging.disagrees(r))
+
+    def _show_percent(self) -> None:
+        r = self._row
+        if r is None or r["type"] != JudgingType.PERCENT:
+            return
+        try:
+            outcome = judging.percent_outcome(
+                r.get("numerator"), r.get("denominator"), r["thresholds"], r["max_score"]
+            )
+        except ValueError:
+            self.percent_label.setText(T_NUM_TOO_BIG)
+            return
+        if outcome.percent is None:
+            self.percent_label.setText(T_PERCENT_WAIT)
+            return
+        self.percent_label.setText(
+            T_PERCENT.format(
+                percent=_number(outcome.percent),
+                result=outcome.result.label if outcome.result else "—",
+                score=_number(outcome.score or 0),
+            )
+        )
+
+    # -- writing --------------------------------------------------------------------------
+    def _record(self, changes: dict[str, Any]) -> bool:
+        if self._row is None or self._inspection_id is None or self._loading:
+            return False
+        return self._adapter.record(self._inspection_id, self._row, changes) is not None
+
+    @Slot()
+    def set_result(self, result: Result) -> None:
+        """Record one of the four results (the buttons, Alt+1…Alt+4)."""
+        if self._row is None:
+            return
+        changes = judging.result_changes(
+            result, float(self._row["max_score"] or 0), self._row["score"]
+        )
+        if not self._record(changes):
+            self._show(full=False)
+
+    def _choice(self, jtype: JudgingType, code: str) -> None:
+        if self._row is None or self._loading:
+            return
+        max_score = float(self._row["max_score"] or 0)
+        if jtype == JudgingType.YES_NO:
+            changes = {**judging.yes_no_outcome(code == judging.YES, max_score).changes()}
+            changes["value"] = code
+        elif jtype == JudgingType.LEVEL:
+            changes = {**judging.level_outcome(code, max_score).changes(), "value": code}
+        else:  # DATE_ON_TIME: the verdict; the date stays in value
+            changes = judging.on_time_outcome(code == judging.YES, max_score).changes()
+        self._record(changes)
+
+    @Slot()
+    def _score_changed(self, value: float) -> None:
+        if self._loading or self._row is None:
+            return
+        self._record({"score": round(value, 2)})
+
+    @Slot()
+    def _percent_changed(self) -> None:
+        if self._loading or self._row is None:
+            return
+        num, den = float(self.num_spin.value()), float(self.den_spin.value())
+        changes: dict[str, Any] = {"numerator": num, "denominator": den}
+        try:
+            outcome = judging.percent_outcome(
+                num, den, self._row["thresholds"], self._row["max_score"]
+            )
+        except ValueError:
+            self.percent_label.setText(T_NUM_TOO_BIG)
+            return
+        if outcome.result is not None:
+            changes.update(outcome.changes())
+        self._record(changes)
+
+    @Slot()
+    def _count_changed(self, value: int) -> None:
+        if not self._loading:
+            self._record({"value": str(value)})
+
+    @Slot()
+    def _date_changed(self, date: QDate) -> None:
+        if not self._loading:
+            self._record({"value": None if date == NO_DATE else date.toString("yyyy-MM-dd")})
+
+    # -- the observation ------------------------------------------------------------------
+    def _note_typed(self) -> None:
+        if self._loading or self._row is None:
+            return
+        self._note_timer.start()
+        self.noteEdited.emit()
+
+    @Slot()
+    def save_note(self) -> None:
+        """Write the observation now if it differs from what is stored."""
+        self._note_timer.stop()
+        if self._row is None:
+            return
+        text = self.note_edit.toPlainText()
+        if text != (self._row.get("note") or ""):
+            self._record({"note": text})
+
+    def flush(self) -> None:
+        """Save whatever is pending (call before switching item, inspection or database)."""
+        if self._note_timer.isActive() or (
+            self._row is not None and self.note_edit.toPlainText() != (self._row.get("note") or "")
+        ):
+            self.save_note()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note_edit and event.type() == QEvent.Type.FocusOut:
+            self.save_note()
+        return super().eventFilter(watched, event)

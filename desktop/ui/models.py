@@ -1,0 +1,587 @@
+"""Qt item models of the recording screen: the visit navigator, the areas, the checklist.
+
+Each holds plain dicts from the store. Edits arrive as `update_*` calls that emit
+`dataChanged` with the roles that changed; only a reload (another inspection, another
+database) resets a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.domain import InspectionStatus, JudgingType, Result, fold
+from desktop.services import judging
+
+ObjectRole = Qt.ItemDataRole.UserRole + 1  # the row's dict (or node), survives the proxy
+SortRole = Qt.ItemDataRole.UserRole + 2  # native values for sorting
+IdRole = Qt.ItemDataRole.UserRole + 3  # the id of the row's object
+
+DISPLAY_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.FontRole,
+    SortRole,
+    ObjectRole,
+]
+
+# Strings the user sees.
+MONTH = "Tháng {month}"
+NO_MONTH = "Chưa xếp lịch"
+ALL_AREAS = "Tất cả lĩnh vực"
+MY_AREAS = "Lĩnh vực của tôi ({codes})"
+DISAGREE = "Đơn vị tự đánh giá khác kết quả kiểm tra"
+NOT_RECORDED = "Chưa ghi nhận"
+HEADERS_NAV = ("Đơn vị", "Tiến độ", "Trạng thái")
+HEADERS_TABLE = ("Mã", "Nội dung", "Kết quả", "Điểm", "Tự đánh giá", "Nhận xét")
+
+RESULT_COLOURS = {
+    Result.DAT.value: QColor("#1b7a3a"),
+    Result.MOT_PHAN.value: QColor("#a15c00"),
+    Result.KHONG_DAT.value: QColor("#b3261e"),
+    Result.KHONG_AP_DUNG.value: QColor("#5f6368"),
+}
+DISAGREE_BACKGROUND = QColor("#fff4ce")
+_NO_PARENT = QModelIndex()
+RESULT_ORDER = {None: 0, "dat": 1, "mot-phan": 2, "khong-dat": 3, "khong-ap-dung": 4}
+
+
+def result_label(code: str | None) -> str:
+    return Result(code).label if code else ""
+
+
+def score_text(score: float | None, max_score: float | None = None) -> str:
+    if score is None:
+        return ""
+    shown = f"{score:g}".replace(".", ",")
+    if max_score:
+        return f"{shown}/{max_score:g}".replace(".", ",")
+    return shown
+
+
+# =========================================================================================
+# The navigator: months → visits → subordinate/commune visits
+# =========================================================================================
+class _Node:
+    __slots__ = ("kind", "month", "row", "parent", "children")
+
+    def __init__(
+        self, kind: str, parent: _Node | None, month: int | None = None, row: dict | None = None
+    ) -> None:
+        self.kind = kind  # "root", "month", "inspection"
+        self.month = month
+        self.row: dict[str, Any] = row or {}
+        self.parent = parent
+        self.children: list[_Node] = []
+
+    def index_in_parent(self) -> int:
+        return self.parent.children.index(self) if self.parent else 0
+
+
+class InspectionTreeModel(QAbstractItemModel):
+    """Inspections of one plan grouped by month; a commune's visit under its district's."""
+
+    COL_UNIT, COL_PROGRESS, COL_STATUS = range(3)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = _Node("root", None)
+        self._by_id: dict[str, _Node] = {}
+
+    # -- loading --------------------------------------------------------------------------
+    def set_inspections(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._root = _Node("root", None)
+        self._by_id = {}
+        rows = list(rows)
+        months: dict[int | None, _Node] = {}
+        ordered_months = sorted({r["month"] for r in rows}, key=lambda m: (m is None, m or 0))
+        for month in ordered_months:
+            node = _Node("month", self._root, month=month)
+            months[month] = node
+            self._root.children.append(node)
+        ids = {r["id"] for r in rows}
+        for r in rows:  # parents first: a child's parent may come later in schedule order
+            if r["parent_id"] in ids:
+                continue
+            node = _Node("inspection", months[r["month"]], row=dict(r))
+            months[r["month"]].children.append(node)
+            self._by_id[r["id"]] = node
+        for r in rows:
+            if r["parent_id"] not in ids:
+                continue
+            parent = self._by_id[r["parent_id"]]
+            node = _Node("inspection", parent, row=dict(r))
+            parent.children.append(node)
+            self._by_id[r["id"]] = node
+        self.endResetModel()
+
+    def update_inspection(self, inspection_id: str, **fields: Any) -> None:
+        """Progress or status of one visit changed (and so its month's total)."""
+        node = self._by_id.get(inspection_id)
+        if node is None:
+            return
+        node.row.update(fields)
+        last = self.columnCount() - 1
+        self.dataChanged.emit(
+            self._index_of(node, 0), self._index_of(node, last), [Qt.ItemDataRole.DisplayRole]
+        )
+        month = node.parent
+        while month is not None and month.kind != "month":
+            month = month.parent
+        if month is not None:
+            self.dataChanged.emit(
+                self._index_of(month, 0), self._index_of(month, last), [Qt.ItemDataRole.DisplayRole]
+            )
+
+    # -- lookups --------------------------------------------------------------------------
+    def index_for(self, inspection_id: str) -> QModelIndex:
+        node = self._by_id.get(inspection_id)
+        return self._index_of(node, 0) if node else QModelIndex()
+
+    def inspection(self, inspection_id: str) -> dict[str, Any] | None:
+        node = self._by_id.get(inspection_id)
+        return node.row if node else None
+
+    def visit_of(self, inspection_id: str) -> list[dict[str, Any]]:
+        """The parent's visit of an inspection: the parent first, then its children."""
+        node = self._by_id.get(inspection_id)
+        if node is None:
+            return []
+        while node.parent is not None and node.parent.kind == "inspection":
+            node = node.parent
+        return [node.row] + [c.row for c in node.children]
+
+    def first_inspection_id(self) -> str | None:
+        for month in self._root.children:
+            if month.children:
+                return str(month.children[0].row["id"])
+        return None
+
+    def _index_of(self, node: _Node, column: int) -> QModelIndex:
+        if node is self._root:
+            return QModelIndex()
+        return self.createIndex(node.index_in_parent(), column, node)
+
+    def _node(self, index: QModelIndex | QPersistentModelIndex) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    # -- QAbstractItemModel ---------------------------------------------------------------
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT
+    ) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, self._node(parent).children[row])
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex | None = None) -> Any:  # type: ignore[override]
+        if index is None:  # QObject.parent()
+            return QObject.parent(self)
+        if not index.isValid():
+            return QModelIndex()
+        node: _Node = index.internalPointer()
+        if node.parent is None or node.parent is self._root:
+            return QModelIndex()
+        return self._index_of(node.parent, 0)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        return len(HEADERS_NAV)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(HEADERS_NAV):
+                return HEADERS_NAV[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled
+        if self._node(index).kind == "inspection":
+            flags |= Qt.ItemFlag.ItemIsSelectable
+        return flags
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        col = index.column()
+        if node.kind == "month":
+            return self._month_data(node, col, role)
+        row = node.row
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_UNIT:
+                return row["unit"]
+            if col == self.COL_PROGRESS:
+                return f"{row['done']}/{row['total']}"
+            if col == self.COL_STATUS:
+                return InspectionStatus(row["status"]).label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row['unit']} — đã ghi nhận {row['done']}/{row['total']} nội dung"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == IdRole:
+            return row["id"]
+        if role == ObjectRole:
+            return row
+        return None
+
+    def _month_data(self, node: _Node, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_UNIT:
+                return MONTH.format(month=node.month) if node.month else NO_MONTH
+            if col == self.COL_PROGRESS:
+                rows = [n.row for n in self._walk(node)]
+                done = sum(r["done"] for r in rows)
+                total = sum(r["total"] for r in rows)
+                return f"{done}/{total}"
+            return None
+        if role == Qt.ItemDataRole.FontRole and col == self.COL_UNIT:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _walk(self, node: _Node) -> Iterable[_Node]:
+        for child in node.children:
+            yield child
+            yield from self._walk(child)
+
+
+# =========================================================================================
+# Areas with their progress
+# =========================================================================================
+class AreaListModel(QAbstractListModel):
+    """ "Tất cả lĩnh vực" then each content area: "A3 Cải cách TTHC… 5/13".
+
+    Row 0 (all areas) has IdRole None. Areas outside the inspector's own are shown grey.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._areas: list[dict[str, Any]] = []  # code, name, done, total
+        self._mine: set[str] = set()
+        self._my_only = False
+
+    def set_rows(self, items: Iterable[dict[str, Any]]) -> None:
+        """Rebuild from the checklist rows of an inspection."""
+        areas: dict[str, dict[str, Any]] = {}
+        for item in items:
+            area = areas.setdefault(
+                item["area_code"],
+                {"code": item["area_code"], "name": item["area_name"], "done": 0, "total": 0},
+            )
+            area["total"] += 1
+            area["done"] += judging.is_recorded(item)
+        self.beginResetModel()
+        self._areas = list(areas.values())
+        self.endResetModel()
+
+    def set_progress(self, progress: dict[str, tuple[int, int]]) -> None:
+        """New (done, total) per area code; only changed rows are announced."""
+        for row, area in enumerate(self._areas, start=1):
+            done, total = progress.get(area["code"], (0, 0))
+            if (done, total) != (area["done"], area["total"]):
+                area.update(done=done, total=total)
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+        first = self.index(0)
+        self.dataChanged.emit(first, first, [Qt.ItemDataRole.DisplayRole])
+
+    def set_mine(self, codes: set[str], my_only: bool) -> None:
+        self._mine, self._my_only = set(codes), my_only
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0),
+                self.index(self.rowCount() - 1),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
+            )
+
+    def row_of(self, code: str | None) -> int:
+        for row, area in enumerate(self._areas, start=1):
+            if area["code"] == code:
+                return row
+        return 0
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        if parent.isValid():
+            return 0
+        return len(self._areas) + 1 if self._areas else 0
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        if index.row() == 0:
+            return self._all_data(role)
+        area = self._areas[index.row() - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{area['code']}  {area['name']}   {area['done']}/{area['total']}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{area['code']} {area['name']}: đã ghi nhận {area['done']}/{area['total']}"
+                " nội dung"
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and self._mine and area["code"] not in self._mine:
+            return QBrush(QColor("#80868b"))
+        if role == IdRole:
+            return area["code"]
+        if role == ObjectRole:
+            return area
+        return None
+
+    def _all_data(self, role: int) -> Any:
+        done = sum(a["done"] for a in self._areas)
+        total = sum(a["total"] for a in self._areas)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if self._my_only and self._mine:
+                mine = [a for a in self._areas if a["code"] in self._mine]
+                done = sum(a["done"] for a in mine)
+                total = sum(a["total"] for a in mine)
+                label = MY_AREAS.format(codes=", ".join(sorted(self._mine)))
+            else:
+                label = ALL_AREAS
+            return f"{label}   {done}/{total}"
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+# =========================================================================================
+# The checklist of one inspection
+# =========================================================================================
+class ChecklistTableModel(QAbstractTableModel):
+    """One row per applicable checklist item with its finding (the store's row dict)."""
+
+    COL_CODE, COL_TEXT, COL_RESULT, COL_SCORE, COL_SELF, COL_NOTE = range(6)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+        self._row_of: dict[str, int] = {}
+        self._folded: list[str] = []
+        self._warning_icon: Any = None
+
+    # -- loading and edits ----------------------------------------------------------------
+    def set_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(r) for r in rows]
+        self._row_of = {r["item_id"]: n for n, r in enumerate(self._rows)}
+        self._folded = [self._fold(r) for r in self._rows]
+        self.endResetModel()
+
+    def update_item(self, item_id: str, fields: dict[str, Any]) -> int | None:
+        """Merge new finding fields into a row; returns the row number (None if unknown)."""
+        row = self._row_of.get(item_id)
+        if row is None:
+            return None
+        self._rows[row].update(fields)
+        self._folded[row] = self._fold(self._rows[row])
+        self.dataChanged.emit(
+            self.index(row, 0), self.index(row, self.columnCount() - 1), DISPLAY_ROLES
+        )
+        return row
+
+    @staticmethod
+    def _fold(row: dict[str, Any]) -> str:
+        return fold(" ".join([row["code"], row["text"], row.get("note") or ""]))
+
+    def row_dict(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def row_for_item(self, item_id: str) -> int | None:
+        return self._row_of.get(item_id)
+
+    def folded(self, row: int) -> str:
+        return self._folded[row]
+
+    def area_progress(self) -> dict[str, tuple[int, int]]:
+        progress: dict[str, list[int]] = {}
+        for r in self._rows:
+            pair = progress.setdefault(r["area_code"], [0, 0])
+            pair[0] += judging.is_recorded(r)
+            pair[1] += 1
+        return {code: (d, t) for code, (d, t) in progress.items()}
+
+    def done_count(self) -> int:
+        return sum(judging.is_recorded(r) for r in self._rows)
+
+    # -- QAbstractTableModel --------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(HEADERS_TABLE)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(HEADERS_TABLE):
+                return HEADERS_TABLE[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SortRole:
+            return self._sort_value(index.row(), r, col)
+        if role == ObjectRole:
+            return r
+        if role == IdRole:
+            return r["item_id"]
+        differs = judging.disagrees(r)
+        if role == Qt.ItemDataRole.BackgroundRole and differs:
+            return QBrush(DISAGREE_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_RESULT and r["result"]:
+            return QBrush(RESULT_COLOURS[r["result"]])
+        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_SELF and differs:
+            return self._warning()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if differs and col in (self.COL_RESULT, self.COL_SELF, self.COL_CODE):
+                return DISAGREE
+            if col in (self.COL_TEXT, self.COL_NOTE):
+                return r["text"] if col == self.COL_TEXT else r.get("note") or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_SCORE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, r: dict[str, Any], col: int) -> Any:
+        if col == self.COL_CODE:
+            return r["code"]
+        if col == self.COL_TEXT:
+            return r["text"]
+        if col == self.COL_RESULT:
+            if r["result"]:
+                return result_label(r["result"])
+            if r["type"] == JudgingType.TEXT and (r.get("note") or "").strip():
+                return "Đã nhận xét"
+            return "—"
+        if col == self.COL_SCORE:
+            return score_text(r["score"], r["max_score"])
+        if col == self.COL_SELF:
+            parts = [result_label(r.get("self_result")), score_text(r.get("self_score"))]
+            return " · ".join(p for p in parts if p)
+        if col == self.COL_NOTE:
+            return (r.get("note") or "").replace("\n", " ")
+        return None
+
+    def _sort_value(self, row: int, r: dict[str, Any], col: int) -> Any:
+        if col == self.COL_CODE:
+            return row  # checklist order: "A1.1.10" after "A1.1.9"
+        if col == self.COL_RESULT:
+            return RESULT_ORDER.get(r["result"], 0)
+        if col == self.COL_SCORE:
+            return -1.0 if r["score"] is None else float(r["score"])
+        if col == self.COL_SELF:
+            return RESULT_ORDER.get(r.get("self_result"), 0)
+        return self._display(r, col) or ""
+
+    def _warning(self) -> Any:
+        if self._warning_icon is None:
+            from desktop.ui.icons import warning_icon
+
+            self._warning_icon = warning_icon()
+        return self._warning_icon
+
+
+class ChecklistFilterProxy(QSortFilterProxyModel):
+    """Filters of the checklist: area or my areas, unrecorded, not passed, with
+    recommendation, and a search that ignores case and diacritics ("niem yet" → "niêm yết").
+
+    A `pinned` item escapes the status filters (unrecorded, not passed, with recommendation),
+    so the row being edited does not vanish under the inspector's hands when recording it
+    takes it out of "Chưa ghi nhận". Setting `pinned` to a visible row needs no refilter.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.area_code: str | None = None
+        self.my_areas: set[str] | None = None
+        self.unrecorded = False
+        self.not_passed = False
+        self.with_recommendation = False
+        self.recommended_codes: set[str] = set()
+        self.pinned: str | None = None
+        self._words: list[str] = []
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def set_filters(self, **values: Any) -> None:
+        """Change some filters (names as the attributes above) and refilter once."""
+        # Qt ≥ 6.10 brackets the change; older Qt only knows invalidateRowsFilter().
+        modern = hasattr(self, "beginFilterChange")
+        if modern:
+            self.beginFilterChange()
+        for name, value in values.items():
+            if not hasattr(self, name):
+                raise AttributeError(name)
+            setattr(self, name, value)
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def set_search(self, text: str) -> None:
+        self.set_filters(_words=fold(text).split())
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ChecklistTableModel):
+            return True
+        r = model.row_dict(source_row)
+        if self.area_code is not None:
+            if r["area_code"] != self.area_code:
+                return False
+        elif self.my_areas is not None and r["area_code"] not in self.my_areas:
+            return False
+        if self._words:
+            text = model.folded(source_row)
+            if not all(word in text for word in self._words):
+                return False
+        if self.pinned is not None and r["item_id"] == self.pinned:
+            return True  # status filters never hide the row being edited
+        if self.unrecorded and judging.is_recorded(r):
+            return False
+        if self.not_passed and r["result"] not in judging.NOT_PASSED:
+            return False
+        return not self.with_recommendation or r["code"] in self.recommended_codes

@@ -1,0 +1,126 @@
+"""The Qt face of the Store: reads pass through, writes commit then announce themselves.
+
+Widgets receive a StoreAdapter in their constructor and never hold a Store of their own, so
+that opening another database (File ▸ Mở cơ sở dữ liệu…) swaps one object for everybody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from db import Store
+from db.connection import StoreError
+from desktop.domain import nfc
+from desktop.services import judging
+from desktop.services.errors import UserError
+
+# Keys of the settings table this package uses (device-local, never synced).
+SETTING_LAST_PLAN = "ui.last_plan"
+SETTING_LAST_INSPECTION = "ui.last_inspection.{plan_id}"
+SETTING_ME = "ui.me.{plan_id}"
+SETTING_MY_AREAS_ONLY = "ui.my_areas_only"
+
+
+class StoreAdapter(QObject):
+    """Wraps the Store for the widgets.
+
+    Signals (each emitted after the transaction committed):
+      findingChanged(inspection_id: str, item_id: str) — a finding was written.
+      recommendationsChanged(inspection_id: str) — emit it (call `notify_recommendations`)
+          after writing recommendations, so the "Có kiến nghị" filter follows.
+      inspectionChanged(inspection_id: str) — an inspection row changed (status, date ...).
+      saved(at: str) — something was written, at HH:MM:SS.
+      failed(message: str) — a write was refused; the message is for the user.
+      storeReplaced() — another database file was opened; reload everything.
+    """
+
+    findingChanged = Signal(str, str)
+    recommendationsChanged = Signal(str)
+    inspectionChanged = Signal(str)
+    saved = Signal(str)
+    failed = Signal(str)
+    storeReplaced = Signal()
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.recorder = ""  # full name written as recorded_by ("Tôi là" on this laptop)
+
+    # -- the database ---------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def path(self) -> Path | None:
+        return self._store.path
+
+    def replace_store(self, store: Store) -> None:
+        """Use another database from now on (the old one is closed)."""
+        old, self._store = self._store, store
+        self.recorder = ""
+        if old is not store:
+            old.close()
+        self.storeReplaced.emit()
+
+    def close(self) -> None:
+        self._store.close()
+
+    # -- reads ----------------------------------------------------------------------------
+    def plans(self) -> list[dict[str, Any]]:
+        return self._store.plans()
+
+    def inspections(self, plan_id: str) -> list[dict[str, Any]]:
+        return self._store.inspections(plan_id)
+
+    def inspection(self, inspection_id: str) -> dict[str, Any] | None:
+        return self._store.inspection(inspection_id)
+
+    def inspection_items(self, inspection_id: str) -> list[dict[str, Any]]:
+        return self._store.inspection_items(inspection_id)
+
+    def members(self, plan_id: str) -> list[dict[str, Any]]:
+        return self._store.members(plan_id)
+
+    def recommended_item_codes(self, inspection_id: str) -> set[str]:
+        return self._store.recommended_item_codes(inspection_id)
+
+    def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
+        return self._store.finding(inspection_id, item_id)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self._store.setting(key, default)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        self._store.set_setting(key, value)
+
+    # -- writes ---------------------------------------------------------------------------
+    def record(
+        self, inspection_id: str, item: dict[str, Any], changes: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Write part of the finding for `item` (a checklist row) in one transaction.
+
+        Returns the stored finding, or None when the change was refused (then `failed` was
+        emitted with the reason).
+        """
+        clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
+        try:
+            if "score" in clean:
+                judging.check_score(clean["score"], float(item["max_score"] or 0))
+            row = self._store.set_finding(
+                inspection_id, item["item_id"], clean, recorded_by=self.recorder
+            )
+        except (ValueError, UserError, StoreError) as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.findingChanged.emit(inspection_id, item["item_id"])
+        return row
+
+    def notify_recommendations(self, inspection_id: str) -> None:
+        """Tell the widgets that the recommendations of an inspection changed."""
+        self.recommendationsChanged.emit(inspection_id)

@@ -1,0 +1,99 @@
+"""The item models of the recording screen pass Qt's model tester and keep their promises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from db import Store
+from desktop.ui.models import (
+    AreaListModel,
+    ChecklistFilterProxy,
+    ChecklistTableModel,
+    InspectionTreeModel,
+    ObjectRole,
+    SortRole,
+)
+from tests.ui.conftest import inspection_id
+
+pytestmark = [
+    pytest.mark.gui,
+    # The offscreen platform cannot resize native windows; says so once per window.
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+
+def test_tree_model(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
+    model = InspectionTreeModel()
+    model.set_inspections(demo_store.inspections())
+    qtmodeltester.check(model)
+    months = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert months == ["Tháng 6", "Tháng 7", "Tháng 8"]
+    district = model.index_for(inspection_id(demo_store, "UBND huyện Mỹ Tú"))
+    assert model.rowCount(district) == 1
+    assert model.index(0, 0, district).data() == "UBND thị trấn Huỳnh Hữu Nghĩa"
+    assert model.parent(model.index(0, 0, district)) == district
+    first = model.index(0, 0, model.index(0, 0))
+    assert first.data() == "Sở Y tế"
+    assert first.siblingAtColumn(1).data() == "76/76"
+    assert first.siblingAtColumn(2).data() == "Đang kiểm tra"
+
+
+def test_tree_model_progress_updates_without_reset(qtbot: Any, demo_store: Store) -> None:
+    model = InspectionTreeModel()
+    model.set_inspections(demo_store.inspections())
+    insp = inspection_id(demo_store, "Thanh tra tỉnh")
+    with qtbot.assertNotEmitted(model.modelReset):
+        with qtbot.waitSignal(model.dataChanged):
+            model.update_inspection(insp, done=40, status="dang-kiem-tra")
+    assert model.index_for(insp).siblingAtColumn(1).data() == "40/76"
+    assert model.index(0, 1).data() == "154/228"
+
+
+def test_table_model_roles(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
+    model = ChecklistTableModel()
+    model.set_rows(demo_store.inspection_items(inspection_id(demo_store, "Sở Y tế")))
+    qtmodeltester.check(model)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Mã", "Nội dung", "Kết quả", "Điểm", "Tự đánh giá", "Nhận xét"]
+    index = model.index(9, ChecklistTableModel.COL_CODE)
+    assert index.data(SortRole) == 9  # checklist order, not text order
+    assert index.data(ObjectRole)["code"] == index.data()
+    row = model.row_dict(0)
+    with qtbot.assertNotEmitted(model.modelReset):
+        with qtbot.waitSignal(model.dataChanged) as blocker:
+            model.update_item(row["item_id"], {"result": "khong-dat", "score": 0.0})
+    assert Qt.ItemDataRole.DisplayRole in blocker.args[2]
+    assert model.index(0, ChecklistTableModel.COL_RESULT).data() == "Không đạt"
+
+
+def test_proxy_and_area_models(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
+    rows = demo_store.inspection_items(inspection_id(demo_store, "Thanh tra tỉnh"))
+    table = ChecklistTableModel()
+    table.set_rows(rows)
+    proxy = ChecklistFilterProxy()
+    proxy.setSourceModel(table)
+    qtmodeltester.check(proxy)
+    proxy.set_filters(area_code="A3")
+    assert proxy.rowCount() == sum(r["area_code"] == "A3" for r in rows) > 0
+    proxy.set_filters(area_code=None, my_areas={"A6", "A7"})
+    assert proxy.rowCount() == 20
+    proxy.set_search("ke hoach")
+    assert 0 < proxy.rowCount() < 20
+    qtmodeltester.check(proxy)
+
+    areas = AreaListModel()
+    areas.set_rows(rows)
+    qtmodeltester.check(areas)
+    assert areas.index(0).data() == "Tất cả lĩnh vực   38/76"
+    a3_total = table.area_progress()["A3"][1]
+    assert areas.index(areas.row_of("A3")).data().endswith(f"/{a3_total}")
+    with qtbot.assertNotEmitted(areas.modelReset):
+        areas.set_progress({**table.area_progress(), "A3": (a3_total, a3_total)})
+    assert areas.index(areas.row_of("A3")).data().endswith(f"{a3_total}/{a3_total}")
+    areas.set_mine({"A3"}, True)
+    assert areas.index(0).data().startswith("Lĩnh vực của tôi (A3)")
+    assert areas.index(areas.row_of("A1")).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert areas.rowCount(QModelIndex()) == 9
