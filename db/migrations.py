@@ -339,36 +339,56 @@ def m003_recording(db: sqlite_utils.Database) -> None:
 
     FTS5 UNINDEXED columns are not indexed, so replacing one row's text by `ref_id` would scan
     the whole index; `search_refs` turns it into a primary-key lookup and a replace by rowid.
+    The index is rebuilt with an indexed `scope` column (tokens for the inspection, or the
+    checklist version and unit levels) so that a scoped search is narrowed inside FTS5.
     """
+    from db.store.search import scope_text
     from db.text import fold
 
-    db.conn.execute(
-        "CREATE TABLE search_refs (fts_rowid INTEGER PRIMARY KEY, ref_id TEXT NOT NULL UNIQUE)"
+    _execute_script(
+        db,
+        """
+        DROP TABLE search_index;
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            body, scope, kind UNINDEXED, ref_id UNINDEXED, inspection_id UNINDEXED,
+            tokenize = 'unicode61'
+        );
+        CREATE TABLE search_refs (fts_rowid INTEGER PRIMARY KEY, ref_id TEXT NOT NULL UNIQUE);
+        """,
     )
-    db.conn.execute("DELETE FROM search_index")
-    rows: list[tuple[str, str, str, str | None]] = []
-    for item_id, code, text in db.conn.execute(
-        "SELECT id, code, text FROM checklist_items WHERE deleted = 0"
+    rows: list[tuple[str, str, str, str | None, str]] = []
+    for item_id, code, text, version_id, levels in db.conn.execute(
+        "SELECT id, code, text, version_id, levels FROM checklist_items WHERE deleted = 0"
     ):
-        rows.append(("item", item_id, f"{code} {text}", None))
+        rows.append(
+            ("item", item_id, f"{code} {text}", None, scope_text("item", None, version_id, levels))
+        )
     for fid, note, inspection_id in db.conn.execute(
         "SELECT id, note, inspection_id FROM findings WHERE deleted = 0 AND note != ''"
     ):
-        rows.append(("finding", fid, note, inspection_id))
+        rows.append(("finding", fid, note, inspection_id, scope_text("finding", inspection_id)))
     for eid, number, summary, inspection_id in db.conn.execute(
         "SELECT e.id, e.number, e.summary, f.inspection_id FROM evidence_docs e "
         "JOIN findings f ON f.id = e.finding_id WHERE e.deleted = 0"
     ):
-        rows.append(("evidence", eid, f"{number} {summary}", inspection_id))
-    for kind, ref_id, text, inspection_id in rows:
+        rows.append(
+            (
+                "evidence",
+                eid,
+                f"{number} {summary}",
+                inspection_id,
+                scope_text("evidence", inspection_id),
+            )
+        )
+    for kind, ref_id, text, inspection_id, scope in rows:
         body = fold(text).strip()
         if not body:
             continue
         cursor = db.conn.execute("INSERT INTO search_refs (ref_id) VALUES (?)", [ref_id])
         db.conn.execute(
-            "INSERT INTO search_index (rowid, body, kind, ref_id, inspection_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [cursor.lastrowid, body, kind, ref_id, inspection_id],
+            "INSERT INTO search_index (rowid, body, scope, kind, ref_id, inspection_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [cursor.lastrowid, body, scope, kind, ref_id, inspection_id],
         )
 
 

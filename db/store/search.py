@@ -5,15 +5,34 @@
 `search_refs` (migration m003_recording) maps a row id to its FTS rowid, so replacing the text
 of one row is a primary-key lookup plus an `INSERT OR REPLACE` by rowid: FTS5 UNINDEXED columns
 have no index, and `DELETE ... WHERE ref_id = ?` would scan the whole index on every save.
+The indexed `scope` column holds tokens that narrow a search inside FTS5 itself (an UNINDEXED
+column filter reads every match: 350 ms against 18 ms on 100k matching rows): "i<inspection>"
+and "rec" for findings and evidence, "v<version>" and "l<level letter>" for items.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from db.store.base import StoreBase
 from db.store.plans import LEVEL_LETTERS
 from db.text import fold
+
+
+def scope_token(prefix: str, value: str) -> str:
+    """A scope token: the prefix and the value's letters and digits ("i" + uuid hex)."""
+    return prefix + re.sub(r"[^0-9a-z]", "", value.lower())
+
+
+def scope_text(
+    kind: str, inspection_id: str | None, version_id: str | None = None, levels: str = ""
+) -> str:
+    """The scope column of an index row (see the module docstring)."""
+    if kind == "item":
+        letters = [x.strip() for x in levels.split(",") if x.strip()]
+        return " ".join([scope_token("v", version_id or ""), *(f"l{x.lower()}" for x in letters)])
+    return "rec " + scope_token("i", inspection_id or "")
 
 
 class SearchMixin(StoreBase):
@@ -26,15 +45,22 @@ class SearchMixin(StoreBase):
         if not body:
             self.unindex(ref_id)
             return
+        if kind == "item":
+            item = self.db.execute(
+                "SELECT version_id, levels FROM checklist_items WHERE id = ?", [ref_id]
+            ).fetchone()
+            scope = scope_text(kind, None, item[0] if item else "", item[1] if item else "")
+        else:
+            scope = scope_text(kind, inspection_id)
         rowid = self.db.execute(
             "INSERT INTO search_refs (ref_id) VALUES (?) "
             "ON CONFLICT(ref_id) DO UPDATE SET ref_id = excluded.ref_id RETURNING fts_rowid",
             [ref_id],
         ).fetchone()[0]
         self.db.execute(
-            "INSERT OR REPLACE INTO search_index (rowid, body, kind, ref_id, inspection_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [rowid, body, kind, ref_id, inspection_id],
+            "INSERT OR REPLACE INTO search_index "
+            "(rowid, body, scope, kind, ref_id, inspection_id) VALUES (?, ?, ?, ?, ?, ?)",
+            [rowid, body, scope, kind, ref_id, inspection_id],
         )
 
     def unindex(self, ref_id: str) -> None:
@@ -111,7 +137,6 @@ class SearchMixin(StoreBase):
         its unit level and version, findings and evidence of that inspection. Unscoped: items
         of the current checklist version, findings and evidence of every live inspection.
         """
-        params: list[Any] = [match]
         if inspection_id is not None:
             insp = self.db.execute(
                 "SELECT checklist_version_id, unit_level FROM inspections WHERE id = ?",
@@ -119,25 +144,29 @@ class SearchMixin(StoreBase):
             ).fetchone()
             if insp is None:
                 return []
+            letter = LEVEL_LETTERS.get(insp[1], "?").lower()
             scope = (
-                "((s.kind = 'item' AND s.ref_id IN (SELECT id FROM checklist_items "
-                "  WHERE version_id = ? AND deleted = 0 AND instr(levels, ?) > 0)) "
-                " OR (s.kind != 'item' AND s.inspection_id = ?))"
+                f'scope : "{scope_token("i", inspection_id)}" OR '
+                f'scope : ("{scope_token("v", insp[0] or "")}" AND "l{letter}")'
             )
-            params += [insp[0], LEVEL_LETTERS.get(insp[1], "?"), inspection_id]
+            extra = ""
         else:
-            scope = (
-                "((s.kind = 'item' AND s.ref_id IN (SELECT id FROM checklist_items "
-                "  WHERE deleted = 0 AND version_id = (SELECT id FROM checklist_versions "
-                "  WHERE deleted = 0 ORDER BY activated_at DESC, hlc DESC LIMIT 1))) "
-                " OR (s.kind != 'item' AND s.inspection_id IN "
-                "  (SELECT id FROM inspections WHERE deleted = 0)))"
+            current = self.db.execute(
+                "SELECT id FROM checklist_versions WHERE deleted = 0 "
+                "ORDER BY activated_at DESC, hlc DESC LIMIT 1"
+            ).fetchone()
+            scope = 'scope : "rec"'
+            if current:
+                scope += f' OR scope : "{scope_token("v", current[0])}"'
+            extra = (
+                " AND (s.kind = 'item' OR s.inspection_id IN "
+                "(SELECT id FROM inspections WHERE deleted = 0))"
             )
-        params.append(limit)
+        expression = f"body : ({match}) AND ({scope})"
         hits = self.db.execute(
             f"SELECT s.kind, s.ref_id, s.inspection_id FROM search_index s "
-            f"WHERE search_index MATCH ? AND {scope} ORDER BY s.rank LIMIT ?",
-            params,
+            f"WHERE search_index MATCH ?{extra} ORDER BY s.rank LIMIT ?",
+            [expression, limit],
         ).fetchall()
         out: list[dict[str, Any]] = []
         for kind, ref_id, insp_id in hits:
