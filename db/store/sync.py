@@ -145,7 +145,7 @@ class SyncMixin(StoreBase):
         self,
         device_id: str,
         name: str,
-        public_key: str,
+        public_key: str | None,
         fingerprint: str,
         encryption_key: str | None,
         *,
@@ -160,16 +160,25 @@ class SyncMixin(StoreBase):
         if by_fp is not None:
             if by_fp["is_self"]:
                 return
-            if by_fp["id"] != device_id and self.device_by_id(device_id) is None:
+            placeholder = str(by_fp["id"]).startswith("fp:")
+            if (
+                placeholder
+                and public_key is not None
+                and not device_id.startswith("fp:")
+                and self.device_by_id(device_id) is None
+            ):
                 self.db.execute("UPDATE devices SET id = ? WHERE id = ?", [device_id, by_fp["id"]])
             self.db.execute(
                 "UPDATE devices SET name = CASE WHEN name = '' THEN ? ELSE name END, "
-                "public_key = ?, encryption_key = coalesce(?, encryption_key), "
+                "public_key = coalesce(?, public_key), "
+                "encryption_key = coalesce(?, encryption_key), "
                 "trusted = CASE WHEN revoked = 1 THEN 0 ELSE max(trusted, ?) END "
                 "WHERE fingerprint = ?",
                 [name, public_key, encryption_key, int(trust), fingerprint],
             )
             return
+        if public_key is None:
+            device_id = f"fp:{fingerprint}"  # known by fingerprint only, like `device trust`
         if self.device_by_id(device_id) is not None:
             return  # same id with another key: keep what we have, trust goes by key
         self.db.execute(

@@ -107,10 +107,11 @@ def export_package(
                 "id": d["id"],
                 "name": d["name"],
                 "public_key": d["public_key"],
+                "fingerprint": d["fingerprint"],
                 "encryption_key": d.get("encryption_key"),
             }
             for d in store.devices()
-            if d["trusted"] and not d["revoked"] and not d["is_self"] and d["public_key"]
+            if d["trusted"] and not d["revoked"] and not d["is_self"] and d["fingerprint"]
         ],
         "encryption": "none",
     }

@@ -16,7 +16,13 @@ from desktop.domain import nfc
 from desktop.services.errors import UserError
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
-from desktop.sync.keys import data_dir_of, fingerprint_of, load_keys, unb64
+from desktop.sync.keys import (
+    data_dir_of,
+    fingerprint_of,
+    load_keys,
+    normalize_fingerprint,
+    unb64,
+)
 from desktop.sync.merge import COUNT_KEYS, tally
 
 HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
@@ -244,11 +250,17 @@ def import_package(
     needed = {r["sha256"] for r in versions.get("attachments", []) if not r["deleted"]}
     listed = []
     for device in manifest.get("devices", []):
-        try:
-            key = unb64(device["public_key"], 32)
-        except ValueError:
-            continue
-        listed.append((device, fingerprint_of(key)))
+        # The fingerprint of a listed key is computed here, never taken on trust.
+        if device.get("public_key"):
+            try:
+                fingerprint = fingerprint_of(unb64(device["public_key"], 32))
+            except ValueError:
+                continue
+        else:
+            fingerprint = normalize_fingerprint(device.get("fingerprint") or "")
+            if fingerprint is None:
+                continue
+        listed.append((device, fingerprint))
     _store_attachments(store, content, needed)
 
     counts = dict.fromkeys(COUNT_KEYS, 0)
@@ -269,7 +281,7 @@ def import_package(
                 store.record_device(
                     device["id"],
                     nfc(device["name"]),
-                    device["public_key"],
+                    device.get("public_key") or None,
                     fingerprint,
                     device.get("encryption_key"),
                     trust=adopt,

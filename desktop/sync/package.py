@@ -348,7 +348,10 @@ def _check_manifest(manifest: Any) -> dict[str, Any]:
         raise PackageError("bad_manifest", detail="encryption_params")
     devices = manifest.get("devices", [])
     if not isinstance(devices, list) or not all(
-        isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("id", "name", "public_key"))
+        isinstance(d, dict)
+        and all(isinstance(d.get(k), str) for k in ("id", "name"))
+        and isinstance(d.get("public_key"), str | None)
+        and isinstance(d.get("fingerprint"), str | None)
         for d in devices
     ):
         raise PackageError("bad_manifest", detail="devices")
