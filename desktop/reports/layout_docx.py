@@ -182,6 +182,7 @@ def _table(docx: Any, block: Table) -> None:
 def _chart(docx: Any, block: Chart) -> None:
     """The same chart as the PDF, as a PNG picture; a table when it cannot be drawn."""
     from docx.shared import Cm
+    from reportlab.graphics.utils import RenderPMError
 
     from desktop.reports.layout_pdf import MM, chart_drawing
 
@@ -193,7 +194,7 @@ def _chart(docx: Any, block: Chart) -> None:
             png = Path(folder) / "chart.png"
             renderPM.drawToFile(drawing, str(png), fmt="PNG", dpi=150)
             docx.add_picture(str(png), width=Cm(TEXT_WIDTH_CM))
-    except Exception:  # renderPM needs a rendering backend; the numbers matter more
+    except (ImportError, OSError, RenderPMError):  # renderPM needs a backend (rlPyCairo)
         _para(docx, block.title, bold=True)
         _table(
             docx,

@@ -120,6 +120,7 @@ def _header(doc: Document, st: _Styles, width: float) -> list[Any]:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), FAMILY),  # else Table names Helvetica
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -142,10 +143,11 @@ def _table(block: Table, st: _Styles, width: float) -> Any:
                 for v, a in zip(row, block.align, strict=True)
             ]
         )
-    table = RLTable(data, colWidths=[f * width for f in block.widths], repeatRows=1)
+    table = RLTable(data, colWidths=[f * width for f in block.widths], repeatRows=1, splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, "black"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), FAMILY),  # else Table names Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -241,6 +243,7 @@ def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), FAMILY),  # else Table names Helvetica
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ]
@@ -309,5 +312,8 @@ def write_pdf(doc: Document, target: Path) -> None:
         bottomMargin=margins["bottom"],
         title=f"{doc.title.capitalize()} {doc.subject}",
         author=doc.issuing_body,
+        # Otherwise every page names Helvetica (never embedded) as its starting font.
+        initialFontName=FAMILY,
+        initialFontSize=BODY_SIZE,
     )
     template.build(story(doc, width), onLaterPages=page_number)

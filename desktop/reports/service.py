@@ -55,7 +55,7 @@ def _step(progress: Progress | None, done: int, total: int) -> None:
         raise Cancelled()
 
 
-def _write(doc: object, fmt: str, target: str | Path) -> Path:
+def _write(doc: object, fmt: str, target: str | Path, progress: Progress | None = None) -> Path:
     if fmt not in FORMATS:
         raise UserError(f"Định dạng không hỗ trợ: {fmt} (chọn pdf hoặc docx)")
     with atomic_output(target) as tmp:
@@ -67,6 +67,7 @@ def _write(doc: object, fmt: str, target: str | Path) -> Path:
             from desktop.reports.layout_docx import write_docx
 
             write_docx(doc, tmp)  # type: ignore[arg-type]
+        _step(progress, 100, 100)  # the last chance to cancel, before the rename
     return Path(target)
 
 
@@ -93,9 +94,7 @@ def inspection_report(
     build = documents.minutes if kind == "bien-ban" else documents.conclusion_notice
     doc = build(data, opts)
     _step(progress, 2, 3)
-    out = _write(doc, fmt, target)
-    _step(progress, 3, 3)
-    return out
+    return _write(doc, fmt, target, progress)
 
 
 def plan_report(
@@ -114,9 +113,7 @@ def plan_report(
     opts = resolve_options(store, "bao-cao", options)
     data = plan_data_full(store, plan_id, opts.date or _today(), _scaled(progress, 0.8))
     doc = documents.campaign_report(data, opts)
-    out = _write(doc, fmt, target)
-    _step(progress, 100, 100)
-    return out
+    return _write(doc, fmt, target, progress)
 
 
 def plan_summary(
@@ -130,7 +127,7 @@ def plan_summary(
     data = plan_data_full(store, plan_id, _today(), _scaled(progress, 0.8))
     with atomic_output(target) as tmp:
         write_xlsx(data, tmp)
-    _step(progress, 100, 100)
+        _step(progress, 100, 100)
     return Path(target)
 
 
