@@ -19,6 +19,8 @@ FINDING_FIELDS = (
     "self_evidence",
 )
 
+SELF_FIELDS = frozenset({"self_result", "self_score", "self_evidence"})
+
 
 def finding_id(inspection_id: str, item_id: str) -> str:
     """The same id on every laptop for the same item at the same inspection."""
@@ -83,10 +85,17 @@ class FindingsMixin(StoreBase):
         fid = finding_id(inspection_id, item_id)
         with self.transaction():
             existing = self.get_row("findings", fid)
-            stamp = {
-                "recorded_by": recorded_by or self.actor or self.device_name,
-                "recorded_at": now_iso(),
-            }
+            # Who recorded it means the inspector: the unit's own answers (self_*) arriving
+            # from a workbook must not take the inspector's name or time.
+            inspector_fields = set(changes) - SELF_FIELDS
+            stamp = (
+                {
+                    "recorded_by": recorded_by or self.actor or self.device_name,
+                    "recorded_at": now_iso(),
+                }
+                if inspector_fields
+                else {}
+            )
             if existing is None:
                 code = self.db.execute(
                     "SELECT code FROM checklist_items WHERE id = ?", [item_id]
@@ -112,7 +121,8 @@ class FindingsMixin(StoreBase):
             if existing is None or existing["deleted"] or "note" in changes:
                 # Same transaction: the folded observation in the full-text index (SearchMixin).
                 self.index_finding_row(row)  # type: ignore[attr-defined]
-            self._mark_started(inspection_id)
+            if inspector_fields:
+                self._mark_started(inspection_id)
             return row
 
     def _mark_started(self, inspection_id: str) -> None:

@@ -83,6 +83,11 @@ def build_demo(store: Store, seed: int = 2021) -> str:
     june = [i for i in store.inspections(plan_id) if i["month"] == 6]
     with store.transaction():
         for n, inspection in enumerate(june):
+            store.update_row(
+                "inspections",
+                inspection["id"],
+                {"visit_date": dt.date(2021, 6, 8 + 7 * n).isoformat(), "place": "Sóc Trăng"},
+            )
             items = store.inspection_items(inspection["id"])
             # The first visit complete, the others half-way, as on a real campaign.
             share = 1.0 if n == 0 else 0.5
