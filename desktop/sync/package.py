@@ -132,7 +132,9 @@ class Part:
 def _write_parts(zf: zipfile.ZipFile, parts: list[Part]) -> None:
     for part in parts:
         info = zipfile.ZipInfo(part.name, date_time=(2020, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
+        # Stored, not deflated: every byte of a member is then content covered by its hash,
+        # so any flipped byte is caught (a deflate stream has bits that change nothing).
+        info.compress_type = zipfile.ZIP_STORED
         with zf.open(info, "w") as out:
             for chunk in part.chunks():
                 out.write(chunk)

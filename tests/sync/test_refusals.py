@@ -1,0 +1,267 @@
+"""Damaged, forged, oversized and escaping packages are refused; the database is untouched."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.demo import build_demo
+from desktop.sync import package as pkg
+from tests.sync.helpers import (
+    Laptop,
+    full_dump,
+    read_members,
+    rebuild,
+    rows_of,
+    set_rows,
+    write_members,
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A laptop with a plan and an attachment, its package, and a receiver that trusts it."""
+    from desktop.services.attachments import add_attachment
+
+    root = tmp_path_factory.mktemp("refusals")
+    sender = Laptop(root, "may-1")
+    plan_id = build_demo(sender.store)
+    insp = sender.store.inspections(plan_id)[0]["id"]
+    item = sender.store.item_id_for_code(insp, "A1.1.1")
+    source = root / "anh.jpg"
+    source.write_bytes(b"\xff\xd8 anh chup ho so " * 50)
+    add_attachment(sender.store, sender.data_dir, insp, item, source)
+    good = root / "good.kiemtra"
+    sender.cli("sync", "export", "-o", str(good), "--full")
+    secret = root / "pass.txt"
+    secret.write_text("đúng", encoding="utf-8")
+    locked = root / "locked.kiemtra"
+    sender.cli("sync", "export", "-o", str(locked), "--full", "--passphrase-file", str(secret))
+    receiver = Laptop(root, "thu-ky")
+    receiver.cli("device", "trust", sender.info()["fingerprint"], "--name", "may-1")
+    yield {
+        "root": root,
+        "sender": sender,
+        "receiver": receiver,
+        "good": good,
+        "locked": locked,
+        "secret": secret,
+    }
+    sender.close()
+    receiver.close()
+
+
+def assert_refused(world: dict[str, Any], path: Path, *extra: str, says: str = "") -> str:
+    receiver: Laptop = world["receiver"]
+    before = full_dump(receiver.db_path)
+    result = receiver.cli("sync", "import", str(path), "--json", *extra, ok=False)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Lỗi: "), result.stderr
+    assert says in lines[0], lines[0]
+    assert full_dump(receiver.db_path) == before
+    return lines[0]
+
+
+def tampered(world: dict[str, Any], name: str, mutate: Callable[..., None], **kw: Any) -> Path:
+    signer = kw.pop("signer", world["sender"])
+    return rebuild(world["good"], world["root"] / f"{name}.kiemtra", signer, mutate, **kw)
+
+
+def test_the_good_package_is_accepted_in_a_copy(world: dict[str, Any], tmp_path: Path) -> None:
+    """The control: the untampered package imports (into a separate laptop)."""
+    other = Laptop(tmp_path, "khac")
+    result = other.cli.json("sync", "import", str(world["good"]), "--trust-new")
+    assert result["inserted"] > 100
+    other.close()
+
+
+def test_not_a_zip_and_truncated(world: dict[str, Any]) -> None:
+    junk = world["root"] / "junk.kiemtra"
+    junk.write_bytes(b"this is not a package" * 20)
+    assert_refused(world, junk, says="Gói đồng bộ bị hỏng")
+    data = world["good"].read_bytes()
+    for cut in (len(data) // 2, len(data) - 10, 100):
+        short = world["root"] / f"short{cut}.kiemtra"
+        short.write_bytes(data[:cut])
+        assert_refused(world, short, says="Gói đồng bộ bị hỏng")
+    assert_refused(world, world["root"] / "absent.kiemtra", says="Không tìm thấy")
+
+
+def test_a_flipped_byte_in_any_part(world: dict[str, Any]) -> None:
+    data = world["good"].read_bytes()
+    with zipfile.ZipFile(world["good"]) as zf:
+        infos = zf.infolist()
+    assert any(i.filename.startswith("attachments/") for i in infos)
+    for info in infos:
+        # Where the member's compressed bytes start: after its local header.
+        name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+        start = info.header_offset + 30 + name_len + extra_len
+        for offset in {start, start + info.compress_size // 2, start + info.compress_size - 1}:
+            flipped = bytearray(data)
+            flipped[offset] ^= 0x01
+            path = world["root"] / "flipped.kiemtra"
+            path.write_bytes(bytes(flipped))
+            assert_refused(world, path, says="Gói đồng bộ bị hỏng")
+
+
+def test_changed_content_keeps_no_valid_hash(world: dict[str, Any]) -> None:
+    def edit(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        rows = rows_of(members, "findings")
+        last = rows[0]["item_code"][-1]
+        rows[0]["item_code"] = rows[0]["item_code"][:-1] + ("8" if last != "8" else "9")
+        set_rows(members, "findings", rows)
+
+    path = tampered(world, "edited", edit, redeclare=False)
+    assert_refused(world, path, says="sai mã băm")
+
+
+def test_signature_bad_missing_or_forged(world: dict[str, Any], tmp_path: Path) -> None:
+    members = read_members(world["good"])
+    manifest = json.loads(members["manifest.json"])
+    manifest["created"] = "2000-01-01T00:00:00+07:00"
+    members["manifest.json"] = pkg.canonical_json(manifest)
+    forged = world["root"] / "forged.kiemtra"
+    write_members(forged, members)
+    assert_refused(world, forged, says="chữ ký không hợp lệ")
+    del members["manifest.sig"]
+    write_members(forged, members)
+    assert_refused(world, forged, says="thiếu chữ ký")
+    # Signed by a key nobody trusts (claiming to be the same device).
+    stranger = Laptop(tmp_path, "la")
+    stranger.info()
+
+    def claim(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        from desktop.sync.keys import load_keys
+
+        keys = load_keys(stranger.data_dir)
+        assert keys is not None
+        manifest["source"]["public_key"] = keys.public_key
+
+    path = tampered(world, "stranger", claim, signer=stranger)
+    assert_refused(world, path, says="chưa được tin cậy")
+    stranger.close()
+
+
+def test_revoked_key_is_refused(world: dict[str, Any], tmp_path: Path) -> None:
+    other = Laptop(tmp_path, "khac")
+    fingerprint = world["sender"].info()["fingerprint"]
+    other.cli("device", "trust", fingerprint, "--name", "may-1")
+    other.cli("device", "revoke", fingerprint)
+    before = full_dump(other.db_path)
+    result = other.cli("sync", "import", str(world["good"]), "--trust-new", ok=False)
+    assert result.exit_code != 0 and "thu hồi" in result.stderr
+    assert full_dump(other.db_path) == before
+    other.close()
+
+
+def test_newer_format_version(world: dict[str, Any]) -> None:
+    def newer(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        manifest["format_version"] = 2
+
+    assert_refused(world, tampered(world, "newer", newer), says="phiên bản mới hơn")
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil", "rows\\findings.jsonl", "a/../b"])
+def test_paths_that_escape(world: dict[str, Any], name: str) -> None:
+    def escape(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        members[name] = b"x"
+
+    assert_refused(world, tampered(world, "escape", escape), says="đường dẫn không hợp lệ")
+
+
+def test_more_or_larger_entries_than_declared(world: dict[str, Any]) -> None:
+    def extra(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        members["versions.jsonl.bak"] = b"x"
+
+    assert_refused(world, tampered(world, "extra", extra, redeclare=False), says="Gói")
+
+    def undeclared(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        members["attachments/" + "0" * 64] = b"x"
+
+    assert_refused(
+        world, tampered(world, "undeclared", undeclared, redeclare=False), says="không được khai"
+    )
+
+    def bigger(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        for part in manifest["parts"]:
+            if part["name"] == "rows/findings.jsonl":
+                part["size"] -= 10
+
+    assert_refused(world, tampered(world, "bigger", bigger, redeclare=False), says="kích thước")
+
+
+def test_zip_bomb(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    def bomb(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        members["rows/remediations.jsonl"] = b"\n" * (40 * 1024 * 1024)
+
+    path = tampered(world, "bomb", bomb)
+    assert_refused(world, path, says="bom nén")
+    monkeypatch.setattr(pkg, "MAX_TOTAL_BYTES", 10_000)
+    assert_refused(world, world["good"], says="quá lớn")
+
+
+def _rows_edit(table: str, change: Callable[[list[dict[str, Any]]], None]) -> Callable[..., None]:
+    def mutate(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        rows = rows_of(members, table)
+        change(rows)
+        set_rows(members, table, rows)
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "says"),
+    [
+        ("plans", lambda rows: rows[0].update(year="hai nghìn"), "sai kiểu"),
+        ("findings", lambda rows: rows[0].update(score="10"), "sai kiểu"),
+        ("units", lambda rows: rows[0].pop("name"), "thiếu trường bắt buộc"),
+        ("units", lambda rows: rows[0].update(hlc=None), "thiếu trường bắt buộc"),
+        ("units", lambda rows: rows[0].update(mat_khau="x"), "cột không xác định"),
+        ("units", lambda rows: rows[0].update(hlc="hôm qua"), "dấu thời gian"),
+        ("units", lambda rows: rows.append(dict(rows[0])), "trùng lặp"),
+        ("findings", lambda rows: rows[0].update(inspection_id="khong-co"), "không có trong gói"),
+    ],
+)
+def test_rows_that_do_not_fit_the_schema(
+    world: dict[str, Any], table: str, change: Callable[..., None], says: str
+) -> None:
+    assert_refused(world, tampered(world, "schema", _rows_edit(table, change)), says=says)
+
+
+def test_unknown_table(world: dict[str, Any]) -> None:
+    def bogus(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        members["rows/mat_khau.jsonl"] = b'{"id": "x"}\n'
+
+    assert_refused(world, tampered(world, "table", bogus), says="bảng không xác định")
+
+
+def test_missing_parent_and_missing_attachment(world: dict[str, Any]) -> None:
+    def orphan(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        del members["rows/inspections.jsonl"]
+
+    assert_refused(world, tampered(world, "orphan", orphan), says="không có trong gói")
+
+    def no_file(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        for name in [n for n in members if n.startswith("attachments/")]:
+            del members[name]
+
+    assert_refused(world, tampered(world, "nofile", no_file), says="thiếu tệp đính kèm")
+
+
+def test_wrong_or_missing_passphrase(world: dict[str, Any]) -> None:
+    wrong = world["root"] / "wrong.txt"
+    wrong.write_text("sai", encoding="utf-8")
+    assert_refused(world, world["locked"], "--passphrase-file", str(wrong), says="mật khẩu")
+    assert_refused(world, world["locked"], says="--passphrase-file")
+
+
+def test_nothing_written_before_a_refusal_even_attachments(world: dict[str, Any]) -> None:
+    receiver: Laptop = world["receiver"]
+    assert not (receiver.data_dir / "attachments").exists()
