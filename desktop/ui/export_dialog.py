@@ -1,0 +1,413 @@
+"""The "Xuất báo cáo" menu: documents of the selected inspection and of the plan.
+
+For each document: a dialog asks số/ký hiệu, ngày and người ký (pre-filled from the values
+remembered per kind, remembered again after), a save dialog picks the file, the work runs in a
+worker with a cancellable progress dialog (desktop/ui/workers.py), and afterwards the user may
+open the file with the system's viewer.
+
+Test seams: `ReportOptionsDialog.ask`, `ExportController.ask_save_path`,
+`ExportController.ask_open_file` and `open_file` (QDesktopServices.openUrl).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import nfc
+from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.workers import Task, own_store, show_error
+
+# Strings the user sees.
+T_MENU = "&Xuất báo cáo"
+T_TITLE = "Xuất báo cáo"
+T_OPTIONS_TITLE = "Thông tin văn bản"
+T_NUMBER = "Số/ký hiệu:"
+T_NUMBER_HINT = "ví dụ 12/BB-ĐKT"
+T_DATE = "Ngày ban hành:"
+T_SIGNER = "Người ký:"
+T_SIGNER_HINT = "để trống: Trưởng đoàn"
+T_GENERATE = "Lập văn bản"
+T_CANCEL = "Hủy"
+T_WORKING = "Đang lập {label}…"
+T_DONE_TITLE = "Đã xuất báo cáo"
+T_DONE = "Đã ghi {label} vào tệp:\n{path}"
+T_OPEN = "Mở tệp"
+T_CLOSE = "Đóng"
+T_FAILED = "Không xuất được báo cáo"
+T_CANCELLED = "Đã hủy xuất báo cáo; không có tệp nào được ghi."
+T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
+T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào."
+T_OPEN_FAILED = "Không mở được tệp {path}"
+
+LABELS = {
+    "bien-ban": "Biên bản kiểm tra",
+    "ket-luan": "Thông báo kết luận",
+    "bao-cao": "Báo cáo kết quả kiểm tra",
+    "tong-hop": "Bảng tổng hợp",
+}
+FILTERS = {
+    "pdf": "Tệp PDF (*.pdf)",
+    "docx": "Tài liệu Word (*.docx)",
+    "xlsx": "Bảng tính Excel (*.xlsx)",
+}
+SETTING_EXPORT_DIR = "ui.export_dir"
+
+
+@dataclass
+class DocumentChoice:
+    """What the secretary typed in the options dialog."""
+
+    number: str
+    date: dt.date
+    signer: str
+
+
+def safe_file_name(text: str) -> str:
+    """A file name from a title: no path separators or characters Windows refuses."""
+    cleaned = re.sub(r'[\\/:*?"<>|\r\n\t]+', "-", nfc(text)).strip(" .-")
+    return re.sub(r"\s+", " ", cleaned)[:120] or "bao-cao"
+
+
+class ReportOptionsDialog(QDialog):
+    """Số/ký hiệu, ngày ban hành, người ký of one document."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        number: str,
+        date: dt.date,
+        signer: str,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(T_OPTIONS_TITLE)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setWordWrap(True)
+        heading.setStyleSheet("font-weight: 600")
+        layout.addWidget(heading)
+        form = QFormLayout()
+        self.number_edit = QLineEdit(number)
+        self.number_edit.setPlaceholderText(T_NUMBER_HINT)
+        self.date_edit = QDateEdit(QDate(date.year, date.month, date.day))
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.signer_edit = QLineEdit(signer)
+        self.signer_edit.setPlaceholderText(T_SIGNER_HINT)
+        form.addRow(T_NUMBER, self.number_edit)
+        form.addRow(T_DATE, self.date_edit)
+        form.addRow(T_SIGNER, self.signer_edit)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox()
+        buttons.addButton(T_GENERATE, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(T_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+
+    def choice(self) -> DocumentChoice:
+        d = self.date_edit.date()
+        return DocumentChoice(
+            nfc(self.number_edit.text()).strip(),
+            dt.date(d.year(), d.month(), d.day()),
+            nfc(self.signer_edit.text()).strip(),
+        )
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        title: str,
+        number: str,
+        date: dt.date,
+        signer: str,
+    ) -> DocumentChoice | None:
+        """Show the dialog; the choice, or None when the user cancelled."""
+        dialog = cls(parent, title, number, date, signer)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ExportController(QObject):
+    """Runs the exports for a window.
+
+    `current_plan()` and `current_inspection()` say what is selected.
+
+    Signals:
+      taskCreated(task: Task) — a worker is about to start (tests hook into its progress).
+      exported(path: str) — a file was written.
+      failed(message: str) — an export failed (the message was shown).
+      cancelled() — the user stopped an export.
+    """
+
+    taskCreated = Signal(object)
+    exported = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        adapter: StoreAdapter,
+        parent: QWidget,
+        current_plan: Callable[[], str | None],
+        current_inspection: Callable[[], str | None],
+    ) -> None:
+        super().__init__(parent)
+        self.adapter = adapter
+        self.widget = parent
+        self.current_plan = current_plan
+        self.current_inspection = current_inspection
+        self.task: Task | None = None
+
+    # -- seams ----------------------------------------------------------------------------
+    @staticmethod
+    def ask_save_path(
+        parent: QWidget | None, caption: str, suggested: Path, file_filter: str
+    ) -> Path | None:
+        """Ask where to write; tests patch this."""
+        path, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
+        return Path(path) if path else None
+
+    @staticmethod
+    def ask_open_file(parent: QWidget | None, label: str, path: Path) -> bool:
+        """Tell the file was written; True when the user wants to open it. Tests patch this."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(T_DONE_TITLE)
+        box.setText(T_DONE.format(label=label, path=path))
+        open_button = box.addButton(T_OPEN, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(T_CLOSE, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        return box.clickedButton() is open_button
+
+    @staticmethod
+    def open_file(path: Path) -> bool:
+        """Open a file with the system's viewer."""
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+    # -- the documents --------------------------------------------------------------------
+    def export_inspection(self, kind: str, fmt: str) -> Task | None:
+        """Biên bản ("bien-ban") or Thông báo kết luận ("ket-luan") of the selected visit."""
+        inspection_id = self.current_inspection()
+        inspection = self._inspection(inspection_id) if inspection_id else None
+        if inspection is None or inspection_id is None:
+            show_error(self.widget, T_FAILED, T_NO_INSPECTION)
+            return None
+        label = LABELS[kind]
+        options = self._ask_options(kind, f"{label} — {inspection['unit']}")
+        if options is None:
+            return None
+        target = self._ask_target(label, f"{label} - {inspection['unit']}", fmt)
+        if target is None:
+            return None
+
+        def work(progress: Any) -> Path:
+            from desktop.reports.service import inspection_report
+
+            with own_store(self._db_path(), read_only=True) as store:
+                return inspection_report(store, inspection_id, kind, fmt, target, None, progress)
+
+        return self._run(label, work)
+
+    def export_plan_report(self, fmt: str) -> Task | None:
+        """Báo cáo kết quả kiểm tra of the plan shown."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        label = LABELS["bao-cao"]
+        if self._ask_options("bao-cao", f"{label} — {plan['number']}") is None:
+            return None
+        target = self._ask_target(label, f"{label} - {plan['number']}", fmt)
+        if target is None:
+            return None
+        plan_id = plan["id"]
+
+        def work(progress: Any) -> Path:
+            from desktop.reports.service import plan_report
+
+            with own_store(self._db_path(), read_only=True) as store:
+                return plan_report(store, plan_id, fmt, target, None, progress)
+
+        return self._run(label, work)
+
+    def export_summary(self) -> Task | None:
+        """Bảng tổng hợp (XLSX) of the plan shown."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        label = LABELS["tong-hop"]
+        target = self._ask_target(label, f"{label} - {plan['number']}", "xlsx")
+        if target is None:
+            return None
+        plan_id = plan["id"]
+
+        def work(progress: Any) -> Path:
+            from desktop.reports.service import plan_summary
+
+            with own_store(self._db_path(), read_only=True) as store:
+                return plan_summary(store, plan_id, target, progress)
+
+        return self._run(label, work)
+
+    # -- steps ----------------------------------------------------------------------------
+    def _db_path(self) -> Path:
+        path = self.adapter.path
+        assert path is not None, "exports need a database file"
+        return path
+
+    def _inspection(self, inspection_id: str) -> dict[str, Any] | None:
+        row = self.adapter.inspection(inspection_id)
+        if row is None:
+            return None
+        listed = self.adapter.inspections(row["plan_id"])
+        return next((i for i in listed if i["id"] == inspection_id), None)
+
+    def _plan(self) -> dict[str, Any] | None:
+        plan_id = self.current_plan()
+        plan = next((p for p in self.adapter.plans() if p["id"] == plan_id), None)
+        if plan is None:
+            show_error(self.widget, T_FAILED, T_NO_PLAN)
+        return plan
+
+    def _ask_options(self, kind: str, title: str) -> DocumentChoice | None:
+        """Ask, then remember the answer the way the report service does (per kind)."""
+        from desktop.reports.context import ReportOptions, resolve_options
+
+        store = self.adapter.store
+        remembered = store.setting(f"report.{kind}.date")
+        try:
+            date = dt.date.fromisoformat(remembered) if remembered else dt.date.today()
+        except ValueError:
+            date = dt.date.today()
+        choice = ReportOptionsDialog.ask(
+            self.widget,
+            title,
+            store.setting(f"report.{kind}.number") or "",
+            date,
+            store.setting(f"report.{kind}.signer") or "",
+        )
+        if choice is None:
+            return None
+        # Remembered here, in the GUI's Store: the worker then reads them through its own
+        # read-only Store (the report service fills options from these settings).
+        resolve_options(
+            store,
+            kind,
+            ReportOptions(choice.number or None, choice.date, choice.signer or None),
+        )
+        return choice
+
+    def _ask_target(self, label: str, name: str, fmt: str) -> Path | None:
+        folder = self.adapter.setting(SETTING_EXPORT_DIR) or str(Path.home())
+        suggested = Path(folder) / f"{safe_file_name(name)}.{fmt}"
+        target = self.ask_save_path(self.widget, label, suggested, FILTERS[fmt])
+        if target is None:
+            return None
+        if target.suffix.lower() != f".{fmt}":
+            target = target.with_name(f"{target.name}.{fmt}")
+        self.adapter.set_setting(SETTING_EXPORT_DIR, str(target.parent))
+        return target
+
+    def _run(self, label: str, work: Any) -> Task:
+        task = Task(self.widget, T_TITLE, T_WORKING.format(label=label.lower()), work)
+        self.task = task
+        task.succeeded.connect(lambda path: self._succeeded(label, Path(path)))
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        self.taskCreated.emit(task)
+        return task.start()
+
+    def _succeeded(self, label: str, path: Path) -> None:
+        self.exported.emit(str(path))
+        if self.ask_open_file(self.widget, label, path) and not self.open_file(path):
+            show_error(self.widget, T_FAILED, T_OPEN_FAILED.format(path=path))
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        show_error(self.widget, T_FAILED, message)
+        self.failed.emit(message)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        status = getattr(self.widget, "statusBar", None)
+        if callable(status):
+            status().showMessage(T_CANCELLED, 8000)
+        self.cancelled.emit()
+
+
+def build_menu(controller: ExportController, parent: QWidget) -> QMenu:
+    """The "Xuất báo cáo" menu; inspection entries are enabled only when a visit is open."""
+    menu = QMenu(T_MENU, parent)
+    inspection_actions: list[QAction] = []
+    plan_actions: list[QAction] = []
+
+    def add(text: str, slot: Callable[[], Any], group: list[QAction]) -> QAction:
+        action = QAction(text, menu)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        group.append(action)
+        return action
+
+    for kind in ("bien-ban", "ket-luan"):
+        for fmt in ("pdf", "docx"):
+            add(
+                f"{LABELS[kind]} ({fmt.upper()})…",
+                lambda kind=kind, fmt=fmt: controller.export_inspection(kind, fmt),
+                inspection_actions,
+            )
+    menu.addSeparator()
+    for fmt in ("pdf", "docx"):
+        add(
+            f"{LABELS['bao-cao']} ({fmt.upper()})…",
+            lambda fmt=fmt: controller.export_plan_report(fmt),
+            plan_actions,
+        )
+    add(f"{LABELS['tong-hop']} (XLSX)…", controller.export_summary, plan_actions)
+
+    def refresh() -> None:
+        has_inspection = bool(controller.current_inspection())
+        has_plan = bool(controller.current_plan())
+        for action in inspection_actions:
+            action.setEnabled(has_inspection)
+        for action in plan_actions:
+            action.setEnabled(has_plan)
+
+    menu.aboutToShow.connect(refresh)
+    controller.menu_refresh = refresh  # type: ignore[attr-defined]
+    return menu
+
+
+def install_export_menu(window: Any) -> ExportController:
+    """Add "Xuất báo cáo" to a MainWindow's menu bar; returns its controller."""
+    controller = ExportController(
+        window.adapter,
+        window,
+        current_plan=lambda: getattr(window, "_plan_id", None),
+        current_inspection=lambda: getattr(window, "_inspection_id", None),
+    )
+    window.export_menu = build_menu(controller, window)
+    window.menuBar().addMenu(window.export_menu)
+    window.export_controller = controller
+    return controller
