@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,10 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import Store
-from db.connection import StoreError
-from desktop.domain import InspectionStatus, Role, UnitLevel
-from desktop.services import judging
+from desktop.domain import InspectionStatus, Role, UnitLevel, fold
+from desktop.services import judging, search
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import (
     AreaListModel,
@@ -51,6 +49,7 @@ from desktop.ui.models import (
     InspectionTreeModel,
     ObjectRole,
 )
+from desktop.ui.opening import open_store
 from desktop.ui.store_adapter import (
     SETTING_LAST_INSPECTION,
     SETTING_LAST_PLAN,
@@ -91,6 +90,8 @@ T_WRITE_FAILED = "Không ghi được"
 T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
 T_DB_FILTER = "Cơ sở dữ liệu Kiểm tra CCHC (*.sqlite *.db);;Mọi tệp (*)"
 T_PICK_ME = "Chọn “Tôi là” để lọc theo lĩnh vực được phân công"
+T_READ_ONLY = "(chỉ đọc)"
+SEARCH_LIMIT = 2000  # hits of one inspection: items, observations, evidence
 
 
 def _action(
@@ -106,7 +107,12 @@ def _action(
 
 class MainWindow(QMainWindow):
     """The recording screen. Give it a StoreAdapter; it never opens a Store by itself
-    except when the user asks for another file (then the adapter swaps it)."""
+    except when the user asks for another file (then the adapter swaps it).
+
+    Signals: inspectionOpened(inspection_id: str) — a visit was opened ("" for none).
+    """
+
+    inspectionOpened = Signal(str)
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +138,12 @@ class MainWindow(QMainWindow):
         adapter.failed.connect(self._failed)
         adapter.storeReplaced.connect(self.reload)
         self.resize(1360, 860)
+        from desktop.ui import followup_view
+
+        self.followup = followup_view.install(self)
+        from desktop.ui import recording
+
+        self.recording = recording.install(self)
         self.reload()
 
     # -- building -------------------------------------------------------------------------
@@ -362,7 +374,8 @@ class MainWindow(QMainWindow):
         self.editor.set_item(None, None)
         path = self.adapter.path
         name = path.name if path else ""
-        self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+        read_only = f" {T_READ_ONLY}" if self.adapter.store.read_only else ""
+        self.setWindowTitle((f"{APP_TITLE} — {name}" if name else APP_TITLE) + read_only)
         self.path_label.setText(str(path) if path else "")
         self.path_label.setToolTip(str(path) if path else "")
         self.saved_label.setText(T_NOT_SAVED)
@@ -481,6 +494,7 @@ class MainWindow(QMainWindow):
             self._update_tabs()
             self.header_label.setText("")
             self._update_count()
+            self.inspectionOpened.emit("")
             return
         if self._plan_id:
             self.adapter.set_setting(
@@ -493,10 +507,13 @@ class MainWindow(QMainWindow):
         has_self = any(r.get("self_result") or r.get("self_score") is not None for r in rows)
         self.table.setColumnHidden(ChecklistTableModel.COL_SELF, not has_self)
         self.proxy.set_filters(recommended_codes=self.adapter.recommended_item_codes(inspection_id))
+        query = self.search_edit.text()
+        self.proxy.set_search(query, self._search_hits(query))  # hits are per inspection
         self._apply_filters()
         self.area_view.setCurrentIndex(self.area_model.index(0))
         self._update_tabs()
         self._update_header()
+        self.inspectionOpened.emit(inspection_id)
         if self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         else:
@@ -561,8 +578,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _search_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
+        self.proxy.set_search(text, self._search_hits(text))
         self._select_first_if_lost()
+
+    def _search_hits(self, text: str) -> set[str]:
+        """Items of the open visit whose text, observation or evidence document matches
+        (full-text, diacritics optional); none for queries under two letters."""
+        if not self._inspection_id or len(fold(text).strip()) < 2:
+            return set()
+        hits = search.search(self.adapter.store, text, self._inspection_id, limit=SEARCH_LIMIT)
+        return {h["item_id"] for h in hits if h.get("item_id")}
 
     @Slot()
     def _search_enter(self) -> None:
@@ -603,6 +628,24 @@ class MainWindow(QMainWindow):
         self.editor.set_item(self._inspection_id, row)
         # The row is visible already: pinning it changes nothing now, so no refilter here.
         self.proxy.pinned = row["item_id"]
+
+    def current_inspection_id(self) -> str | None:
+        return self._inspection_id
+
+    def current_plan_id(self) -> str | None:
+        return self._plan_id
+
+    @Slot(str)
+    def open_inspection(self, inspection_id: str) -> None:
+        """Show a visit, switching plans when it belongs to another (dashboard, register)."""
+        insp = self.adapter.inspection(inspection_id)
+        if insp is None:
+            return
+        if insp["plan_id"] != self._plan_id:
+            self.plan_combo.setCurrentIndex(self.plan_combo.findData(insp["plan_id"]))
+        self.select_inspection(inspection_id)
+        self.raise_()
+        self.activateWindow()
 
     def current_item(self) -> dict[str, Any] | None:
         return self.editor.current_row
@@ -723,10 +766,9 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path) -> bool:
         """Switch to another database file (saving what is pending first)."""
         self.editor.flush()
-        try:
-            store = Store.open(path)
-        except (StoreError, OSError) as exc:
-            QMessageBox.critical(self, T_OPEN_FAILED, f"{path}\n{exc}")
+        # Locked or on read-only storage: offer read-only; a writable open makes the daily backup.
+        store = open_store(path, self)
+        if store is None:
             return False
         self._inspection_id = None
         self.adapter.replace_store(store)

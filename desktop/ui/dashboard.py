@@ -1,0 +1,559 @@
+"""The campaign dashboard: a plan's progress, scores, ranking and follow-up, as charts.
+
+Imported only when the user opens it ("Theo dõi" ▸ "Bảng điều khiển…"), so that QtCharts
+does not slow the start of the application.
+
+Four tabs, each a chart; clicking a bar or a slice lists the units behind it in the panel
+beside the charts (`unitsPicked`), and clicking a unit there asks the main window to open its
+inspection (`inspectionRequested`). The figures come from plain functions (`plan_figures`)
+over the services, so they can be checked without charts:
+
+- progress by month: inspections scheduled, visited (recording started or later) and
+  concluded (status "Đã kết luận") per month of the schedule;
+- scores by area: the average percent of each area over the inspections with something
+  recorded (scoring.score_plan);
+- units ranked by percent (the top 40 when there are more), within the plan;
+- recommendations by follow-up status (followup.register).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QPieSlice,
+    QValueAxis,
+)
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QLocale,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import InspectionStatus, UnitLevel
+from desktop.services import followup, scoring
+from desktop.services.followup import STATUS_LABELS, FollowupStatus
+from desktop.ui.followup_view import STATUS_COLOURS
+from desktop.ui.models import IdRole
+
+if TYPE_CHECKING:
+    from desktop.ui.store_adapter import StoreAdapter
+
+# Strings the user sees.
+T_TITLE = "Bảng điều khiển đợt kiểm tra"
+T_PLAN = "Kế hoạch:"
+T_PLAN_ITEM = "{number} — năm {year} ({units} đơn vị)"
+T_TAB_PROGRESS = "Tiến độ theo tháng"
+T_TAB_AREAS = "Điểm theo lĩnh vực"
+T_TAB_RANK = "Xếp hạng đơn vị"
+T_TAB_RECS = "Kiến nghị theo trạng thái"
+T_SCHEDULED = "Theo kế hoạch"
+T_VISITED = "Đã kiểm tra"
+T_CONCLUDED = "Đã kết luận"
+T_MONTH = "Tháng {month}"
+T_NO_MONTH = "Chưa xếp lịch"
+T_AVERAGE = "Điểm bình quân (%)"
+T_PERCENT = "Tỷ lệ điểm đạt (%)"
+T_UNITS = "Số cuộc kiểm tra"
+T_TOP = "{shown} đơn vị điểm cao nhất trong {total} đơn vị đã có kết quả"
+T_ALL_RANKED = "{total} đơn vị đã có kết quả, xếp theo tỷ lệ điểm"
+T_NOTHING = "Chưa có dữ liệu"
+T_PANEL = "Đơn vị"
+T_PANEL_HINT = "Bấm vào cột hoặc phần biểu đồ để xem các đơn vị; bấm tên đơn vị để mở."
+T_PICK_MONTH = "{series} — {month}: {count} đơn vị"
+T_PICK_AREA = "Lĩnh vực {code} {name}: {count} đơn vị (điểm thấp trước)"
+T_PICK_UNIT = "Xếp hạng: {unit}"
+T_PICK_STATUS = "Kiến nghị “{status}”: {count} đơn vị"
+T_UNIT_LINE = "{unit}"
+T_UNIT_PERCENT = "{unit} — {percent}%"
+T_UNIT_RECS = "{unit} — {count} kiến nghị"
+
+RANK_LIMIT = 40
+SERIES_COLOURS = (QColor("#9aa0a6"), QColor("#1a73e8"), QColor("#1b7a3a"))
+VISITED = {
+    InspectionStatus.DANG_KIEM_TRA.value,
+    InspectionStatus.DA_KIEM_TRA.value,
+    InspectionStatus.DA_KET_LUAN.value,
+}
+
+
+def _pct_text(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+# =========================================================================================
+# The figures (plain Python over the services)
+# =========================================================================================
+def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the dashboard draws for a plan, each bar/slice with its inspections."""
+    inspections = store.inspections(plan_id)
+    months = sorted({i["month"] for i in inspections}, key=lambda m: (m is None, m or 0))
+    progress = []
+    for month in months:
+        here = [i for i in inspections if i["month"] == month]
+        progress.append(
+            {
+                "month": month,
+                "label": T_MONTH.format(month=month) if month else T_NO_MONTH,
+                "scheduled": here,
+                "visited": [i for i in here if i["status"] in VISITED],
+                "concluded": [i for i in here if i["status"] == InspectionStatus.DA_KET_LUAN.value],
+            }
+        )
+    scores = [s for s in scoring.score_plan(store, plan_id) if s["recorded"]]
+    areas: dict[str, dict[str, Any]] = {}
+    for s in scores:
+        for area in s["areas"]:
+            if not area["max"]:
+                continue
+            entry = areas.setdefault(
+                area["code"], {"code": area["code"], "name": area["name"], "units": []}
+            )
+            entry["units"].append({"id": s["id"], "unit": s["unit"], "percent": area["percent"]})
+    area_rows = []
+    for entry in sorted(areas.values(), key=lambda a: _area_key(a["code"])):
+        entry["units"].sort(key=lambda u: u["percent"])
+        entry["average"] = round(sum(u["percent"] for u in entry["units"]) / len(entry["units"]), 2)
+        area_rows.append(entry)
+    ranked = sorted(scores, key=lambda s: (-s["percent"], s["unit"]))
+    recs = followup.register(store, plan_id, today=today)
+    statuses = []
+    for status in FollowupStatus:
+        mine = [r for r in recs if r["status"] == status.value]
+        if not mine:
+            continue
+        per_unit: dict[str, dict[str, Any]] = {}
+        for r in mine:
+            unit = per_unit.setdefault(
+                r["inspection_id"], {"id": r["inspection_id"], "unit": r["unit"], "count": 0}
+            )
+            unit["count"] += 1
+        statuses.append(
+            {
+                "status": status.value,
+                "label": STATUS_LABELS[status],
+                "count": len(mine),
+                "units": sorted(per_unit.values(), key=lambda u: (-u["count"], u["unit"])),
+            }
+        )
+    return {"progress": progress, "areas": area_rows, "ranked": ranked, "statuses": statuses}
+
+
+def _area_key(code: str) -> tuple[str, int]:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return code.rstrip("0123456789"), int(digits or 0)
+
+
+# =========================================================================================
+# The list of units beside the charts
+# =========================================================================================
+class UnitListModel(QAbstractListModel):
+    """Units behind the clicked bar: {"id": inspection id, "label": text shown}."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, str]] = []
+
+    def set_units(self, rows: list[dict[str, str]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(r) for r in rows]
+        self.endResetModel()
+
+    def ids(self) -> list[str]:
+        return [r["id"] for r in self._rows]
+
+    def labels(self) -> list[str]:
+        return [r["label"] for r in self._rows]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row["label"]
+        if role == IdRole:
+            return row["id"]
+        return None
+
+
+# =========================================================================================
+# The window
+# =========================================================================================
+class DashboardWindow(QWidget):
+    """Charts of one plan with click-through to the units.
+
+    Signals:
+      unitsPicked(title: str, units: list) — a bar or slice was clicked; units are
+          {"id": inspection id, "label": text} dicts.
+      inspectionRequested(inspection_id: str) — a unit in the list was clicked.
+    Attributes for tests and callers: `charts` (name → QChart), `bar_sets` (name → {set
+    label → QBarSet}), `slices` (status → QPieSlice), `figures` (plan_figures()).
+    """
+
+    unitsPicked = Signal(str, list)
+    inspectionRequested = Signal(str)
+
+    def __init__(
+        self, adapter: StoreAdapter, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.adapter = adapter
+        self.today = today
+        self.plan_id: str | None = None
+        self.figures: dict[str, Any] = {}
+        self.charts: dict[str, QChart] = {}
+        self.bar_sets: dict[str, dict[str, QBarSet]] = {}
+        self.slices: dict[str, QPieSlice] = {}
+        self.setWindowTitle(T_TITLE)
+        self.units = UnitListModel(self)
+        self._build()
+        adapter.storeReplaced.connect(self._reload_plans)
+        self.resize(1240, 760)
+        self._reload_plans()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(T_PLAN))
+        self.plan_combo = QComboBox()
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.plan_combo.currentIndexChanged.connect(self._plan_picked)
+        top.addWidget(self.plan_combo)
+        top.addStretch(1)
+        layout.addLayout(top)
+
+        self.tabs = QTabWidget()
+        self.views: dict[str, QChartView] = {}
+        for name, title in (
+            ("progress", T_TAB_PROGRESS),
+            ("areas", T_TAB_AREAS),
+            ("rank", T_TAB_RANK),
+            ("recs", T_TAB_RECS),
+        ):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.views[name] = view
+            if name == "areas":
+                box = QWidget()
+                bl = QVBoxLayout(box)
+                bl.setContentsMargins(0, 0, 0, 0)
+                bl.addWidget(view, 1)
+                self.area_names = QLabel()
+                self.area_names.setWordWrap(True)
+                self.area_names.setContentsMargins(8, 2, 8, 6)
+                bl.addWidget(self.area_names)
+                self.tabs.addTab(box, title)
+            elif name == "rank":
+                self.rank_scroll = QScrollArea()
+                self.rank_scroll.setWidgetResizable(True)
+                self.rank_scroll.setWidget(view)
+                self.tabs.addTab(self.rank_scroll, title)
+            else:
+                self.tabs.addTab(view, title)
+
+        panel = QWidget()
+        pl = QVBoxLayout(panel)
+        pl.setContentsMargins(4, 0, 0, 0)
+        self.panel_title = QLabel(f"<b>{T_PANEL}</b>")
+        self.panel_title.setWordWrap(True)
+        pl.addWidget(self.panel_title)
+        self.unit_view = QListView()
+        self.unit_view.setModel(self.units)
+        self.unit_view.setWordWrap(True)
+        self.unit_view.clicked.connect(self._unit_clicked)
+        self.unit_view.activated.connect(self._unit_clicked)
+        pl.addWidget(self.unit_view, 1)
+        hint = QLabel(T_PANEL_HINT)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368;")
+        pl.addWidget(hint)
+        self.tabs.currentChanged.connect(lambda _n: self._show_units(T_PANEL, []))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([900, 320])
+        layout.addWidget(splitter, 1)
+        self.unitsPicked.connect(self._show_units)
+
+    # -- plans ----------------------------------------------------------------------------
+    @Slot()
+    def _reload_plans(self) -> None:
+        wanted = self.plan_id
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for p in self.adapter.store.plans():
+            self.plan_combo.addItem(
+                T_PLAN_ITEM.format(number=p["number"], year=p["year"], units=p["units"]), p["id"]
+            )
+        self.plan_combo.blockSignals(False)
+        index = self.plan_combo.findData(wanted) if wanted else -1
+        self.plan_combo.setCurrentIndex(index)
+        self._plan_picked(max(index, 0) if self.plan_combo.count() else -1)
+
+    def set_plan(self, plan_id: str | None) -> None:
+        index = self.plan_combo.findData(plan_id) if plan_id else -1
+        if index >= 0 and index != self.plan_combo.currentIndex():
+            self.plan_combo.setCurrentIndex(index)  # → _plan_picked
+        elif index >= 0:
+            self.refresh()
+
+    @Slot(int)
+    def _plan_picked(self, index: int) -> None:
+        self.plan_id = self.plan_combo.itemData(index) if index >= 0 else None
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read the figures again and redraw every chart."""
+        self.units.set_units([])
+        self.panel_title.setText(f"<b>{T_PANEL}</b>")
+        if not self.plan_id:
+            self.figures = {"progress": [], "areas": [], "ranked": [], "statuses": []}
+        else:
+            self.figures = plan_figures(self.adapter.store, self.plan_id, self.today)
+        self._draw_progress()
+        self._draw_areas()
+        self._draw_rank()
+        self._draw_statuses()
+
+    # -- charts ---------------------------------------------------------------------------
+    def _chart(self, name: str, title: str) -> QChart:
+        chart = QChart()
+        chart.setTitle(title)
+        font = QFont(chart.titleFont())
+        font.setPointSizeF(max(font.pointSizeF(), 10) + 1)
+        font.setBold(True)
+        chart.setTitleFont(font)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setMargins(QMargins(6, 6, 6, 6))
+        chart.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        chart.setLocalizeNumbers(True)
+        old = self.views[name].chart()
+        self.views[name].setChart(chart)
+        if old is not None and old is not chart:
+            old.deleteLater()
+        self.charts[name] = chart
+        return chart
+
+    def _connect_set(
+        self, bar_set: QBarSet, handler: Callable[[int], None], name: str, label: str
+    ) -> None:
+        bar_set.clicked.connect(handler)
+        self.bar_sets.setdefault(name, {})[label] = bar_set
+
+    def _draw_progress(self) -> None:
+        rows = self.figures["progress"]
+        chart = self._chart("progress", T_TAB_PROGRESS)
+        self.bar_sets["progress"] = {}
+        series = QBarSeries()
+        for (key, label), colour in zip(
+            (("scheduled", T_SCHEDULED), ("visited", T_VISITED), ("concluded", T_CONCLUDED)),
+            SERIES_COLOURS,
+            strict=True,
+        ):
+            bar_set = QBarSet(label)
+            bar_set.setColor(colour)
+            bar_set.append([float(len(r[key])) for r in rows])
+            self._connect_set(
+                bar_set,
+                lambda n, key=key, label=label: self.pick_month(key, label, n),
+                "progress",
+                label,
+            )
+            series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([r["label"] for r in rows] or [T_NOTHING])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        top = max((len(r["scheduled"]) for r in rows), default=1)
+        axis_y.setRange(0, top + 1)
+        axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        axis_y.setTickInterval(1 if top <= 12 else 5)
+        axis_y.setTickAnchor(0)
+        axis_y.setLabelFormat("%.0f")
+        axis_y.setTitleText(T_UNITS)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+
+    def _draw_areas(self) -> None:
+        rows = self.figures["areas"]
+        chart = self._chart("areas", T_TAB_AREAS)
+        self.bar_sets["areas"] = {}
+        series = QBarSeries()
+        bar_set = QBarSet(T_AVERAGE)
+        bar_set.setColor(QColor("#1a73e8"))
+        bar_set.append([float(a["average"]) for a in rows])
+        self._connect_set(bar_set, self.pick_area, "areas", T_AVERAGE)
+        series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPrecision(3)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([a["code"] for a in rows] or [T_NOTHING])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setRange(0, 100)
+        axis_y.setLabelFormat("%.0f")
+        axis_y.setTitleText(T_AVERAGE)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        self.area_names.setText(" · ".join(f"<b>{a['code']}</b>: {a['name']}" for a in rows))
+
+    def _draw_rank(self) -> None:
+        ranked = self.figures["ranked"]
+        shown = ranked[:RANK_LIMIT]
+        title = (
+            T_TOP.format(shown=len(shown), total=len(ranked))
+            if len(ranked) > RANK_LIMIT
+            else T_ALL_RANKED.format(total=len(ranked))
+        )
+        chart = self._chart("rank", title)
+        self.bar_sets["rank"] = {}
+        chart.legend().setVisible(False)
+        self._rank_rows = list(reversed(shown))  # the best at the top of the chart
+        series = QHorizontalBarSeries()
+        series.setBarWidth(0.6 if len(shown) > 3 else 0.4)
+        bar_set = QBarSet(T_PERCENT)
+        bar_set.setColor(QColor("#1b7a3a"))
+        bar_set.append([float(s["percent"]) for s in self._rank_rows])
+        self._connect_set(bar_set, self.pick_ranked, "rank", T_PERCENT)
+        series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPrecision(3)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([self._rank_label(s) for s in self._rank_rows] or [T_NOTHING])
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%.0f")
+        axis_x.setTitleText(T_PERCENT)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        # One readable row per unit; the scroll area takes what does not fit.
+        self.views["rank"].setMinimumHeight(max(360, 30 * len(shown) + 120))
+
+    @staticmethod
+    def _rank_label(row: dict[str, Any]) -> str:
+        level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
+        rank = f"{row['rank']}. " if row.get("rank") else ""
+        return f"{rank}{row['unit']}" + (f" ({level})" if level else "")
+
+    def _draw_statuses(self) -> None:
+        rows = self.figures["statuses"]
+        chart = self._chart("recs", T_TAB_RECS)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.slices = {}
+        series = QPieSeries()
+        series.setPieSize(0.7)
+        for row in rows:
+            piece = series.append(f"{row['label']}: {row['count']}", float(row["count"]))
+            piece.setColor(STATUS_COLOURS[row["status"]])
+            piece.setLabelVisible(True)
+            piece.clicked.connect(lambda status=row["status"]: self.pick_status(status))
+            self.slices[row["status"]] = piece
+        chart.addSeries(series)
+        if not rows:
+            chart.setTitle(f"{T_TAB_RECS} — {T_NOTHING}")
+
+    # -- click-through --------------------------------------------------------------------
+    @Slot(int)
+    def pick_month(self, key: str, label: str, index: int) -> None:
+        row = self.figures["progress"][index]
+        units = row[key]
+        self.unitsPicked.emit(
+            T_PICK_MONTH.format(series=label, month=row["label"], count=len(units)),
+            [{"id": i["id"], "label": T_UNIT_LINE.format(unit=i["unit"])} for i in units],
+        )
+
+    @Slot(int)
+    def pick_area(self, index: int) -> None:
+        area = self.figures["areas"][index]
+        self.unitsPicked.emit(
+            T_PICK_AREA.format(code=area["code"], name=area["name"], count=len(area["units"])),
+            [
+                {
+                    "id": u["id"],
+                    "label": T_UNIT_PERCENT.format(unit=u["unit"], percent=_pct_text(u["percent"])),
+                }
+                for u in area["units"]
+            ],
+        )
+
+    @Slot(int)
+    def pick_ranked(self, index: int) -> None:
+        row = self._rank_rows[index]
+        self.unitsPicked.emit(
+            T_PICK_UNIT.format(unit=row["unit"]),
+            [
+                {
+                    "id": row["id"],
+                    "label": T_UNIT_PERCENT.format(
+                        unit=row["unit"], percent=_pct_text(row["percent"])
+                    ),
+                }
+            ],
+        )
+
+    def pick_status(self, status: str) -> None:
+        row = next(r for r in self.figures["statuses"] if r["status"] == status)
+        self.unitsPicked.emit(
+            T_PICK_STATUS.format(status=row["label"], count=len(row["units"])),
+            [
+                {"id": u["id"], "label": T_UNIT_RECS.format(unit=u["unit"], count=u["count"])}
+                for u in row["units"]
+            ],
+        )
+
+    @Slot(str, list)
+    def _show_units(self, title: str, units: list) -> None:
+        self.panel_title.setText(f"<b>{title}</b>")
+        self.units.set_units(units)
+
+    @Slot(QModelIndex)
+    def _unit_clicked(self, index: QModelIndex) -> None:
+        inspection_id = index.data(IdRole)
+        if inspection_id:
+            self.inspectionRequested.emit(inspection_id)
