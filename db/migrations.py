@@ -428,3 +428,14 @@ def m002_sync(db: sqlite_utils.Database) -> None:
         WHEN NEW.hlc IS NOT OLD.hlc BEGIN {record} END;
     """
     _execute_script(db, statements)
+
+
+@migrations()
+def m008_indexes(db: sqlite_utils.Database) -> None:
+    """Read-only indexes for hot queries at scale (EXPLAIN QUERY PLAN in tests/test_scale.py).
+
+    A search across every inspection keeps the hits of live inspections: `inspections_live`
+    answers "SELECT id FROM inspections WHERE deleted = 0" from the index alone instead of
+    reading the whole table.
+    """
+    db.conn.execute("CREATE INDEX IF NOT EXISTS inspections_live ON inspections(deleted, id)")

@@ -28,7 +28,14 @@ COMMAND_MODULES = [
     "desktop.cli.backup",
     "desktop.cli.followup",
     "desktop.cli.reports",
+    "desktop.cli.selftest",
 ]
+
+
+def _selftest(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from desktop.cli.selftest import selftest_option
+
+    selftest_option(ctx, param, value)
 
 
 class AppContext:
@@ -100,6 +107,14 @@ class KiemtraGroup(click.Group):
     help="Tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng; hoặc biến KIEMTRA_DB).",
 )
 @click.version_option(__version__, "--version", "-V", prog_name="kiemtra", message="%(version)s")
+@click.option(
+    "--selftest",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_selftest,
+    help="Tự kiểm tra bản cài đặt (cửa sổ, ghi kết quả, PDF) trên dữ liệu tạm rồi thoát.",
+)
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None) -> None:
     """Kiểm tra CCHC: ghi nhận kết quả kiểm tra cải cách hành chính, không cần mạng.

@@ -313,7 +313,67 @@ def build_scale_demo(
         counts["recommendations"] += len(rec_rows)
         if progress is not None:
             progress(y + 1, years)
+    counts["attachments"] = _scale_attachments(store, rng) if store.path is not None else 0
     reindex = getattr(store, "rebuild_search_index", None)
     if reindex is not None:
         reindex()
     return counts
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A small solid-colour PNG: a real image file of a few hundred bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+SCALE_ATTACHMENTS = 6
+
+
+def _scale_attachments(store: Store, rng: random.Random) -> int:
+    """A few small real files (photos, a scanned list) attached to findings of the last plan."""
+    import tempfile
+    from pathlib import Path
+
+    from desktop.services.attachments import add_attachment
+    from desktop.services.paths import data_dir_for
+
+    plans = store.plans()
+    if not plans:
+        return 0
+    latest = max(plans, key=lambda p: p["year"])
+    inspections = store.inspections(latest["id"])[:SCALE_ATTACHMENTS]
+    data_dir = data_dir_for(Path(store.path))
+    added = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, inspection in enumerate(inspections):
+            items = store.inspection_items(inspection["id"])
+            if not items:
+                continue
+            item = items[rng.randrange(len(items))]
+            if n % 2 == 0:
+                source = Path(tmp) / f"anh-niem-yet-{n + 1}.png"
+                source.write_bytes(_png(32, 24, (200 - 20 * n, 180, 120 + 10 * n)))
+            else:
+                source = Path(tmp) / f"danh-sach-ho-so-{n + 1}.txt"
+                source.write_text(
+                    f"Danh sách hồ sơ kiểm tra ngẫu nhiên tại {inspection['unit']}\n"
+                    "1. Hồ sơ cấp giấy phép xây dựng — đúng hạn\n"
+                    "2. Hồ sơ đăng ký kinh doanh — trễ hạn 2 ngày\n",
+                    encoding="utf-8",
+                )
+            add_attachment(store, data_dir, inspection["id"], item["item_id"], source)
+            added += 1
+    return added
