@@ -16,7 +16,11 @@ from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task
 from tests.ui.conftest import inspection_id
 
-pytestmark = [pytest.mark.gui]
+pytestmark = [
+    pytest.mark.gui,
+    # The offscreen platform cannot resize or raise native windows; it says so.
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise"),
+]
 
 UNIT = "Sở Y tế"
 

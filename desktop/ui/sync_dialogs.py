@@ -1,0 +1,718 @@
+"""The "Đồng bộ" menu: export a package, preview then import one, conflicts, this laptop's key.
+
+Export: scope (this plan / everything), full or changes since the last export, optional
+passphrase or recipient; then a save dialog; the export runs in a worker.
+Import: an open dialog; the package is verified in a worker and PREVIEWED (sender and key
+fingerprint, trusted or not, created, encryption, plan, rows per table, attachments); for an
+unknown sender the secretary must confirm the fingerprint before "Nhập dữ liệu" is enabled;
+the import runs in a worker (a backup is taken first); then the window reopens the database,
+a summary says what changed, and the conflicts screen opens when there are conflicts.
+A refused package shows the one-line reason.
+
+Test seams: `SyncExportDialog.ask`, `PassphraseDialog.ask`, `ImportPreviewDialog.ask`,
+`SyncController.ask_save_path`, `ask_open_path`, `show_summary`, `show_info`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import nfc
+from desktop.ui.conflicts_view import ConflictsDialog, table_label
+from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.workers import Task, own_store, show_error
+
+# Strings the user sees.
+T_MENU = "Đồ&ng bộ"
+T_EXPORT = "Xuất tệp đồng bộ…"
+T_IMPORT = "Nhập tệp đồng bộ…"
+T_CONFLICTS = "Xung đột…"
+T_DEVICE = "Mã vân tay của máy này…"
+T_EXPORT_TITLE = "Xuất tệp đồng bộ"
+T_SCOPE = "Phạm vi"
+T_SCOPE_PLAN = "Kế hoạch đang mở: {plan}"
+T_SCOPE_ALL = "Toàn bộ dữ liệu trên máy này"
+T_CONTENT = "Nội dung"
+T_CHANGES = "Chỉ các thay đổi kể từ lần xuất trước"
+T_FULL = "Toàn bộ (bản đầy đủ)"
+T_PROTECT = "Bảo vệ tệp"
+T_PLAIN = "Không mã hóa"
+T_BY_PASSPHRASE = "Mã hóa bằng mật khẩu"
+T_FOR_DEVICE = "Mã hóa cho một thiết bị nhận (chỉ máy đó mở được)"
+T_PASSPHRASE = "Mật khẩu:"
+T_PASSPHRASE_AGAIN = "Nhập lại:"
+T_RECIPIENT = "Thiết bị nhận:"
+T_RECIPIENT_HINT = "chọn hoặc dán mã vân tay (64 ký tự)"
+T_EXPORT_BUTTON = "Xuất tệp"
+T_IMPORT_BUTTON = "Nhập dữ liệu"
+T_CANCEL = "Hủy"
+T_MISMATCH = "Hai lần nhập mật khẩu không khớp."
+T_EMPTY_PASSPHRASE = "Hãy nhập mật khẩu."
+T_BAD_FINGERPRINT = "Mã vân tay không hợp lệ (cần 64 chữ số thập lục phân)."
+T_PACKAGE_FILTER = "Gói đồng bộ Kiểm tra CCHC (*.kiemtra);;Mọi tệp (*)"
+T_EXPORTING = "Đang xuất tệp đồng bộ…"
+T_CHECKING = "Đang kiểm tra gói đồng bộ…"
+T_IMPORTING = "Đang nhập dữ liệu (sao lưu trước khi nhập)…"
+T_EXPORTED_TITLE = "Đã xuất tệp đồng bộ"
+T_EXPORTED = "Đã xuất {rows} bản ghi, {attachments} tệp đính kèm vào:\n{file}"
+T_EXPORT_FAILED = "Không xuất được tệp đồng bộ"
+T_REFUSED = "Gói đồng bộ bị từ chối"
+T_PASSPHRASE_TITLE = "Gói được mã hóa bằng mật khẩu"
+T_PASSPHRASE_ASK = "Nhập mật khẩu của gói {name}:"
+T_PREVIEW_TITLE = "Xem trước gói đồng bộ"
+T_FILE = "Tệp:"
+T_FROM = "Gửi từ máy:"
+T_FINGERPRINT = "Mã vân tay:"
+T_TRUST = "Tình trạng:"
+T_TRUSTED = "Thiết bị đã được tin cậy"
+T_SELF = "Gói do chính máy này xuất"
+T_UNKNOWN = "Thiết bị CHƯA được tin cậy"
+T_CREATED = "Tạo lúc:"
+T_PLAN = "Kế hoạch:"
+T_ALL_DATA = "Toàn bộ dữ liệu"
+T_KIND = "Loại gói:"
+T_KIND_FULL = "Bản đầy đủ"
+T_KIND_CHANGES = "Các thay đổi"
+T_ENCRYPTION = "Mã hóa:"
+T_ENC = {
+    "none": "Không mã hóa",
+    "passphrase": "Bằng mật khẩu",
+    "recipient": "Cho máy này",
+}
+T_ATTACHMENTS = "Tệp đính kèm:"
+T_TOTAL = "Tổng số bản ghi:"
+T_TABLE = "Loại dữ liệu"
+T_ROWS = "Số bản ghi"
+T_CONFIRM_TRUST = (
+    "Tôi đã đối chiếu mã vân tay trên với người gửi (qua điện thoại hoặc trực tiếp) "
+    "và tin cậy thiết bị này"
+)
+T_UNKNOWN_HINT = (
+    "Máy này chưa biết thiết bị gửi gói. Chỉ nhập khi mã vân tay khớp với mã của máy gửi "
+    "(trên máy gửi: Đồng bộ ▸ Mã vân tay của máy này)."
+)
+T_IMPORTED_TITLE = "Đã nhập tệp đồng bộ"
+T_IMPORTED = (
+    "Đã nhập gói từ máy “{name}”:\n"
+    "• {inserted} bản ghi mới\n"
+    "• {updated} bản ghi được cập nhật\n"
+    "• {unchanged} bản ghi không đổi\n"
+    "• {conflicts} xung đột cần giải quyết"
+)
+T_SEE_CONFLICTS = "Xem xung đột"
+T_CLOSE = "Đóng"
+T_DEVICE_TITLE = "Máy này"
+T_DEVICE_TEXT = "Tên máy: {name}\nMã vân tay:\n{fingerprint}"
+
+
+def group_fingerprint(fingerprint: str) -> str:
+    """64 hex digits in groups of four, two lines, for reading aloud over the phone."""
+    groups = [g for g in fingerprint.replace("-", " ").split() if g]
+    half = (len(groups) + 1) // 2
+    return " ".join(groups[:half]) + "\n" + " ".join(groups[half:])
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return iso
+
+
+def _mono() -> Any:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+# -- export --------------------------------------------------------------------------------
+@dataclass
+class SyncExportChoice:
+    """What to put in the package and how to protect it."""
+
+    plan_only: bool = True
+    full: bool = False
+    passphrase: str | None = None
+    recipient: str | None = None  # fingerprint
+
+
+class SyncExportDialog(QDialog):
+    """Scope, full or changes, protection of an outgoing package."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        plan_label: str | None,
+        recipients: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(T_EXPORT_TITLE)
+        layout = QVBoxLayout(self)
+
+        scope = QGroupBox(T_SCOPE)
+        sl = QVBoxLayout(scope)
+        self.plan_radio = QRadioButton(T_SCOPE_PLAN.format(plan=plan_label or "—"))
+        self.all_radio = QRadioButton(T_SCOPE_ALL)
+        self.plan_radio.setEnabled(plan_label is not None)
+        (self.plan_radio if plan_label else self.all_radio).setChecked(True)
+        sl.addWidget(self.plan_radio)
+        sl.addWidget(self.all_radio)
+        layout.addWidget(scope)
+
+        content = QGroupBox(T_CONTENT)
+        cl = QVBoxLayout(content)
+        self.changes_radio = QRadioButton(T_CHANGES)
+        self.full_radio = QRadioButton(T_FULL)
+        self.changes_radio.setChecked(True)
+        cl.addWidget(self.changes_radio)
+        cl.addWidget(self.full_radio)
+        layout.addWidget(content)
+
+        protect = QGroupBox(T_PROTECT)
+        pl = QVBoxLayout(protect)
+        self.plain_radio = QRadioButton(T_PLAIN)
+        self.passphrase_radio = QRadioButton(T_BY_PASSPHRASE)
+        self.device_radio = QRadioButton(T_FOR_DEVICE)
+        self.plain_radio.setChecked(True)
+        self._protection = QButtonGroup(self)
+        for radio in (self.plain_radio, self.passphrase_radio, self.device_radio):
+            self._protection.addButton(radio)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.recipient_combo = QComboBox()
+        self.recipient_combo.setEditable(True)
+        self.recipient_combo.lineEdit().setPlaceholderText(T_RECIPIENT_HINT)
+        self.recipient_combo.setMinimumContentsLength(40)
+        for fingerprint, name in recipients:
+            self.recipient_combo.addItem(f"{name} — {fingerprint[:19]}…", fingerprint)
+        self.recipient_combo.setCurrentIndex(-1)
+        pass_form = QFormLayout()
+        pass_form.addRow(T_PASSPHRASE, self.passphrase_edit)
+        pass_form.addRow(T_PASSPHRASE_AGAIN, self.passphrase_again)
+        device_form = QFormLayout()
+        device_form.addRow(T_RECIPIENT, self.recipient_combo)
+        pl.addWidget(self.plain_radio)
+        pl.addWidget(self.passphrase_radio)
+        pl.addLayout(pass_form)
+        pl.addWidget(self.device_radio)
+        pl.addLayout(device_form)
+        layout.addWidget(protect)
+
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(T_EXPORT_BUTTON, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(T_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._protection.buttonToggled.connect(self._update)
+        self._update()
+        self.setMinimumWidth(520)
+
+    @Slot()
+    def _update(self, *_args: Any) -> None:
+        by_pass = self.passphrase_radio.isChecked()
+        self.passphrase_edit.setEnabled(by_pass)
+        self.passphrase_again.setEnabled(by_pass)
+        self.recipient_combo.setEnabled(self.device_radio.isChecked())
+
+    def _recipient(self) -> str | None:
+        from desktop.sync.keys import normalize_fingerprint
+
+        index = self.recipient_combo.currentIndex()
+        text = self.recipient_combo.currentText()
+        if index >= 0 and text == self.recipient_combo.itemText(index):
+            return str(self.recipient_combo.itemData(index))
+        return normalize_fingerprint(text.strip())
+
+    def validate(self) -> str | None:
+        """The problem with what was typed, or None."""
+        if self.passphrase_radio.isChecked():
+            if not self.passphrase_edit.text():
+                return T_EMPTY_PASSPHRASE
+            if self.passphrase_edit.text() != self.passphrase_again.text():
+                return T_MISMATCH
+        if self.device_radio.isChecked() and self._recipient() is None:
+            return T_BAD_FINGERPRINT
+        return None
+
+    @Slot()
+    def _accept(self) -> None:
+        problem = self.validate()
+        self.error_label.setText(problem or "")
+        if problem is None:
+            self.accept()
+
+    def choice(self) -> SyncExportChoice:
+        return SyncExportChoice(
+            plan_only=self.plan_radio.isChecked(),
+            full=self.full_radio.isChecked(),
+            passphrase=nfc(self.passphrase_edit.text())
+            if self.passphrase_radio.isChecked()
+            else None,
+            recipient=self._recipient() if self.device_radio.isChecked() else None,
+        )
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, plan_label: str | None, recipients: list[tuple[str, str]]
+    ) -> SyncExportChoice | None:
+        """The choice, or None when cancelled. `recipients`: (fingerprint, name) pairs."""
+        dialog = cls(parent, plan_label, recipients)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+# -- import --------------------------------------------------------------------------------
+class PassphraseDialog:
+    """Ask the passphrase of an encrypted package."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, file_name: str) -> str | None:
+        text, ok = QInputDialog.getText(
+            parent,
+            T_PASSPHRASE_TITLE,
+            T_PASSPHRASE_ASK.format(name=file_name),
+            QLineEdit.EchoMode.Password,
+        )
+        return nfc(text) if ok and text else None
+
+
+class PreviewTableModel(QAbstractTableModel):
+    """Rows per table in a package."""
+
+    def __init__(self, tables: dict[str, int], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows = sorted(tables.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (T_TABLE, T_ROWS)[section] if section in (0, 1) else None
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        table, count = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return table_label(table) if index.column() == 0 else f"{count:,}".replace(",", ".")
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return count
+        return None
+
+
+class ImportPreviewDialog(QDialog):
+    """What the package holds; "Nhập dữ liệu" (for an unknown sender only once confirmed)."""
+
+    def __init__(self, parent: QWidget | None, preview: dict[str, Any]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(T_PREVIEW_TITLE)
+        self.preview = preview
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        def value(text: str, *, mono: bool = False) -> QLabel:
+            label = QLabel(text)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if mono:
+                label.setFont(_mono())
+            return label
+
+        source = preview["source"]
+        unknown = preview["trust"] == "unknown"
+        self.file_label = value(Path(preview["file"]).name)
+        self.from_label = value(source["name"])
+        self.fingerprint_label = value(group_fingerprint(source["fingerprint"]), mono=True)
+        trust_text = {"trusted": T_TRUSTED, "self": T_SELF}.get(preview["trust"], T_UNKNOWN)
+        self.trust_label = value(trust_text)
+        if unknown:
+            self.trust_label.setStyleSheet("color: #b00020; font-weight: 600")
+        scope = preview["scope"]
+        self.plan_label = value(scope["plan"] or (T_ALL_DATA if not scope["plan_id"] else "—"))
+        self.kind_label = value(T_KIND_FULL if scope["full"] else T_KIND_CHANGES)
+        self.created_label = value(_when(preview["created"]))
+        self.encryption_label = value(T_ENC.get(preview["encryption"], preview["encryption"]))
+        self.total_label = value(f"{preview['rows']:,}".replace(",", "."))
+        self.attachments_label = value(str(preview["attachments"]))
+        form.addRow(T_FILE, self.file_label)
+        form.addRow(T_FROM, self.from_label)
+        form.addRow(T_FINGERPRINT, self.fingerprint_label)
+        form.addRow(T_TRUST, self.trust_label)
+        form.addRow(T_CREATED, self.created_label)
+        form.addRow(T_PLAN, self.plan_label)
+        form.addRow(T_KIND, self.kind_label)
+        form.addRow(T_ENCRYPTION, self.encryption_label)
+        form.addRow(T_TOTAL, self.total_label)
+        form.addRow(T_ATTACHMENTS, self.attachments_label)
+        layout.addLayout(form)
+
+        self.tables_model = PreviewTableModel(preview["tables"], self)
+        self.tables_view = QTableView()
+        self.tables_view.setModel(self.tables_model)
+        self.tables_view.verticalHeader().setVisible(False)
+        self.tables_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        header = self.tables_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.tables_view, 1)
+
+        self.trust_check: QCheckBox | None = None
+        if unknown:
+            hint = QLabel(T_UNKNOWN_HINT)
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+            # A checkbox does not wrap its text: a wrapped label beside it does.
+            self.trust_check = QCheckBox()
+            self.trust_check.setAccessibleName(T_CONFIRM_TRUST)
+            row = QWidget()
+            rl = QHBoxLayout(row)
+            rl.setContentsMargins(0, 0, 0, 0)
+            rl.addWidget(self.trust_check, 0, Qt.AlignmentFlag.AlignTop)
+            confirm = QLabel(T_CONFIRM_TRUST)
+            confirm.setWordWrap(True)
+            confirm.setBuddy(self.trust_check)
+            rl.addWidget(confirm, 1)
+            layout.addWidget(row)
+
+        buttons = QDialogButtonBox()
+        self.import_button: QPushButton = buttons.addButton(
+            T_IMPORT_BUTTON, QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(T_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if self.trust_check is not None:
+            self.import_button.setEnabled(False)
+            self.trust_check.toggled.connect(self.import_button.setEnabled)
+        self.setMinimumWidth(560)
+        self.resize(600, 640)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, preview: dict[str, Any]) -> bool:
+        """True when the secretary chose to import (and, for an unknown sender, to trust it)."""
+        return cls(parent, preview).exec() == QDialog.DialogCode.Accepted
+
+
+# -- the controller ------------------------------------------------------------------------
+class SyncController(QObject):
+    """Runs sync export and import for a window.
+
+    `reopen(path)` must reopen the database in the window after an import (MainWindow's
+    open_database); `flush()` saves what the editor holds before the import.
+
+    Signals:
+      taskCreated(task: Task) — a worker is about to start.
+      exported(summary: dict) — a package was written.
+      previewed(preview: dict) — a package was verified and its preview shown.
+      imported(result: dict) — a package was imported and the window reloaded.
+      refused(message: str) — a package was refused or an export failed (message shown).
+    """
+
+    taskCreated = Signal(object)
+    exported = Signal(object)
+    previewed = Signal(object)
+    imported = Signal(object)
+    refused = Signal(str)
+
+    def __init__(
+        self,
+        adapter: StoreAdapter,
+        parent: QWidget,
+        current_plan: Callable[[], str | None],
+        reopen: Callable[[Path], Any],
+        flush: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.adapter = adapter
+        self.widget = parent
+        self.current_plan = current_plan
+        self.reopen = reopen
+        self.flush = flush or (lambda: None)
+        self.task: Task | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+
+    # -- seams ----------------------------------------------------------------------------
+    @staticmethod
+    def ask_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, T_EXPORT, str(suggested), T_PACKAGE_FILTER)
+        return Path(path) if path else None
+
+    @staticmethod
+    def ask_open_path(parent: QWidget | None, start: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(parent, T_IMPORT, start, T_PACKAGE_FILTER)
+        return Path(path) if path else None
+
+    @staticmethod
+    def show_summary(parent: QWidget | None, text: str, conflicts: int) -> bool:
+        """The import summary; True when the user asks to see the conflicts."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(T_IMPORTED_TITLE)
+        box.setText(text)
+        see = (
+            box.addButton(T_SEE_CONFLICTS, QMessageBox.ButtonRole.AcceptRole) if conflicts else None
+        )
+        box.addButton(T_CLOSE, QMessageBox.ButtonRole.RejectRole)
+        if see is not None:
+            box.setDefaultButton(see)
+        box.exec()
+        return see is not None and box.clickedButton() is see
+
+    @staticmethod
+    def show_info(parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    # -- export ---------------------------------------------------------------------------
+    def _db_path(self) -> Path:
+        path = self.adapter.path
+        assert path is not None, "sync needs a database file"
+        return path
+
+    def export_package(self) -> Task | None:
+        """Ask what to export and where, then write the package in a worker."""
+        store = self.adapter.store
+        plan_id = self.current_plan()
+        plan = store.plan(plan_id) if plan_id else None
+        plan_label = f"{plan['number']}" if plan else None
+        recipients = [
+            (d["fingerprint"], d["name"])
+            for d in store.devices()
+            if not d["is_self"]
+            and d["trusted"]
+            and not d["revoked"]
+            and d["fingerprint"]
+            and d.get("encryption_key")
+        ]
+        choice = SyncExportDialog.ask(self.widget, plan_label, recipients)
+        if choice is None:
+            return None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        folder = self.adapter.setting("ui.sync_dir") or str(Path.home())
+        suggested = Path(folder) / f"{store.device_name}-{stamp}.kiemtra"
+        target = self.ask_save_path(self.widget, suggested)
+        if target is None:
+            return None
+        if target.suffix.lower() != ".kiemtra":
+            target = target.with_name(target.name + ".kiemtra")
+        self.adapter.set_setting("ui.sync_dir", str(target.parent))
+        chosen_plan = plan_id if choice.plan_only and plan else None
+        self.flush()
+
+        def work(_progress: Any) -> dict[str, Any]:
+            from desktop.sync.export import export_package
+
+            with own_store(self._db_path(), read_only=False) as own:
+                return export_package(
+                    own,
+                    target,
+                    plan_id=chosen_plan,
+                    full=choice.full,
+                    recipient=choice.recipient,
+                    passphrase=choice.passphrase,
+                )
+
+        task = self._task(T_EXPORTING, work)
+        task.succeeded.connect(self._exported)
+        task.failed.connect(lambda message: self._refused(T_EXPORT_FAILED, message))
+        return task.start()
+
+    def _exported(self, summary: dict[str, Any]) -> None:
+        self.show_info(self.widget, T_EXPORTED_TITLE, T_EXPORTED.format(**summary))
+        self.exported.emit(summary)
+
+    # -- import ---------------------------------------------------------------------------
+    def import_package(self, path: Path | None = None) -> Task | None:
+        """Ask for a package (unless given), verify and preview it in a worker."""
+        if path is None:
+            start = self.adapter.setting("ui.sync_dir") or str(Path.home())
+            path = self.ask_open_path(self.widget, start)
+            if path is None:
+                return None
+        return self._preview(path, None)
+
+    def _preview(self, path: Path, passphrase: str | None) -> Task:
+        def work(_progress: Any) -> dict[str, Any]:
+            from desktop.sync.preview import preview_package
+
+            with own_store(self._db_path(), read_only=True) as own:
+                return preview_package(own, path, passphrase=passphrase)
+
+        task = self._task(T_CHECKING, work)
+        task.succeeded.connect(lambda preview: self._previewed(path, passphrase, preview))
+        task.failed.connect(lambda message: self._refused(T_REFUSED, message))
+        return task.start()
+
+    def _previewed(self, path: Path, passphrase: str | None, preview: dict[str, Any]) -> None:
+        if preview["needs_passphrase"]:
+            given = PassphraseDialog.ask(self.widget, path.name)
+            if given:
+                self._preview(path, given)
+            return
+        self.previewed.emit(preview)
+        if not ImportPreviewDialog.ask(self.widget, preview):
+            return
+        trust_new = preview["trust"] == "unknown"
+        self.flush()
+
+        def work(_progress: Any) -> dict[str, Any]:
+            from desktop.services.backup import backup_before
+            from desktop.sync.importer import import_package
+
+            with own_store(self._db_path(), read_only=False) as own:
+                backup_before(own, "import")
+                return import_package(own, path, passphrase=passphrase, trust_new=trust_new)
+
+        task = self._task(T_IMPORTING, work)
+        task.succeeded.connect(self._imported)
+        task.failed.connect(lambda message: self._refused(T_REFUSED, message))
+        task.start()
+
+    def _imported(self, result: dict[str, Any]) -> None:
+        # A fresh Store for the window: its clock has seen every imported stamp, and the
+        # navigator, progress and editor read the new rows.
+        self.reopen(self._db_path())
+        text = T_IMPORTED.format(name=result["from"]["name"], **result)
+        self.imported.emit(result)
+        if self.show_summary(self.widget, text, result["conflicts"]):
+            self.show_conflicts()
+        elif self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.view.reload()
+
+    # -- conflicts, device ----------------------------------------------------------------
+    def show_conflicts(self) -> ConflictsDialog:
+        """Open (or refresh) the conflicts screen."""
+        if self.conflicts_dialog is None:
+            self.conflicts_dialog = ConflictsDialog(self.adapter, self.widget)
+            self.conflicts_dialog.view.resolved.connect(self._resolved)
+        else:
+            self.conflicts_dialog.view.reload()
+        self.conflicts_dialog.show()
+        self.conflicts_dialog.raise_()
+        return self.conflicts_dialog
+
+    @Slot(str, str)
+    def _resolved(self, table: str, row_id: str) -> None:
+        row = self.adapter.store.get_row(table, row_id) or {}
+        if table == "findings" and row.get("inspection_id") and row.get("item_id"):
+            # The window follows a finding change as after any write.
+            self.adapter.findingChanged.emit(row["inspection_id"], row["item_id"])
+        elif table == "recommendations" and row.get("inspection_id"):
+            self.adapter.notify_recommendations(row["inspection_id"])
+        else:
+            self.adapter.storeReplaced.emit()
+
+    def show_device(self) -> None:
+        from desktop.sync.keys import device_info
+
+        info = device_info(self.adapter.store)
+        self.show_info(
+            self.widget,
+            T_DEVICE_TITLE,
+            T_DEVICE_TEXT.format(
+                name=info["name"], fingerprint=group_fingerprint(info["fingerprint"])
+            ),
+        )
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _task(self, label: str, work: Any) -> Task:
+        task = Task(self.widget, T_MENU.replace("&", ""), label, work, cancellable=False)
+        self.task = task
+        self.taskCreated.emit(task)
+        return task
+
+    def _refused(self, title: str, message: str) -> None:
+        show_error(self.widget, title, message)
+        self.refused.emit(message)
+
+
+def build_menu(controller: SyncController, parent: QWidget) -> QMenu:
+    menu = QMenu(T_MENU, parent)
+    for text, slot in (
+        (T_EXPORT, controller.export_package),
+        (T_IMPORT, controller.import_package),
+        (T_CONFLICTS, controller.show_conflicts),
+        (T_DEVICE, controller.show_device),
+    ):
+        action = QAction(text, menu)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        menu.addAction(action)
+        if text == T_IMPORT:
+            menu.addSeparator()
+    return menu
+
+
+def install_sync_menu(window: Any) -> SyncController:
+    """Add "Đồng bộ" to a MainWindow's menu bar; returns its controller."""
+    controller = SyncController(
+        window.adapter,
+        window,
+        current_plan=lambda: getattr(window, "_plan_id", None),
+        reopen=window.open_database,
+        flush=window.editor.flush,
+    )
+    window.sync_menu = build_menu(controller, window)
+    window.menuBar().addMenu(window.sync_menu)
+    window.sync_controller = controller
+    return controller
+
+
+__all__ = [
+    "ImportPreviewDialog",
+    "PassphraseDialog",
+    "SyncController",
+    "SyncExportChoice",
+    "SyncExportDialog",
+    "install_sync_menu",
+]
