@@ -5,23 +5,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from db import Store
-from db.connection import StoreError
 from desktop.ui.main_window import MainWindow
+from desktop.ui.opening import open_store
 from desktop.ui.store_adapter import StoreAdapter
 
 APP_NAME = "Kiểm tra CCHC"
 
 
-def create_window(db_path: Path) -> MainWindow:
-    """Open the database and build the main window on it (the caller shows it).
-
-    The window's adapter owns the store: close it with `window.adapter.close()`.
+def create_window(db_path: Path, store: Store | None = None) -> MainWindow:
+    """Build the main window on `store`, or on the database at `db_path` opened for writing
+    (the caller shows it). The window's adapter owns the store: close it with
+    `window.adapter.close()`.
     """
-    store = Store.open(db_path)
-    return MainWindow(StoreAdapter(store))
+    return MainWindow(StoreAdapter(store if store is not None else Store.open(db_path)))
 
 
 def run(db_path: Path) -> int:
@@ -29,11 +28,11 @@ def run(db_path: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    try:
-        window = create_window(Path(db_path))
-    except (StoreError, OSError) as exc:
-        QMessageBox.critical(None, APP_NAME, f"Không mở được cơ sở dữ liệu {db_path}:\n{exc}")
+    # Locked by another program or on read-only storage: offer to open it read-only.
+    store = open_store(Path(db_path))
+    if store is None:
         return 1
+    window = create_window(Path(db_path), store)
     window.show()
     try:
         return int(app.exec())

@@ -73,6 +73,7 @@ T_YES, T_NO = "Có", "Không"
 T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
 T_PERCENT = "= {percent} % → {result} · {score} điểm"
 T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
+T_HISTORY = "Lịch sử thay đổi"
 NO_DATE = QDate(2000, 1, 1)
 
 
@@ -209,7 +210,19 @@ class FindingEditor(QWidget):
         nl.addWidget(self.note_edit)
         self.recorded_label = _label()
         self.recorded_label.setStyleSheet("color: #5f6368;")
-        nl.addWidget(self.recorded_label)
+        # "Lịch sử thay đổi" (Ctrl+H) beside who recorded it: the audit trail of this finding.
+        self.history_action = QAction(T_HISTORY, self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.history_action.setToolTip(f"{T_HISTORY} (Ctrl+H)")
+        self.history_action.triggered.connect(self.show_history)
+        self.addAction(self.history_action)
+        self.history_button = QToolButton()
+        self.history_button.setDefaultAction(self.history_action)
+        recorded_row = QHBoxLayout()
+        recorded_row.addWidget(self.recorded_label, 1)
+        recorded_row.addWidget(self.history_button)
+        nl.addLayout(recorded_row)
         self._layout.addWidget(note_box)
 
         # Self-assessment
@@ -373,8 +386,13 @@ class FindingEditor(QWidget):
         self._inspection_id = inspection_id if row is not None else None
         self._row = dict(row) if row is not None else None
         enabled = row is not None
+        writable = not self._adapter.store.read_only  # read-only: look, never touch
         for action in self.result_actions.values():
-            action.setEnabled(enabled)
+            action.setEnabled(enabled and writable)
+        self.history_action.setEnabled(enabled)
+        self.measure_stack.setEnabled(writable)
+        self.score_spin.setReadOnly(not writable)
+        self.note_edit.setReadOnly(not writable)
         for w in (self.result_box, self.self_box, self.guide_box, self.note_edit):
             w.setVisible(enabled)
         self.note_edit.parentWidget().setVisible(enabled)
@@ -559,6 +577,18 @@ class FindingEditor(QWidget):
         if not self._loading:
             self._record({"value": None if date == NO_DATE else date.toString("yyyy-MM-dd")})
 
+    @Slot()
+    def show_history(self) -> None:
+        """Open "Lịch sử thay đổi" of the current item's finding."""
+        if self._row is None or self._inspection_id is None:
+            return
+        from desktop.ui.history_dialog import HistoryDialog
+
+        self.flush()
+        HistoryDialog.show_for(
+            self, self._adapter.store, self._inspection_id, self._row["item_id"], self._row["code"]
+        )
+
     # -- the observation ------------------------------------------------------------------
     def _note_typed(self) -> None:
         if self._loading or self._row is None:
@@ -578,6 +608,9 @@ class FindingEditor(QWidget):
 
     def flush(self) -> None:
         """Save whatever is pending (call before switching item, inspection or database)."""
+        for section in self._sections:
+            if hasattr(section, "flush"):
+                section.flush()
         if self._note_timer.isActive() or (
             self._row is not None and self.note_edit.toPlainText() != (self._row.get("note") or "")
         ):

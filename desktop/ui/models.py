@@ -541,6 +541,7 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
         self.recommended_codes: set[str] = set()
         self.pinned: str | None = None
         self._words: list[str] = []
+        self._hits: set[str] = set()  # items the full-text search found (evidence too)
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
@@ -559,8 +560,10 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
         else:
             self.invalidateRowsFilter()
 
-    def set_search(self, text: str) -> None:
-        self.set_filters(_words=fold(text).split())
+    def set_search(self, text: str, hits: set[str] | None = None) -> None:
+        """Search words (folded: no case, no diacritics); `hits` are item ids that match
+        elsewhere (evidence documents, via desktop.services.search) and are shown too."""
+        self.set_filters(_words=fold(text).split(), _hits=set(hits or ()))
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -576,7 +579,7 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
             return False
         if self._words:
             text = model.folded(source_row)
-            if not all(word in text for word in self._words):
+            if r["item_id"] not in self._hits and not all(word in text for word in self._words):
                 return False
         if self.pinned is not None and r["item_id"] == self.pinned:
             return True  # status filters never hide the row being edited

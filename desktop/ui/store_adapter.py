@@ -96,6 +96,8 @@ class StoreAdapter(QObject):
         return self._store.setting(key, default)
 
     def set_setting(self, key: str, value: str | None) -> None:
+        if self._store.read_only:
+            return  # a read-only database remembers nothing (the last visit, filters)
         self._store.set_setting(key, value)
 
     # -- writes ---------------------------------------------------------------------------

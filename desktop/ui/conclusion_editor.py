@@ -1,0 +1,631 @@
+"""The conclusion of one inspection (Kết luận ▸ Soạn kết luận…, Ctrl+K).
+
+Three tabs, as the conclusion notice reads:
+  "Ưu điểm, hạn chế" — per content area, strengths and limitations (one per line), with
+      "Gợi ý từ kết quả" filling them from the recorded findings (desktop.services
+      .conclusions.draft) for the secretary to edit;
+  "Nguyên nhân" — the causes, for the whole unit;
+  "Kiến nghị" — the numbered recommendations (text, item, responsible unit, deadline).
+"Lưu" saves the texts of every area in one transaction; recommendations are written as soon
+as they are added, edited or deleted. `ConclusionDialog.ask(...)` runs it and says whether
+anything was saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.connection import StoreError
+from desktop.services import conclusions
+from desktop.services.errors import UserError
+from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.store_adapter import StoreAdapter
+
+# Strings the user sees.
+T_TITLE = "Kết luận kiểm tra — {unit}"
+T_TAB_AREAS = "Ưu điểm, hạn chế"
+T_TAB_CAUSES = "Nguyên nhân"
+T_TAB_RECS = "Kiến nghị"
+T_STRENGTHS = "Ưu điểm (mỗi ý một dòng)"
+T_LIMITATIONS = "Tồn tại, hạn chế (mỗi ý một dòng)"
+T_CAUSES = "Nguyên nhân của tồn tại, hạn chế (mỗi ý một dòng)"
+T_SUGGEST = "Gợi ý từ kết quả"
+T_SUGGEST_TIP = "Điền ưu điểm và hạn chế từ kết quả đã ghi nhận (sửa lại trước khi lưu)"
+T_REPLACE = "Thay nội dung đã soạn bằng gợi ý từ kết quả kiểm tra?"
+T_AREAS = "Lĩnh vực"
+T_SAVE = "Lưu"
+T_CLOSE = "Đóng"
+T_SAVED = "Đã lưu kết luận lúc {time}"
+T_UNSAVED = "Kết luận chưa lưu. Lưu trước khi đóng?"
+T_ADD_REC = "Thêm kiến nghị…"
+T_EDIT_REC = "Sửa…"
+T_DELETE_REC = "Xóa"
+T_DELETE_ASK = "Xóa kiến nghị số {number}?"
+REC_HEADERS = ("Số", "Kiến nghị", "Nội dung", "Đơn vị thực hiện", "Thời hạn")
+T_REC_DIALOG = "Kiến nghị"
+T_REC_TEXT = "Nội dung kiến nghị:"
+T_REC_ITEM = "Gắn với nội dung:"
+T_REC_NO_ITEM = "— không gắn với nội dung cụ thể —"
+T_REC_RESPONSIBLE = "Đơn vị thực hiện:"
+T_REC_DEADLINE = "Thời hạn khắc phục:"
+T_READ_ONLY = "Cơ sở dữ liệu đang mở ở chế độ chỉ đọc: chỉ xem, không lưu được."
+
+_NO_PARENT = QModelIndex()
+
+
+def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
+    """A yes/no question; tests patch this."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+class RecommendationTableModel(QAbstractTableModel):
+    """The live recommendations of an inspection, by number (dicts from the service)."""
+
+    COL_NUMBER, COL_TEXT, COL_ITEM, COL_RESPONSIBLE, COL_DEADLINE = range(5)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(r) for r in rows]
+        self.endResetModel()
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def replace(self, row: dict[str, Any]) -> None:
+        for n, r in enumerate(self._rows):
+            if r["id"] == row["id"]:
+                self._rows[n] = dict(row)
+                self.dataChanged.emit(
+                    self.index(n, 0),
+                    self.index(n, self.columnCount() - 1),
+                    [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+                )
+                return
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(REC_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(REC_HEADERS):
+                return REC_HEADERS[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.COL_NUMBER:
+                return str(r["number"])
+            if col == self.COL_TEXT:
+                return r["text"]
+            if col == self.COL_ITEM:
+                return r["item_code"] or r["area_code"] or ""
+            if col == self.COL_RESPONSIBLE:
+                return r["responsible"] or ""
+            if col == self.COL_DEADLINE:
+                return r["deadline_text"]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_NUMBER:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == IdRole:
+            return r["id"]
+        if role == ObjectRole:
+            return r
+        return None
+
+
+class RecommendationDialog(QDialog):
+    """One recommendation: text, item, responsible unit, deadline. See `ask`."""
+
+    def __init__(
+        self,
+        items: list[tuple[str, str]],
+        initial: dict[str, Any] | None,
+        deadline: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(T_REC_DIALOG)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setMinimumHeight(80)
+        form.addRow(T_REC_TEXT, self.text_edit)
+        self.item_combo = QComboBox()
+        self.item_combo.addItem(T_REC_NO_ITEM, None)
+        for code, text in items:
+            self.item_combo.addItem(f"{code}  {text}", code)
+            self.item_combo.setItemData(
+                self.item_combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole
+            )
+        self.item_combo.setMinimumContentsLength(40)
+        self.item_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        form.addRow(T_REC_ITEM, self.item_combo)
+        self.responsible_edit = QLineEdit()
+        form.addRow(T_REC_RESPONSIBLE, self.responsible_edit)
+        self.deadline_edit = QDateEdit()
+        self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
+        self.deadline_edit.setCalendarPopup(True)
+        self.deadline_edit.setDate(_qdate(deadline))
+        form.addRow(T_REC_DEADLINE, self.deadline_edit)
+        if initial:
+            self.text_edit.setPlainText(initial.get("text") or "")
+            self.item_combo.setCurrentIndex(
+                max(0, self.item_combo.findData(initial.get("item_code")))
+            )
+            # An existing recommendation keeps its item (renumbering is not an edit).
+            self.item_combo.setEnabled(False)
+            self.responsible_edit.setText(initial.get("responsible") or "")
+            if initial.get("deadline"):
+                self.deadline_edit.setDate(_qdate(dt.date.fromisoformat(initial["deadline"])))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(T_SAVE)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(620, 300)
+
+    def _accept(self) -> None:
+        if self.text_edit.toPlainText().strip():
+            self.accept()
+        else:
+            self.text_edit.setFocus()
+
+    def values(self) -> dict[str, Any]:
+        d = self.deadline_edit.date()
+        return {
+            "text": self.text_edit.toPlainText().strip(),
+            "item_code": self.item_combo.currentData(),
+            "responsible": self.responsible_edit.text().strip(),
+            "deadline": dt.date(d.year(), d.month(), d.day()),
+        }
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        items: list[tuple[str, str]],
+        initial: dict[str, Any] | None,
+        deadline: dt.date,
+    ) -> dict[str, Any] | None:
+        """Values typed (text, item_code, responsible, deadline) or None when cancelled."""
+        dialog = cls(items, initial, deadline, parent)
+        try:
+            return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+class ConclusionDialog(QDialog):
+    """Edits the conclusion of one inspection; see the module docstring."""
+
+    def __init__(
+        self, adapter: StoreAdapter, inspection_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._adapter = adapter
+        self._inspection_id = inspection_id
+        store = adapter.store
+        self.read_only = bool(store.read_only)
+        insp = store.inspection(inspection_id) or {}
+        self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
+        items = store.inspection_items(inspection_id)
+        self._items = [(r["code"], r["text"]) for r in items]
+        self._areas: list[tuple[str, str]] = []
+        for r in items:
+            if not self._areas or self._areas[-1][0] != r["area_code"]:
+                if r["area_code"] not in {a for a, _ in self._areas}:
+                    self._areas.append((r["area_code"], r["area_name"]))
+        saved = {c["area_code"]: c for c in conclusions.list_conclusions(store, inspection_id)}
+        self._saved_codes = set(saved)
+        self.texts: dict[str, dict[str, str]] = {
+            code: {
+                "strengths": saved.get(code, {}).get("strengths", "") or "",
+                "limitations": saved.get(code, {}).get("limitations", "") or "",
+            }
+            for code, _ in self._areas
+        }
+        self._area: str | None = None
+        self._dirty = False
+        self.saved_any = False
+        self._build(saved.get("", {}).get("causes", "") or "")
+        self.rec_model.set_rows(conclusions.list_recommendations(store, inspection_id))
+        if self._areas:
+            self.area_list.setCurrentRow(0)
+        self._dirty = False
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, causes: str) -> None:
+        layout = QVBoxLayout(self)
+        if self.read_only:
+            note = QLabel(T_READ_ONLY)
+            note.setStyleSheet("background: #fff4ce; color: #5c3c00; padding: 4px;")
+            layout.addWidget(note)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # Strengths and limitations per area
+        page = QWidget()
+        pl = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.suggest_button = QPushButton(T_SUGGEST)
+        self.suggest_button.setToolTip(T_SUGGEST_TIP)
+        self.suggest_button.clicked.connect(self.suggest)
+        top.addWidget(self.suggest_button)
+        top.addStretch(1)
+        pl.addLayout(top)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.area_list = QListWidget()
+        self.area_list.setWordWrap(True)
+        for code, name in self._areas:
+            item = QListWidgetItem(f"{code}  {name}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setToolTip(f"{code} {name}")
+            self.area_list.addItem(item)
+        self.area_list.currentRowChanged.connect(self._area_changed)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel(f"<b>{T_AREAS}</b>"))
+        ll.addWidget(self.area_list)
+        splitter.addWidget(left)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.area_title = QLabel()
+        self.area_title.setWordWrap(True)
+        self.area_title.setStyleSheet("font-weight: 600;")
+        rl.addWidget(self.area_title)
+        rl.addWidget(QLabel(T_STRENGTHS))
+        self.strengths_edit = QPlainTextEdit()
+        self.strengths_edit.setTabChangesFocus(True)
+        rl.addWidget(self.strengths_edit, 1)
+        rl.addWidget(QLabel(T_LIMITATIONS))
+        self.limitations_edit = QPlainTextEdit()
+        self.limitations_edit.setTabChangesFocus(True)
+        rl.addWidget(self.limitations_edit, 1)
+        for edit in (self.strengths_edit, self.limitations_edit):
+            edit.textChanged.connect(self._text_changed)
+            edit.setReadOnly(self.read_only)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 620])
+        pl.addWidget(splitter, 1)
+        self.tabs.addTab(page, T_TAB_AREAS)
+
+        # Causes
+        page = QWidget()
+        cl = QVBoxLayout(page)
+        cl.addWidget(QLabel(T_CAUSES))
+        self.causes_edit = QPlainTextEdit()
+        self.causes_edit.setPlainText(causes)
+        self.causes_edit.setReadOnly(self.read_only)
+        self.causes_edit.textChanged.connect(self._mark_dirty)
+        cl.addWidget(self.causes_edit, 1)
+        self.tabs.addTab(page, T_TAB_CAUSES)
+
+        # Recommendations
+        page = QWidget()
+        kl = QVBoxLayout(page)
+        self.rec_model = RecommendationTableModel(self)
+        self.rec_table = QTableView()
+        self.rec_table.setModel(self.rec_model)
+        self.rec_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rec_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rec_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rec_table.setWordWrap(True)
+        self.rec_table.setAlternatingRowColors(True)
+        self.rec_table.verticalHeader().setVisible(False)
+        header = self.rec_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            RecommendationTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch
+        )
+        self.rec_table.doubleClicked.connect(lambda _: self.edit_recommendation())
+        self.rec_model.modelReset.connect(self.rec_table.resizeRowsToContents)
+        self.rec_model.dataChanged.connect(lambda *_: self.rec_table.resizeRowsToContents())
+        self.rec_model.rowsInserted.connect(lambda *_: self.rec_table.resizeRowsToContents())
+        kl.addWidget(self.rec_table, 1)
+        rb = QHBoxLayout()
+        self.add_rec_button = QPushButton(T_ADD_REC)
+        self.add_rec_button.clicked.connect(lambda: self.add_recommendation())
+        self.edit_rec_button = QPushButton(T_EDIT_REC)
+        self.edit_rec_button.clicked.connect(lambda: self.edit_recommendation())
+        self.delete_rec_button = QPushButton(T_DELETE_REC)
+        self.delete_rec_button.clicked.connect(lambda: self.delete_recommendation())
+        for b in (self.add_rec_button, self.edit_rec_button, self.delete_rec_button):
+            rb.addWidget(b)
+            b.setEnabled(not self.read_only)
+        rb.addStretch(1)
+        kl.addLayout(rb)
+        self.tabs.addTab(page, T_TAB_RECS)
+
+        bottom = QHBoxLayout()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        bottom.addWidget(self.message_label, 1)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(T_SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(T_CLOSE, QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setEnabled(not self.read_only)
+        self.suggest_button.setEnabled(not self.read_only)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        self.resize(980, 640)
+
+    # -- areas ----------------------------------------------------------------------------
+    def _keep_current(self) -> None:
+        if self._area is not None:
+            self.texts[self._area] = {
+                "strengths": self.strengths_edit.toPlainText(),
+                "limitations": self.limitations_edit.toPlainText(),
+            }
+
+    @Slot(int)
+    def _area_changed(self, row: int) -> None:
+        self._keep_current()
+        if not 0 <= row < len(self._areas):
+            self._area = None
+            return
+        code, name = self._areas[row]
+        self._area = None  # no write-back while loading
+        dirty = self._dirty
+        self.strengths_edit.setPlainText(self.texts[code]["strengths"])
+        self.limitations_edit.setPlainText(self.texts[code]["limitations"])
+        self._dirty = dirty
+        self._area = code
+        self.area_title.setText(f"{code}  {name}")
+
+    def select_area(self, code: str) -> None:
+        for row, (c, _) in enumerate(self._areas):
+            if c == code:
+                self.area_list.setCurrentRow(row)
+
+    @Slot()
+    def _text_changed(self) -> None:
+        if self._area is not None:
+            self._keep_current()
+            self._mark_dirty()
+
+    @Slot()
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        self.message_label.setText("")
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @Slot()
+    def suggest(self) -> None:
+        """Fill strengths and limitations of every area from the findings (after asking,
+        when something was written already)."""
+        self._keep_current()
+        written = any(
+            t["strengths"].strip() or t["limitations"].strip() for t in self.texts.values()
+        )
+        if written and not ask_yes_no(self, T_SUGGEST, T_REPLACE):
+            return
+        for area in conclusions.draft(self._adapter.store, self._inspection_id):
+            if area["area"] in self.texts:
+                self.texts[area["area"]] = {
+                    "strengths": "\n".join(area["strengths"]),
+                    "limitations": "\n".join(area["limitations"]),
+                }
+        current = self.area_list.currentRow()
+        self._area = None
+        self._area_changed(current)
+        self._mark_dirty()
+
+    # -- saving ---------------------------------------------------------------------------
+    @Slot()
+    def save(self) -> bool:
+        """Save every area's texts and the causes in one transaction."""
+        self._keep_current()
+        store = self._adapter.store
+        try:
+            with store.transaction():
+                for code, texts in self.texts.items():
+                    if (
+                        code in self._saved_codes
+                        or texts["strengths"].strip()
+                        or texts["limitations"].strip()
+                    ):
+                        conclusions.save_conclusion(
+                            store,
+                            self._inspection_id,
+                            code,
+                            strengths=texts["strengths"],
+                            limitations=texts["limitations"],
+                        )
+                        self._saved_codes.add(code)
+                causes = self.causes_edit.toPlainText()
+                if "" in self._saved_codes or causes.strip():
+                    conclusions.save_conclusion(store, self._inspection_id, "", causes=causes)
+                    self._saved_codes.add("")
+        except (UserError, StoreError) as exc:
+            self.message_label.setStyleSheet("color: #b3261e;")
+            self.message_label.setText(str(exc))
+            return False
+        self._dirty = False
+        self.saved_any = True
+        self.message_label.setStyleSheet("color: #1b7a3a;")
+        self.message_label.setText(T_SAVED.format(time=dt.datetime.now().strftime("%H:%M:%S")))
+        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        return True
+
+    def reject(self) -> None:
+        if self._dirty and not self.read_only and ask_yes_no(self, T_SAVE, T_UNSAVED):
+            if not self.save():
+                return
+        super().reject()
+
+    # -- recommendations ------------------------------------------------------------------
+    def _current_rec(self) -> dict[str, Any] | None:
+        index = self.rec_table.currentIndex()
+        return index.data(ObjectRole) if index.isValid() else None
+
+    def _rec_failed(self, exc: Exception) -> None:
+        self.message_label.setStyleSheet("color: #b3261e;")
+        self.message_label.setText(str(exc))
+
+    def _recs_changed(self) -> None:
+        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self._adapter.notify_recommendations(self._inspection_id)
+
+    def add_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """Add a recommendation (asking for it when `values` is None); the stored row."""
+        if values is None:
+            values = RecommendationDialog.ask(
+                self,
+                self._items,
+                None,
+                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+            )
+        if values is None:
+            return None
+        try:
+            rec = conclusions.add_recommendation(
+                self._adapter.store,
+                self._inspection_id,
+                values["text"],
+                item_code=values.get("item_code"),
+                deadline=values.get("deadline"),
+                responsible=values.get("responsible") or "",
+            )
+        except (UserError, StoreError) as exc:
+            self._rec_failed(exc)
+            return None
+        self.rec_model.set_rows(
+            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+        )
+        self._recs_changed()
+        return rec
+
+    def edit_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """Edit the selected recommendation (asking when `values` is None)."""
+        rec = self._current_rec()
+        if rec is None or self.read_only:
+            return None
+        if values is None:
+            values = RecommendationDialog.ask(
+                self,
+                self._items,
+                rec,
+                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+            )
+        if values is None:
+            return None
+        try:
+            stored = conclusions.update_recommendation(
+                self._adapter.store,
+                rec["id"],
+                text=values.get("text"),
+                deadline=values.get("deadline"),
+                responsible=values.get("responsible"),
+            )
+        except (UserError, StoreError) as exc:
+            self._rec_failed(exc)
+            return None
+        self.rec_model.replace(stored)
+        self._recs_changed()
+        return stored
+
+    def delete_recommendation(self, confirm: bool = True) -> bool:
+        """Delete the selected recommendation (after asking)."""
+        rec = self._current_rec()
+        if rec is None or self.read_only:
+            return False
+        if confirm and not ask_yes_no(
+            self, T_DELETE_REC, T_DELETE_ASK.format(number=rec["number"])
+        ):
+            return False
+        try:
+            conclusions.delete_recommendation(self._adapter.store, rec["id"])
+        except (UserError, StoreError) as exc:
+            self._rec_failed(exc)
+            return False
+        self.rec_model.set_rows(
+            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+        )
+        self._recs_changed()
+        return True
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, adapter: StoreAdapter, inspection_id: str) -> bool:
+        """Run the dialog; True when something was saved."""
+        dialog = cls(adapter, inspection_id, parent)
+        try:
+            dialog.exec()
+            return dialog.saved_any
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,60 @@
+"""Opening a database file from the window: locked or read-only storage, daily backup.
+
+When another program writes the database (DatabaseLockedError) or its folder cannot be
+written (StorageReadOnlyError), the user is told why and offered to open it read-only. After
+a writable open the day's automatic backup is made (a failed backup never stops the work).
+`ask_read_only` and `show_error` are module functions so that tests can patch them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from db import DatabaseLockedError, StorageReadOnlyError, Store
+from db.connection import StoreError
+from desktop.services import backup
+
+# Strings the user sees.
+T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
+T_OFFER = "{message}\n\nMở ở chế độ chỉ đọc (xem, không sửa được)?"
+T_READ_ONLY_SUFFIX = "(chỉ đọc)"
+
+
+def ask_read_only(parent: QWidget | None, message: str) -> bool:
+    """Tell why the database cannot be written and ask whether to open it read-only."""
+    answer = QMessageBox.warning(
+        parent,
+        T_OPEN_FAILED,
+        T_OFFER.format(message=message),
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Open,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    QMessageBox.critical(parent, T_OPEN_FAILED, message)
+
+
+def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
+    """Open `path` for writing, or read-only when the user accepts; None when not opened."""
+    try:
+        store = Store.open(path)
+    except (DatabaseLockedError, StorageReadOnlyError) as exc:
+        if not ask_read_only(parent, str(exc)):
+            return None
+        try:
+            return Store.open(path, read_only=True)
+        except (StoreError, OSError) as again:
+            show_error(parent, f"{path}\n{again}")
+            return None
+    except (StoreError, OSError) as exc:
+        show_error(parent, f"{path}\n{exc}")
+        return None
+    try:
+        backup.daily_backup(store)
+    except (OSError, StoreError):
+        pass  # a backup that cannot be made must not keep the inspector from working
+    return store
