@@ -478,8 +478,9 @@ class DashboardWindow(QWidget):
     @staticmethod
     def _rank_label(row: dict[str, Any]) -> str:
         level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
-        rank = f"{row['rank']}. " if row.get("rank") else ""
-        return f"{rank}{row['unit']}" + (f" ({level})" if level else "")
+        parts = [f"hạng {row['rank']}" if row.get("rank") else "", level]
+        detail = " · ".join(p for p in parts if p)
+        return f"{row['unit']} ({detail})" if detail else row["unit"]
 
     def _draw_statuses(self) -> None:
         rows = self.figures["statuses"]

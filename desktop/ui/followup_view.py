@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QTableView,
     QToolBar,
     QToolButton,
@@ -815,8 +816,15 @@ class EarlierBanner(QFrame):
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setVisible(False)
-        layout.addWidget(self.details)
+        # A long list scrolls inside the banner: the checklist keeps its room.
+        self.details_area = QScrollArea()
+        self.details_area.setWidgetResizable(True)
+        self.details_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_area.setMaximumHeight(150)
+        self.details_area.setStyleSheet("background: transparent;")
+        self.details_area.setWidget(self.details)
+        self.details_area.setVisible(False)
+        layout.addWidget(self.details_area)
         self.setVisible(False)
 
     @Slot(str)
@@ -859,7 +867,7 @@ class EarlierBanner(QFrame):
 
     @Slot(bool)
     def _toggled(self, on: bool) -> None:
-        self.details.setVisible(on)
+        self.details_area.setVisible(on)
         self.toggle.setText(T_BANNER_HIDE if on else T_BANNER_SHOW)
 
 

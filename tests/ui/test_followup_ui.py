@@ -322,9 +322,9 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     assert window.current_inspection_id() == now[YTE]
     assert not banner.isHidden()
     assert banner.title.text() == "Kiến nghị chưa khắc phục từ lần kiểm tra trước: 1"
-    assert not banner.expanded() and banner.details.isHidden()
+    assert not banner.expanded() and banner.details_area.isHidden()
     banner.toggle.click()
-    assert not banner.details.isHidden()
+    assert not banner.details_area.isHidden()
     assert "Số hóa hồ sơ một cửa" in banner.details.text()
     assert "Ký số văn bản đi" not in banner.details.text()  # verified: not listed
     assert "31/12/2023" in banner.details.text()

@@ -1,0 +1,147 @@
+"""The campaign dashboard: charts of the demo plan and their click-through to the units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from db import Store
+from desktop.services import conclusions
+from tests.ui.conftest import inspection_id
+
+pytestmark = [
+    pytest.mark.gui,
+    # The offscreen platform cannot resize or raise native windows; says so per window.
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise"),
+]
+
+TODAY = dt.date(2021, 9, 15)
+JUNE = ["Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch", "Thanh tra tỉnh"]
+
+
+@pytest.fixture
+def campaign(demo_store: Store) -> Store:
+    """The demo plan (June visits recorded) with recommendations; one visit concluded."""
+    yte = inspection_id(demo_store, "Sở Y tế")
+    tt = inspection_id(demo_store, "Thanh tra tỉnh")
+    for text, days in (("Ban hành kế hoạch CCHC", -5), ("Niêm yết thủ tục", 3)):
+        conclusions.add_recommendation(
+            demo_store, yte, text, deadline=TODAY + dt.timedelta(days=days)
+        )
+    conclusions.add_recommendation(
+        demo_store, tt, "Báo cáo quý đúng hạn", deadline=TODAY - dt.timedelta(days=1)
+    )
+    with demo_store.transaction():
+        demo_store.update_row("inspections", yte, {"status": "da-ket-luan"})
+    return demo_store
+
+
+@pytest.fixture
+def dashboard(qtbot: Any, adapter: Any, campaign: Store) -> Any:
+    from desktop.ui.dashboard import DashboardWindow
+
+    dash = DashboardWindow(adapter, today=TODAY)
+    qtbot.addWidget(dash)
+    dash.show()
+    return dash
+
+
+def values(bar_set: Any) -> list[float]:
+    return [bar_set.at(n) for n in range(bar_set.count())]
+
+
+def test_charts_of_the_demo_plan(dashboard: Any) -> None:
+    assert set(dashboard.charts) == {"progress", "areas", "rank", "recs"}
+    for chart in dashboard.charts.values():
+        assert chart.series()
+    progress = dashboard.bar_sets["progress"]
+    assert values(progress["Theo kế hoạch"]) == [3, 6, 6]
+    assert values(progress["Đã kiểm tra"]) == [3, 0, 0]
+    assert values(progress["Đã kết luận"]) == [1, 0, 0]
+    axis = dashboard.charts["progress"].axes()[0]
+    assert list(axis.categories()) == ["Tháng 6", "Tháng 7", "Tháng 8"]
+    areas = dashboard.figures["areas"]
+    assert [a["code"] for a in areas][:3] == ["A1", "A2", "A3"]
+    averages = values(dashboard.bar_sets["areas"]["Điểm bình quân (%)"])
+    assert averages == [a["average"] for a in areas]
+    assert all(0 < v <= 100 for v in averages)
+    ranked = values(dashboard.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"])
+    assert len(ranked) == 3 and ranked == sorted(ranked)  # best at the top of the chart
+    pie = dashboard.charts["recs"].series()[0]
+    assert sorted(s.label() for s in pie.slices()) == ["Quá hạn: 2", "Sắp đến hạn: 1"]
+
+
+def test_clicking_bars_lists_the_units_behind_them(qtbot: Any, dashboard: Any) -> None:
+    visited = dashboard.bar_sets["progress"]["Đã kiểm tra"]
+    with qtbot.waitSignal(dashboard.unitsPicked, timeout=1000) as blocker:
+        visited.clicked.emit(0)
+    assert blocker.args[0] == "Đã kiểm tra — Tháng 6: 3 đơn vị"
+    assert dashboard.units.labels() == JUNE
+    assert "Tháng 6: 3 đơn vị" in dashboard.panel_title.text()
+
+    dashboard.bar_sets["progress"]["Đã kết luận"].clicked.emit(0)
+    assert dashboard.units.labels() == ["Sở Y tế"]
+    dashboard.bar_sets["progress"]["Theo kế hoạch"].clicked.emit(1)
+    assert len(dashboard.units.labels()) == 6
+
+    dashboard.bar_sets["areas"]["Điểm bình quân (%)"].clicked.emit(0)
+    a1 = dashboard.figures["areas"][0]
+    assert [u["unit"] for u in a1["units"]] == [x.split(" — ")[0] for x in dashboard.units.labels()]
+    assert sorted(x.split(" — ")[0] for x in dashboard.units.labels()) == sorted(JUNE)
+    percents = [u["percent"] for u in a1["units"]]
+    assert percents == sorted(percents)  # weakest first
+
+    rank_set = dashboard.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"]
+    rank_set.clicked.emit(rank_set.count() - 1)  # the top bar: the best unit
+    best = max(dashboard.figures["ranked"], key=lambda r: r["percent"])
+    assert dashboard.units.ids() == [best["id"]]
+
+    dashboard.slices["qua-han"].clicked.emit()
+    assert dashboard.units.labels() == ["Sở Y tế — 1 kiến nghị", "Thanh tra tỉnh — 1 kiến nghị"]
+
+
+def test_unit_list_model(qtmodeltester: Any, dashboard: Any) -> None:
+    dashboard.bar_sets["progress"]["Theo kế hoạch"].clicked.emit(1)
+    qtmodeltester.check(dashboard.units)
+
+
+def test_clicking_a_unit_opens_its_inspection_in_the_window(
+    qtbot: Any, window: Any, campaign: Store
+) -> None:
+    dash = window.followup.show_dashboard()
+    qtbot.addWidget(dash)
+    assert dash.plan_id == window.current_plan_id()
+    dash.today = TODAY
+    dash.refresh()
+    dash.slices["qua-han"].clicked.emit()
+    tt = inspection_id(campaign, "Thanh tra tỉnh")
+    index = dash.units.index(dash.units.ids().index(tt))
+    with qtbot.waitSignal(dash.inspectionRequested, timeout=1000):
+        dash.unit_view.clicked.emit(index)
+    assert window.current_inspection_id() == tt
+    assert "Thanh tra tỉnh" in window.header_label.text()
+
+
+def test_empty_database_draws_empty_charts(qtbot: Any, store: Store) -> None:
+    from desktop.ui.dashboard import DashboardWindow
+    from desktop.ui.store_adapter import StoreAdapter
+
+    dash = DashboardWindow(StoreAdapter(store))
+    qtbot.addWidget(dash)
+    assert dash.plan_id is None
+    assert dash.figures["ranked"] == [] and dash.units.rowCount() == 0
+
+
+def test_main_window_does_not_load_qtcharts_until_the_dashboard_opens() -> None:
+    code = (
+        "import sys; import desktop.ui.main_window, desktop.ui.followup_view; "
+        "print('PySide6.QtCharts' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
