@@ -144,6 +144,11 @@ class MainWindow(QMainWindow):
         from desktop.ui import recording
 
         self.recording = recording.install(self)
+        from desktop.ui import backups_dialog, export_dialog, sync_dialogs
+
+        export_dialog.install_export_menu(self)
+        sync_dialogs.install_sync_menu(self)
+        backups_dialog.install_backups_action(self)
         self.reload()
 
     # -- building -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from db import Store
 from desktop.ui.export_dialog import DocumentChoice, ExportController, ReportOptionsDialog
@@ -229,3 +229,30 @@ def test_options_dialog_returns_plain_values(qtbot: Any) -> None:
     dialog.number_edit.setText("7/BB-ĐKT")
     dialog.signer_edit.setText("Trần Văn Bình")
     assert dialog.choice() == DocumentChoice("7/BB-ĐKT", dt.date(2025, 7, 1), "Trần Văn Bình")
+
+
+def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict[str, Any]) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Xuất báo cáo" in titles and "Đồ&ng bộ" in titles
+    window.select_inspection(inspection_id(window.adapter.store, UNIT))
+    window.export_menu.aboutToShow.emit()
+    actions = {a.text(): a for a in window.export_menu.actions() if a.text()}
+    assert list(actions) == [
+        "Biên bản kiểm tra (PDF)…",
+        "Biên bản kiểm tra (DOCX)…",
+        "Thông báo kết luận (PDF)…",
+        "Thông báo kết luận (DOCX)…",
+        "Báo cáo kết quả kiểm tra (PDF)…",
+        "Báo cáo kết quả kiểm tra (DOCX)…",
+        "Bảng tổng hợp (XLSX)…",
+    ]
+    assert all(a.isEnabled() for a in actions.values())
+    with qtbot.waitSignal(window.export_controller.exported, timeout=30000) as blocker:
+        actions["Thông báo kết luận (PDF)…"].trigger()
+    path = Path(blocker.args[0])
+    assert path.name == f"Thông báo kết luận - {UNIT}.pdf"
+    assert path.read_bytes().startswith(b"%PDF")
+    # "Sao lưu và khôi phục…" sits in the Tệp menu, before Thoát.
+    file_menu = next(m for m in window.findChildren(QMenu) if window.quit_action in m.actions())
+    texts = [a.text() for a in file_menu.actions()]
+    assert texts.index("Sao lưu và khôi phục…") < texts.index(window.quit_action.text())

@@ -345,3 +345,34 @@ def test_preview_table_model(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
     assert model.index(0, 0).data() == "Kết quả kiểm tra"
     assert model.index(0, 1).data() == "1.200"
+
+
+def test_window_reloads_after_import(
+    qtbot: Any, laptops: tuple[Laptop, Laptop], seams: dict[str, Any], tmp_path: Path
+) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    a, _b = laptops
+    export(qtbot, a)
+    store = Store.open(tmp_path / "cua-so" / "kiemtra.sqlite")
+    window = MainWindow(StoreAdapter(store))
+    qtbot.addWidget(window)
+    try:
+        assert window.plan_combo.count() == 0
+        actions = {act.text(): act for act in window.sync_menu.actions()}
+        assert list(actions) == [
+            "Xuất tệp đồng bộ…",
+            "Nhập tệp đồng bộ…",
+            "",
+            "Xung đột…",
+            "Mã vân tay của máy này…",
+        ]
+        seams["see_conflicts"] = False
+        with qtbot.waitSignal(window.sync_controller.imported, timeout=30000):
+            actions["Nhập tệp đồng bộ…"].trigger()
+        assert window.adapter.store is not store  # reopened: a fresh clock
+        assert window.plan_combo.count() == 1
+        assert window.tree_model.rowCount() > 0 and window.editor.current_row is not None
+    finally:
+        window.close()
+        window.adapter.close()
