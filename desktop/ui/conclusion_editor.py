@@ -323,6 +323,7 @@ class ConclusionDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.area_list = QListWidget()
         self.area_list.setWordWrap(True)
+        self.area_list.setSpacing(2)
         for code, name in self._areas:
             item = QListWidgetItem(f"{code}  {name}")
             item.setData(Qt.ItemDataRole.UserRole, code)

@@ -192,7 +192,7 @@ class EvidenceSection(QGroupBox):
         self.addAction(self.add_action)
         self.add_button = QToolButton()
         self.add_button.setDefaultAction(self.add_action)
-        self.add_button.setText(T_ADD_SHORT)
+        self.add_action.setIconText(T_ADD_SHORT)  # the button is narrow; the tooltip says all
         self.add_button.setToolTip(f"{T_ADD} ({T_ADD_KEY})")
         top = QHBoxLayout()
         top.addWidget(self.number_edit, 2)
@@ -212,16 +212,19 @@ class EvidenceSection(QGroupBox):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(
-            EvidenceTableModel.COL_NUMBER, QHeaderView.ResizeMode.Interactive
+            EvidenceTableModel.COL_NUMBER, QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(
             EvidenceTableModel.COL_DATE, QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(EvidenceTableModel.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(EvidenceTableModel.COL_NUMBER, 110)
+        # The summary wraps: rows follow its width (the panel is narrow).
+        header.sectionResized.connect(lambda *_: self._fit_table())
+        self.model.dataChanged.connect(lambda *_: self._fit_table())
         self.table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.table)
 
@@ -281,8 +284,10 @@ class EvidenceSection(QGroupBox):
         n = self.model.rowCount()
         self.empty_label.setVisible(n == 0)
         self.table.setVisible(n > 0)
+        self.table.resizeRowsToContents()
         rows_h = sum(self.table.rowHeight(r) for r in range(n)) if n else 0
-        height = self.table.horizontalHeader().sizeHint().height() + rows_h + 4
+        frame = 2 * self.table.frameWidth()
+        height = self.table.horizontalHeader().sizeHint().height() + rows_h + frame + 2
         self.table.setFixedHeight(min(height, 240))
         self._update_buttons()
 
