@@ -401,6 +401,9 @@ class ImportPreviewDialog(QDialog):
         self.tables_view = QTableView()
         self.tables_view.setModel(self.tables_model)
         self.tables_view.verticalHeader().setVisible(False)
+        self.tables_view.verticalHeader().setDefaultSectionSize(
+            self.tables_view.fontMetrics().height() + 8
+        )
         self.tables_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
         header = self.tables_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
