@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.parsers.expat import ExpatError
 
 from desktop.domain import fold, nfc, parse_date
 from desktop.services.errors import InputFileError, Problem, UserError
@@ -32,6 +33,13 @@ MAX_ARCHIVE_MEMBERS = 2_000
 MAX_ROWS = 5_000
 MAX_COLUMNS = 60
 MAX_TEXT = 2_000
+# What the XML inside may hold, checked by streaming it before openpyxl builds anything: openpyxl
+# keeps shared strings and styles whole in memory and materialises every cell of a row, so a
+# small zip of repetitive XML could otherwise take gigabytes and minutes.
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_ROW_CELLS = 16_384  # Excel's own limit: columns A..XFD
+MAX_PART_CHARS = 16_000_000  # text in one XML part
+MAX_PART_ELEMENTS = 2_000_000  # elements in one part
 
 # Strings the user sees, in one place.
 MSG_NOT_WORKBOOK = "Tệp {name} không phải là sổ tính Excel hợp lệ (.xlsx)"
@@ -68,6 +76,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
     AttributeError,
     EOFError,
     SyntaxError,
+    ExpatError,
     NotImplementedError,
     RecursionError,
     MemoryError,
@@ -123,6 +132,8 @@ def read_workbook(
                 sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES
             ):
                 raise InputFileError(MSG_BOMB.format(name=name))
+            for member in members:
+                _check_xml(archive, member, name)
     except InputFileError:
         raise
     except errors as exc:
@@ -163,6 +174,62 @@ def read_workbook(
     except errors as exc:
         raise InputFileError(MSG_NOT_WORKBOOK.format(name=name)) from exc
     return found, problems
+
+
+def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """Stream one XML part with expat and refuse what no spreadsheet program writes.
+
+    No DTD at all (so no entity expansion, no external entities), no cell text over Excel's
+    limit, no row wider than Excel's, and bounded text and element counts per part.
+    """
+    from xml.parsers import expat
+
+    worksheet = member.filename.lower().startswith("xl/worksheets/")
+    parser = expat.ParserCreate()
+    state = {"elements": 0, "chars": 0, "run": 0, "cells": 0}
+
+    def bomb() -> InputFileError:
+        return InputFileError(MSG_BOMB.format(name=name))
+
+    def doctype(*_: Any) -> None:
+        raise InputFileError(MSG_NOT_WORKBOOK.format(name=name))
+
+    def start(tag: str, _attrs: Any) -> None:
+        state["elements"] += 1
+        state["run"] = 0
+        local = tag.rsplit(":", 1)[-1]
+        if local == "row":
+            state["cells"] = 0
+        elif local == "c" and worksheet:
+            state["cells"] += 1
+            if state["cells"] > MAX_ROW_CELLS:
+                raise bomb()
+        if state["elements"] > MAX_PART_ELEMENTS:
+            raise bomb()
+
+    def end(_tag: str) -> None:
+        state["run"] = 0
+
+    def text(data: str) -> None:
+        state["run"] += len(data)
+        state["chars"] += len(data)
+        if state["run"] > MAX_CELL_CHARS or state["chars"] > MAX_PART_CHARS:
+            raise bomb()
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    with archive.open(member) as handle:
+        chunk = handle.read(1 << 16)
+        # Whatever openpyxl may parse is XML, whatever its name; pictures are left alone.
+        if not chunk.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\0").startswith(b"<"):
+            return
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = handle.read(1 << 16)
+        parser.Parse(b"", True)
 
 
 def _sheet_rows(sheet: str, worksheet: Any, problems: list[Problem]) -> SheetData:
