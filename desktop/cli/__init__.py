@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from desktop import __version__
 from desktop.services.errors import StoreError, UserError
 
 COMMAND_MODULES = [
@@ -30,6 +29,15 @@ COMMAND_MODULES = [
     "desktop.cli.reports",
     "desktop.cli.selftest",
 ]
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # desktop.__version__ reads the package metadata only now, not at every start.
+    if value and not ctx.resilient_parsing:
+        import desktop
+
+        click.echo(desktop.__version__)
+        ctx.exit()
 
 
 def _selftest(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -106,7 +114,15 @@ class KiemtraGroup(click.Group):
     envvar="KIEMTRA_DB",
     help="Tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng; hoặc biến KIEMTRA_DB).",
 )
-@click.version_option(__version__, "--version", "-V", prog_name="kiemtra", message="%(version)s")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_print_version,
+    help="In số phiên bản rồi thoát.",
+)
 @click.option(
     "--selftest",
     is_flag=True,
