@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from db.migrations import migrations
+from db.migrations import SYNCED_TABLES, migrations
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
@@ -131,6 +131,11 @@ def check_database_file(path: str | Path) -> None:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         if MIGRATIONS_TABLE not in names or "audit_log" not in names:
             raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
+        # Every version of the schema has these (m001): a file without one would be swapped
+        # in and then fail on every screen.
+        missing = sorted(set(SYNCED_TABLES) - names)
+        if missing:
+            raise StoreError(f"Tệp {path} thiếu bảng dữ liệu ({', '.join(missing)})")
         applied = conn.execute(
             f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [migrations.name]
         ).fetchone()[0]

@@ -27,6 +27,7 @@ from desktop.sync.merge import COUNT_KEYS, tally
 
 HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
 SYNC_REQUIRED = ("id", "hlc", "origin", "deleted")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 MESSAGES = {
     "revoked": "Gói đồng bộ bị từ chối: khóa của thiết bị “{name}” ({fingerprint}) đã bị thu hồi",
@@ -137,6 +138,9 @@ def parse_rows(
             for column in ("hlc", "base_hlc"):
                 if row.get(column) is not None and not HLC.match(row[column]):
                     raise _broken("bad_stamp", column=column, **where)
+            # The hash names a file under the data folder: nothing but 64 hex digits.
+            if table == "attachments" and not SHA256.match(str(row.get("sha256"))):
+                raise _broken("wrong_type", column="sha256", **where)
             key = (row["id"], row["hlc"])
             if key in seen:
                 raise _broken("duplicate_row", **where)

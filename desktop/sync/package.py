@@ -82,7 +82,17 @@ class PackageError(UserError):
     """A package refused as damaged or forged; the message says what is wrong."""
 
     def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**values)))
+        shown = {k: _shown(v) if isinstance(v, str) else v for k, v in values.items()}
+        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**shown)))
+
+
+def _shown(text: str) -> str:
+    """A name from the package as the message shows it: NFC, control characters escaped (a
+    newline in a member name must not split the one-line error)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
 
 
 def canonical_json(data: Any) -> bytes:
@@ -340,6 +350,7 @@ def _check_manifest(manifest: Any) -> dict[str, Any]:
     if not (
         isinstance(source, dict)
         and all(isinstance(source.get(k), str) and source[k] for k in ("id", "name", "public_key"))
+        and isinstance(source.get("encryption_key"), str | None)
     ):
         raise PackageError("bad_manifest", detail="source")
     if not isinstance(manifest.get("package_id"), str) or not manifest["package_id"]:
@@ -354,6 +365,7 @@ def _check_manifest(manifest: Any) -> dict[str, Any]:
         and all(isinstance(d.get(k), str) for k in ("id", "name"))
         and isinstance(d.get("public_key"), str | None)
         and isinstance(d.get("fingerprint"), str | None)
+        and isinstance(d.get("encryption_key"), str | None)
         for d in devices
     ):
         raise PackageError("bad_manifest", detail="devices")

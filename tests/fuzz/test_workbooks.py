@@ -456,7 +456,7 @@ def test_repetitive_xml_within_the_size_limit(world: dict[str, Any], case: str) 
             b"<sst " + NS + b">",
             b"<si><t>a</t></si>",
             b"</sst>",
-            180 * MB,
+            30 * MB,
             shared=True,
         )
     else:
