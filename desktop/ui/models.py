@@ -384,7 +384,7 @@ class ChecklistTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
         self._row_of: dict[str, int] = {}
-        self._folded: list[str] = []
+        self._folded: list[str | None] = []  # folded lazily: only a search needs it
         self._warning_icon: Any = None
 
     # -- loading and edits ----------------------------------------------------------------
@@ -392,7 +392,7 @@ class ChecklistTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = [dict(r) for r in rows]
         self._row_of = {r["item_id"]: n for n, r in enumerate(self._rows)}
-        self._folded = [self._fold(r) for r in self._rows]
+        self._folded = [None] * len(self._rows)
         self.endResetModel()
 
     def update_item(self, item_id: str, fields: dict[str, Any]) -> int | None:
@@ -401,7 +401,7 @@ class ChecklistTableModel(QAbstractTableModel):
         if row is None:
             return None
         self._rows[row].update(fields)
-        self._folded[row] = self._fold(self._rows[row])
+        self._folded[row] = None
         self.dataChanged.emit(
             self.index(row, 0), self.index(row, self.columnCount() - 1), DISPLAY_ROLES
         )
@@ -421,7 +421,10 @@ class ChecklistTableModel(QAbstractTableModel):
         return self._row_of.get(item_id)
 
     def folded(self, row: int) -> str:
-        return self._folded[row]
+        text = self._folded[row]
+        if text is None:
+            text = self._folded[row] = self._fold(self._rows[row])
+        return text
 
     def area_progress(self) -> dict[str, tuple[int, int]]:
         progress: dict[str, list[int]] = {}

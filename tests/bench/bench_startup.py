@@ -71,7 +71,17 @@ app.processEvents()
 shown = window.proxy.rowCount()
 window.search_edit.setText("")
 window.adapter.close()
-print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+def peak_kb():
+    # VmHWM: this program's own peak. ru_maxrss would also count the parent's memory at
+    # fork time, which Linux carries over exec.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"peak_kb": peak_kb(),
                   "inspections": len(inspections), "search_rows": shown}))
 """
 
