@@ -134,3 +134,36 @@ def test_scale_demo_counts(kiemtra: Kiemtra) -> None:
     latest = max(plans, key=lambda p: p["year"])
     levels = {i["level"] for i in kiemtra.json("inspections", "--plan", latest["id"])}
     assert "huyen" not in levels and "xa" in levels
+
+
+def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_exit_code_from_a_command_reaches_the_shell(tmp_path: Path) -> None:
+    """A command that ends with ctx.exit(1) (audit verify on a tampered log) exits 1."""
+    import sqlite3
+
+    db = tmp_path / "k.sqlite"
+    assert _run(db, "demo").returncode == 0
+    assert _run(db, "audit", "verify").returncode == 0
+    con = sqlite3.connect(db)
+    con.execute("DROP TRIGGER audit_log_no_update")
+    con.execute("UPDATE audit_log SET actor = 'giả mạo' WHERE seq = 3")
+    con.commit()
+    con.close()
+    tampered = _run(db, "audit", "verify")
+    assert tampered.returncode == 1, tampered.stdout + tampered.stderr
+
+
+def test_usage_error_is_one_vietnamese_line(tmp_path: Path) -> None:
+    done = _run(tmp_path / "k.sqlite", "plans", "--no-such-flag")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Lỗi:")
+    assert "kiemtra plans --help" in lines[0]

@@ -153,8 +153,13 @@ for _name in COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one clear line on stderr and a non-zero exit for every user-facing error."""
     try:
-        cli.main(args=argv, prog_name="kiemtra", standalone_mode=False)
+        # Without standalone mode click *returns* the code given to ctx.exit(); keep it.
+        rc = cli.main(args=argv, prog_name="kiemtra", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "kiemtra"
+        click.echo(f"Lỗi: {exc.format_message()} (xem “{command} --help”)", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -165,4 +170,4 @@ def main(argv: list[str] | None = None) -> None:
     except (UserError, StoreError) as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(rc if isinstance(rc, int) else 0)
