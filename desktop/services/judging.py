@@ -115,6 +115,17 @@ def result_changes(result: Result, max_score: float, current_score: float | None
     return changes
 
 
+def check_result(judging_type: str, result: str | None) -> None:
+    """A TEXT item (observation only) takes no result; any other item takes a known result
+    code or none (ValueError otherwise)."""
+    if result is None:
+        return
+    if judging_type == "TEXT":
+        raise ValueError("Nội dung này chỉ ghi nhận xét, không ghi kết quả")
+    if result not in {r.value for r in Result}:
+        raise ValueError(f"Kết quả không hợp lệ: {result!r}")
+
+
 def check_score(score: float | None, max_score: float) -> None:
     """A score lies between 0 and the item's maximum (ValueError otherwise)."""
     if score is not None and not 0 <= score <= max_score:

@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDateEdit,
     QDoubleSpinBox,
     QFrame,
@@ -42,12 +41,34 @@ from desktop.ui.store_adapter import StoreAdapter
 
 NOTE_DEBOUNCE_MS = 800
 
-# Result buttons and their shortcuts (Alt+digit types nothing in the observation box).
-RESULT_KEYS = {
-    Result.DAT: "Alt+1",
-    Result.MOT_PHAN: "Alt+2",
-    Result.KHONG_DAT: "Alt+3",
-    Result.KHONG_AP_DUNG: "Alt+4",
+# The result choices by judging type, in the order of their shortcuts Alt+1…Alt+4 (Alt+digit
+# types nothing in the observation box). Each is (key, label); the key is the measure's value
+# code (co/khong, tot/dat/chua-dat) or a result code. TEXT items take no result at all.
+NA = Result.KHONG_AP_DUNG.value
+CHOICE_KEYS = ["Alt+1", "Alt+2", "Alt+3", "Alt+4"]
+_RESULTS = [(r.value, r.label) for r in (Result.DAT, Result.MOT_PHAN, Result.KHONG_DAT)]
+CHOICES: dict[JudgingType, list[tuple[str, str]]] = {
+    JudgingType.YES_NO: [
+        (judging.YES, "Có"),
+        (judging.NO, "Không"),
+        (NA, Result.KHONG_AP_DUNG.label),
+    ],
+    JudgingType.LEVEL: [(code, v[0]) for code, v in judging.LEVELS.items()]
+    + [(NA, Result.KHONG_AP_DUNG.label)],
+    JudgingType.PERCENT: [*_RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
+    JudgingType.COUNT: [*_RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
+    JudgingType.DATE_ON_TIME: [
+        (judging.YES, "Đúng hạn"),
+        (judging.NO, "Không đúng hạn"),
+        (NA, Result.KHONG_AP_DUNG.label),
+    ],
+    JudgingType.TEXT: [],
+}
+# The colour of a checked choice: the colour of the result it stands for.
+_CHOICE_RESULT = {
+    judging.YES: Result.DAT.value,
+    judging.NO: Result.KHONG_DAT.value,
+    **{code: v[1].value for code, v in judging.LEVELS.items()},
 }
 
 # Strings the user sees.
@@ -67,9 +88,9 @@ T_RECORDED = "Ghi bởi {who} lúc {when}"
 T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
 T_NUM, T_DEN = "Tử số:", "Mẫu số:"
 T_COUNT = "Số lượng:"
-T_ON_TIME, T_LATE = "Đúng hạn", "Trễ hạn"
 T_DOC_DATE = "Ngày ban hành:"
-T_YES, T_NO = "Có", "Không"
+T_OVERRIDE = "Điều chỉnh kết quả (nếu cần):"
+T_COUNT_RESULT = "Kết quả:"
 T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
 T_PERCENT = "= {percent} % → {result} · {score} điểm"
 T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
@@ -97,7 +118,8 @@ class FindingEditor(QWidget):
     Signals:
       noteEdited() — the observation box changed (not yet saved); used by tests and the
           status bar to show "đang gõ".
-    Public actions: `result_actions` (Result → checkable QAction with shortcut), for menus.
+    Public actions: `choice_actions` (four checkable QActions, Alt+1…Alt+4, relabelled for
+    the judging type of the shown item; the unused ones are hidden), for menus.
     """
 
     noteEdited = Signal()
@@ -115,19 +137,19 @@ class FindingEditor(QWidget):
         self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
         self._note_timer.timeout.connect(self.save_note)
 
-        self.result_actions: dict[Result, QAction] = {}
+        self._choices: list[tuple[str, str]] = []  # of the shown item's judging type
+        self.choice_actions: list[QAction] = []
         group = QActionGroup(self)
         group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
-        for result, key in RESULT_KEYS.items():
-            action = QAction(result.label, self)
+        for n, key in enumerate(CHOICE_KEYS):
+            action = QAction(self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{result.label} ({key})")
-            action.setStatusTip(f"Ghi kết quả “{result.label}” cho nội dung đang chọn")
-            action.triggered.connect(lambda _=False, r=result: self.set_result(r))
+            action.setVisible(False)
+            action.triggered.connect(lambda _=False, i=n: self._choice_triggered(i))
             group.addAction(action)
-            self.result_actions[result] = action
+            self.choice_actions.append(action)
 
         self._build()
         self.set_item(None, None)
@@ -160,28 +182,27 @@ class FindingEditor(QWidget):
         # Result
         self.result_box = QGroupBox(T_RESULT)
         rl = QVBoxLayout(self.result_box)
-        buttons = QGridLayout()
-        buttons.setSpacing(4)
-        self.result_buttons: dict[Result, QToolButton] = {}
-        for n, (result, action) in enumerate(self.result_actions.items()):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.setMinimumHeight(30)
-            button.setObjectName(f"result_{result.value.replace('-', '_')}")
-            button.setStyleSheet(
-                f"QToolButton:checked {{ background: {RESULT_COLOURS[result.value].name()};"
-                " color: white; font-weight: bold; border-radius: 3px; }"
-            )
-            self.result_buttons[result] = button
-            buttons.addWidget(button, n // 2, n % 2)
-        rl.addLayout(buttons)
+        # The measure first (numbers, a date), then the choices it leads to.
         self.measure_stack = QStackedWidget()
         self.measure_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._pages: dict[JudgingType, QWidget] = {}
         self._build_measures()
         rl.addWidget(self.measure_stack)
+        self.choice_caption = _label(selectable=False)
+        rl.addWidget(self.choice_caption)
+        buttons = QGridLayout()
+        buttons.setSpacing(4)
+        self.choice_buttons: list[QToolButton] = []
+        for n, action in enumerate(self.choice_actions):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setMinimumHeight(30)
+            button.setObjectName(f"choice_{n + 1}")
+            self.choice_buttons.append(button)
+            buttons.addWidget(button, n // 2, n % 2)
+        rl.addLayout(buttons)
         score_row = QHBoxLayout()
         score_row.addWidget(QLabel(T_SCORE))
         self.score_spin = QDoubleSpinBox()
@@ -200,6 +221,9 @@ class FindingEditor(QWidget):
         # Observation
         note_box = QGroupBox(T_NOTE)
         nl = QVBoxLayout(note_box)
+        self.text_only_label = _label(T_TEXT_ONLY, selectable=False)
+        self.text_only_label.setStyleSheet("color: #5f6368;")
+        nl.addWidget(self.text_only_label)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText(T_NOTE_HINT)
         self.note_edit.setTabChangesFocus(True)
@@ -259,27 +283,9 @@ class FindingEditor(QWidget):
         self._layout.addStretch(1)
 
     def _build_measures(self) -> None:
-        # YES_NO and LEVEL: a row of exclusive buttons each.
-        self.choice_buttons: dict[str, QToolButton] = {}
-        for jtype, choices in (
-            (JudgingType.YES_NO, [(judging.YES, T_YES), (judging.NO, T_NO)]),
-            (JudgingType.LEVEL, [(code, v[0]) for code, v in judging.LEVELS.items()]),
-        ):
-            page = QWidget()
-            layout = QHBoxLayout(page)
-            layout.setContentsMargins(0, 0, 0, 0)
-            group = QButtonGroup(page)
-            for code, text in choices:
-                button = QToolButton()
-                button.setText(text)
-                button.setCheckable(True)
-                button.setMinimumWidth(70)
-                button.clicked.connect(lambda _=False, c=code, t=jtype: self._choice(t, c))
-                group.addButton(button)
-                layout.addWidget(button)
-                self.choice_buttons[f"{jtype.value}:{code}"] = button
-            layout.addStretch(1)
-            self._add_page(jtype, page)
+        # YES_NO and LEVEL: the choices say it all.
+        for jtype in (JudgingType.YES_NO, JudgingType.LEVEL):
+            self._add_page(jtype, QWidget())
 
         # PERCENT: numerator / denominator → percentage, result and score by thresholds.
         page = QWidget()
@@ -314,24 +320,9 @@ class FindingEditor(QWidget):
         cl.addStretch(1)
         self._add_page(JudgingType.COUNT, page)
 
-        # DATE_ON_TIME: deadline met? and the document's date.
-        page = QWidget()
-        dl = QHBoxLayout(page)
-        dl.setContentsMargins(0, 0, 0, 0)
-        group = QButtonGroup(page)
-        for code, text in ((judging.YES, T_ON_TIME), (judging.NO, T_LATE)):
-            button = QToolButton()
-            button.setText(text)
-            button.setCheckable(True)
-            button.setMinimumWidth(70)
-            button.clicked.connect(
-                lambda _=False, c=code: self._choice(JudgingType.DATE_ON_TIME, c)
-            )
-            group.addButton(button)
-            dl.addWidget(button)
-            self.choice_buttons[f"{JudgingType.DATE_ON_TIME.value}:{code}"] = button
-        dl.addStretch(1)
-        date_row = QHBoxLayout()
+        # DATE_ON_TIME: the document's date; the choices say whether the deadline was met.
+        date_page = QWidget()
+        date_row = QHBoxLayout(date_page)
         date_row.setContentsMargins(0, 0, 0, 0)
         date_row.addWidget(QLabel(T_DOC_DATE))
         self.date_edit = QDateEdit()
@@ -343,14 +334,9 @@ class FindingEditor(QWidget):
         self.date_edit.dateChanged.connect(self._date_changed)
         date_row.addWidget(self.date_edit)
         date_row.addStretch(1)
-        wrapper = QWidget()
-        wl = QVBoxLayout(wrapper)
-        wl.setContentsMargins(0, 0, 0, 0)
-        wl.addWidget(page)
-        wl.addLayout(date_row)
-        self._add_page(JudgingType.DATE_ON_TIME, wrapper)
+        self._add_page(JudgingType.DATE_ON_TIME, date_page)
 
-        self._add_page(JudgingType.TEXT, _label(T_TEXT_ONLY, selectable=False))
+        self._add_page(JudgingType.TEXT, QWidget())
 
     def _show_page(self, page: QWidget) -> None:
         # A stacked widget is as tall as its tallest page unless the hidden ones are ignored.
@@ -387,14 +373,18 @@ class FindingEditor(QWidget):
         self._row = dict(row) if row is not None else None
         enabled = row is not None
         writable = not self._adapter.store.read_only  # read-only: look, never touch
-        for action in self.result_actions.values():
+        for action in self.choice_actions:
             action.setEnabled(enabled and writable)
         self.history_action.setEnabled(enabled)
         self.measure_stack.setEnabled(writable)
         self.score_spin.setReadOnly(not writable)
         self.note_edit.setReadOnly(not writable)
-        for w in (self.result_box, self.self_box, self.guide_box, self.note_edit):
+        for w in (self.self_box, self.guide_box, self.note_edit):
             w.setVisible(enabled)
+        text_only = enabled and row["type"] == JudgingType.TEXT
+        self.result_box.setVisible(enabled and not text_only)
+        self.text_only_label.setVisible(text_only)
+        self._set_choices(JudgingType(row["type"]) if row is not None else None)
         self.note_edit.parentWidget().setVisible(enabled)
         self._show(full=True)
         for section in self._sections:
@@ -423,8 +413,6 @@ class FindingEditor(QWidget):
         if r is None:
             self.code_label.setText("")
             self.text_label.setText(T_EMPTY)
-            for action in self.result_actions.values():
-                action.setChecked(False)
             return
         jtype = JudgingType(r["type"])
         max_score = float(r["max_score"] or 0)
@@ -441,23 +429,16 @@ class FindingEditor(QWidget):
             self.score_spin.setRange(0.0, max_score)
             self.score_spin.setEnabled(max_score > 0)
             self.max_label.setText(f"/ {_number(max_score)}")
-        for result, action in self.result_actions.items():
-            action.setChecked(r["result"] == result.value)
+        current = self.current_choice()
+        for (key, _), action in zip(self._choices, self.choice_actions, strict=False):
+            action.setChecked(key == current)
         self.score_spin.setValue(r["score"] or 0.0)
         self.max_label.setText(
             f"/ {_number(max_score)}" + (f"  ({T_NO_SCORE})" if r["score"] is None else "")
         )
         # Measures
         value = r.get("value")
-        for key, button in self.choice_buttons.items():
-            jt, code = key.split(":", 1)
-            button.setChecked(jt == jtype.value and value == code)
         if jtype == JudgingType.DATE_ON_TIME:
-            # The deadline verdict is the result; the value keeps the document's date.
-            met = {Result.DAT.value: judging.YES, Result.KHONG_DAT.value: judging.NO}
-            for code in (judging.YES, judging.NO):
-                button = self.choice_buttons[f"{jtype.value}:{code}"]
-                button.setChecked(met.get(r["result"] or "") == code)
             try:
                 self.date_edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE)
             except TypeError:
@@ -520,29 +501,88 @@ class FindingEditor(QWidget):
             return False
         return self._adapter.record(self._inspection_id, self._row, changes) is not None
 
+    def _set_choices(self, jtype: JudgingType | None) -> None:
+        """Relabel the four choice actions for `jtype` (hide the ones it does not use)."""
+        self._choices = list(CHOICES[jtype]) if jtype is not None else []
+        for n, (action, button) in enumerate(
+            zip(self.choice_actions, self.choice_buttons, strict=True)
+        ):
+            used = n < len(self._choices)
+            action.setVisible(used)
+            button.setVisible(used)
+            if not used:
+                action.setText("")
+                continue
+            key, label = self._choices[n]
+            action.setText(label)
+            action.setToolTip(f"{label} ({CHOICE_KEYS[n]})")
+            action.setStatusTip(f"Ghi “{label}” cho nội dung đang chọn ({CHOICE_KEYS[n]})")
+            colour = RESULT_COLOURS[_CHOICE_RESULT.get(key, key)].name()
+            button.setStyleSheet(
+                f"QToolButton:checked {{ background: {colour};"
+                " color: white; font-weight: bold; border-radius: 3px; }"
+            )
+        caption = {JudgingType.PERCENT: T_OVERRIDE, JudgingType.COUNT: T_COUNT_RESULT}
+        self.choice_caption.setText(caption.get(jtype, "") if jtype else "")
+        self.choice_caption.setVisible(bool(self.choice_caption.text()))
+
+    def choice_keys(self) -> list[str]:
+        """The keys of the choices shown for the current item, in shortcut order."""
+        return [key for key, _ in self._choices]
+
+    def choice_action(self, key: str) -> QAction:
+        """The action of the choice `key` of the current item (KeyError when not offered)."""
+        return self.choice_actions[self.choice_keys().index(key)]
+
+    def current_choice(self) -> str | None:
+        """The key of the choice the stored finding corresponds to (None: none yet)."""
+        r = self._row
+        if r is None or not r.get("result"):
+            return None
+        result, value = r["result"], r.get("value")
+        if result == NA:
+            return NA
+        jtype = JudgingType(r["type"])
+        if jtype in (JudgingType.YES_NO, JudgingType.DATE_ON_TIME):
+            if jtype == JudgingType.YES_NO and value in (judging.YES, judging.NO):
+                return value
+            return {Result.DAT.value: judging.YES, Result.KHONG_DAT.value: judging.NO}.get(result)
+        if jtype == JudgingType.LEVEL:
+            if value in judging.LEVELS:
+                return value
+            if result == Result.DAT.value:  # recorded without a level (imported): by points
+                full = r.get("score") is None or r["score"] >= float(r["max_score"] or 0)
+                return "tot" if full else "dat"
+            return "chua-dat" if result == Result.KHONG_DAT.value else None
+        return result
+
     @Slot()
-    def set_result(self, result: Result) -> None:
-        """Record one of the four results (the buttons, Alt+1…Alt+4)."""
-        if self._row is None:
+    def choose(self, key: str) -> None:
+        """Record the choice `key` of the current item (the buttons, Alt+1…Alt+4)."""
+        r = self._row
+        if r is None or self._loading or key not in self.choice_keys():
             return
-        changes = judging.result_changes(
-            result, float(self._row["max_score"] or 0), self._row["score"]
-        )
+        jtype = JudgingType(r["type"])
+        max_score = float(r["max_score"] or 0)
+        if key == NA:
+            changes = judging.result_changes(Result.KHONG_AP_DUNG, max_score, r["score"])
+            if jtype in (JudgingType.YES_NO, JudgingType.LEVEL):
+                changes["value"] = None
+        elif jtype == JudgingType.YES_NO:
+            changes = {**judging.yes_no_outcome(key == judging.YES, max_score).changes()}
+            changes["value"] = key
+        elif jtype == JudgingType.LEVEL:
+            changes = {**judging.level_outcome(key, max_score).changes(), "value": key}
+        elif jtype == JudgingType.DATE_ON_TIME:  # the verdict; the date stays in value
+            changes = judging.on_time_outcome(key == judging.YES, max_score).changes()
+        else:  # PERCENT (an override of the computed result) and COUNT
+            changes = judging.result_changes(Result(key), max_score, r["score"])
         if not self._record(changes):
             self._show(full=False)
 
-    def _choice(self, jtype: JudgingType, code: str) -> None:
-        if self._row is None or self._loading:
-            return
-        max_score = float(self._row["max_score"] or 0)
-        if jtype == JudgingType.YES_NO:
-            changes = {**judging.yes_no_outcome(code == judging.YES, max_score).changes()}
-            changes["value"] = code
-        elif jtype == JudgingType.LEVEL:
-            changes = {**judging.level_outcome(code, max_score).changes(), "value": code}
-        else:  # DATE_ON_TIME: the verdict; the date stays in value
-            changes = judging.on_time_outcome(code == judging.YES, max_score).changes()
-        self._record(changes)
+    def _choice_triggered(self, index: int) -> None:
+        if index < len(self._choices):
+            self.choose(self._choices[index][0])
 
     @Slot()
     def _score_changed(self, value: float) -> None:

@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.area_view, self.search_edit)
         QWidget.setTabOrder(self.search_edit, self.table)
         previous: QWidget = self.table
-        for button in self.editor.result_buttons.values():
+        for button in self.editor.choice_buttons:
             QWidget.setTabOrder(previous, button)
             previous = button
         QWidget.setTabOrder(previous, self.editor.score_spin)
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         record = bar.addMenu(T_MENU_RECORD)
-        for action in self.editor.result_actions.values():
+        for action in self.editor.choice_actions:
             record.addAction(action)
         record.addSeparator()
         for action in (self.next_action, self.prev_action, self.next_open_action):
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
         filt.addAction(self.search_action)
         self.addAction(self.search_action)
         self.addAction(self.open_action)
-        for action in self.editor.result_actions.values():
+        for action in self.editor.choice_actions:
             self.addAction(action)
 
     # -- loading --------------------------------------------------------------------------

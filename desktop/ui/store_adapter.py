@@ -111,6 +111,8 @@ class StoreAdapter(QObject):
         """
         clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
         try:
+            if "result" in clean:
+                judging.check_result(str(item.get("type") or ""), clean["result"])
             if "score" in clean:
                 judging.check_score(clean["score"], float(item["max_score"] or 0))
             row = self._store.set_finding(

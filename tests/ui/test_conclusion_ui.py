@@ -14,7 +14,6 @@ import pytest
 
 from db import Store
 from db.lock import lock_path
-from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.backup import list_backups
 from desktop.services.demo import build_demo
@@ -172,7 +171,7 @@ def test_locked_database_offers_read_only(
     assert window.windowTitle() == "Kiểm tra CCHC — khac.sqlite (chỉ đọc)"
     open_item(window, "Sở Khoa học và Công nghệ", "A3.1.3")
     editor = window.editor
-    assert not editor.result_actions[Result.DAT].isEnabled()
+    assert not editor.choice_actions[0].isEnabled()
     assert editor.note_edit.isReadOnly()
     assert not window.recording.evidence.add_action.isEnabled()
     assert not window.recording.attachments.add_action.isEnabled()

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.ui.history_dialog import HistoryDialog, change_text
 from desktop.ui.main_window import MainWindow
@@ -24,8 +23,8 @@ def test_history_shows_old_to_new(
 ) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
     editor = window.editor
-    editor.result_actions[Result.DAT].trigger()
-    editor.result_actions[Result.KHONG_DAT].trigger()
+    editor.choice_action("co").trigger()
+    editor.choice_action("khong").trigger()
     shown: list[HistoryDialog] = []
     monkeypatch.setattr(HistoryDialog, "exec", lambda self: shown.append(self) or 0)
     assert editor.history_action.shortcut().toString() == "Ctrl+H"
@@ -59,7 +58,7 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
     open_item(window, SO_KHCN, "A3.1.3")
     section = window.recording.recommendation
     assert not section.isVisibleTo(window.editor)  # nothing to fix yet
-    window.editor.result_actions[Result.KHONG_DAT].trigger()
+    window.editor.choice_action("khong-dat").trigger()
     assert section.isVisibleTo(window.editor)
     default = conclusions.default_deadline(store, insp)
     shown = section.deadline_edit.date()
@@ -87,8 +86,8 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
 
     # A passed item has no recommendation section.
     open_item(window, SO_KHCN, "A3.1.4")
-    window.editor.result_actions[Result.DAT].trigger()
+    window.editor.choice_action("co").trigger()
     assert not section.isVisibleTo(window.editor)
-    window.editor.result_actions[Result.MOT_PHAN].trigger()
+    window.editor.choice_action("khong").trigger()
     assert section.isVisibleTo(window.editor)
     assert section.text_edit.toPlainText() == ""

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 
 from db import Store
 from db.text import fold
-from desktop.domain import Result
 from desktop.services import judging
 from desktop.services.demo import build_demo
 from desktop.ui.main_window import MainWindow
@@ -26,6 +25,13 @@ pytestmark = [
 ]
 
 SO_KHCN = "Sở Khoa học và Công nghệ"  # month 7: nothing recorded yet
+
+
+def click_choice(editor: Any, key: str) -> None:
+    """Click the visible button of the choice `key` of the shown item."""
+    button = editor.choice_buttons[editor.choice_keys().index(key)]
+    assert button.isVisibleTo(editor)
+    button.click()
 
 
 def finding(store: Store, unit: str, code: str) -> dict[str, Any] | None:
@@ -51,8 +57,8 @@ def test_record_by_shortcut_and_observation_then_reopen(
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     with qtbot.waitSignal(window.adapter.findingChanged, timeout=2000):
-        qtbot.keyClick(window.table, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
-    assert window.editor.result_actions[Result.KHONG_DAT].isChecked()
+        qtbot.keyClick(window.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Không
+    assert window.editor.choice_action("khong").isChecked()
     assert window.saved_label.text().startswith("Đã lưu lúc ")
     # The observation is saved by the debounce timer, without leaving the box.
     window.editor.note_edit.setFocus()
@@ -82,21 +88,23 @@ def test_record_by_shortcut_and_observation_then_reopen(
         row = open_item(again, SO_KHCN, "A1.1.2")
         assert row["result"] == "khong-dat"
         assert again.editor.note_edit.toPlainText() == "Thieu phụ lục phân công"
-        assert again.editor.result_actions[Result.KHONG_DAT].isChecked()
+        assert again.editor.choice_action("khong").isChecked()
     finally:
         again.close()
         store.close()
 
 
 def test_actions_have_shortcuts_in_tooltips(window: MainWindow) -> None:
-    assert window.editor.result_actions[Result.DAT].toolTip() == "Đạt (Alt+1)"
-    assert window.editor.result_actions[Result.KHONG_AP_DUNG].toolTip() == "Không áp dụng (Alt+4)"
+    open_item(window, SO_KHCN, "A1.3.1")  # LEVEL
+    actions = window.editor.choice_actions
+    assert actions[0].toolTip() == "Tốt (Alt+1)"
+    assert actions[3].toolTip() == "Không áp dụng (Alt+4)"
     assert window.open_action.shortcut().toString() == "Ctrl+O"
     assert window.search_action.shortcut().toString() == "Ctrl+F"
     record_menu = next(
         a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Ghi nhận"
     )
-    assert window.editor.result_actions[Result.DAT] in record_menu.actions()
+    assert window.editor.choice_actions[0] in record_menu.actions()
     assert window.next_open_action in record_menu.actions()
 
 
@@ -214,15 +222,15 @@ def test_judging_controls_write_result_and_score(window: MainWindow) -> None:
     assert finding(store, SO_KHCN, "A1.1.3")["result"] == "dat"
 
     open_item(window, SO_KHCN, "A1.1.2")  # YES_NO
-    editor.choice_buttons["YES_NO:khong"].click()
+    click_choice(editor, "khong")
     f = finding(store, SO_KHCN, "A1.1.2")
     assert (f["result"], f["score"], f["value"]) == ("khong-dat", 0.0, "khong")
 
     open_item(window, SO_KHCN, "A1.3.1")  # LEVEL
-    editor.choice_buttons["LEVEL:tot"].click()
+    click_choice(editor, "tot")
     f = finding(store, SO_KHCN, "A1.3.1")
     assert (f["result"], f["score"], f["value"]) == ("dat", 1.0, "tot")
-    editor.choice_buttons["LEVEL:chua-dat"].click()
+    click_choice(editor, "chua-dat")
     assert finding(store, SO_KHCN, "A1.3.1")["result"] == "khong-dat"
 
     open_item(window, SO_KHCN, "A1.2.4")  # COUNT
@@ -230,7 +238,7 @@ def test_judging_controls_write_result_and_score(window: MainWindow) -> None:
     assert finding(store, SO_KHCN, "A1.2.4")["value"] == "3"
 
     open_item(window, SO_KHCN, "A1.1.1")  # DATE_ON_TIME
-    editor.choice_buttons["DATE_ON_TIME:khong"].click()
+    click_choice(editor, "khong")
     editor.date_edit.setDate(QDate(2021, 2, 15))
     f = finding(store, SO_KHCN, "A1.1.1")
     assert (f["result"], f["score"], f["value"]) == ("khong-dat", 0.0, "2021-02-15")
@@ -252,12 +260,12 @@ def test_judging_controls_write_result_and_score(window: MainWindow) -> None:
 def test_result_buttons_default_scores(window: MainWindow) -> None:
     store = window.adapter.store
     open_item(window, SO_KHCN, "A1.1.3")
-    window.editor.result_actions[Result.DAT].trigger()
+    window.editor.choice_action("dat").trigger()
     assert finding(store, SO_KHCN, "A1.1.3")["score"] == 2.0
-    window.editor.result_actions[Result.KHONG_AP_DUNG].trigger()
+    window.editor.choice_action("khong-ap-dung").trigger()
     f = finding(store, SO_KHCN, "A1.1.3")
     assert (f["result"], f["score"]) == ("khong-ap-dung", None)
-    assert window.editor.result_buttons[Result.KHONG_AP_DUNG].isChecked()
+    assert window.editor.choice_buttons[3].isChecked()
 
 
 def test_self_assessment_disagreement_is_marked(window: MainWindow) -> None:
@@ -270,13 +278,13 @@ def test_self_assessment_disagreement_is_marked(window: MainWindow) -> None:
     source = window.table_model.index(window.table_model.row_for_item(row["item_id"]), 0)
     assert source.siblingAtColumn(ChecklistTableModel.COL_SELF).data() == "Đạt · 1"
     assert source.data(Qt.ItemDataRole.BackgroundRole) is None  # no result yet: no conflict
-    window.editor.result_actions[Result.KHONG_DAT].trigger()
+    window.editor.choice_action("khong").trigger()
     assert source.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert source.data(Qt.ItemDataRole.ToolTipRole) == DISAGREE
     self_cell = source.siblingAtColumn(ChecklistTableModel.COL_SELF)
     assert self_cell.data(Qt.ItemDataRole.DecorationRole) is not None
     assert window.editor.disagree_label.isVisibleTo(window.editor)
-    window.editor.result_actions[Result.DAT].trigger()
+    window.editor.choice_action("co").trigger()
     assert not window.editor.disagree_label.isVisibleTo(window.editor)
 
 
@@ -298,7 +306,7 @@ def test_commune_visit_switcher(window: MainWindow) -> None:
     assert window.table_model.rowCount() == 62
     assert window.unit_tabs.count() == 2 and window.unit_tabs.currentIndex() == 1
     open_item(window, "UBND thị trấn Huỳnh Hữu Nghĩa", "A1.1.2")
-    window.editor.result_actions[Result.DAT].trigger()
+    window.editor.choice_action("co").trigger()
     assert finding(store, "UBND thị trấn Huỳnh Hữu Nghĩa", "A1.1.2")["result"] == "dat"
     assert finding(store, "UBND huyện Mỹ Tú", "A1.1.2") is None
     window.unit_tabs.setCurrentIndex(0)
@@ -329,7 +337,7 @@ def test_empty_database_explains_next_step(qtbot: Any, tmp_path: Path) -> None:
     try:
         assert "kiemtra plan import" in w.header_label.text()
         assert w.table_model.rowCount() == 0
-        assert not w.editor.result_actions[Result.DAT].isEnabled()
+        assert not w.editor.choice_actions[0].isEnabled()
     finally:
         w.close()
         store.close()
