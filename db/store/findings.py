@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from db.store.base import StoreBase, now_iso, stable_id
@@ -126,8 +127,16 @@ class FindingsMixin(StoreBase):
             return row
 
     def _mark_started(self, inspection_id: str) -> None:
-        status = self.db.execute(
-            "SELECT status FROM inspections WHERE id = ?", [inspection_id]
+        row = self.db.execute(
+            "SELECT status, visit_date FROM inspections WHERE id = ?", [inspection_id]
         ).fetchone()
-        if status and status[0] == "chua-kiem-tra":
-            self.update_row("inspections", inspection_id, {"status": "dang-kiem-tra"}, audit=False)
+        if row is None:
+            return
+        changes: dict[str, Any] = {}
+        if row[0] == "chua-kiem-tra":
+            changes["status"] = "dang-kiem-tra"
+        if not row[1]:
+            # The first inspector finding dates the visit (local date) unless already dated.
+            changes["visit_date"] = dt.date.today().isoformat()
+        if changes:
+            self.update_row("inspections", inspection_id, changes, audit=False)

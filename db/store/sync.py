@@ -44,6 +44,11 @@ PLAN_SCOPE = {
         "recommendation_id IN (SELECT r.id FROM recommendations r JOIN inspections i "
         "ON i.id = r.inspection_id WHERE i.plan_id = :plan)"
     ),
+    "remediation_attachments": (
+        "remediation_id IN (SELECT m.id FROM remediations m JOIN recommendations r "
+        "ON r.id = m.recommendation_id JOIN inspections i ON i.id = r.inspection_id "
+        "WHERE i.plan_id = :plan)"
+    ),
 }
 
 
@@ -461,6 +466,18 @@ class SyncMixin(StoreBase):
             row["remote"] = json.loads(row["remote"])
             rows.append(row)
         return rows
+
+    def conflicted_finding_items(self, inspection_id: str) -> set[str]:
+        """Item ids of the inspection's findings with an unresolved conflict."""
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT f.item_id FROM findings f JOIN sync_conflicts c "
+                "ON c.table_name = 'findings' AND c.row_id = f.id AND c.resolved_at IS NULL "
+                "WHERE f.inspection_id = ?",
+                [inspection_id],
+            )
+        }
 
     def sync_conflict(self, conflict_id_: str) -> dict[str, Any] | None:
         row = self.db.execute(

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "desktop.cli.core",
     "desktop.cli.sync",
     "desktop.cli.recording",
+    "desktop.cli.inspection",
     "desktop.cli.checklist",
     "desktop.cli.plan",
     "desktop.cli.selfassessment",

@@ -1,0 +1,62 @@
+"""One visit: its date, place and status (`kiemtra inspection set`)."""
+
+from __future__ import annotations
+
+import click
+
+from desktop.cli import AppContext, emit_json
+from desktop.services.errors import UserError
+
+pass_app = click.make_pass_decorator(AppContext)
+STATUSES = ("dang-kiem-tra", "da-kiem-tra", "da-ket-luan")
+
+
+@click.group()
+def inspection() -> None:
+    """Một cuộc kiểm tra: ngày, địa điểm, trạng thái."""
+
+
+@inspection.command("set")
+@click.argument("inspection_id")
+@click.option("--date", "date_text", help="Ngày kiểm tra dd/mm/yyyy.")
+@click.option("--place", help="Địa điểm kiểm tra.")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    help="dang-kiem-tra (mở lại), da-kiem-tra (đã kiểm tra xong), da-ket-luan (đã kết luận).",
+)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_app
+def inspection_set(
+    app: AppContext,
+    inspection_id: str,
+    date_text: str | None,
+    place: str | None,
+    status: str | None,
+    as_json: bool,
+) -> None:
+    """Ghi ngày, địa điểm kiểm tra và/hoặc chuyển trạng thái của cuộc kiểm tra."""
+    from desktop.domain import parse_date
+    from desktop.services import inspections as service
+
+    visit_date = None
+    if date_text is not None:
+        try:
+            visit_date = parse_date(date_text)
+        except ValueError as exc:
+            raise UserError(f"Ngày kiểm tra không hợp lệ: “{date_text}” (dạng dd/mm/yyyy)") from exc
+    store = app.store
+    with store.transaction():
+        row = service.set_visit(store, inspection_id, visit_date, place)
+        if status is not None:
+            row = service.set_status(store, inspection_id, status)
+    if as_json:
+        emit_json(row)
+        return
+    shown = f", ngày {row['visit_date_text']}" if row["visit_date_text"] else ""
+    shown += f", tại {row['place']}" if row["place"] else ""
+    click.echo(f"{row['unit']}: {row['status_label']}{shown}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(inspection)
