@@ -6,8 +6,9 @@ Three tabs, as the conclusion notice reads:
       .conclusions.draft) for the secretary to edit;
   "Nguyên nhân" — the causes, for the whole unit;
   "Kiến nghị" — the numbered recommendations (text, item, responsible unit, deadline).
-"Lưu" saves the texts of every area in one transaction; recommendations are written as soon
-as they are added, edited or deleted. `ConclusionDialog.ask(...)` runs it and says whether
+The texts save themselves (after a pause, at least every 5 s while typing, on focus-out), every
+area in one transaction; "Lưu" saves now. Recommendations are written as soon as they are
+added, edited or deleted. `ConclusionDialog.ask(...)` runs it and says whether
 anything was saved.
 """
 
@@ -51,6 +52,7 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
+from desktop.ui.autosave import Autosaver
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -68,8 +70,8 @@ T_REPLACE = "Thay nội dung đã soạn bằng gợi ý từ kết quả kiểm
 T_AREAS = "Lĩnh vực"
 T_SAVE = "Lưu"
 T_CLOSE = "Đóng"
-T_SAVED = "Đã lưu kết luận lúc {time}"
-T_UNSAVED = "Kết luận chưa lưu. Lưu trước khi đóng?"
+T_SAVED = "Đã lưu lúc {time}"
+T_NOT_SAVED = "Không lưu được kết luận. Vẫn đóng (bỏ phần vừa gõ)?"
 T_ADD_REC = "Thêm kiến nghị…"
 T_EDIT_REC = "Sửa…"
 T_DELETE_REC = "Xóa"
@@ -294,11 +296,15 @@ class ConclusionDialog(QDialog):
         self._area: str | None = None
         self._dirty = False
         self.saved_any = False
+        # After a pause, at least every 5 s while typing, on focus-out: nothing lost on a crash.
+        self.autosave = Autosaver(self.save, self)
         self._build(saved.get("", {}).get("causes", "") or "")
         self.rec_model.set_rows(conclusions.list_recommendations(store, inspection_id))
         if self._areas:
             self.area_list.setCurrentRow(0)
         self._dirty = False
+        self.autosave.cancel()  # loading the texts is no typing
+        self.autosave.watch(self.strengths_edit, self.limitations_edit, self.causes_edit)
 
     # -- building -------------------------------------------------------------------------
     def _build(self, causes: str) -> None:
@@ -459,8 +465,9 @@ class ConclusionDialog(QDialog):
 
     @Slot()
     def _mark_dirty(self) -> None:
-        self._dirty = True
-        self.message_label.setText("")
+        self._dirty = True  # "Đã lưu lúc …" stays: the last save, until the next one
+        if not self.read_only:
+            self.autosave.touch()
 
     @property
     def dirty(self) -> bool:
@@ -491,6 +498,7 @@ class ConclusionDialog(QDialog):
     @Slot()
     def save(self) -> bool:
         """Save every area's texts and the causes in one transaction."""
+        self.autosave.cancel()
         self._keep_current()
         store = self._adapter.store
         try:
@@ -525,9 +533,12 @@ class ConclusionDialog(QDialog):
         return True
 
     def reject(self) -> None:
-        if self._dirty and not self.read_only and ask_yes_no(self, T_SAVE, T_UNSAVED):
-            if not self.save():
+        # Closing saves what was typed (as the autosave would a moment later); when the
+        # save fails the dialog stays open with the reason, unless the user lets it go.
+        if self._dirty and not self.read_only and not self.save():
+            if not ask_yes_no(self, T_CLOSE, T_NOT_SAVED):
                 return
+        self.autosave.cancel()
         super().reject()
 
     # -- recommendations ------------------------------------------------------------------

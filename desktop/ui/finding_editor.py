@@ -1,7 +1,7 @@
 """The finding editor: the right-hand panel where one checklist item is recorded.
 
 Every change is written at once through the StoreAdapter (no save button). The observation
-is written on focus-out and after ~800 ms without typing.
+is written on focus-out, after ~800 ms without typing and at least every 5 s while typing.
 
 More sections plug in with `add_section(widget)`: a QWidget (usually a QGroupBox) that may
 define `set_item(inspection_id: str | None, row: dict | None)`; it is called whenever the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import JudgingType, Result, format_date
 from desktop.services import judging
+from desktop.ui.autosave import Autosaver
 from desktop.ui.models import DISAGREE, RESULT_COLOURS, result_label, score_text
 from desktop.ui.store_adapter import StoreAdapter
 
-NOTE_DEBOUNCE_MS = 800
+NOTE_DEBOUNCE_MS = 800  # and saved at least every autosave.MAX_WAIT_MS while typing
 
 # The result choices by judging type, in the order of their shortcuts Alt+1…Alt+4 (Alt+digit
 # types nothing in the observation box). Each is (key, label); the key is the measure's value
@@ -132,10 +133,8 @@ class FindingEditor(QWidget):
         self._loading = False
         self._sections: list[QWidget] = []
 
-        self._note_timer = QTimer(self)
-        self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_DEBOUNCE_MS)
-        self._note_timer.timeout.connect(self.save_note)
+        # After a pause, at least every 5 s while typing on, and on focus-out.
+        self.note_autosave = Autosaver(self.save_note, self, debounce_ms=NOTE_DEBOUNCE_MS)
 
         self._choices: list[tuple[str, str]] = []  # of the shown item's judging type
         self.choice_actions: list[QAction] = []
@@ -449,7 +448,7 @@ class FindingEditor(QWidget):
         self.count_spin.setValue(int(value) if jtype == JudgingType.COUNT and value else 0)
         # Observation: never overwrite what is being typed.
         note = r.get("note") or ""
-        if full or (note != self.note_edit.toPlainText() and not self._note_timer.isActive()):
+        if full or (note != self.note_edit.toPlainText() and not self.note_autosave.pending):
             self.note_edit.setPlainText(note)
         if r.get("recorded_by") and r.get("recorded_at"):
             when = dt.datetime.fromisoformat(r["recorded_at"])
@@ -633,13 +632,13 @@ class FindingEditor(QWidget):
     def _note_typed(self) -> None:
         if self._loading or self._row is None:
             return
-        self._note_timer.start()
+        self.note_autosave.touch()
         self.noteEdited.emit()
 
     @Slot()
     def save_note(self) -> None:
         """Write the observation now if it differs from what is stored."""
-        self._note_timer.stop()
+        self.note_autosave.cancel()
         if self._row is None:
             return
         text = self.note_edit.toPlainText()
@@ -651,7 +650,7 @@ class FindingEditor(QWidget):
         for section in self._sections:
             if hasattr(section, "flush"):
                 section.flush()
-        if self._note_timer.isActive() or (
+        if self.note_autosave.pending or (
             self._row is not None and self.note_edit.toPlainText() != (self._row.get("note") or "")
         ):
             self.save_note()

@@ -2,8 +2,9 @@
 
 Shown when the item is judged Không đạt or Đạt một phần (or already carries a
 recommendation): the text, the responsible unit and the remediation deadline (default: the
-visit date + 30 days). "Lưu kiến nghị" adds the recommendation tied to the item's code, or
-updates the one it already has; what was typed is also saved when the inspector moves on.
+visit date + 30 days). What is typed is saved by itself (after a pause, at least every 5 s
+while typing, on focus-out and when the inspector moves on): the first save adds the
+recommendation tied to the item's code, later ones update it. "Lưu kiến nghị" saves now.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from db.connection import StoreError
 from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.errors import UserError
+from desktop.ui.autosave import Autosaver
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -41,7 +43,7 @@ T_RESPONSIBLE_HINT = "Đơn vị/bộ phận chịu trách nhiệm"
 T_DEADLINE = "Thời hạn khắc phục:"
 T_SAVE = "Lưu kiến nghị"
 T_DELETE = "Xóa kiến nghị"
-T_SAVED = "Đã lưu kiến nghị số {number}"
+T_SAVED = "Kiến nghị số {number} — đã lưu lúc {time}"
 
 SHOWN_FOR = {Result.KHONG_DAT.value, Result.MOT_PHAN.value}
 
@@ -68,6 +70,7 @@ class RecommendationSection(QGroupBox):
         self._rec: dict[str, Any] | None = None
         self._loading = False
         self._dirty = False
+        self.autosave = Autosaver(self.flush, self)
 
         layout = QVBoxLayout(self)
         self.number_label = QLabel()
@@ -103,6 +106,7 @@ class RecommendationSection(QGroupBox):
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
+        self.autosave.watch(self.text_edit, self.responsible_edit, self.deadline_edit)
 
     # -- following the editor -------------------------------------------------------------
     def set_item(self, inspection_id: str | None, row: dict[str, Any] | None) -> None:
@@ -179,8 +183,8 @@ class RecommendationSection(QGroupBox):
     @Slot()
     def _changed(self, *_: Any) -> None:
         if not self._loading:
-            self._dirty = True
-            self.message_label.setText("")
+            self._dirty = True  # "đã lưu lúc …" stays: the last save, until the next one
+            self.autosave.touch()
 
     @property
     def dirty(self) -> bool:
@@ -188,13 +192,15 @@ class RecommendationSection(QGroupBox):
 
     # -- writing --------------------------------------------------------------------------
     def flush(self) -> None:
-        """Save what was typed (called when the item changes)."""
+        """Save what was typed (the autosave; called when the item changes)."""
+        self.autosave.cancel()
         if self._dirty and self.text_edit.toPlainText().strip():
             self.save()
 
     @Slot()
     def save(self) -> dict[str, Any] | None:
         """Add or update the recommendation of the current item; the stored row or None."""
+        self.autosave.cancel()
         if self._row is None or not self._inspection_id:
             return None
         store = self._adapter.store
@@ -224,10 +230,11 @@ class RecommendationSection(QGroupBox):
         self._rec, self._dirty = rec, False
         self.number_label.setText(T_NUMBERED.format(number=rec["number"]))
         self.message_label.setStyleSheet("color: #1b7a3a;")
-        self.message_label.setText(T_SAVED.format(number=rec["number"]))
+        now = dt.datetime.now().strftime("%H:%M:%S")
+        self.message_label.setText(T_SAVED.format(number=rec["number"], time=now))
         inspection_id = self._inspection_id
         self._update_visibility()
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self._adapter.saved.emit(now)
         self._adapter.notify_recommendations(inspection_id)
         return rec
 
