@@ -106,3 +106,101 @@ def test_cli_audit_verify(kiemtra: Kiemtra, store: Store, plan, db_path: Path) -
 
     data = json.loads(as_json.stdout)
     assert data["ok"] is False and data["broken_seq"] == 1 and data["broken_at"]
+
+
+def test_cli_records_the_actor_and_history_names_them(
+    kiemtra: Kiemtra, store: Store, plan, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    so, _ = plan
+    item = item_id(store, so, "A1.1.1")
+    device = store.device_name
+    store.close()
+    kiemtra("--as", "Nguyễn Văn An", "finding", "set", so, "A1.1.1", "--result", "khong-dat")
+    monkeypatch.setenv("KIEMTRA_ACTOR", "Trần Thị Bình")
+    kiemtra("finding", "set", so, "A1.1.1", "--result", "dat", "--note", "Đã bổ sung")
+    monkeypatch.delenv("KIEMTRA_ACTOR")
+    kiemtra("finding", "set", so, "A1.1.1", "--score", "0.5")
+    check = Store.open(db_path, read_only=True)
+    try:
+        actors = [
+            r[0]
+            for r in check.db.execute(
+                "SELECT actor FROM audit_log WHERE table_name = 'findings' ORDER BY seq"
+            )
+        ]
+        assert actors == ["Nguyễn Văn An", "Trần Thị Bình", device]
+        who = [(e["who"], e["field"], e["new"]) for e in audit.finding_history(check, so, item)]
+    finally:
+        check.close()
+    assert ("Nguyễn Văn An", "Kết quả", "Không đạt") in who
+    assert ("Trần Thị Bình", "Kết quả", "Đạt") in who
+    assert ("Trần Thị Bình", "Nhận xét", "Đã bổ sung") in who
+    assert (device, "Điểm", "0.5") in who
+
+
+def test_store_actor_names_the_window_user(store: Store, plan) -> None:
+    so, _ = plan
+    item = item_id(store, so, "A1.1.1")
+    store.actor = "Lê Văn Cường"  # what the window does when "Tôi là" changes
+    findings.record(store, so, "A1.1.1", result=Result.DAT)
+    store.actor = "Phạm Thị Dung"
+    findings.record(store, so, "A1.1.1", note="Có kế hoạch")
+    history = audit.finding_history(store, so, item)
+    assert {(e["who"], e["field"]) for e in history} >= {
+        ("Lê Văn Cường", "Kết quả"),
+        ("Phạm Thị Dung", "Nhận xét"),
+    }
+    assert store.finding(so, item)["recorded_by"] == "Phạm Thị Dung"
+
+
+def _delete_last(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    last = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+    conn.execute("DELETE FROM audit_log WHERE seq = ?", [last])
+    conn.commit()
+    conn.close()
+    return int(last)
+
+
+def test_verify_sees_a_deleted_last_entry(
+    kiemtra: Kiemtra, store: Store, plan, db_path: Path
+) -> None:
+    so, _ = plan
+    for n in range(3):
+        findings.record(store, so, "A1.1.1", note=f"Lần {n}")
+    assert audit.verify(store)["ok"] is True
+    last = _delete_last(db_path)
+    report = audit.verify(store)
+    assert report["ok"] is False and report["broken_seq"] == last
+    assert report["message"].startswith(f"Nhật ký bị cắt cụt sau mục số {last - 1}")
+    store.close()
+    broken = kiemtra("audit", "verify", ok=False)
+    assert broken.exit_code == 1 and f"cắt cụt sau mục số {last - 1}" in broken.stderr
+
+
+def test_an_entry_appended_after_a_deleted_tail_breaks_the_chain(
+    store: Store, plan, db_path: Path
+) -> None:
+    so, _ = plan
+    for n in range(3):
+        findings.record(store, so, "A1.1.1", note=f"Lần {n}")
+    last = _delete_last(db_path)
+    findings.record(store, so, "A1.1.1", note="Ghi tiếp")  # reuses the deleted seq
+    report = audit.verify(store)
+    assert report["ok"] is False and report["broken_seq"] == last
+    assert "sửa đổi hoặc hỏng từ mục số" in report["message"]
+
+
+def test_a_database_without_a_recorded_head_still_verifies(
+    store: Store, plan, db_path: Path
+) -> None:
+    so, _ = plan
+    findings.record(store, so, "A1.1.1", note="Lần 1")
+    store.db.execute("DELETE FROM settings WHERE key = 'audit_head'")  # an older database
+    assert audit.verify(store)["ok"] is True
+    findings.record(store, so, "A1.1.1", note="Lần 2")
+    assert audit.verify(store)["ok"] is True
+    assert store.audit_head() == tuple(
+        store.db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    )

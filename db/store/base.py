@@ -19,6 +19,9 @@ from db.hlc import HybridClock
 from db.migrations import SYNCED_TABLES
 
 GENESIS_HASH = "0" * 64
+# settings key holding "seq:hash" of the newest audit entry, written with every append: a
+# deleted last entry (which the chain alone cannot show) leaves the head pointing past the end.
+AUDIT_HEAD_KEY = "audit_head"
 # A fixed namespace so that the same (inspection, item) gives the same finding id on
 # every laptop: two members recording the same item meet as one row (a conflict at
 # worst), never as duplicates.
@@ -193,9 +196,19 @@ class StoreBase:
         old: dict[str, Any] | None,
         new: dict[str, Any] | None,
     ) -> None:
-        """Append one entry to the hash-chained log (inside the caller's transaction)."""
-        last = self.db.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        prev = last[0] if last else GENESIS_HASH
+        """Append one entry to the hash-chained log (inside the caller's transaction).
+
+        The entry links to the recorded head (not merely the last row left in the table), so
+        an entry appended after a deleted tail breaks the chain visibly; the head moves on in
+        the same transaction.
+        """
+        head = self.audit_head()
+        last = self.db.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        prev = last[1] if last else GENESIS_HASH
+        if head is not None and (last is None or head[0] > int(last[0])):
+            prev = head[1]
         entry = {
             "at": now_iso(),
             "device_id": self.device_id,
@@ -208,10 +221,44 @@ class StoreBase:
         }
         digest = entry_hash(prev, entry)
         columns = ", ".join([*entry, "prev_hash", "hash"])
-        self.db.execute(
-            f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * (len(entry) + 2))})",
-            [*entry.values(), prev, digest],
-        )
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * (len(entry) + 2))})",
+                [*entry.values(), prev, digest],
+            )
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [AUDIT_HEAD_KEY, f"{cursor.lastrowid}:{digest}"],
+            )
+
+    def audit_head(self) -> tuple[int, str] | None:
+        """(seq, hash) of the newest entry as recorded at its append; None before the first."""
+        value = self.setting(AUDIT_HEAD_KEY)
+        if not value or ":" not in value:
+            return None
+        seq, digest = value.split(":", 1)
+        try:
+            return int(seq), digest
+        except ValueError:
+            return None
+
+    def audit_truncated_after(self) -> int | None:
+        """When entries after the last one present were removed: that last seq (0 for none).
+
+        None when the newest entry is the recorded head (or no head was ever recorded).
+        """
+        head = self.audit_head()
+        if head is None:
+            return None
+        last = self.db.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        if last is not None and (int(last[0]), last[1]) == head:
+            return None
+        if last is not None and int(last[0]) > head[0]:
+            return None  # entries past the head: the chain walk names the first bad one
+        return int(last[0]) if last else 0
 
     def verify_audit(self) -> int | None:
         """Walk the chain; return the seq of the first broken entry, or None when intact."""

@@ -50,8 +50,9 @@ def _selftest(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 class AppContext:
     """What every command gets: the database path, opened lazily."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, actor: str | None = None) -> None:
         self.db_path = db_path
+        self.actor = actor
         self._store: Any = None
 
     @property
@@ -61,6 +62,8 @@ class AppContext:
             from desktop.services.backup import daily_backup
 
             self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
+            # Who the audit log names for every change: --as / KIEMTRA_ACTOR, else this laptop.
+            self._store.actor = self.actor or self._store.device_name
             try:
                 daily_backup(self._store)
             except (OSError, StoreError) as exc:
@@ -116,6 +119,12 @@ class KiemtraGroup(click.Group):
     help="Tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng; hoặc biến KIEMTRA_DB).",
 )
 @click.option(
+    "--as",
+    "actor",
+    envvar="KIEMTRA_ACTOR",
+    help="Tên người thực hiện ghi vào nhật ký (mặc định: tên máy; hoặc biến KIEMTRA_ACTOR).",
+)
+@click.option(
     "--version",
     "-V",
     is_flag=True,
@@ -133,12 +142,14 @@ class KiemtraGroup(click.Group):
     help="Tự kiểm tra bản cài đặt (cửa sổ, ghi kết quả, PDF) trên dữ liệu tạm rồi thoát.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, actor: str | None) -> None:
     """Kiểm tra CCHC: ghi nhận kết quả kiểm tra cải cách hành chính, không cần mạng.
 
     Không có lệnh nào: mở cửa sổ chương trình.
     """
-    app = AppContext(db_path or default_db())
+    from desktop.domain import nfc
+
+    app = AppContext(db_path or default_db(), nfc(actor).strip() if actor else None)
     ctx.obj = app
     ctx.call_on_close(app.close)
     if ctx.invoked_subcommand is None:

@@ -4,7 +4,11 @@
 attachments) into one readable line per changed field:
 {"at" (ISO), "at_text" (dd/mm/yyyy HH:MM), "who", "field" (Vietnamese label), "old", "new"
 (readable text, "" for nothing), "action" ('insert' | 'update')}.
-`verify` walks the chain: {"ok", "entries", "broken_seq", "broken_at", "message"}.
+`verify` walks the chain: {"ok", "entries", "broken_seq", "broken_at", "message"}; it also
+compares the newest entry with the head recorded at each append, so a deleted tail shows
+("Nhật ký bị cắt cụt sau mục số N", broken_seq N+1). `who` is the entry's actor (the person
+named by `--as`, or by "Tôi là" in the window), else the finding's recorded_by, else the
+device name.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ DELETED, RESTORED = "Đã xóa", "Khôi phục"
 MESSAGES = {
     "intact": "Nhật ký toàn vẹn ({n} mục)",
     "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
+    "truncated": "Nhật ký bị cắt cụt sau mục số {seq}; {n} mục còn lại trong nhật ký",
 }
 
 
@@ -106,6 +111,15 @@ def verify(store: Store) -> dict[str, Any]:
     """Check every link of the audit chain; report the first broken entry."""
     count = store.audit_count()
     broken = store.verify_audit()
+    truncated = store.audit_truncated_after() if broken is None else None
+    if truncated is not None:
+        return {
+            "ok": False,
+            "entries": count,
+            "broken_seq": truncated + 1,
+            "broken_at": None,
+            "message": MESSAGES["truncated"].format(seq=truncated, n=count),
+        }
     if broken is None:
         return {
             "ok": True,

@@ -26,8 +26,11 @@ MESSAGES = {
     "empty_text": "Nội dung kiến nghị không được để trống",
     "no_area": "Không có lĩnh vực {code} trong bộ tiêu chí của cuộc kiểm tra này",
     "no_recommendation": "Không có kiến nghị {id}",
-    "summary": "Thực hiện tốt {passed}/{judged} nội dung",
+    "summary": "Thực hiện tốt {passed}/{judged} nội dung được kiểm tra",
+    "summary_all": "Thực hiện tốt toàn bộ {judged} nội dung được kiểm tra",
 }
+# How a limitation names the result: "<item text> — Chưa đạt: <note>".
+LIMITATION_LABELS = {Result.KHONG_DAT.value: "Chưa đạt", Result.MOT_PHAN.value: "Đạt một phần"}
 
 
 def _inspection(store: Store, inspection_id: str) -> dict[str, Any]:
@@ -37,17 +40,32 @@ def _inspection(store: Store, inspection_id: str) -> dict[str, Any]:
     return insp
 
 
-def _line(item: dict[str, Any]) -> str:
-    note = (item.get("note") or "").strip().rstrip(".")
-    return f"{item['text']}: {note}" if note else item["text"]
+def _clean(text: str | None) -> str:
+    return " ".join(nfc(text or "").split()).rstrip(" .;:")
+
+
+def _strength(item: dict[str, Any]) -> str:
+    """ "<item text> — <note>" for a passed item with an observation."""
+    return f"{_clean(item['text'])} — {_clean(item.get('note'))}"
+
+
+def _limitation(item: dict[str, Any]) -> str:
+    """ "<item text> — Chưa đạt: <note>" (or "— Đạt một phần"; no note: just the verdict)."""
+    label = LIMITATION_LABELS[item["result"]]
+    note = _clean(item.get("note"))
+    return (
+        f"{_clean(item['text'])} — {label}: {note}" if note else f"{_clean(item['text'])} — {label}"
+    )
 
 
 def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     """Suggested conclusion per area, in checklist order.
 
     [{"area": code, "name": area name, "strengths": [...], "limitations": [...]}]. Strengths:
-    "Thực hiện tốt P/J nội dung" (P passed of J judged) and each passed item with a note.
-    Limitations: each item judged Không đạt or Đạt một phần, as "<item text>: <note>".
+    "Thực hiện tốt P/J nội dung được kiểm tra" (P passed of J judged; left out when nothing
+    passed) and each passed item with a note, as "<item text> — <note>". Limitations: each item
+    judged Không đạt or Đạt một phần, as "<item text> — Chưa đạt: <note>" or
+    "<item text> — Đạt một phần: <note>".
     """
     _inspection(store, inspection_id)
     areas: dict[str, dict[str, Any]] = {}
@@ -62,15 +80,16 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
         if result in PASSED:
             tally[0] += 1
             tally[1] += 1
-            if (item.get("note") or "").strip():
-                area["strengths"].append(_line(item))
+            if _clean(item.get("note")):
+                area["strengths"].append(_strength(item))
         elif result in FAILED:
             tally[1] += 1
-            area["limitations"].append(_line(item))
+            area["limitations"].append(_limitation(item))
     for code, area in areas.items():
         passed, judged = counts[code]
-        if judged:
-            area["strengths"].insert(0, MESSAGES["summary"].format(passed=passed, judged=judged))
+        if passed:
+            key = "summary_all" if passed == judged else "summary"
+            area["strengths"].insert(0, MESSAGES[key].format(passed=passed, judged=judged))
     return list(areas.values())
 
 
