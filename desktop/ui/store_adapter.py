@@ -48,7 +48,18 @@ class StoreAdapter(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.recorder = ""  # full name written as recorded_by ("Tôi là" on this laptop)
+        self._recorder = ""
+
+    @property
+    def recorder(self) -> str:
+        """Full name of the member using this laptop ("Tôi là"); written as recorded_by and
+        as the actor of every audit-log entry from now on."""
+        return self._recorder
+
+    @recorder.setter
+    def recorder(self, name: str) -> None:
+        self._recorder = nfc(name or "")
+        self._store.actor = self._recorder
 
     # -- the database ---------------------------------------------------------------------
     @property
