@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from db.store.base import StoreBase, now_iso, stable_id
+
+# The shipped default checklist carries the same stamps on every laptop, so that two laptops
+# hold byte-identical rows and a sync import finds them "unchanged" (never a second copy).
+DEFAULT_STAMPS = {"hlc": "0000000000000.00000.default", "origin": "default", "base_hlc": None}
+DEFAULT_ACTIVATED_AT = "2000-01-01T00:00:00+00:00"
+
+Insert = Callable[..., Any]
 
 
 class ChecklistsMixin(StoreBase):
@@ -23,61 +31,93 @@ class ChecklistsMixin(StoreBase):
                     "activated_at": now_iso(),
                 },
             )
-            vid = version["id"]
-            for a_pos, area in enumerate(data["areas"]):
-                area_id = stable_id(vid, area["code"])
-                self.insert_row(
-                    "checklist_areas",
+            return self._store_checklist_rows(data, str(version["id"]), self.insert_row)
+
+    def import_default_checklist(self, data: dict[str, Any], version_id: str, source: str) -> str:
+        """Store the shipped default under a fixed id with fixed stamps (DEFAULT_STAMPS).
+
+        Every laptop that loads the same default writes the same bytes; when the version is
+        already here (from a package), nothing is written.
+        """
+        with self.transaction():
+            if self.get_row("checklist_versions", version_id) is not None:
+                return version_id
+            version = {
+                "id": version_id,
+                "version": str(data["version"]),
+                "name": data["name"],
+                "source": source,
+                "activated_at": DEFAULT_ACTIVATED_AT,
+            }
+            self._insert_fixed("checklist_versions", version)
+            self.append_audit("insert", "checklist_versions", version_id, None, version)
+            self._store_checklist_rows(data, version_id, self._insert_fixed)
+            if hasattr(self, "index_checklist_version"):
+                self.index_checklist_version(version_id)
+        return version_id
+
+    def _insert_fixed(self, table: str, row: dict[str, Any], audit: bool = False) -> None:
+        stamped = {**row, **DEFAULT_STAMPS, "deleted": 0}
+        columns = ", ".join(stamped)
+        marks = ", ".join("?" for _ in stamped)
+        self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(stamped.values()))
+
+    def _store_checklist_rows(self, data: dict[str, Any], vid: str, insert: Insert) -> str:
+        """Areas, criteria and items of version `vid`, written with `insert(table, row, audit=)`."""
+        for a_pos, area in enumerate(data["areas"]):
+            area_id = stable_id(vid, area["code"])
+            insert(
+                "checklist_areas",
+                {
+                    "id": area_id,
+                    "version_id": vid,
+                    "code": area["code"],
+                    "name": area["name"],
+                    "max_points": float(area.get("max_points") or 0),
+                    "position": a_pos,
+                },
+                audit=False,
+            )
+            item_pos = 0
+            for c_pos, criterion in enumerate(area["criteria"]):
+                crit_id = stable_id(vid, area["code"], criterion["code"])
+                insert(
+                    "checklist_criteria",
                     {
-                        "id": area_id,
+                        "id": crit_id,
                         "version_id": vid,
-                        "code": area["code"],
-                        "name": area["name"],
-                        "max_points": float(area.get("max_points") or 0),
-                        "position": a_pos,
+                        "area_id": area_id,
+                        "code": criterion["code"],
+                        "name": criterion["name"],
+                        "position": c_pos,
                     },
                     audit=False,
                 )
-                item_pos = 0
-                for c_pos, criterion in enumerate(area["criteria"]):
-                    crit_id = stable_id(vid, area["code"], criterion["code"])
-                    self.insert_row(
-                        "checklist_criteria",
+                for item in criterion["items"]:
+                    insert(
+                        "checklist_items",
                         {
-                            "id": crit_id,
+                            "id": stable_id(vid, item["code"]),
                             "version_id": vid,
                             "area_id": area_id,
-                            "code": criterion["code"],
-                            "name": criterion["name"],
-                            "position": c_pos,
+                            "criterion_id": crit_id,
+                            "code": item["code"],
+                            "text": item["text"],
+                            "guidance": item.get("guidance", ""),
+                            "legal_basis": item.get("legal_basis", ""),
+                            "type": item["type"],
+                            "max_score": float(item.get("max_score") or 0),
+                            "levels": ",".join(item["levels"]),
+                            "evidence": item.get("evidence", ""),
+                            "thresholds": json.dumps(
+                                item.get("thresholds", []), ensure_ascii=False
+                            ),
+                            "position": item_pos,
                         },
                         audit=False,
                     )
-                    for item in criterion["items"]:
-                        self.insert_row(
-                            "checklist_items",
-                            {
-                                "id": stable_id(vid, item["code"]),
-                                "version_id": vid,
-                                "area_id": area_id,
-                                "criterion_id": crit_id,
-                                "code": item["code"],
-                                "text": item["text"],
-                                "guidance": item.get("guidance", ""),
-                                "legal_basis": item.get("legal_basis", ""),
-                                "type": item["type"],
-                                "max_score": float(item.get("max_score") or 0),
-                                "levels": ",".join(item["levels"]),
-                                "evidence": item.get("evidence", ""),
-                                "thresholds": json.dumps(
-                                    item.get("thresholds", []), ensure_ascii=False
-                                ),
-                                "position": item_pos,
-                            },
-                            audit=False,
-                        )
-                        item_pos += 1
-            return str(vid)
+                    item_pos += 1
+        return str(vid)
 
     def current_checklist_version(self) -> str | None:
         row = self.db.execute(

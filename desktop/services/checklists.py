@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from db import Store
+from db.store import stable_id
 from desktop.domain import JudgingType, nfc
 from desktop.services.errors import UserError
 from desktop.services.paths import resource
@@ -22,12 +24,24 @@ def load_default() -> dict[str, Any]:
         raise UserError(f"Thiếu tệp bộ tiêu chí mặc định: {path}") from exc
 
 
+def default_version_id(data: dict[str, Any]) -> str:
+    """The shipped default's version id: the same on every laptop for the same content."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return stable_id("checklist", str(data["version"]), digest)
+
+
 def ensure_checklist(store: Store) -> str:
-    """The current checklist version, importing the default on a fresh database."""
+    """The current checklist version, loading the default on a fresh database.
+
+    The default gets a stable id and fixed stamps, so every laptop holds the same rows and
+    sync never brings a second copy; an imported user checklist is an ordinary new version.
+    """
     current = store.current_checklist_version()
     if current:
         return current
-    return store.import_checklist(load_default(), source="mặc định")
+    data = load_default()
+    return store.import_default_checklist(data, default_version_id(data), source="mặc định")
 
 
 def validate(data: dict[str, Any]) -> list[str]:
