@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from db.migrations import SYNCED_TABLES, migrations
+from db.migrations import M001_SYNCED_TABLES, migrations
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
@@ -133,7 +133,7 @@ def check_database_file(path: str | Path) -> None:
             raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
         # Every version of the schema has these (m001): a file without one would be swapped
         # in and then fail on every screen.
-        missing = sorted(set(SYNCED_TABLES) - names)
+        missing = sorted(set(M001_SYNCED_TABLES) - names)
         if missing:
             raise StoreError(f"Tệp {path} thiếu bảng dữ liệu ({', '.join(missing)})")
         applied = conn.execute(

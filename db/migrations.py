@@ -37,7 +37,13 @@ SYNCED_TABLES = (
     "conclusions",
     "recommendations",
     "remediations",
+    "remediation_attachments",
 )
+# The travelling tables m001_initial and m002_sync were written for: a shipped migration keeps
+# doing exactly what it did; a later table brings its own sync index and triggers.
+M001_SYNCED_TABLES = SYNCED_TABLES[: SYNCED_TABLES.index("remediations") + 1]
+# Tables whose rows name a content-addressed file (<data_dir>/attachments/<sha[:2]>/<sha>).
+ATTACHMENT_TABLES = ("attachments", "remediation_attachments")
 
 
 def _fk(table: str) -> str:
@@ -311,7 +317,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         tokenize = 'unicode61'
     );
     """
-    for table in SYNCED_TABLES:
+    for table in M001_SYNCED_TABLES:
         statements += f"\nCREATE INDEX {table}_hlc_sync ON {table}(hlc);"
     _execute_script(db, statements)
 
@@ -414,7 +420,7 @@ def m002_sync(db: sqlite_utils.Database) -> None:
     );
     CREATE INDEX sync_versions_row ON sync_versions(table_name, row_id);
     """
-    for table in SYNCED_TABLES:
+    for table in M001_SYNCED_TABLES:
         record = (
             "INSERT OR IGNORE INTO sync_versions (table_name, row_id, hlc, parent) "
             f"VALUES ('{table}', NEW.id, NEW.hlc, coalesce(NEW.base_hlc, ''));"
@@ -439,3 +445,40 @@ def m008_indexes(db: sqlite_utils.Database) -> None:
     reading the whole table.
     """
     db.conn.execute("CREATE INDEX IF NOT EXISTS inspections_live ON inspections(deleted, id)")
+
+
+@migrations()
+def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
+    """Files attached to a unit's remediation report (báo cáo kết quả khắc phục).
+
+    A travelling table of its own (attachments.finding_id is NOT NULL): one row per
+    (remediation, content), the file stored by hash like a finding's attachment. It gets the
+    sync index and the version triggers m002_sync gives every travelling table.
+    """
+    table = "remediation_attachments"
+    record = (
+        "INSERT OR IGNORE INTO sync_versions (table_name, row_id, hlc, parent) "
+        f"VALUES ('{table}', NEW.id, NEW.hlc, coalesce(NEW.base_hlc, ''));"
+    )
+    _execute_script(
+        db,
+        f"""
+    CREATE TABLE {table} (
+        id TEXT PRIMARY KEY,
+        remediation_id TEXT NOT NULL {_fk("remediations")},
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        filename TEXT NOT NULL,
+        media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+        size INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        {SYNC_COLUMNS}
+    );
+    CREATE INDEX {table}_remediation ON {table}(remediation_id);
+    CREATE INDEX {table}_sha ON {table}(sha256);
+    CREATE INDEX {table}_hlc_sync ON {table}(hlc);
+    CREATE TRIGGER {table}_sync_insert AFTER INSERT ON {table}
+        BEGIN {record} END;
+    CREATE TRIGGER {table}_sync_update AFTER UPDATE OF hlc ON {table}
+        WHEN NEW.hlc IS NOT OLD.hlc BEGIN {record} END;
+    """,
+    )

@@ -296,3 +296,134 @@ def test_cli_help_and_readme() -> None:
         "kiemtra escalation",
     ):
         assert f"`{command}" in readme, command
+
+
+# -- remediation reports with attached files --------------------------------------------------
+
+
+def _file(folder: Path, name: str, content: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def test_report_with_attachments_stored_by_content(
+    store: Store, campaign: dict[str, str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    report = _file(tmp_path, "Báo cáo khắc phục.pdf", b"%PDF-1.4 bao cao")
+    photo = _file(tmp_path, "niem-yet.png", b"\x89PNG anh")
+    rows = followup.record_report(
+        store,
+        [campaign["yesterday"], campaign["old"]],
+        TODAY,
+        "12/BC-UBND",
+        "Đã số hóa",
+        today=TODAY,
+        attachments=[report, photo, report],  # the same file twice is attached once
+        data_dir=data,
+    )
+    assert len(rows) == 2
+    for row in rows:
+        names = sorted(a["filename"] for a in row["attachments"])
+        assert names == ["Báo cáo khắc phục.pdf", "niem-yet.png"]
+        for a in row["attachments"]:
+            assert Path(a["path"]).read_bytes() in (report.read_bytes(), photo.read_bytes())
+            assert Path(a["path"]).parent.parent == data / "attachments"
+            assert not a["missing"]
+    # the register's trail shows the files of each report
+    rec = followup.recommendation_status(store, campaign["old"], TODAY)
+    assert [a["media_type"] for a in rec["remediations"][-1]["attachments"]] == [
+        "application/pdf",
+        "image/png",
+    ] or sorted(a["media_type"] for a in rec["remediations"][-1]["attachments"]) == [
+        "application/pdf",
+        "image/png",
+    ]
+    listed = followup.report_attachments(store, rows[0]["id"], data)
+    assert {a["filename"] for a in listed} == {"Báo cáo khắc phục.pdf", "niem-yet.png"}
+    # content-addressed: two reports, one stored copy per content
+    stored = [p for p in (data / "attachments").rglob("*") if p.is_file()]
+    assert len(stored) == 2
+
+
+def test_missing_attachment_writes_nothing(
+    store: Store, campaign: dict[str, str], tmp_path: Path
+) -> None:
+    with pytest.raises(UserError, match="Không tìm thấy tệp"):
+        followup.record_report(
+            store,
+            [campaign["old"]],
+            TODAY,
+            "12/BC",
+            "x",
+            today=TODAY,
+            attachments=[tmp_path / "khong-co.pdf"],
+            data_dir=tmp_path / "data",
+        )
+    assert store.db.execute("SELECT count(*) FROM remediations").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM remediation_attachments").fetchone()[0] == 0
+
+
+def test_cli_remediation_add_attach(
+    store: Store, campaign: dict[str, str], kiemtra, tmp_path: Path, db_path: Path
+) -> None:
+    one = _file(tmp_path, "bc.pdf", b"bao cao")
+    two = _file(tmp_path, "anh.jpg", b"anh chup")
+    out = kiemtra("remediation", "add", campaign["old"], "--date", "05/09/2024", "--doc",
+                  "12/BC-UBND", "--note", "Đã ký số", "--attach", str(one), "--attach",
+                  str(two))  # fmt: skip
+    assert "kèm 2 tệp" in out.stdout
+    rows = store.db.execute(
+        "SELECT filename, sha256 FROM remediation_attachments ORDER BY filename"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["anh.jpg", "bc.pdf"]
+    from desktop.services.attachments import path_of
+    from desktop.services.paths import data_dir_for
+
+    assert path_of(data_dir_for(db_path), rows[1][1]).read_bytes() == b"bao cao"
+    listed = kiemtra.json("followup", "--today", "10/09/2024")
+    row = next(r for r in listed if r["id"] == campaign["old"])
+    assert row["attachments"] == ["anh.jpg", "bc.pdf"]
+    missing = str(tmp_path / "nope.pdf")
+    bad = kiemtra("remediation", "add", campaign["yesterday"], "--date", "05/09/2024", "--doc",
+                  "1/BC", "--note", "x", "--attach", missing, ok=False)  # fmt: skip
+    assert bad.exit_code == 1 and "nope.pdf" in bad.stderr
+
+
+def test_remediation_attachment_travels_in_sync_packages(tmp_path: Path) -> None:
+    """Laptop → Sở Nội vụ: the remediation, its attachment row and the file's content."""
+    from desktop.services.attachments import path_of
+    from desktop.services.demo import build_demo
+    from tests.sync.helpers import Laptop, dump
+
+    snv, laptop = Laptop(tmp_path, "so-noi-vu"), Laptop(tmp_path, "thu-ky")
+    try:
+        plan_id = build_demo(laptop.store)
+        inspection = laptop.store.inspections(plan_id)[0]["id"]
+        rec = {"id": add_rec(laptop.store, inspection, 1, "Niêm yết thủ tục", TODAY)}
+        evidence = _file(tmp_path, "Báo cáo số 7.pdf", b"%PDF noi dung khac phuc")
+        laptop.cli("remediation", "add", rec["id"], "--date", dt.date.today().strftime(
+            "%d/%m/%Y"), "--doc", "7/BC-UBND", "--note", "Đã khắc phục", "--attach",
+            str(evidence))  # fmt: skip
+        laptop.reopen()
+        snv.cli("device", "trust", laptop.info()["fingerprint"], "--name", "thư ký")
+        package = tmp_path / "goi.kiemtra"
+        laptop.cli("sync", "export", "-o", str(package), "--plan", plan_id, "--full")
+        result = snv.cli.json("sync", "import", str(package))
+        assert result["conflicts"] == 0
+        snv.reopen()
+        mine, theirs = dump(laptop.store), dump(snv.store)
+        assert theirs["remediation_attachments"] == mine["remediation_attachments"]
+        assert len(theirs["remediation_attachments"]) == 1
+        assert theirs["remediations"] == mine["remediations"]
+        sha = theirs["remediation_attachments"][0]["sha256"]
+        assert path_of(snv.data_dir, sha).read_bytes() == evidence.read_bytes()
+        listed = followup.recommendation_status(snv.store, rec["id"])["remediations"]
+        assert [a["filename"] for a in listed[-1]["attachments"]] == ["Báo cáo số 7.pdf"]
+        # importing the same package again changes nothing
+        again = snv.cli.json("sync", "import", str(package))
+        assert again["inserted"] == 0 and again["updated"] == 0
+    finally:
+        snv.close()
+        laptop.close()

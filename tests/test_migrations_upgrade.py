@@ -27,6 +27,8 @@ def _rows(path: Path, table: str) -> list[tuple[Any, ...]]:
     con = sqlite3.connect(path)
     try:
         columns = [c[1] for c in con.execute(f"PRAGMA table_info({table})")]
+        if not columns:  # a table a later migration adds
+            return []
         return sorted(con.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall(), key=repr)
     finally:
         con.close()
@@ -88,6 +90,8 @@ def test_old_database_upgrades_with_nothing_lost(release: Path, copy_of: Any) ->
                 assert count == len(migrations._migrations)
                 continue
             assert count == len(before[table]), table
+            if not old_columns[table]:
+                continue  # added by a later migration: empty, as counted above
             # Every old column of every row still holds its value.
             cols = ", ".join(old_columns[table])
             after = sorted(store.db.execute(f"SELECT {cols} FROM {table}").fetchall(), key=repr)

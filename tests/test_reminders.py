@@ -166,6 +166,15 @@ def test_escalation_xlsx(store: Store, campaign: dict[str, str], tmp_path: Path)
     assert sheet["B6"].value == "Sở Y tế"
     assert sheet.freeze_panes == "A5"
     assert sheet.auto_filter.ref == "A4:J6"
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4
+        1,
+        0,
+    )
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$4:$4"
 
 
 def test_cli_reminder_and_escalation(
@@ -233,3 +242,26 @@ def test_long_letter_numbers_pages_from_two(
     assert len(reader.pages) >= 2
     assert not reader.pages[0].extract_text().strip().startswith("1\n")
     assert reader.pages[1].extract_text().strip().splitlines()[0].strip() == "2"
+
+
+def test_number_with_symbol_remembered(
+    store: Store, campaign: dict[str, str], tmp_path: Path, kiemtra
+) -> None:
+    letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="88")
+    assert letter.number == "Số: 88/SNV-CCHC"
+    blank = reminders.reminder_letter(store, campaign["xa"], today=TODAY)
+    assert blank.number.startswith("Số: ") and blank.number.endswith("/SNV-CCHC")
+    assert not any(ch.isdigit() for ch in blank.number)
+    # another ký hiệu, given once on the command line, is remembered
+    out = tmp_path / "a.docx"
+    kiemtra("reminder", campaign["xa"], "--format", "docx", "-o", str(out), "--today",
+            "10/09/2024", "--number", "12", "--symbol", "SNV-TTr")  # fmt: skip
+    from docx import Document
+
+    assert "Số: 12/SNV-TTr" in Document(str(out)).tables[0].rows[0].cells[0].text
+    assert store.setting(reminders.SYMBOL_SETTING) == "SNV-TTr"
+    later = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="13")
+    assert later.number == "Số: 13/SNV-TTr"
+    # a full "số/ký hiệu" is printed as given
+    full = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="7/UBND-NC")
+    assert full.number == "Số: 7/UBND-NC"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.store.base import StoreBase
+from db.store.base import StoreBase, now_iso, stable_id
 
 REMEDIATION_FIELDS = ("reported_on", "doc_number", "note", "verdict", "verified_on", "verify_note")
+ATTACHMENT_FIELDS = ("sha256", "filename", "media_type", "size")
 
 
 class FollowupMixin(StoreBase):
@@ -85,3 +86,41 @@ class FollowupMixin(StoreBase):
         if unknown:
             raise ValueError(f"unknown remediation fields: {sorted(unknown)}")
         return self.update_row("remediations", remediation_id, changes)
+
+    def add_remediation_attachment(
+        self, remediation_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A stored file attached to a remediation report: one row per (remediation, content),
+        the same id on every laptop; a tombstoned one comes back to life (audited)."""
+        unknown = set(fields) - set(ATTACHMENT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown attachment fields: {sorted(unknown)}")
+        table = "remediation_attachments"
+        with self.transaction():
+            aid = stable_id("remediation-attachment", remediation_id, fields["sha256"])
+            existing = self.get_row(table, aid)
+            if existing is None:
+                return self.insert_row(
+                    table,
+                    {"id": aid, "remediation_id": remediation_id, "added_at": now_iso(), **fields},
+                )
+            if existing["deleted"]:
+                return self.update_row(table, aid, {"deleted": 0, "filename": fields["filename"]})
+            return existing
+
+    def remediation_attachment_rows(
+        self, remediation_ids: list[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Live attachment rows per remediation id, in the order they were added."""
+        found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in remediation_ids}
+        for start in range(0, len(remediation_ids), 500):
+            chunk = remediation_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in self.db.query(
+                f"SELECT id, remediation_id, sha256, filename, media_type, size, added_at "
+                f"FROM remediation_attachments "
+                f"WHERE deleted = 0 AND remediation_id IN ({marks}) ORDER BY added_at, filename",
+                chunk,
+            ):
+                found[r["remediation_id"]].append(dict(r))
+        return found

@@ -45,6 +45,10 @@ def _row(r: dict[str, Any]) -> dict[str, Any]:
         "days_overdue": r["days_overdue"],
         "reported_on": r["reported_on"],
         "doc_number": r["doc_number"],
+        "attachments": [
+            a["filename"]
+            for a in (r["remediations"][-1]["attachments"] if r["remediations"] else [])
+        ],
     }
 
 
@@ -104,17 +108,31 @@ def remediation() -> None:
 @click.option("--date", "date_text", required=True, help="Ngày báo cáo (dd/mm/yyyy).")
 @click.option("--doc", required=True, help="Số/ký hiệu văn bản báo cáo.")
 @click.option("--note", required=True, help="Nội dung đã khắc phục.")
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    metavar="FILE",
+    help="Tệp đính kèm (văn bản báo cáo, tài liệu kiểm chứng); lặp lại cho nhiều tệp.",
+)
 @pass_app
 def remediation_add(
-    app: AppContext, recommendation_ids: tuple[str, ...], date_text: str, doc: str, note: str
+    app: AppContext,
+    recommendation_ids: tuple[str, ...],
+    date_text: str,
+    doc: str,
+    note: str,
+    attach: tuple[str, ...],
 ) -> None:
     """Ghi báo cáo kết quả khắc phục cho một hoặc nhiều kiến nghị (cùng một văn bản)."""
     from desktop.services import followup as service
 
     day = _date(date_text, "Ngày báo cáo")
     assert day is not None
-    rows = service.record_report(app.store, recommendation_ids, day, doc, note)
-    click.echo(f"Đã ghi báo cáo khắc phục {doc} cho {len(rows)} kiến nghị.")
+    rows = service.record_report(app.store, recommendation_ids, day, doc, note, attachments=attach)
+    files = len(rows[0]["attachments"]) if rows else 0
+    suffix = f", kèm {files} tệp" if files else ""
+    click.echo(f"Đã ghi báo cáo khắc phục {doc} cho {len(rows)} kiến nghị{suffix}.")
 
 
 @remediation.command("verify")
@@ -147,7 +165,12 @@ def remediation_verify(
 @click.option("--format", "fmt", required=True, help="pdf hoặc docx.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Tệp ra.")
 @click.option("--days", type=int, default=15, show_default=True, help="Hạn báo cáo (ngày).")
-@click.option("--number", default="", help="Số/ký hiệu công văn (để trống nếu chưa cấp số).")
+@click.option("--number", default="", help="Số công văn, ví dụ 88 (để trống nếu chưa cấp số).")
+@click.option(
+    "--symbol",
+    default=None,
+    help="Ký hiệu công văn, ví dụ SNV-CCHC (được nhớ cho lần sau; mặc định SNV-CCHC).",
+)
 @click.option("--today", help="Ngày ký công văn (dd/mm/yyyy; mặc định hôm nay).")
 @pass_app
 def reminder(
@@ -157,6 +180,7 @@ def reminder(
     output: Path,
     days: int,
     number: str,
+    symbol: str | None,
     today: str | None,
 ) -> None:
     """Công văn đôn đốc thực hiện kết luận kiểm tra CCHC gửi một đơn vị có kiến nghị quá hạn."""
@@ -166,7 +190,12 @@ def reminder(
     if fmt not in reminders.FORMATS:
         raise UserError(reminders.TEXT["bad_format"].format(fmt=fmt))
     letter = reminders.reminder_letter(
-        app.store, inspection_id, today=_date(today, "Ngày"), reply_days=days, number=number
+        app.store,
+        inspection_id,
+        today=_date(today, "Ngày"),
+        reply_days=days,
+        number=number,
+        symbol=symbol,
     )
     reminders.write_reminder(letter, fmt, output)
     click.echo(f"Đã tạo công văn đôn đốc {letter.meta['unit']}: {output}")

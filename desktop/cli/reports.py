@@ -30,7 +30,11 @@ def document_options(func):  # type: ignore[no-untyped-def]
         [
             click.option("--number", help="Số/ký hiệu văn bản, ví dụ 12 hoặc 12/TB-SNV."),
             click.option(
-                "--date", "date_text", help="Ngày ban hành dd/mm/yyyy (mặc định hôm nay)."
+                "--date",
+                "date_text",
+                help="Ngày ban hành dd/mm/yyyy (biên bản: mặc định ngày kiểm tra; "
+                "văn bản khác: hôm nay). Số và ngày của biên bản, thông báo được nhớ theo "
+                "từng cuộc kiểm tra.",
             ),
             click.option("--signer", help="Họ tên người ký (mặc định Trưởng đoàn)."),
             click.option(
@@ -168,6 +172,7 @@ def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
             "level": r["level"],
             "month": r["month"],
             "total": r["total"],
+            "self_total": r["self_total"],
             "max": r["max"],
             "percent": r["percent"],
             "rank": r["rank"],

@@ -38,27 +38,100 @@ class ReportOptions:
     place: str | None = None
 
 
-def resolve_options(store: Store, kind: str, given: ReportOptions | None) -> ReportOptions:
-    """Fill missing options from settings (remembered per kind) and remember those given."""
+PER_INSPECTION = ("bien-ban", "ket-luan")  # number and date belong to one inspection
+OWNER = "report.{kind}.owner"  # "" = the kind-wide number/date were just given, not yet used
+
+
+def _number_date_keys(kind: str, inspection_id: str | None) -> tuple[str, str]:
+    prefix = f"report.{kind}.{inspection_id}" if inspection_id else f"report.{kind}"
+    return f"{prefix}.number", f"{prefix}.date"
+
+
+def _iso(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def remembered_options(
+    store: Store,
+    kind: str,
+    inspection_id: str | None = None,
+    default_date: dt.date | None = None,
+) -> ReportOptions:
+    """What a document would use with nothing given: for the minutes and the notice the
+    number and date remembered for *this* inspection (a new inspection gets a blank number),
+    the date defaulting to `default_date` (the visit day for the minutes), else today.
+
+    Number and date given kind-wide (`resolve_options` without an inspection, as the window
+    does before it hands the work to a read-only worker) count while no inspection has
+    claimed them; once an inspection used them, another inspection never reuses them.
+    Reads only: safe on a read-only Store.
+    """
     assert kind in KINDS, kind
-    given = given or ReportOptions()
     out = ReportOptions()
-    for name in ("number", "signer", "signer_title", "place"):
+    for name in ("signer", "signer_title", "place"):
+        setattr(out, name, store.setting(f"report.{kind}.{name}") or None)
+    per = kind in PER_INSPECTION and inspection_id is not None
+    number_key, date_key = _number_date_keys(kind, inspection_id if per else None)
+    out.number = store.setting(number_key) or None
+    out.date = _iso(store.setting(date_key))
+    if per and out.number is None and out.date is None:
+        owner = store.setting(OWNER.format(kind=kind))
+        if owner in ("", inspection_id):
+            out.number = store.setting(f"report.{kind}.number") or None
+            out.date = _iso(store.setting(f"report.{kind}.date"))
+    out.date = out.date or default_date or dt.date.today()
+    return out
+
+
+def resolve_options(
+    store: Store,
+    kind: str,
+    given: ReportOptions | None,
+    inspection_id: str | None = None,
+    default_date: dt.date | None = None,
+) -> ReportOptions:
+    """Fill missing options from what is remembered (remembered_options), and remember the
+    options given (given=None: read only, for a read-only Store).
+
+    Signer, signer title and place are remembered per kind. The number and the date of the
+    minutes and the notice are remembered per (kind, inspection) when `inspection_id` is
+    given, so that one inspection's number is never silently printed on another's document.
+    """
+    assert kind in KINDS, kind
+    out = remembered_options(store, kind, inspection_id, default_date)
+    if given is None:
+        return out
+    for name in ("signer", "signer_title", "place"):
         value = getattr(given, name)
-        key = f"report.{kind}.{name}"
         if value:
             value = nfc(str(value)).strip()
-            store.set_setting(key, value)
-        else:
-            value = store.setting(key)
-        setattr(out, name, value or None)
-    key = f"report.{kind}.date"
-    if given.date:
-        store.set_setting(key, given.date.isoformat())
-        out.date = given.date
+            store.set_setting(f"report.{kind}.{name}", value)
+            setattr(out, name, value)
+    number = nfc(str(given.number)).strip() if given.number else None
+    out.number = number or out.number
+    out.date = given.date or out.date
+    per = kind in PER_INSPECTION and inspection_id is not None
+    if per:
+        number_key, date_key = _number_date_keys(kind, inspection_id)
+        if out.number:
+            store.set_setting(number_key, out.number)
+        if given.date or store.setting(date_key) or out.number:
+            store.set_setting(date_key, out.date.isoformat())
+        # This inspection owns the kind-wide values from now on (the window's prefill).
+        store.set_setting(f"report.{kind}.number", out.number or "")
+        store.set_setting(f"report.{kind}.date", out.date.isoformat())
+        store.set_setting(OWNER.format(kind=kind), inspection_id)
     else:
-        remembered = store.setting(key)
-        out.date = dt.date.fromisoformat(remembered) if remembered else dt.date.today()
+        number_key, date_key = _number_date_keys(kind, None)
+        if number:
+            store.set_setting(number_key, number)
+        if given.date:
+            store.set_setting(date_key, given.date.isoformat())
+        if kind in PER_INSPECTION and (number or given.date):
+            store.set_setting(OWNER.format(kind=kind), "")
     return out
 
 
@@ -322,6 +395,16 @@ def recommendations_for(
     return out
 
 
+def derived_recommendation_count(score: dict[str, Any], conclusions: list[dict[str, Any]]) -> int:
+    """How many recommendations the notice generates when none are stored: one per
+    limitation line (recommendations_for), the limitations being the secretary's
+    conclusions when written, else one per applicable item not passed (derive_conclusions,
+    which counts exactly the items score_items counts as `not_passed`)."""
+    if conclusions:
+        return sum(len(_lines(c["limitations"])) for c in conclusions)
+    return int(score["not_passed"])
+
+
 @dataclass
 class PlanData:
     """The campaign report's and the compilation's data."""
@@ -342,8 +425,8 @@ def plan_data_full(
 ) -> PlanData:
     """Scores of every inspection of the plan with (optionally) its items and findings."""
     plan = plan_data(store, plan_id)
-    rows = scoring.score_plan(store, plan_id)
-    found = store.report_plan_findings(plan_id) if with_items else {}
+    found = store.report_plan_findings(plan_id)
+    rows = scoring.score_plan(store, plan_id, found=found)
     inspections = {i["id"]: i for i in store.inspections(plan_id)}
     cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
     area_names: dict[str, str] = {}
@@ -363,11 +446,13 @@ def plan_data_full(
                     store.checklist_items(key[0], UnitLevel(key[1]).letter) if key[0] else []
                 )
             row["areas_items"] = group_items(cache[key], found.get(row["id"], {}))
+        conclusions = store.report_conclusions(row["id"]) if row["recorded"] else []
         if row["recommendations"]:
             deadlines[row["id"]] = store.report_recommendations(row["id"])
-        if row["recorded"]:
-            for c in store.report_conclusions(row["id"]):
-                causes.extend(_lines(c["causes"]))
+        elif row["recorded"]:
+            row["recommendations"] = derived_recommendation_count(row, conclusions)
+        for c in conclusions:
+            causes.extend(_lines(c["causes"]))
         row["default_deadline"] = default_deadline
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()

@@ -14,6 +14,7 @@ from desktop.reports.officialdate import official_date
 
 DOTS = "…" * 60
 SHORT_DOTS = "…………"
+NOT_VISITED = "Chưa kiểm tra"
 
 
 @dataclass
@@ -292,7 +293,7 @@ def _strength_lines(b: list[Any], data: InspectionData, numbered: bool = False) 
         b.append(P(DOTS))
         return
     for n, s in enumerate(data.strengths, start=1):
-        b.append(P(f"{n}. {s['name']}" if numbered else f"- {s['name']}:", bold=numbered))
+        b.append(H(f"{n}. {s['name']}") if numbered else P(f"- {s['name']}:"))
         b.extend(P(f"- {line}" if numbered else f"+ {line}") for line in s["lines"])
 
 
@@ -301,7 +302,7 @@ def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False
         b.append(P("Chưa phát hiện tồn tại, hạn chế." if data.has_findings else DOTS))
         return
     for n, lim in enumerate(data.limitations, start=1):
-        b.append(P(f"{n}. {lim['name']}" if numbered else f"- {lim['name']}:", bold=numbered))
+        b.append(H(f"{n}. {lim['name']}") if numbered else P(f"- {lim['name']}:"))
         b.extend(P(f"{line['ref']}. {line['text']}") for line in lim["lines"])
 
 
@@ -473,23 +474,39 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     b.append(H("2. Xếp hạng các đơn vị"))
     if inspected:
         ranked = sorted(inspected, key=lambda r: -r["percent"])
+        # Units with nothing recorded yet close the table with blank numbers, not zeros.
+        unvisited = [r for r in rows if not r["recorded"]]
         b.append(
             Table(
-                ["TT", "Đơn vị", "Cấp", "Điểm", "Tối đa", "Tỷ lệ", "Xếp hạng trong cấp"],
+                [
+                    "TT",
+                    "Đơn vị",
+                    "Cấp",
+                    "Điểm",
+                    "Tự chấm",
+                    "Tối đa",
+                    "Tỷ lệ",
+                    "Xếp hạng trong cấp",
+                ],
                 [
                     [
                         str(n),
                         r["unit"],
                         r["level_label"],
                         num(r["total"]),
+                        num(r.get("self_total")),
                         num(r["max"]),
                         pct(r["percent"]),
                         str(r["rank"]),
                     ]
                     for n, r in enumerate(ranked, start=1)
+                ]
+                + [
+                    [str(n), r["unit"], r["level_label"], "", "", "", "", NOT_VISITED]
+                    for n, r in enumerate(unvisited, start=len(ranked) + 1)
                 ],
-                [0.07, 0.37, 0.14, 0.1, 0.1, 0.11, 0.11],
-                ["C", "L", "C", "C", "C", "C", "C"],
+                [0.06, 0.32, 0.13, 0.09, 0.09, 0.09, 0.1, 0.12],
+                ["C", "L", "C", "C", "C", "C", "C", "C"],
             )
         )
         shown = ranked[:MAX_CHART_UNITS]
@@ -504,10 +521,9 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         b.append(P(DOTS))
     for n, r in enumerate(inspected, start=1):
         b.append(
-            P(
+            H(
                 f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "
-                f"({pct(r['percent'])}), {r['not_passed']} nội dung chưa đạt.",
-                bold=True,
+                f"({pct(r['percent'])}), {r['not_passed']} nội dung chưa đạt."
             )
         )
         b.append(

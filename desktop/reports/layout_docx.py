@@ -5,6 +5,7 @@ python-docx is imported inside the functions: the command line starts without it
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,59 @@ def _set_fonts(element: Any, name: str = FONT) -> None:
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
+
+
+def heading_level(text: str) -> int:
+    """1 for a section ("I. …", "II. …"), 2 for a sub-section ("1. …", "a) …")."""
+    return 1 if ROMAN_HEADING.match(text) else 2
+
+
+def _official_style(style: Any, size: float) -> None:
+    """Restyle a built-in style (Title, Heading 1/2) to the official look: Times New Roman,
+    bold, black, no theme colour or border, so Word's navigation pane lists the sections
+    while the page looks as Nghị định 30/2020 asks."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None:  # theme fonts win over named ones: drop them
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+    _set_fonts(style.element)
+    for tag in ("w:color", "w:spacing", "w:kern"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+    style.font.size = Pt(size)
+    style.font.bold = True
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    ppr = style.element.get_or_add_pPr()
+    for el in ppr.findall(qn("w:pBdr")):
+        ppr.remove(el)
+    fmt = style.paragraph_format
+    fmt.keep_with_next = True
+    fmt.space_after = Pt(6)
+
+
+def _styles(out: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    title = out.styles["Title"]
+    _official_style(title, 14)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(14)
+    title.paragraph_format.space_after = Pt(0)
+    for name in ("Heading 1", "Heading 2"):
+        style = out.styles[name]
+        _official_style(style, 13)
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        style.paragraph_format.first_line_indent = Cm(1.27)
+        style.paragraph_format.space_before = Pt(6)
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -294,8 +348,9 @@ def write_docx(doc: Document, target: Path) -> None:
     out.core_properties.title = f"{doc.title.capitalize()} {doc.subject}"
     out.core_properties.author = doc.issuing_body
 
+    _styles(out)
     _header(out, doc)
-    _para(out, doc.title, bold=True, size=14).paragraph_format.space_before = Pt(14)
+    out.add_paragraph(doc.title, style="Title")
     _para(out, doc.subject, bold=True, size=14)
     _rule(out, 4.5, TEXT_WIDTH_CM)
     if doc.addressee:
@@ -303,7 +358,13 @@ def write_docx(doc: Document, target: Path) -> None:
 
     def add(blocks: list[Any]) -> None:
         for block in blocks:
-            if isinstance(block, Para):
+            if isinstance(block, Para) and block.style == "heading":
+                text = "".join(r.text for r in block.runs)
+                p = out.add_paragraph(style=f"Heading {heading_level(text)}")
+                for r in block.runs:
+                    run = p.add_run(r.text)
+                    run.italic = r.italic or None
+            elif isinstance(block, Para):
                 p = out.add_paragraph()
                 if block.style in ("body", "heading"):
                     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -13,6 +13,8 @@ from desktop.reports.documents import Chart, Document, PageBreak, Para, Run, Sig
 from desktop.reports.fonts import FAMILY, register_fonts
 
 MM = 72 / 25.4
+HEADING_ROOM = 25 * MM  # a heading and two lines of the paragraph after it
+HEADING_ROOM_TABLE = 45 * MM  # a heading, a table's header row and its first rows
 PAGE_MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # millimetres
 BODY_SIZE = 13
 HIGHLIGHT = "#FBE3E1"
@@ -130,30 +132,62 @@ def _header(doc: Document, st: _Styles, width: float) -> list[Any]:
     return [table]
 
 
+# A cell taller than this is cut into continuation rows: a table row must fit on a page, and
+# reportlab's splitting inside a row leaves the repeated header stranded mid-page.
+MAX_CELL_HEIGHT = 120
+LONG_CELL_CHARS = 300  # shorter text cannot reach MAX_CELL_HEIGHT: not measured
+CELL_PADDING = 3
+
+
+def _pieces(para: Any, width: float) -> list[Any]:
+    """`para` cut into parts no taller than MAX_CELL_HEIGHT at this width."""
+    parts = [para]
+    while True:
+        _, height = parts[-1].wrap(width, MAX_CELL_HEIGHT)
+        if height <= MAX_CELL_HEIGHT:
+            return parts
+        split = parts[-1].split(width, MAX_CELL_HEIGHT)
+        if len(split) < 2:  # one unbreakable line: leave it whole
+            return parts
+        parts[-1:] = split
+
+
 def _table(block: Table, st: _Styles, width: float) -> Any:
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as RLTable
 
     styles = {"L": st.cell, "C": st.cell_c, "R": st.cell_r}
-    data = [[Paragraph(escape(h), st.cell_h) for h in block.header]]
-    for row in block.rows:
-        data.append(
-            [
-                Paragraph(escape(v).replace("\n", "<br/>"), styles[a])
-                for v, a in zip(row, block.align, strict=True)
-            ]
-        )
-    table = RLTable(data, colWidths=[f * width for f in block.widths], repeatRows=1, splitInRow=1)
+    widths = [f * width for f in block.widths]
+    data: list[list[Any]] = [[Paragraph(escape(h), st.cell_h) for h in block.header]]
+    ends = [0]  # the table rows that close a logical row (a rule below them)
+    highlight: list[int] = []
+    for index, row in enumerate(block.rows):
+        cells: list[list[Any]] = []
+        for v, a, w in zip(row, block.align, widths, strict=True):
+            para = Paragraph(escape(v).replace("\n", "<br/>"), styles[a])
+            long = len(v) > LONG_CELL_CHARS
+            cells.append(_pieces(para, w - 2 * CELL_PADDING) if long else [para])
+        depth = max(len(c) for c in cells)
+        for k in range(depth):
+            data.append([c[k] if k < len(c) else "" for c in cells])
+            if index in block.highlight:
+                highlight.append(len(data) - 1)
+        ends.append(len(data) - 1)
+    table = RLTable(data, colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("BOX", (0, 0), (-1, -1), 0.5, "black"),
+        ("INNERGRID", (0, 0), (-1, 0), 0.5, "black"),
+        ("LINEBEFORE", (1, 0), (-1, -1), 0.5, "black"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONT", (0, 0), (-1, -1), FAMILY),  # else Table names Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
-    for index in block.highlight:
-        commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), HIGHLIGHT))
+    for end in ends:
+        commands.append(("LINEBELOW", (0, end), (-1, end), 0.5, "black"))
+    for index in highlight:
+        commands.append(("BACKGROUND", (0, index), (-1, index), HIGHLIGHT))
     table.setStyle(commands)
     table.spaceAfter = 6
     return table
@@ -219,14 +253,15 @@ def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
 
     titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
     return [
-        *[Paragraph(escape(line), st.sign) for line in titles],
+        # A blank line keeps its height, so the names of side-by-side signers line up.
+        *[Paragraph(escape(line) or "&nbsp;", st.sign) for line in titles],
         Spacer(1, 24 * MM),
         Paragraph(escape(signer.name), st.sign),
     ]
 
 
 def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+    from reportlab.platypus import Paragraph, Spacer
     from reportlab.platypus import Table as RLTable
 
     if doc.recipients:
@@ -248,13 +283,13 @@ def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ]
     )
-    return [KeepTogether([Spacer(1, 6), table])]
+    return [Spacer(1, 6), table]
 
 
 def story(doc: Document, width: float) -> list[Any]:
     """Every flowable of the document, header to annex."""
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph
     from reportlab.platypus import PageBreak as RLPageBreak
-    from reportlab.platypus import Paragraph
 
     st = _Styles()
     out: list[Any] = _header(doc, st, width)
@@ -271,8 +306,17 @@ def story(doc: Document, width: float) -> list[Any]:
     }
 
     def add(blocks: list[Any]) -> None:
-        for block in blocks:
-            if isinstance(block, Para):
+        for n, block in enumerate(blocks):
+            if isinstance(block, Para) and block.style == "heading":
+                # Never a heading alone at the foot of a page: a new page unless there is room
+                # for it and the start of what follows (a table's header and first row). Not
+                # keepWithNext: reportlab moves a kept group taller than the space left to a new
+                # page whole, which would start every long table on a fresh page.
+                following = blocks[n + 1] if n + 1 < len(blocks) else None
+                room = HEADING_ROOM_TABLE if isinstance(following, Table) else HEADING_ROOM
+                out.append(CondPageBreak(room))
+                out.append(Paragraph(_markup(block.runs), st.heading))
+            elif isinstance(block, Para):
                 out.append(Paragraph(_markup(block.runs), styles[block.style]))
             elif isinstance(block, Table):
                 out.append(_table(block, st, width))
@@ -282,7 +326,20 @@ def story(doc: Document, width: float) -> list[Any]:
                 out.append(RLPageBreak())
 
     add(doc.blocks)
-    out.extend(_closing(doc, st, width))
+    # Nơi nhận and the signature never stand alone on the last page: they go together with
+    # the body's last paragraph (the one ending "./.").
+    # A heading kept with that paragraph comes along (a KeepTogether cannot be kept with).
+    tail: list[Any] = []
+    if doc.blocks and isinstance(doc.blocks[-1], Para):
+        tail.append(out.pop())
+        while out and (
+            isinstance(out[-1], CondPageBreak)
+            or (isinstance(out[-1], Paragraph) and out[-1].style is st.heading)
+        ):
+            flowable = out.pop()
+            if not isinstance(flowable, CondPageBreak):
+                tail.insert(0, flowable)
+    out.append(KeepTogether([*tail, *_closing(doc, st, width)]))
     add(doc.annex)
     return out
 

@@ -8,6 +8,7 @@ file is written beside it under a temporary name, then renamed.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -85,10 +86,14 @@ def inspection_report(
 
     if kind not in INSPECTION_KINDS:
         raise UserError(f"Loại văn bản không hỗ trợ: {kind} (chọn bien-ban hoặc ket-luan)")
-    if store.inspection(inspection_id) is None:
+    inspection = store.inspection(inspection_id)
+    if inspection is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     _step(progress, 0, 3)
-    opts = resolve_options(store, kind, options)
+    # The minutes are signed on site: dated the visit day unless a date is given.
+    visit = inspection["visit_date"]
+    default_date = dt.date.fromisoformat(visit[:10]) if kind == "bien-ban" and visit else None
+    opts = resolve_options(store, kind, options, inspection_id, default_date)
     data = inspection_data(store, inspection_id, opts.date or _today())
     _step(progress, 1, 3)
     build = documents.minutes if kind == "bien-ban" else documents.conclusion_notice
@@ -139,6 +144,4 @@ def _scaled(progress: Progress | None, share: float) -> Progress | None:
 
 
 def _today():  # noqa: ANN202 - tiny helper, patched in tests
-    import datetime as dt
-
     return dt.date.today()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from db import Store
@@ -62,6 +63,7 @@ MESSAGES = {
     "before_report": "Ngày xác minh {date} trước ngày báo cáo {reported}",
     "no_inspection": "Không có cuộc kiểm tra {id}",
     "no_plan": "Không có kế hoạch {id}",
+    "no_data_dir": "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để lưu tệp đính kèm",
 }
 
 
@@ -92,8 +94,11 @@ def compute_status(
 
 def _with_status(store: Store, rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     trails = store.remediations_of([r["id"] for r in rows])
+    files = store.remediation_attachment_rows([m["id"] for trail in trails.values() for m in trail])
     for row in rows:
         trail = trails[row["id"]]
+        for report in trail:
+            report["attachments"] = files[report["id"]]
         status, days = compute_status(row["deadline"], trail, today)
         row["status"] = status.value
         row["status_label"] = status.label
@@ -164,6 +169,63 @@ def open_recommendations_from_earlier(
     return [r for r in rows if r["status"] != FollowupStatus.DA_XAC_MINH]
 
 
+def _data_dir(store: Store, data_dir: str | Path | None) -> Path:
+    if data_dir is not None:
+        return Path(data_dir)
+    if store.path is None:
+        raise UserError(MESSAGES["no_data_dir"])
+    from desktop.services.paths import data_dir_for
+
+    return data_dir_for(Path(store.path))
+
+
+def _read_files(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Check and hash each file to attach: {"source", "sha256", "filename", "media_type",
+    "size"}; the same content given twice is attached once."""
+    from desktop.services import attachments as files
+
+    out: dict[str, dict[str, Any]] = {}
+    for raw in paths:
+        source = Path(raw)
+        if not source.exists():
+            raise UserError(files.MESSAGES["missing"].format(path=source))
+        if not source.is_file():
+            raise UserError(files.MESSAGES["not_file"].format(path=source))
+        try:
+            sha, size = files.sha256_of(source), source.stat().st_size
+        except OSError as exc:
+            raise UserError(files.MESSAGES["unreadable"].format(path=source, error=exc)) from exc
+        name = nfc(source.name)
+        out.setdefault(
+            sha,
+            {
+                "source": source,
+                "sha256": sha,
+                "filename": name,
+                "media_type": files.media_type_of(name),
+                "size": size,
+            },
+        )
+    return list(out.values())
+
+
+def attachment_view(data_dir: Path, row: dict[str, Any]) -> dict[str, Any]:
+    """An attachment row with where its file is and whether it is there."""
+    from desktop.services.attachments import is_image, path_of
+
+    path = path_of(Path(data_dir), row["sha256"])
+    return {**row, "path": str(path), "missing": not path.is_file(), "is_image": is_image(row)}
+
+
+def report_attachments(
+    store: Store, remediation_id: str, data_dir: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """The live files attached to one remediation report (attachment_view rows)."""
+    folder = _data_dir(store, data_dir)
+    rows = store.remediation_attachment_rows([remediation_id])[remediation_id]
+    return [attachment_view(folder, r) for r in rows]
+
+
 def record_report(
     store: Store,
     recommendation_ids: Iterable[str],
@@ -172,9 +234,16 @@ def record_report(
     note: str,
     *,
     today: dt.date | None = None,
+    attachments: Iterable[str | Path] = (),
+    data_dir: str | Path | None = None,
 ) -> list[dict[str, Any]]:
     """A unit's remediation report (báo cáo kết quả khắc phục) covering one or more
-    recommendations: one remediation row each, all in one transaction."""
+    recommendations: one remediation row each, all in one transaction.
+
+    `attachments` are files (the report itself, evidence) copied into the content store of
+    `data_dir` (default: the database's data folder) and attached to every remediation row
+    of the report; each returned row carries "attachments" (attachment_view rows).
+    """
     ids = list(dict.fromkeys(nfc(i).strip() for i in recommendation_ids))
     doc_number, note = nfc(doc_number or "").strip(), nfc(note or "").strip()
     if not ids:
@@ -192,14 +261,36 @@ def record_report(
     for rec in current:
         if rec["status"] == FollowupStatus.DA_XAC_MINH:
             raise UserError(MESSAGES["already_ok"].format(number=rec["number"], unit=rec["unit"]))
+    files = _read_files(attachments)
+    folder = _data_dir(store, data_dir) if files else None
+    if folder is not None:
+        from desktop.services.attachments import MESSAGES as FILE_MESSAGES
+        from desktop.services.attachments import _store_file
+
+        # Content first (a file nobody refers to is harmless), then the rows in one go.
+        for f in files:
+            try:
+                _store_file(folder, f["source"], f["sha256"])
+            except OSError as exc:
+                raise UserError(FILE_MESSAGES["no_space"].format(error=exc)) from exc
+    out = []
     with store.transaction():
-        return [
-            store.add_remediation(
+        for rec in current:
+            row = store.add_remediation(
                 rec["id"],
                 {"reported_on": reported_on.isoformat(), "doc_number": doc_number, "note": note},
             )
-            for rec in current
-        ]
+            row["attachments"] = [
+                attachment_view(
+                    folder,  # type: ignore[arg-type]
+                    store.add_remediation_attachment(
+                        row["id"], {k: f[k] for k in ("sha256", "filename", "media_type", "size")}
+                    ),
+                )
+                for f in files
+            ]
+            out.append(row)
+    return out
 
 
 def verify(

@@ -31,6 +31,8 @@ from desktop.services.errors import UserError
 
 DEFAULT_REPLY_DAYS = 15
 FORMATS = ("pdf", "docx")
+DEFAULT_SYMBOL = "SNV-CCHC"  # ký hiệu of Sở Nội vụ's letters, "Số: 88/SNV-CCHC"
+SYMBOL_SETTING = "reminder.symbol"
 
 # Everything the user reads in these documents, in one place.
 TEXT = {
@@ -38,7 +40,7 @@ TEXT = {
     "parent_blank": "UBND TỈNH",
     "issuer": "SỞ NỘI VỤ",
     "number": "Số: {number}",
-    "number_blank": "\u00a0" * 8 + "/SNV-CCHC",
+    "number_blank": "\u00a0" * 8,
     "subject": "V/v đôn đốc thực hiện kết luận kiểm tra công tác cải cách hành chính",
     "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "motto": "Độc lập - Tự do - Hạnh phúc",
@@ -133,6 +135,27 @@ def _signer(store: Store, plan_id: str) -> tuple[list[str], str]:
     return list(TEXT["sign_director"]), ""
 
 
+def reminder_symbol(store: Store, given: str | None = None) -> str:
+    """The letters' ký hiệu: `given` (then remembered), else the remembered one, else
+    DEFAULT_SYMBOL."""
+    from desktop.domain import nfc
+
+    symbol = nfc(given or "").strip().strip("/")
+    if symbol:
+        store.set_setting(SYMBOL_SETTING, symbol)
+        return symbol
+    return store.setting(SYMBOL_SETTING) or DEFAULT_SYMBOL
+
+
+def number_line(number: str, symbol: str) -> str:
+    """ "Số: 88/SNV-CCHC" from "88" (or a full "88/SNV-CCHC"); a blank number for the
+    clerk to fill in by hand before "/SNV-CCHC" when none is given yet."""
+    number = number.strip()
+    if "/" in number:
+        return TEXT["number"].format(number=number)
+    return TEXT["number"].format(number=f"{number or TEXT['number_blank']}/{symbol}")
+
+
 def reminder_letter(
     store: Store,
     inspection_id: str,
@@ -140,10 +163,12 @@ def reminder_letter(
     today: dt.date | None = None,
     reply_days: int = DEFAULT_REPLY_DAYS,
     number: str = "",
+    symbol: str | None = None,
 ) -> Letter:
     """The reminder (công văn đôn đốc) to one inspected unit about its overdue recommendations.
 
-    UserError when the unit has none overdue: there is nothing to remind it of.
+    `number` is the letter's số ("88"), `symbol` its ký hiệu (remembered; see
+    reminder_symbol). UserError when the unit has none overdue: nothing to remind it of.
     """
     day = today or dt.date.today()
     if reply_days <= 0:
@@ -183,7 +208,7 @@ def reminder_letter(
             TEXT["parent"].format(province=province.upper()) if province else TEXT["parent_blank"]
         ),
         issuer=TEXT["issuer"],
-        number=TEXT["number"].format(number=number.strip() or TEXT["number_blank"]),
+        number=number_line(number, reminder_symbol(store, symbol)),
         subject=TEXT["subject"],
         place_date=official_date(province, day),
         recipient=TEXT["to"].format(unit=unit),
@@ -597,6 +622,12 @@ def write_escalation_xlsx(
         sheet.row_dimensions[4].height = 45
         sheet.freeze_panes = "A5"
         sheet.auto_filter.ref = f"A4:{last_col}{max(sheet.max_row, 4)}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "4:4"
         book.save(str(target))
 
     return _write_atomically(Path(path), write)

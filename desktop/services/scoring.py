@@ -177,13 +177,20 @@ def rank(rows: list[dict[str, Any]]) -> None:
 
 
 def score_plan(
-    store: Store, plan_id: str, progress: Progress | None = None
+    store: Store,
+    plan_id: str,
+    progress: Progress | None = None,
+    found: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per inspection of the plan, in schedule order, with scores and rank in level."""
+    """One row per inspection of the plan, in schedule order, with scores and rank in level.
+
+    `found`: the plan's findings (store.report_plan_findings) when the caller has read them.
+    """
     if store.plan(plan_id) is None:
         raise UserError(f"Không có kế hoạch {plan_id}")
     inspections = store.inspections(plan_id)
-    found = store.report_plan_findings(plan_id)
+    if found is None:
+        found = store.report_plan_findings(plan_id)
     recommendations = store.report_recommendation_counts(plan_id)
     cache = _ItemCache(store)
     rows = []

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from db import Store
-from db.migrations import SYNCED_TABLES
+from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop import __version__
 from desktop.services.errors import UserError
 from desktop.sync import package as pkg
@@ -75,7 +75,7 @@ def export_package(
         )
         stamp = max(r["hlc"] for r in rows)
         max_hlc = stamp if max_hlc is None or stamp > max_hlc else max_hlc
-        if table == "attachments":
+        if table in ATTACHMENT_TABLES:
             shas.update(r["sha256"] for r in rows if not r["deleted"])
     if edges:
         parts.append(pkg.Part(pkg.VERSIONS, data=pkg.jsonl(edges), rows=len(edges)))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from db import Store
-from db.migrations import SYNCED_TABLES
+from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
 from desktop.sync import package as pkg
@@ -139,7 +139,7 @@ def parse_rows(
                 if row.get(column) is not None and not HLC.match(row[column]):
                     raise _broken("bad_stamp", column=column, **where)
             # The hash names a file under the data folder: nothing but 64 hex digits.
-            if table == "attachments" and not SHA256.match(str(row.get("sha256"))):
+            if table in ATTACHMENT_TABLES and not SHA256.match(str(row.get("sha256"))):
                 raise _broken("wrong_type", column="sha256", **where)
             key = (row["id"], row["hlc"])
             if key in seen:
@@ -251,7 +251,12 @@ def import_package(
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
     versions, edges = parse_rows(store, content)
     check_parents(store, versions)
-    needed = {r["sha256"] for r in versions.get("attachments", []) if not r["deleted"]}
+    needed = {
+        r["sha256"]
+        for table in ATTACHMENT_TABLES
+        for r in versions.get(table, [])
+        if not r["deleted"]
+    }
     listed = []
     for device in manifest.get("devices", []):
         # The fingerprint of a listed key is computed here, never taken on trust.

@@ -45,8 +45,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QTableView,
@@ -88,6 +90,10 @@ T_REPORT_DATE = "Ngày báo cáo:"
 T_REPORT_DOC = "Số/ký hiệu văn bản:"
 T_REPORT_NOTE = "Nội dung đã thực hiện:"
 T_DOC_HINT = "Ví dụ: 125/BC-SYT"
+T_ATTACH = "Tệp đính kèm:"
+T_ATTACH_ADD = "Thêm tệp…"
+T_ATTACH_REMOVE = "Bỏ tệp"
+T_ATTACH_PICK = "Chọn tệp đính kèm báo cáo khắc phục"
 T_VERIFY_TITLE = "Xác minh kết quả khắc phục"
 T_VERIFY_OK = "Đạt yêu cầu — kiến nghị đã được khắc phục"
 T_VERIFY_REJECT = "Không đạt yêu cầu — đơn vị phải khắc phục tiếp"
@@ -334,7 +340,10 @@ def _pydate(day: QDate) -> dt.date:
 
 
 class ReportDialog(QDialog):
-    """A unit's remediation report: date, số/ký hiệu, what was done."""
+    """A unit's remediation report: date, số/ký hiệu, what was done, attached files.
+
+    Test seam: `pick_files` (the system's open-files dialog) is a static method to patch.
+    """
 
     def __init__(
         self, recs: list[dict[str, Any]], today: dt.date, parent: QWidget | None = None
@@ -359,6 +368,21 @@ class ReportDialog(QDialog):
         form.addRow(T_REPORT_DATE, self.date_edit)
         form.addRow(T_REPORT_DOC, self.doc_edit)
         form.addRow(T_REPORT_NOTE, self.note_edit)
+        self.files: list[str] = []
+        self.file_list = QListWidget()
+        self.file_list.setMaximumHeight(90)
+        self.add_files_button = QPushButton(T_ATTACH_ADD)
+        self.add_files_button.clicked.connect(self.add_files)
+        self.remove_file_button = QPushButton(T_ATTACH_REMOVE)
+        self.remove_file_button.clicked.connect(self.remove_file)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.add_files_button)
+        buttons_row.addWidget(self.remove_file_button)
+        buttons_row.addStretch(1)
+        files_box = QVBoxLayout()
+        files_box.addWidget(self.file_list)
+        files_box.addLayout(buttons_row)
+        form.addRow(T_ATTACH, files_box)
         layout.addLayout(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -366,20 +390,41 @@ class ReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(560, 520)
 
-    def values(self) -> tuple[dt.date, str, str]:
+    @staticmethod
+    def pick_files(parent: QWidget | None) -> list[str]:
+        """Files chosen in the system's dialog (empty when cancelled)."""
+        paths, _ = QFileDialog.getOpenFileNames(parent, T_ATTACH_PICK, str(Path.home()))
+        return list(paths)
+
+    @Slot()
+    def add_files(self) -> None:
+        for path in ReportDialog.pick_files(self):
+            if path not in self.files:
+                self.files.append(path)
+                self.file_list.addItem(Path(path).name)
+
+    @Slot()
+    def remove_file(self) -> None:
+        row = self.file_list.currentRow()
+        if 0 <= row < len(self.files):
+            self.files.pop(row)
+            self.file_list.takeItem(row)
+
+    def values(self) -> tuple[dt.date, str, str, list[str]]:
         return (
             _pydate(self.date_edit.date()),
             self.doc_edit.text(),
             self.note_edit.toPlainText(),
+            list(self.files),
         )
 
     @classmethod
     def ask(
         cls, parent: QWidget | None, recs: list[dict[str, Any]], today: dt.date
-    ) -> tuple[dt.date, str, str] | None:
-        """(reported_on, doc_number, note), or None when cancelled."""
+    ) -> tuple[dt.date, str, str, list[str]] | None:
+        """(reported_on, doc_number, note, attached file paths), or None when cancelled."""
         dialog = cls(recs, today, parent)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -655,11 +700,18 @@ class FollowupWindow(QWidget):
         answer = ReportDialog.ask(self, chosen, self.today)
         if answer is None:
             return False
-        reported_on, doc_number, note = answer
+        reported_on, doc_number, note, *more = answer
+        files = more[0] if more else []
         ids = [r["id"] for r in chosen]
         try:
             followup.record_report(
-                self.adapter.store, ids, reported_on, doc_number, note, today=self.today
+                self.adapter.store,
+                ids,
+                reported_on,
+                doc_number,
+                note,
+                today=self.today,
+                attachments=files,
             )
         except UserError as exc:
             self._problem(str(exc))

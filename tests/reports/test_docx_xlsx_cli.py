@@ -78,15 +78,16 @@ def test_xlsx_compilation(store: Store, sample: Sample, tmp_path: Path) -> None:
     ws = wb["Tổng hợp"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["TT", "Đơn vị", "Cấp", "Tháng"]
-    assert header[-6:] == [
+    assert header[-7:] == [
         "Tổng điểm",
+        "Tự chấm",
         "Điểm tối đa",
         "Tỷ lệ (%)",
         "Xếp hạng trong cấp",
         "Số nội dung không đạt",
         "Số kiến nghị",
     ]
-    assert any(h.startswith("A1.") for h in header[4:-6])
+    assert any(h.startswith("A1.") for h in header[4:-7])
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref.startswith("A1:")
     row = [c for c in ws[2]]
     assert row[1].value == DIACRITICS_UNIT
@@ -95,6 +96,13 @@ def test_xlsx_compilation(store: Store, sample: Sample, tmp_path: Path) -> None:
     assert row[header.index("Tổng điểm")].number_format == "0.00"
     assert row[header.index("Xếp hạng trong cấp")].value == 1
     assert row[header.index("Số nội dung không đạt")].value == 2
+    # no recommendation stored: the two the notice derives (one per item not passed)
+    assert row[header.index("Số kiến nghị")].value == 2
+    assert row[header.index("Tự chấm")].value is None  # the unit gave no points of its own
+    # "Sở Y tế" has nothing recorded yet: blank numbers, not zeros
+    unvisited = [c.value for c in ws[3]]
+    assert unvisited[1] == "Sở Y tế"
+    assert unvisited[4:] == [None] * (len(header) - 4)
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert len(wb.sheetnames) == 3
     unit = wb[wb.sheetnames[1]]

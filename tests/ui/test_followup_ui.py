@@ -345,3 +345,37 @@ def test_banner_alone(qtbot: Any, store: Store) -> None:
     assert banner.recommendations and not banner.isHidden()
     banner.set_inspection(None)
     assert banner.isHidden()
+
+
+def test_report_dialog_picks_files_and_the_report_keeps_them(
+    qtbot: Any, register: FollowupWindow, recs: dict[str, str], monkeypatch: Any, tmp_path: Path
+) -> None:
+    first = tmp_path / "Báo cáo khắc phục.pdf"
+    first.write_bytes(b"%PDF bao cao")
+    second = tmp_path / "anh.png"
+    second.write_bytes(b"\x89PNG")
+    picks = [[str(first), str(second)], [str(first)], []]
+    monkeypatch.setattr(ReportDialog, "pick_files", staticmethod(lambda parent: picks.pop(0)))
+    dialog = ReportDialog([row_of(register, recs["late"])], TODAY)
+    qtbot.addWidget(dialog)
+    dialog.add_files_button.click()
+    dialog.add_files_button.click()  # the same file again is listed once
+    dialog.add_files_button.click()  # cancelled
+    assert [dialog.file_list.item(i).text() for i in range(dialog.file_list.count())] == [
+        "Báo cáo khắc phục.pdf",
+        "anh.png",
+    ]
+    dialog.file_list.setCurrentRow(1)
+    dialog.remove_file_button.click()
+    dialog.doc_edit.setText("12/BC-SYT")
+    dialog.note_edit.setPlainText("Đã niêm yết lại")
+    answer = dialog.values()
+    assert answer[1:] == ("12/BC-SYT", "Đã niêm yết lại", [str(first)])
+
+    register.select_ids([recs["late"]])
+    monkeypatch.setattr(ReportDialog, "ask", staticmethod(lambda parent, chosen, today: answer))
+    with qtbot.waitSignal(register.model.dataChanged, timeout=2000):
+        assert register.record_report()
+    rec = followup.recommendation_status(register.adapter.store, recs["late"], TODAY)
+    files = rec["remediations"][-1]["attachments"]
+    assert [f["filename"] for f in files] == ["Báo cáo khắc phục.pdf"]
