@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
 
@@ -234,7 +235,7 @@ class BackupsDialog(QDialog):
 
     @staticmethod
     def show_info(parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        dialogs_vi.inform(parent, title, text)
 
     # -- the list -------------------------------------------------------------------------
     def _db_path(self) -> Path:

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -52,6 +51,7 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
+from desktop.ui import dialogs_vi
 from desktop.ui.autosave import Autosaver
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
@@ -89,15 +89,8 @@ _NO_PARENT = QModelIndex()
 
 
 def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
-    """A yes/no question; tests patch this."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    """A yes/no question (Có/Không); tests patch this."""
+    return dialogs_vi.ask_yes_no(parent, title, question)
 
 
 def _qdate(value: dt.date) -> QDate:
@@ -223,11 +216,10 @@ class RecommendationDialog(QDialog):
             self.responsible_edit.setText(initial.get("responsible") or "")
             if initial.get("deadline"):
                 self.deadline_edit.setDate(_qdate(dt.date.fromisoformat(initial["deadline"])))
-        buttons = QDialogButtonBox(
+        buttons = dialogs_vi.buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(T_SAVE)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

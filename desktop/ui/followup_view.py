@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -62,6 +61,7 @@ from desktop.domain import fold, format_date
 from desktop.services import followup, reminders
 from desktop.services.errors import UserError
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
+from desktop.ui import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole, SortRole
 
 if TYPE_CHECKING:
@@ -384,7 +384,7 @@ class ReportDialog(QDialog):
         files_box.addLayout(buttons_row)
         form.addRow(T_ATTACH, files_box)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
+        buttons = dialogs_vi.buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
@@ -459,7 +459,7 @@ class VerifyDialog(QDialog):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setTabChangesFocus(True)
         layout.addWidget(self.note_edit)
-        buttons = QDialogButtonBox(
+        buttons = dialogs_vi.buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
@@ -684,7 +684,7 @@ class FollowupWindow(QWidget):
 
     def _problem(self, message: str) -> None:
         """Tell the user what went wrong (tests patch this)."""
-        QMessageBox.warning(self, T_NOT_DONE, message)
+        dialogs_vi.warn(self, T_NOT_DONE, message)
 
     def _done(self, message: str) -> None:
         self.adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
@@ -755,9 +755,9 @@ class FollowupWindow(QWidget):
     @staticmethod
     def ask_open_now(parent: QWidget | None, path: Path) -> bool:
         """Offer to open a file just written; tests patch this."""
-        answer = QMessageBox.question(parent, T_WRITTEN.format(path=path.name),
-                                      T_OPEN_NOW.format(path=path))  # fmt: skip
-        return answer == QMessageBox.StandardButton.Yes
+        return dialogs_vi.ask_yes_no(
+            parent, T_WRITTEN.format(path=path.name), T_OPEN_NOW.format(path=path)
+        )
 
     @staticmethod
     def open_file(path: Path) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from db import Store
 from desktop.services import audit
+from desktop.ui import dialogs_vi
 from desktop.ui.models import ObjectRole
 
 # Strings the user sees.
@@ -127,8 +128,7 @@ class HistoryDialog(QDialog):
         self.empty_label = QLabel(T_EMPTY)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         layout.addWidget(self.empty_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(T_CLOSE)
+        buttons = dialogs_vi.buttons(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(820, 420)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabBar,
     QTableView,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import InspectionStatus, Role, UnitLevel, fold
 from desktop.services import judging, search
+from desktop.ui import dialogs_vi
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import (
     AreaListModel,
@@ -752,7 +752,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.statusBar().showMessage(f"{T_WRITE_FAILED}: {message}", 10000)
-        QMessageBox.warning(self, T_WRITE_FAILED, message)
+        dialogs_vi.warn(self, T_WRITE_FAILED, message)
 
     # -- another database -----------------------------------------------------------------
     @staticmethod

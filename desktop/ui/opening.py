@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db import DatabaseLockedError, StorageReadOnlyError, Store
 from db.connection import StoreError
 from desktop.services import backup
+from desktop.ui import dialogs_vi
 
 # Strings the user sees.
 T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
@@ -24,18 +25,13 @@ T_READ_ONLY_SUFFIX = "(chỉ đọc)"
 
 def ask_read_only(parent: QWidget | None, message: str) -> bool:
     """Tell why the database cannot be written and ask whether to open it read-only."""
-    answer = QMessageBox.warning(
-        parent,
-        T_OPEN_FAILED,
-        T_OFFER.format(message=message),
-        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Open,
+    return dialogs_vi.ask_warning(
+        parent, T_OPEN_FAILED, T_OFFER.format(message=message), accept=dialogs_vi.T_OPEN
     )
-    return answer == QMessageBox.StandardButton.Open
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.critical(parent, T_OPEN_FAILED, message)
+    dialogs_vi.error(parent, T_OPEN_FAILED, message)
 
 
 def open_store(path: Path, parent: QWidget | None = None) -> Store | None:

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -55,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
+from desktop.ui import dialogs_vi
 from desktop.ui.conflicts_view import ConflictsDialog, table_label
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
@@ -310,13 +310,10 @@ class PassphraseDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, file_name: str) -> str | None:
-        text, ok = QInputDialog.getText(
-            parent,
-            T_PASSPHRASE_TITLE,
-            T_PASSPHRASE_ASK.format(name=file_name),
-            QLineEdit.EchoMode.Password,
+        text = dialogs_vi.ask_text(
+            parent, T_PASSPHRASE_TITLE, T_PASSPHRASE_ASK.format(name=file_name), password=True
         )
-        return nfc(text) if ok and text else None
+        return nfc(text) if text else None
 
 
 class PreviewTableModel(QAbstractTableModel):
@@ -515,7 +512,7 @@ class SyncController(QObject):
 
     @staticmethod
     def show_info(parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        dialogs_vi.inform(parent, title, text)
 
     # -- export ---------------------------------------------------------------------------
     def _db_path(self) -> Path:

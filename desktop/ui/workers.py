@@ -38,12 +38,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db import Store
 from db.connection import StoreError
 from desktop.services.errors import UserError
 from desktop.services.scoring import Cancelled
+from desktop.ui import dialogs_vi
 
 log = logging.getLogger(__name__)
 
@@ -245,5 +246,5 @@ class Task(QObject):
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
-    """A failure the user should read (tests patch QMessageBox.warning)."""
-    QMessageBox.warning(parent, title, message)
+    """A failure the user should read (tests patch dialogs_vi.warn)."""
+    dialogs_vi.warn(parent, title, message)

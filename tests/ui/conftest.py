@@ -10,6 +10,19 @@ import pytest
 from db import Store
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_locale() -> Iterator[None]:
+    """The window tests run in the locale the app sets at start (numbers as "0,50")."""
+    from PySide6.QtCore import QLocale
+
+    from desktop.ui.app import use_vietnamese_locale
+
+    before = QLocale()
+    use_vietnamese_locale()
+    yield
+    QLocale.setDefault(before)
+
+
 @pytest.fixture
 def adapter(demo_store: Store) -> Iterator[Any]:
     from desktop.ui.store_adapter import StoreAdapter

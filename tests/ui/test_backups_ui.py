@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db import Store
 from desktop.services.backup import backup_before, list_backups
+from desktop.ui import dialogs_vi
 from desktop.ui.backups_dialog import BackupsDialog, BackupsModel, human_size
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id
@@ -36,9 +37,7 @@ def seams(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(
         BackupsDialog, "show_info", staticmethod(lambda _p, _t, text: seen["infos"].append(text))
     )
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, _t, text: seen["errors"].append(text))
-    )
+    monkeypatch.setattr(dialogs_vi, "warn", lambda _p, _t, text: seen["errors"].append(text))
     return seen
 
 

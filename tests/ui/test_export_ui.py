@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from db import Store
+from desktop.ui import dialogs_vi
 from desktop.ui.export_dialog import DocumentChoice, ExportController, ReportOptionsDialog
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task
@@ -53,9 +54,7 @@ def seams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     monkeypatch.setattr(
         ExportController, "open_file", staticmethod(lambda p: seen["opened"].append(p) or True)
     )
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, _t, text: seen["errors"].append(text))
-    )
+    monkeypatch.setattr(dialogs_vi, "warn", lambda _p, _t, text: seen["errors"].append(text))
     return seen
 
 

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db import Store
 from desktop.services.backup import list_backups
 from desktop.services.demo import build_demo
+from desktop.ui import dialogs_vi
 from desktop.ui.conflicts_view import ConflictsView
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.sync_dialogs import (
@@ -124,9 +125,7 @@ def seams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
         SyncController, "show_info", staticmethod(lambda _p, t, text: seen["infos"].append(text))
     )
     monkeypatch.setattr(PassphraseDialog, "ask", classmethod(lambda cls, *a: seen["passphrase"]))
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, _t, text: seen["errors"].append(text))
-    )
+    monkeypatch.setattr(dialogs_vi, "warn", lambda _p, _t, text: seen["errors"].append(text))
     return seen
 
 
@@ -245,7 +244,10 @@ def test_conflict_shown_side_by_side_and_resolved(
     }
     assert rows["Nhận xét"] == ("Bản của Sở Nội vụ", "Bản của máy thư ký")
     assert rows["Người ghi"] == ("Phạm Thị Mai", "Lê Văn An")
-    assert "may-so-noi-vu" in view.mine_label.text() and "may-thu-ky" in view.theirs_label.text()
+    # Each side names its writer: the member who recorded it (or, before, the laptop).
+    mine, theirs = view.mine_label.text(), view.theirs_label.text()
+    assert "Phạm Thị Mai" in mine or "may-so-noi-vu" in mine
+    assert "Lê Văn An" in theirs or "may-thu-ky" in theirs
     # The row shows the later version until the secretary chooses; that side is marked.
     shown = finding_of(b.store, UNIT, "A1.1.1")["note"]
     winner_col = 1 if conflict["winner"] == "local" else 2
