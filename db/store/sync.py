@@ -122,6 +122,12 @@ class SyncMixin(StoreBase):
                 [public_key, fingerprint, encryption_key],
             )
 
+    def rename_self_device(self, name: str) -> None:
+        """Give this laptop another name (travels with the next package it makes)."""
+        with self.transaction():
+            self.db.execute("UPDATE devices SET name = ? WHERE is_self = 1", [name])
+        self.device_name = name
+
     def set_device_trust(self, fingerprint: str, *, trusted: bool, name: str | None) -> None:
         """Trust (or revoke) a key by fingerprint, recording it if never seen."""
         with self.transaction():
@@ -488,18 +494,30 @@ class SyncMixin(StoreBase):
         found = [c for c in self.sync_conflicts(include_resolved=True) if c["id"] == row[0]]
         return found[0] if found else None
 
-    def resolve_sync_conflict(self, conflict_id_: str, keep: str) -> dict[str, Any]:
-        """Write the kept version as a new change descending from both; returns the row."""
+    def resolve_sync_conflict(
+        self, conflict_id_: str, keep: str, fields: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Write the kept version as a new change descending from both; returns the row.
+
+        `keep` ("mine" | "theirs") picks the side of every field; `fields` ({column: "mine" |
+        "theirs"}) overrides it field by field. Unknown columns raise ValueError.
+        """
         assert keep in ("mine", "theirs"), keep
+        fields = dict(fields or {})
         with self.transaction():
             conflict = self.sync_conflict(conflict_id_)
             if conflict is None or conflict["resolved_at"]:
                 raise KeyError(conflict_id_)
             table, row_id = conflict["table_name"], conflict["row_id"]
-            chosen = conflict["local"] if keep == "mine" else conflict["remote"]
+            sides = {"mine": conflict["local"], "theirs": conflict["remote"]}
+            columns = [k for k in sides[keep] if k not in ("id", *SYNC_FIELDS)]
+            unknown = sorted(set(fields) - set(columns))
+            if unknown or any(v not in sides for v in fields.values()):
+                raise ValueError(unknown or fields)
             stamps = sorted((conflict["local"]["hlc"], conflict["remote"]["hlc"]))
             old = self.get_row(table, row_id) or {}
-            values = {k: v for k, v in chosen.items() if k not in ("id", *SYNC_FIELDS)}
+            values = {k: sides[fields.get(k, keep)].get(k) for k in columns}
+            resolution = keep + "".join(f";{k}={v}" for k, v in sorted(fields.items()))
             stamp = self.clock.now()
             new = {**values, "hlc": stamp, "origin": self.device_id, "base_hlc": stamps[1]}
             sql_set = ", ".join(f"{k} = ?" for k in new)
@@ -509,7 +527,7 @@ class SyncMixin(StoreBase):
             self.add_sync_edges(table, [(row_id, stamp, stamps[0])])
             self.db.execute(
                 "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
-                [now_iso(), keep, conflict_id_],
+                [now_iso(), resolution, conflict_id_],
             )
             changed = {k: v for k, v in values.items() if old.get(k) != v}
             self.append_audit("resolve", table, row_id, {k: old.get(k) for k in changed}, changed)

@@ -17,6 +17,9 @@ MESSAGES = {
     "passphrase_file": "Không đọc được tệp mật khẩu {path}: {error}",
     "empty_passphrase": "Tệp mật khẩu {path} trống",
     "both": "Chỉ chọn một trong --for và --passphrase-file",
+    "resolve_what": "Cần --keep mine|theirs hoặc ít nhất một --field NAME=mine|theirs",
+    "bad_field": "--field “{text}” không hợp lệ: dùng TÊN=mine hoặc TÊN=theirs",
+    "empty_name": "Tên thiết bị không được để trống",
 }
 
 
@@ -108,6 +111,20 @@ def device_trust(app: AppContext, fingerprint: str, name: str | None) -> None:
     fp = _fingerprint(fingerprint)
     app.store.set_device_trust(fp, trusted=True, name=nfc(name) if name else None)
     click.echo(f"Đã tin cậy thiết bị {fp}")
+
+
+@device.command("rename")
+@click.argument("name")
+@pass_app
+def device_rename(app: AppContext, name: str) -> None:
+    """Đổi tên máy này (tên đi kèm các gói đồng bộ và hiện ở máy khác)."""
+    from desktop.domain import nfc
+
+    cleaned = " ".join(nfc(name).split())
+    if not cleaned:
+        raise UserError(MESSAGES["empty_name"])
+    app.store.rename_self_device(cleaned)
+    click.echo(f"Đã đổi tên máy này thành “{cleaned}”")
 
 
 @device.command("revoke")
@@ -232,15 +249,32 @@ def sync_conflicts(app: AppContext, include_resolved: bool, as_json: bool) -> No
 @click.option(
     "--keep",
     type=click.Choice(["mine", "theirs"]),
-    required=True,
-    help="mine: giữ bản của máy này; theirs: lấy bản kia.",
+    help="mine: giữ bản của máy này; theirs: lấy bản kia (mặc định mine cho các trường "
+    "không nêu trong --field).",
+)
+@click.option(
+    "--field",
+    "field_choices",
+    multiple=True,
+    metavar="NAME=mine|theirs",
+    help="Chọn riêng từng trường, ví dụ --field note=theirs (lặp lại được).",
 )
 @pass_app
-def sync_resolve(app: AppContext, conflict_id: str, keep: str) -> None:
+def sync_resolve(
+    app: AppContext, conflict_id: str, keep: str | None, field_choices: tuple[str, ...]
+) -> None:
     """Giải quyết một xung đột; lựa chọn được ghi thành thay đổi mới và đồng bộ đi các máy."""
     from desktop.sync.merge import resolve
 
-    resolve(app.store, conflict_id, keep)
+    if keep is None and not field_choices:
+        raise UserError(MESSAGES["resolve_what"])
+    fields: dict[str, str] = {}
+    for text in field_choices:
+        name, sep, choice = text.partition("=")
+        if not sep or not name.strip() or choice.strip() not in ("mine", "theirs"):
+            raise UserError(MESSAGES["bad_field"].format(text=text))
+        fields[name.strip()] = choice.strip()
+    resolve(app.store, conflict_id, keep or "mine", fields)
     click.echo(f"Đã giải quyết xung đột {conflict_id}")
 
 

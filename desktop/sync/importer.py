@@ -28,6 +28,14 @@ from desktop.sync.merge import COUNT_KEYS, tally
 HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
 SYNC_REQUIRED = ("id", "hlc", "origin", "deleted")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Every travelling row is named by a UUID (random, or uuid5 for stable ids such as the shipped
+# default checklist's); so is every reference to one.
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _is_id_column(column: str) -> bool:
+    return column == "id" or column.endswith("_id")
+
 
 MESSAGES = {
     "revoked": "Gói đồng bộ bị từ chối: khóa của thiết bị “{name}” ({fingerprint}) đã bị thu hồi",
@@ -49,6 +57,7 @@ MESSAGES = {
     "missing_field": "{name} dòng {line}: thiếu trường bắt buộc “{column}”",
     "wrong_type": "{name} dòng {line}: cột “{column}” sai kiểu dữ liệu",
     "bad_stamp": "{name} dòng {line}: dấu thời gian “{column}” không hợp lệ",
+    "bad_id": "{name} dòng {line}: mã “{column}” không hợp lệ (cần dạng UUID)",
     "duplicate_row": "{name} dòng {line}: bản ghi trùng lặp",
     "bad_version": "{name} dòng {line}: lịch sử phiên bản không hợp lệ",
     "missing_parent": "{table} {id}: tham chiếu tới {parent} {parent_id} không có trong gói lẫn "
@@ -103,7 +112,7 @@ def parse_rows(
                     and len(edge) == 4
                     and all(isinstance(v, str) for v in edge)
                     and edge[0] in SYNCED_TABLES
-                    and edge[1]
+                    and UUID.match(edge[1])
                     and HLC.match(edge[2])
                     and (edge[3] == "" or HLC.match(edge[3]))
                 ):
@@ -138,6 +147,9 @@ def parse_rows(
             for column in ("hlc", "base_hlc"):
                 if row.get(column) is not None and not HLC.match(row[column]):
                     raise _broken("bad_stamp", column=column, **where)
+            for column, value in row.items():
+                if _is_id_column(column) and value is not None and not UUID.match(str(value)):
+                    raise _broken("bad_id", column=column, **where)
             # The hash names a file under the data folder: nothing but 64 hex digits.
             if table in ATTACHMENT_TABLES and not SHA256.match(str(row.get("sha256"))):
                 raise _broken("wrong_type", column="sha256", **where)

@@ -24,16 +24,56 @@ KEYS = 2  # members that may be recorded: the same key gives the same row id eve
 names = st.sampled_from(["An", "Bình", "Chi", "Dũng"])
 device = st.integers(0, DEVICES - 1)
 edit = st.tuples(st.just("edit"), device, st.integers(0, KEYS - 1), names)
+# A finding edit: which item, which field, which value (findings share ids across laptops).
+finding_edit = st.tuples(
+    st.just("finding"),
+    device,
+    st.integers(0, KEYS - 1),
+    st.sampled_from(["result", "note", "score"]),
+    st.integers(0, 3),
+)
+RESULTS = ["dat", "khong-dat", "mot-phan", "khong-ap-dung"]
+TRACKED = ("members", "findings")
+# A checklist of two items: enough for findings to meet, small enough for fast packages.
+TINY_CHECKLIST = {
+    "version": "t1",
+    "name": "Thử",
+    "areas": [
+        {
+            "code": "A1",
+            "name": "Chỉ đạo",
+            "max_points": 2,
+            "criteria": [
+                {
+                    "code": "A1.1",
+                    "name": "Kế hoạch",
+                    "items": [
+                        {"code": f"A1.1.{n}", "text": f"Nội dung {n}", "type": "YES_NO",
+                         "max_score": 1, "levels": ["S"]}
+                        for n in range(1, KEYS + 1)
+                    ],
+                }
+            ],
+        }
+    ],
+}  # fmt: skip
 operation = st.one_of(
     edit,
     edit,
-    edit,
+    finding_edit,
+    finding_edit,
     st.tuples(st.just("delete"), device, st.integers(0, KEYS - 1)),
     st.tuples(st.just("export"), device, st.booleans()),
     st.tuples(st.just("export"), device, st.booleans()),
     st.tuples(st.just("import"), device, st.integers(0, 50)),
     st.tuples(st.just("import"), device, st.integers(0, 50)),
     st.tuples(st.just("resolve"), device, st.sampled_from(["mine", "theirs"])),
+    st.tuples(
+        st.just("resolve_fields"),
+        device,
+        st.sampled_from(["mine", "theirs"]),
+        st.sampled_from(["result", "note", "score", "full_name", "deleted"]),
+    ),
 )
 
 
@@ -59,17 +99,18 @@ def content(store: Store) -> dict[str, Any]:
 def known_versions(store: Store) -> dict[str, dict[str, Any]]:
     """hlc → version, for the row and every open conflict."""
     out = {}
-    for row in store.db.query("SELECT * FROM members"):
-        out[row["hlc"]] = dict(row)
+    for table in TRACKED:
+        for row in store.db.query(f"SELECT * FROM {table}"):
+            out[row["hlc"]] = dict(row)
     for conflict in store.sync_conflicts():
         for side in ("local", "remote"):
             out[conflict[side]["hlc"]] = conflict[side]
     return out
 
 
-def ancestors_of_heads(store: Store, row_id: str) -> set[str]:
-    heads = [r["hlc"] for r in store.row_heads("members", row_id)]
-    parents = store._parents("members", row_id)
+def ancestors_of_heads(store: Store, table: str, row_id: str) -> set[str]:
+    heads = [r["hlc"] for r in store.row_heads(table, row_id)]
+    parents = store._parents(table, row_id)
     found: set[str] = set()
     for head in heads:
         found |= store._ancestors(parents, head)
@@ -86,12 +127,25 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
             for s in stores:
                 ensure_device_keys(s)
             plan = stores[0].create_plan({"number": "1/KH", "year": 2025, "issuer": "UBND tỉnh"})
+            version = stores[0].import_checklist(TINY_CHECKLIST)
+            unit = stores[0].ensure_unit("Sở Y tế", "so", None)
+            inspection = stores[0].create_inspection(
+                {
+                    "plan_id": plan,
+                    "unit_id": unit,
+                    "unit_name": "Sở Y tế",
+                    "unit_level": "so",
+                    "checklist_version_id": version,
+                }
+            )
+            items = [stable_id(version, f"A1.1.{n}") for n in range(1, KEYS + 1)]
             seed = root / "seed.kiemtra"
             export_package(stores[0], seed, full=True)
             for s in stores[1:]:
                 import_package(s, seed, trust_new=True)
             packages: list[Path] = []
-            written: list[dict[str, Any]] = []  # every version any device ever wrote
+            # every version any device ever wrote, by table
+            written: list[tuple[str, dict[str, Any]]] = []
 
             for op in ops:
                 kind, dev = op[0], stores[op[1]]
@@ -101,13 +155,18 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
                         stable_id("member", str(op[2])),
                         {"plan_id": plan, "full_name": op[3], "role": "thanh-vien"},
                     )
-                    written.append(dev.get_row("members", row["id"]) or {})
+                    written.append(("members", dev.get_row("members", row["id"]) or {}))
+                elif kind == "finding":
+                    field, n = op[3], op[4]
+                    value: Any = {"result": RESULTS[n], "note": f"Nhận xét {n}", "score": n / 4}
+                    row = dev.set_finding(inspection, items[op[2]], {field: value[field]})
+                    written.append(("findings", dev.get_row("findings", row["id"]) or {}))
                 elif kind == "delete":
                     rid = stable_id("member", str(op[2]))
                     current = dev.get_row("members", rid)
                     if current is not None and not current["deleted"]:
                         dev.delete_row("members", rid)
-                        written.append(dev.get_row("members", rid) or {})
+                        written.append(("members", dev.get_row("members", rid) or {}))
                 elif kind == "export":
                     path = root / f"p{len(packages)}.kiemtra"
                     export_package(dev, path, full=op[2])
@@ -119,7 +178,23 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
                     if open_:
                         event("resolved a conflict")
                         dev.resolve_sync_conflict(open_[0]["id"], op[2])
-                        written.append(dev.get_row(open_[0]["table_name"], open_[0]["row_id"]))
+                        table = open_[0]["table_name"]
+                        written.append((table, dev.get_row(table, open_[0]["row_id"]) or {}))
+                elif kind == "resolve_fields":
+                    open_ = dev.sync_conflicts()
+                    if open_:
+                        conflict = open_[-1]
+                        other = "theirs" if op[2] == "mine" else "mine"
+                        sides = {"mine": conflict["local"], "theirs": conflict["remote"]}
+                        fields = {op[3]: other} if op[3] in conflict["local"] else {}
+                        event("resolved field by field")
+                        row = dev.resolve_sync_conflict(conflict["id"], op[2], fields)
+                        for column in conflict["local"]:
+                            if column in ("id", "hlc", "origin", "base_hlc"):
+                                continue
+                            side = fields.get(column, op[2])
+                            assert row[column] == sides[side][column], column
+                        written.append((conflict["table_name"], row))
 
             # Nothing silently dropped, on the device that wrote each version and on the
             # secretary once everything reaches her: current, in a conflict, or built upon.
@@ -145,11 +220,13 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
                 assert result["inserted"] == result["updated"] == result["conflicts"] == 0
                 assert content(s) == before
                 versions = known_versions(s)
-                for version in written:
+                for table, version in written:
+                    if table not in TRACKED:
+                        continue
                     if version["hlc"] in versions:
                         assert versions[version["hlc"]] == version
                     else:
-                        assert version["hlc"] in ancestors_of_heads(s, version["id"])
+                        assert version["hlc"] in ancestors_of_heads(s, table, version["id"])
                 # No duplicates: one row per member key, the plan once.
                 ids = [r["id"] for r in s.db.query("SELECT id FROM members")]
                 assert len(ids) == len(set(ids)) <= KEYS
@@ -157,12 +234,23 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
 
             # The secretary settles what is left; her package settles it everywhere.
             secretary = stores[3]
-            for _ in range(20):
+            for attempt in range(20):
                 remaining = secretary.sync_conflicts()
                 if not remaining:
                     break
                 event("resolved at the end")
-                secretary.resolve_sync_conflict(remaining[0]["id"], "theirs")
+                first = remaining[0]
+                differing = sorted(
+                    k
+                    for k in first["local"]
+                    if k not in ("id", "hlc", "origin", "base_hlc")
+                    and first["local"][k] != first["remote"][k]
+                )
+                # Every other one field by field: the first differing field from "mine".
+                fields = {differing[0]: "mine"} if differing and attempt % 2 else {}
+                if fields:
+                    event("resolved field by field at the end")
+                secretary.resolve_sync_conflict(first["id"], "theirs", fields)
             settled = root / "settled.kiemtra"
             export_package(secretary, settled)
             for s in stores[:3]:

@@ -226,7 +226,15 @@ def _rows_edit(table: str, change: Callable[[list[dict[str, Any]]], None]) -> Ca
         ("units", lambda rows: rows[0].update(mat_khau="x"), "cột không xác định"),
         ("units", lambda rows: rows[0].update(hlc="hôm qua"), "dấu thời gian"),
         ("units", lambda rows: rows.append(dict(rows[0])), "trùng lặp"),
-        ("findings", lambda rows: rows[0].update(inspection_id="khong-co"), "không có trong gói"),
+        (
+            "findings",
+            lambda rows: rows[0].update(inspection_id="00000000-0000-4000-8000-000000000000"),
+            "không có trong gói",
+        ),
+        ("findings", lambda rows: rows[0].update(inspection_id="khong-co"), "“inspection_id”"),
+        ("units", lambda rows: rows[0].update(id="../../etc"), "mã “id” không hợp lệ"),
+        ("units", lambda rows: rows[0].update(parent_id="DROP TABLE"), "“parent_id”"),
+        ("findings", lambda rows: rows[0].update(hlc="1700000000000.1.x y"), "dấu thời gian"),
     ],
 )
 def test_rows_that_do_not_fit_the_schema(
