@@ -184,8 +184,16 @@ def _table(block: Table, st: _Styles, width: float) -> Any:
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
-    for end in ends:
-        commands.append(("LINEBELOW", (0, end), (-1, end), 0.5, "black"))
+    # One rule command per run of consecutive closing rows (a command per row costs reportlab
+    # dearly on a 3,000-row annex).
+    first = previous = ends[0]
+    for end in [*ends[1:], None]:
+        if end is not None and end == previous + 1:
+            previous = end
+            continue
+        commands.append(("LINEBELOW", (0, first), (-1, previous), 0.5, "black"))
+        if end is not None:
+            first = previous = end
     for index in highlight:
         commands.append(("BACKGROUND", (0, index), (-1, index), HIGHLIGHT))
     table.setStyle(commands)
