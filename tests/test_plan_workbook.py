@@ -509,3 +509,13 @@ class _opened:
 
     def __exit__(self, *exc: object) -> None:
         self.store.close()
+
+
+def test_template_month_accepts_only_whole_numbers_1_to_12(tmp_path: Path, kiemtra: Any) -> None:
+    out = tmp_path / "mau.xlsx"
+    kiemtra("plan", "template", "-o", str(out))
+    units = openpyxl.load_workbook(out)["Đơn vị"]
+    assert units["E1"].value == "Tháng kiểm tra"
+    (month,) = [v for v in units.data_validations.dataValidation if v.type == "whole"]
+    assert (month.operator, month.formula1, month.formula2) == ("between", "1", "12")
+    assert str(month.sqref).startswith("E2:E") and month.showErrorMessage

@@ -209,3 +209,10 @@ def test_cli_search_json(kiemtra: Kiemtra, store: Store, plan) -> None:
     assert kiemtra.json("search", '"') == []
     text = kiemtra("search", "niem", "yet").stdout
     assert "[niêm] [yết]" in text
+
+
+def test_search_in_an_unknown_inspection_is_one_line_error(kiemtra: Kiemtra, store: Store) -> None:
+    store.close()
+    result = kiemtra("search", "ke hoach", "--inspection", "nope", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == "Lỗi: Không có cuộc kiểm tra nope\n"

@@ -22,8 +22,11 @@ def search(
     app: AppContext, text: tuple[str, ...], inspection_id: str | None, limit: int, as_json: bool
 ) -> None:
     """Tìm nội dung, nhận xét, tài liệu kiểm chứng (gõ có hoặc không dấu đều được)."""
+    from desktop.services.errors import UserError
     from desktop.services.search import search as run_search
 
+    if inspection_id is not None and app.store.inspection(inspection_id) is None:
+        raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     hits = run_search(app.store, " ".join(text), inspection_id=inspection_id, limit=limit)
     rows = [
         {k: h[k] for k in ("kind", "inspection_id", "item_code", "text", "snippet")} for h in hits

@@ -136,6 +136,7 @@ def write_template(path: Path | str, example: PlanSpec | None = None) -> Path:
     write_header(units, 1, UNIT_COLUMNS)
     add_list(units, 3, 2, TEMPLATE_ROWS, LEVEL_LABELS, C_LEVEL)
     add_list(units, 6, 2, TEMPLATE_ROWS, FORM_CHOICES, C_FORM)
+    _month_validation(units, 5)
     units.auto_filter.ref = f"A1:F{TEMPLATE_ROWS}"
     if example is not None:
         for n, unit in enumerate(example.units, start=1):
@@ -162,6 +163,29 @@ def write_template(path: Path | str, example: PlanSpec | None = None) -> Path:
     return save_workbook(book, path)
 
 
+def _month_validation(ws: Any, column: int) -> None:
+    """“Tháng kiểm tra”: Excel accepts only a whole number from 1 to 12 (or nothing)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(column)
+    validation = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="12",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=C_MONTH,
+        error="Nhập tháng là số nguyên từ 1 đến 12",
+        promptTitle=C_MONTH,
+        prompt="Số từ 1 đến 12",
+        showInputMessage=True,
+    )
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+    ws.add_data_validation(validation)
+
+
 def _form_label(unit: UnitSpec) -> str:
     for label, (kind, mode) in FORMS.items():
         if (kind, mode) == (unit.kind, unit.mode):
@@ -180,7 +204,7 @@ _HELP = [
     "- Trực thuộc: để trống, hoặc ghi đúng tên một đơn vị khác trong sheet này (ví dụ xã được "
     "kiểm tra cùng đợt với huyện, đơn vị sự nghiệp cùng đợt với sở). Từ 01/7/2025 không còn cấp "
     "huyện: các xã, phường được kiểm tra trực tiếp, để trống cột này.",
-    "- Tháng kiểm tra: số từ 1 đến 12 (hoặc “Tháng 6”). Đơn vị trực thuộc có thể để trống: "
+    "- Tháng kiểm tra: số nguyên từ 1 đến 12. Đơn vị trực thuộc có thể để trống: "
     "lấy theo tháng của đơn vị cấp trên; kiểm tra đột xuất có thể để trống.",
     "- Hình thức: Trực tiếp (mặc định nếu để trống), Trực tuyến hoặc Đột xuất.",
     "- Tên đơn vị không được trùng nhau.",
