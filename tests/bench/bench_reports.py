@@ -12,10 +12,12 @@ from db import Store
 from desktop.reports import documents, service
 from desktop.reports.context import plan_data_full, resolve_options
 from desktop.reports.documents import Para, Table
-from tests.bench.data import latest_plan, scale_db, workdir
+from tests.bench.data import scale_db, workdir
 from tests.bench.harness import Outcome, benchmark, best_of
 
-UNITS, YEARS = 200, 1
+# Three years back reaches a plan from before the 2025 reform, so all 200 units (districts
+# included) are inspected: the "200 units" campaign.
+UNITS, YEARS = 200, 3
 REPEAT = 3
 
 
@@ -23,7 +25,8 @@ def _plan() -> tuple[Path, str, dict[str, int]]:
     path, counts = scale_db(UNITS, YEARS)
     store = Store.open(path)
     try:
-        return path, latest_plan(store)["id"], counts
+        biggest = max(store.plans(), key=lambda p: (p["units"], -p["year"]))
+        return path, biggest["id"], counts
     finally:
         store.close()
 
