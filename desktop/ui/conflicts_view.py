@@ -385,6 +385,15 @@ class ConflictsView(QWidget):
         index = self.list_view.currentIndex()
         return self.list_model.conflict(index.row()) if index.isValid() else None
 
+    def select_row_id(self, row_id: str) -> bool:
+        """Make the conflict over the row `row_id` (e.g. a finding's id) current."""
+        for n in range(self.list_model.rowCount()):
+            conflict = self.list_model.conflict(n)
+            if conflict is not None and conflict["row_id"] == row_id:
+                self.select(n)
+                return True
+        return False
+
     def select(self, row: int) -> None:
         self.list_view.setCurrentIndex(self.list_model.index(row))
 

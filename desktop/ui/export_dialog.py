@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
+from desktop.ui import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
 
@@ -59,6 +60,11 @@ T_CANCELLED = "Đã hủy xuất báo cáo; không có tệp nào được ghi."
 T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
 T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào."
 T_OPEN_FAILED = "Không mở được tệp {path}"
+T_CONCLUDE_TITLE = "Đánh dấu đã kết luận"
+T_CONCLUDE_ASK = (
+    "Đã lập Thông báo kết luận cho {unit}.\n\n"
+    "Đánh dấu cuộc kiểm tra này là “Đã kết luận”? (Có thể mở lại sau.)"
+)
 
 LABELS = {
     "bien-ban": "Biên bản kiểm tra",
@@ -203,6 +209,20 @@ class ExportController(QObject):
         return box.clickedButton() is open_button
 
     @staticmethod
+    def ask_mark_concluded(parent: QWidget | None, unit: str) -> bool:
+        """After the conclusion notice: mark the visit concluded? Tests patch this."""
+        return dialogs_vi.ask_yes_no(parent, T_CONCLUDE_TITLE, T_CONCLUDE_ASK.format(unit=unit))
+
+    def offer_concluded(self, inspection_id: str) -> bool:
+        """Offer to mark a visit "Đã kết luận" (unless it is already); True when marked."""
+        insp = self.adapter.inspection(inspection_id)
+        if insp is None or insp["status"] == "da-ket-luan" or self.adapter.store.read_only:
+            return False
+        if not self.ask_mark_concluded(self.widget, insp.get("unit_name") or ""):
+            return False
+        return self.adapter.inspection_step(inspection_id, "conclude") is not None
+
+    @staticmethod
     def open_file(path: Path) -> bool:
         """Open a file with the system's viewer."""
         return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
@@ -229,7 +249,8 @@ class ExportController(QObject):
             with own_store(self._db_path(), read_only=True) as store:
                 return inspection_report(store, inspection_id, kind, fmt, target, None, progress)
 
-        return self._run(label, work)
+        after = (lambda: self.offer_concluded(inspection_id)) if kind == "ket-luan" else None
+        return self._run(label, work, after)
 
     def export_plan_report(self, fmt: str) -> Task | None:
         """Báo cáo kết quả kiểm tra of the plan shown."""
@@ -330,19 +351,21 @@ class ExportController(QObject):
         self.adapter.set_setting(SETTING_EXPORT_DIR, str(target.parent))
         return target
 
-    def _run(self, label: str, work: Any) -> Task:
+    def _run(self, label: str, work: Any, after: Callable[[], Any] | None = None) -> Task:
         task = Task(self.widget, T_TITLE, T_WORKING.format(label=label.lower()), work)
         self.task = task
-        task.succeeded.connect(lambda path: self._succeeded(label, Path(path)))
+        task.succeeded.connect(lambda path: self._succeeded(label, Path(path), after))
         task.failed.connect(self._failed)
         task.cancelled.connect(self._cancelled)
         self.taskCreated.emit(task)
         return task.start()
 
-    def _succeeded(self, label: str, path: Path) -> None:
+    def _succeeded(self, label: str, path: Path, after: Callable[[], Any] | None = None) -> None:
         self.exported.emit(str(path))
         if self.ask_open_file(self.widget, label, path) and not self.open_file(path):
             show_error(self.widget, T_FAILED, T_OPEN_FAILED.format(path=path))
+        if after is not None:
+            after()
 
     @Slot(str)
     def _failed(self, message: str) -> None:

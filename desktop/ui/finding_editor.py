@@ -96,6 +96,8 @@ T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
 T_PERCENT = "= {percent} % → {result} · {score} điểm"
 T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
 T_HISTORY = "Lịch sử thay đổi"
+T_CONFLICT = "⇄ Nội dung này có xung đột đồng bộ: hai máy đã sửa khác nhau."
+T_SEE_CONFLICT = "Xem xung đột…"
 NO_DATE = QDate(2000, 1, 1)
 
 
@@ -119,11 +121,14 @@ class FindingEditor(QWidget):
     Signals:
       noteEdited() — the observation box changed (not yet saved); used by tests and the
           status bar to show "đang gõ".
+      conflictRequested(inspection_id: str, item_id: str) — "Xem xung đột" was clicked on
+          the banner of an item whose finding has an unresolved sync conflict.
     Public actions: `choice_actions` (four checkable QActions, Alt+1…Alt+4, relabelled for
     the judging type of the shown item; the unused ones are hidden), for menus.
     """
 
     noteEdited = Signal()
+    conflictRequested = Signal(str, str)
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +182,21 @@ class FindingEditor(QWidget):
         self.text_label.setFont(big)
         self._layout.addWidget(self.code_label)
         self._layout.addWidget(self.text_label)
+
+        # Banner: this finding was changed on two laptops; the secretary must choose.
+        self.conflict_banner = QFrame()
+        self.conflict_banner.setStyleSheet(
+            "QFrame { background: #fce8e6; border-radius: 3px; } QLabel { color: #7f1d1d; }"
+        )
+        bl = QHBoxLayout(self.conflict_banner)
+        bl.setContentsMargins(6, 4, 6, 4)
+        bl.addWidget(_label(T_CONFLICT, selectable=False), 1)
+        self.conflict_button = QToolButton()
+        self.conflict_button.setText(T_SEE_CONFLICT)
+        self.conflict_button.clicked.connect(self._conflict_clicked)
+        bl.addWidget(self.conflict_button)
+        self.conflict_banner.setVisible(False)
+        self._layout.addWidget(self.conflict_banner)
 
         # Result
         self.result_box = QGroupBox(T_RESULT)
@@ -412,6 +432,7 @@ class FindingEditor(QWidget):
         if r is None:
             self.code_label.setText("")
             self.text_label.setText(T_EMPTY)
+            self.conflict_banner.setVisible(False)
             return
         jtype = JudgingType(r["type"])
         max_score = float(r["max_score"] or 0)
@@ -471,6 +492,7 @@ class FindingEditor(QWidget):
         self.self_evidence_label.setText(f"Tài liệu đơn vị nêu: {evidence}" if evidence else "")
         self.self_evidence_label.setVisible(bool(evidence))
         self.disagree_label.setVisible(judging.disagrees(r))
+        self.conflict_banner.setVisible(bool(r.get("conflict")))
 
     def _show_percent(self) -> None:
         r = self._row
@@ -615,6 +637,11 @@ class FindingEditor(QWidget):
     def _date_changed(self, date: QDate) -> None:
         if not self._loading:
             self._record({"value": None if date == NO_DATE else date.toString("yyyy-MM-dd")})
+
+    @Slot()
+    def _conflict_clicked(self) -> None:
+        if self._row is not None and self._inspection_id:
+            self.conflictRequested.emit(self._inspection_id, self._row["item_id"])
 
     @Slot()
     def show_history(self) -> None:

@@ -965,6 +965,12 @@ class FollowupMenu(QObject):
         if self.dashboard is None:
             self.dashboard = DashboardWindow(self.window.adapter, self.window)
             self.dashboard.inspectionRequested.connect(self.window.open_inspection)
+            # Units picked on a chart: the first is selected in the navigator behind.
+            self.dashboard.unitsPicked.connect(
+                lambda _title, units: (
+                    units and self.window.open_inspection(units[0]["id"], activate=False)
+                )
+            )
         self.dashboard.set_plan(self.window.current_plan_id())
         self.dashboard.show()
         self.dashboard.raise_()

@@ -16,11 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QTableView,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -91,6 +93,16 @@ T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
 T_DB_FILTER = "Cơ sở dữ liệu Kiểm tra CCHC (*.sqlite *.db);;Mọi tệp (*)"
 T_PICK_ME = "Chọn “Tôi là” để lọc theo lĩnh vực được phân công"
 T_READ_ONLY = "(chỉ đọc)"
+T_VISIT_DATE = "Ngày kiểm tra:"
+T_PLACE = "Địa điểm:"
+T_PLACE_HINT = "Nơi làm việc với đơn vị"
+T_FINISH = "Kết thúc kiểm tra"
+T_FINISH_TIP = "Đoàn đã làm việc xong tại đơn vị: chuyển sang “Đã kiểm tra”"
+T_CONCLUDE = "Đánh dấu đã kết luận"
+T_CONCLUDE_TIP = "Đã ban hành thông báo kết luận: chuyển sang “Đã kết luận”"
+T_REOPEN = "Mở lại"
+T_REOPEN_TIP = "Trở lại “Đang kiểm tra” để ghi nhận tiếp"
+NO_DATE = QDate(2000, 1, 1)  # the date edits' "—"
 SEARCH_LIMIT = 2000  # hits of one inspection: items, observations, evidence
 
 
@@ -137,6 +149,8 @@ class MainWindow(QMainWindow):
         adapter.saved.connect(self._saved)
         adapter.failed.connect(self._failed)
         adapter.storeReplaced.connect(self.reload)
+        adapter.inspectionChanged.connect(self._inspection_changed)
+        self.editor.conflictRequested.connect(self.show_conflict)
         self.resize(1360, 860)
         from desktop.ui import followup_view
 
@@ -178,6 +192,16 @@ class MainWindow(QMainWindow):
         ):
             action.toggled.connect(self._apply_filters)
         self.my_areas_action.toggled.connect(self._my_areas_toggled)
+        # The visit's lifecycle (desktop.services.inspections).
+        self.finish_action = _action(self, T_FINISH)
+        self.finish_action.setToolTip(T_FINISH_TIP)
+        self.finish_action.triggered.connect(lambda: self._step("finish"))
+        self.conclude_action = _action(self, T_CONCLUDE)
+        self.conclude_action.setToolTip(T_CONCLUDE_TIP)
+        self.conclude_action.triggered.connect(lambda: self._step("conclude"))
+        self.reopen_action = _action(self, T_REOPEN)
+        self.reopen_action.setToolTip(T_REOPEN_TIP)
+        self.reopen_action.triggered.connect(lambda: self._step("reopen"))
 
     def _build_ui(self) -> None:
         toolbar = QToolBar("Kế hoạch", self)
@@ -244,6 +268,29 @@ class MainWindow(QMainWindow):
         self.header_label.setWordWrap(True)
         self.header_label.setTextFormat(Qt.TextFormat.RichText)
         cl.addWidget(self.header_label)
+        visit_row = QHBoxLayout()
+        visit_row.addWidget(QLabel(T_VISIT_DATE))
+        self.visit_date_edit = QDateEdit()
+        self.visit_date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.visit_date_edit.setCalendarPopup(True)
+        self.visit_date_edit.setMinimumDate(NO_DATE)
+        self.visit_date_edit.setSpecialValueText("—")
+        self.visit_date_edit.setKeyboardTracking(False)
+        self.visit_date_edit.setToolTip("Ngày đoàn làm việc tại đơn vị")
+        self.visit_date_edit.dateChanged.connect(self._visit_date_changed)
+        visit_row.addWidget(self.visit_date_edit)
+        visit_row.addWidget(QLabel(T_PLACE))
+        self.place_edit = QLineEdit()
+        self.place_edit.setPlaceholderText(T_PLACE_HINT)
+        self.place_edit.editingFinished.connect(self._place_edited)
+        visit_row.addWidget(self.place_edit, 1)
+        self.step_buttons: list[QToolButton] = []
+        for action in (self.finish_action, self.conclude_action, self.reopen_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            visit_row.addWidget(button)
+            self.step_buttons.append(button)
+        cl.addLayout(visit_row)
         filters = QToolBar()
         filters.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (
@@ -357,6 +404,9 @@ class MainWindow(QMainWindow):
         for action in (self.next_action, self.prev_action, self.next_open_action):
             record.addAction(action)
             self.addAction(action)
+        record.addSeparator()
+        for action in (self.finish_action, self.conclude_action, self.reopen_action):
+            record.addAction(action)
         filt = bar.addMenu(T_MENU_FILTER)
         for action in (
             self.my_areas_action,
@@ -498,6 +548,7 @@ class MainWindow(QMainWindow):
             self.area_model.set_rows([])
             self._update_tabs()
             self.header_label.setText("")
+            self._update_visit(None)
             self._update_count()
             self.inspectionOpened.emit("")
             return
@@ -507,6 +558,7 @@ class MainWindow(QMainWindow):
             )
         rows = self.adapter.inspection_items(inspection_id)
         self.table_model.set_rows(rows)
+        self.table_model.set_conflicts(self.adapter.conflicted_item_ids(inspection_id))
         self.area_model.set_rows(rows)
         # The self-assessment column only when the unit sent one (room for the item text).
         has_self = any(r.get("self_result") or r.get("self_score") is not None for r in rows)
@@ -526,6 +578,7 @@ class MainWindow(QMainWindow):
 
     def _update_header(self) -> None:
         insp = self.tree_model.inspection(self._inspection_id or "")
+        self._update_visit(self.adapter.inspection(self._inspection_id or ""))
         if not insp:
             return
         level = UnitLevel(insp["level"]).label if insp["level"] in set(UnitLevel) else ""
@@ -538,6 +591,68 @@ class MainWindow(QMainWindow):
             f"<span style='font-size:13pt; font-weight:600'>{insp['unit']}</span>"
             f"&nbsp;&nbsp;<span style='color:#5f6368'>{' · '.join(parts)}</span>"
         )
+
+    def _update_visit(self, insp: dict[str, Any] | None) -> None:
+        """The visit row: date, place and the lifecycle actions allowed from its status."""
+        writable = insp is not None and not self.adapter.store.read_only
+        status = insp["status"] if insp else ""
+        self.visit_date_edit.blockSignals(True)
+        value = insp.get("visit_date") if insp else None
+        self.visit_date_edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE)
+        self.visit_date_edit.blockSignals(False)
+        self.place_edit.setText((insp.get("place") or "") if insp else "")
+        for w in (self.visit_date_edit, self.place_edit):
+            w.setEnabled(writable)
+        started = {InspectionStatus.DANG_KIEM_TRA.value, InspectionStatus.DA_KIEM_TRA.value}
+        self.finish_action.setEnabled(writable and status == InspectionStatus.DANG_KIEM_TRA.value)
+        self.conclude_action.setEnabled(writable and status in started)
+        self.reopen_action.setEnabled(
+            writable
+            and status in {InspectionStatus.DA_KIEM_TRA.value, InspectionStatus.DA_KET_LUAN.value}
+        )
+
+    def _step(self, step: str, **changes: Any) -> bool:
+        if not self._inspection_id:
+            return False
+        self.editor.flush()
+        return self.adapter.inspection_step(self._inspection_id, step, **changes) is not None
+
+    @Slot(QDate)
+    def _visit_date_changed(self, date: QDate) -> None:
+        if date != NO_DATE:
+            self._step("visit", visit_date=date.toPython())
+
+    @Slot()
+    def _place_edited(self) -> None:
+        insp = self.adapter.inspection(self._inspection_id or "")
+        if insp is not None and self.place_edit.text().strip() != (insp.get("place") or ""):
+            self._step("visit", place=self.place_edit.text())
+
+    @Slot(str, str)
+    def show_conflict(self, inspection_id: str, item_id: str) -> None:
+        """Open Đồng bộ ▸ Xung đột on the conflict over this item's finding."""
+        controller = getattr(self, "sync_controller", None)
+        if controller is None:
+            return
+        dialog = controller.show_conflicts()
+        finding = self.adapter.finding(inspection_id, item_id)
+        if finding is not None:
+            dialog.view.select_row_id(finding["id"])
+
+    @Slot(str)
+    def _inspection_changed(self, inspection_id: str) -> None:
+        """A visit's status, date or place changed: the navigator row and the header."""
+        insp = self.adapter.inspection(inspection_id)
+        if insp is None:
+            return
+        self.tree_model.update_inspection(
+            inspection_id,
+            status=insp["status"],
+            visit_date=insp.get("visit_date"),
+            place=insp.get("place"),
+        )
+        if inspection_id == self._inspection_id:
+            self._update_header()
 
     def _update_tabs(self) -> None:
         visit = self.tree_model.visit_of(self._inspection_id) if self._inspection_id else []
@@ -641,16 +756,18 @@ class MainWindow(QMainWindow):
         return self._plan_id
 
     @Slot(str)
-    def open_inspection(self, inspection_id: str) -> None:
-        """Show a visit, switching plans when it belongs to another (dashboard, register)."""
+    def open_inspection(self, inspection_id: str, activate: bool = True) -> None:
+        """Show a visit, switching plans when it belongs to another (dashboard, register);
+        `activate` also brings the window to the front."""
         insp = self.adapter.inspection(inspection_id)
         if insp is None:
             return
         if insp["plan_id"] != self._plan_id:
             self.plan_combo.setCurrentIndex(self.plan_combo.findData(insp["plan_id"]))
         self.select_inspection(inspection_id)
-        self.raise_()
-        self.activateWindow()
+        if activate:
+            self.raise_()
+            self.activateWindow()
 
     def current_item(self) -> dict[str, Any] | None:
         return self.editor.current_row
@@ -721,6 +838,7 @@ class MainWindow(QMainWindow):
             fields["self_evidence"] = finding.get("self_evidence") or ""
             fields["finding_id"] = finding.get("id")
             fields["finding_hlc"] = finding.get("hlc")
+            fields["conflict"] = item_id in self.adapter.conflicted_item_ids(inspection_id)
             row = self.table_model.update_item(item_id, fields)
             if row is not None:
                 self.editor.refresh(self.table_model.row_dict(row))

@@ -46,6 +46,7 @@ NO_MONTH = "Chưa xếp lịch"
 ALL_AREAS = "Tất cả lĩnh vực"
 MY_AREAS = "Lĩnh vực của tôi ({codes})"
 DISAGREE = "Đơn vị tự đánh giá khác kết quả kiểm tra"
+CONFLICT = "Có xung đột đồng bộ — mở Đồng bộ ▸ Xung đột"
 NOT_RECORDED = "Chưa ghi nhận"
 HEADERS_NAV = ("Đơn vị", "Tiến độ", "Trạng thái")
 HEADERS_TABLE = ("Mã", "Nội dung", "Kết quả", "Điểm", "Tự đánh giá", "Nhận xét")
@@ -386,6 +387,7 @@ class ChecklistTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._folded: list[str | None] = []  # folded lazily: only a search needs it
         self._warning_icon: Any = None
+        self._conflict_icon: Any = None
 
     # -- loading and edits ----------------------------------------------------------------
     def set_rows(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -406,6 +408,22 @@ class ChecklistTableModel(QAbstractTableModel):
             self.index(row, 0), self.index(row, self.columnCount() - 1), DISPLAY_ROLES
         )
         return row
+
+    def set_conflicts(self, item_ids: set[str]) -> None:
+        """Mark the items whose finding has an unresolved sync conflict (row key "conflict")."""
+        for n, r in enumerate(self._rows):
+            flag = r["item_id"] in item_ids
+            if bool(r.get("conflict")) != flag:
+                r["conflict"] = flag
+                self.dataChanged.emit(
+                    self.index(n, 0),
+                    self.index(n, self.columnCount() - 1),
+                    [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole],
+                )
+
+    def conflicted(self) -> list[str]:
+        """Item ids marked with a sync conflict."""
+        return [r["item_id"] for r in self._rows if r.get("conflict")]
 
     @staticmethod
     def _fold(row: dict[str, Any]) -> str:
@@ -470,6 +488,15 @@ class ChecklistTableModel(QAbstractTableModel):
             return r
         if role == IdRole:
             return r["item_id"]
+        if r.get("conflict") and col == self.COL_CODE:
+            if role == Qt.ItemDataRole.DecorationRole:
+                if self._conflict_icon is None:
+                    from desktop.ui.icons import conflict_icon
+
+                    self._conflict_icon = conflict_icon()
+                return self._conflict_icon
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return CONFLICT
         differs = judging.disagrees(r)
         if role == Qt.ItemDataRole.BackgroundRole and differs:
             return QBrush(DISAGREE_BACKGROUND)

@@ -100,6 +100,12 @@ class StoreAdapter(QObject):
     def recommended_item_codes(self, inspection_id: str) -> set[str]:
         return self._store.recommended_item_codes(inspection_id)
 
+    def conflicted_item_ids(self, inspection_id: str) -> set[str]:
+        """Items of the inspection whose finding has an unresolved sync conflict."""
+        from desktop.services.inspections import conflicted_item_ids
+
+        return conflicted_item_ids(self._store, inspection_id)
+
     def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
         return self._store.finding(inspection_id, item_id)
 
@@ -134,6 +140,29 @@ class StoreAdapter(QObject):
             return None
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.findingChanged.emit(inspection_id, item["item_id"])
+        return row
+
+    def inspection_step(
+        self, inspection_id: str, step: str, **changes: Any
+    ) -> dict[str, Any] | None:
+        """Change one visit (desktop.services.inspections): step "visit" (visit_date, place),
+        "finish", "conclude" or "reopen". Returns the service's dict, or None when refused
+        (`failed` was emitted with the reason)."""
+        from desktop.services import inspections
+
+        steps = {
+            "visit": inspections.set_visit,
+            "finish": inspections.finish_visit,
+            "conclude": inspections.mark_concluded,
+            "reopen": inspections.reopen,
+        }
+        try:
+            row = steps[step](self._store, inspection_id, **changes)
+        except (UserError, StoreError) as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.inspectionChanged.emit(inspection_id)
         return row
 
     def notify_recommendations(self, inspection_id: str) -> None:

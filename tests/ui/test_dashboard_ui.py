@@ -11,6 +11,7 @@ import pytest
 
 from db import Store
 from desktop.services import conclusions
+from desktop.ui.models import IdRole
 from tests.ui.conftest import inspection_id
 
 pytestmark = [
@@ -145,3 +146,19 @@ def test_main_window_does_not_load_qtcharts_until_the_dashboard_opens() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_picked_units_are_selected_in_the_navigator(
+    qtbot: Any, window: Any, campaign: Store
+) -> None:
+    dash = window.followup.show_dashboard()
+    qtbot.addWidget(dash)
+    dash.today = TODAY
+    dash.refresh()
+    rank_set = dash.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"]
+    rank_set.clicked.emit(rank_set.count() - 1)  # the best unit
+    best = dash.units.ids()[0]
+    assert window.current_inspection_id() == best
+    assert window.tree.currentIndex().siblingAtColumn(0).data(IdRole) == best
+    dash.slices["qua-han"].clicked.emit()  # several: the first is selected
+    assert window.current_inspection_id() == dash.units.ids()[0]

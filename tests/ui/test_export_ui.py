@@ -55,6 +55,12 @@ def seams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
         ExportController, "open_file", staticmethod(lambda p: seen["opened"].append(p) or True)
     )
     monkeypatch.setattr(dialogs_vi, "warn", lambda _p, _t, text: seen["errors"].append(text))
+    seen["conclude_asked"] = []
+    monkeypatch.setattr(
+        ExportController,
+        "ask_mark_concluded",
+        staticmethod(lambda _p, unit: seen["conclude_asked"].append(unit) or seen.get("conclude")),
+    )
     return seen
 
 
@@ -246,11 +252,24 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
         "Bảng tổng hợp (XLSX)…",
     ]
     assert all(a.isEnabled() for a in actions.values())
+    seams["conclude"] = True  # "Đánh dấu đã kết luận?" — Có
     with qtbot.waitSignal(window.export_controller.exported, timeout=30000) as blocker:
         actions["Thông báo kết luận (PDF)…"].trigger()
     path = Path(blocker.args[0])
     assert path.name == f"Thông báo kết luận - {UNIT}.pdf"
     assert path.read_bytes().startswith(b"%PDF")
+    # The conclusion notice is out: the visit is marked concluded, navigator and header follow.
+    insp = inspection_id(window.adapter.store, UNIT)
+    assert seams["conclude_asked"] == [UNIT]
+    assert window.adapter.store.inspection(insp)["status"] == "da-ket-luan"
+    status = window.tree_model.index_for(insp).siblingAtColumn(2).data()
+    assert status == "Đã kết luận"
+    assert "Đã kết luận" in window.header_label.text()
+    assert window.reopen_action.isEnabled() and not window.conclude_action.isEnabled()
+    # A second notice does not ask again.
+    with qtbot.waitSignal(window.export_controller.exported, timeout=30000):
+        actions["Thông báo kết luận (DOCX)…"].trigger()
+    assert seams["conclude_asked"] == [UNIT]
     # "Sao lưu và khôi phục…" sits in the Tệp menu, before Thoát.
     file_menu = next(m for m in window.findChildren(QMenu) if window.quit_action in m.actions())
     texts = [a.text() for a in file_menu.actions()]
