@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QSplitter,
     QTabBar,
     QTableView,
@@ -101,6 +102,8 @@ T_FINISH_TIP = "Đoàn đã làm việc xong tại đơn vị: chuyển sang “
 T_CONCLUDE = "Đánh dấu đã kết luận"
 T_CONCLUDE_TIP = "Đã ban hành thông báo kết luận: chuyển sang “Đã kết luận”"
 T_REOPEN = "Mở lại"
+T_STEPS = "Trạng thái"
+T_STEPS_TIP = "Kết thúc kiểm tra, đánh dấu đã kết luận hoặc mở lại cuộc kiểm tra"
 T_REOPEN_TIP = "Trở lại “Đang kiểm tra” để ghi nhận tiếp"
 NO_DATE = QDate(2000, 1, 1)  # the date edits' "—"
 SEARCH_LIMIT = 2000  # hits of one inspection: items, observations, evidence
@@ -283,13 +286,18 @@ class MainWindow(QMainWindow):
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText(T_PLACE_HINT)
         self.place_edit.editingFinished.connect(self._place_edited)
+        self.place_edit.setMinimumWidth(160)
         visit_row.addWidget(self.place_edit, 1)
-        self.step_buttons: list[QToolButton] = []
+        # The visit's lifecycle in one compact button (also in the Ghi nhận menu).
+        self.step_button = QToolButton()
+        self.step_button.setText(T_STEPS)
+        self.step_button.setToolTip(T_STEPS_TIP)
+        self.step_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        steps = QMenu(self.step_button)
         for action in (self.finish_action, self.conclude_action, self.reopen_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            visit_row.addWidget(button)
-            self.step_buttons.append(button)
+            steps.addAction(action)
+        self.step_button.setMenu(steps)
+        visit_row.addWidget(self.step_button)
         cl.addLayout(visit_row)
         filters = QToolBar()
         filters.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
