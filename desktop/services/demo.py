@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from db import Store
 from db.store import finding_id
 from db.store import new_id as store_new_id
-from desktop.domain import JudgingType, Result, Role, UnitLevel
-from desktop.services import findings
+from desktop.domain import JudgingType, Result, Role, UnitLevel, fold
+from desktop.services import judging
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
 
 # Lịch kiểm tra CCHC năm 2021, kèm Kế hoạch số 21/KH-UBND ngày 02/02/2021 của UBND tỉnh
@@ -73,45 +74,262 @@ def sample_plan() -> PlanSpec:
     )
 
 
-def build_demo(store: Store, seed: int = 2021) -> str:
-    """Create the demo plan (once) and record findings for the June visits."""
+# Plausible observations per content area, for a passed and a not-passed item.
+AREA_NOTES: dict[str, tuple[list[str], list[str]]] = {
+    "A1": (
+        [
+            "Kế hoạch CCHC năm 2021 ban hành ngày 15/01/2021, nhiệm vụ có cơ quan chủ trì và "
+            "thời hạn hoàn thành.",
+            "Báo cáo CCHC quý I và 6 tháng gửi Sở Nội vụ đúng hạn.",
+            "Có kế hoạch tuyên truyền CCHC; đăng tin trên trang thông tin điện tử của đơn vị.",
+        ],
+        [
+            "Kế hoạch CCHC năm 2021 ban hành ngày 25/02/2021, chậm so với thời hạn.",
+            "Báo cáo CCHC quý I gửi chậm 10 ngày so với quy định.",
+            "Chưa ban hành kế hoạch kiểm tra CCHC đối với các đơn vị trực thuộc.",
+        ],
+    ),
+    "A2": (
+        [
+            "Văn bản quy phạm pháp luật được tham mưu ban hành đúng chương trình.",
+            "Có kế hoạch và báo cáo kết quả rà soát, hệ thống hóa văn bản năm 2021.",
+        ],
+        [
+            "2/5 văn bản quy phạm pháp luật tham mưu chậm so với chương trình đã đăng ký.",
+            "Chưa ban hành kế hoạch theo dõi tình hình thi hành pháp luật năm 2021.",
+        ],
+    ),
+    "A3": (
+        [
+            "Kiểm tra ngẫu nhiên 10 hồ sơ: giải quyết đúng hạn, sổ theo dõi ghi đầy đủ.",
+            "Thủ tục hành chính niêm yết công khai đầy đủ tại Bộ phận Một cửa, đúng danh mục.",
+            "Có hộp thư góp ý và số điện thoại đường dây nóng tại Bộ phận Một cửa.",
+        ],
+        [
+            "Kiểm tra ngẫu nhiên 10 hồ sơ: 2 hồ sơ trễ hạn nhưng không có phiếu xin lỗi.",
+            "Niêm yết thủ tục hành chính chưa cập nhật theo quyết định công bố mới.",
+            "Chưa tổ chức khảo sát mức độ hài lòng tại Bộ phận Một cửa.",
+        ],
+    ),
+    "A4": (
+        [
+            "Quyết định quy định chức năng, nhiệm vụ, cơ cấu tổ chức còn hiệu lực, phù hợp.",
+            "Số lượng cấp phó của đơn vị đúng quy định.",
+        ],
+        [
+            "Chưa hoàn thành chỉ tiêu tinh giản biên chế năm 2021 theo lộ trình.",
+            "Quy chế làm việc chưa được sửa đổi sau khi sắp xếp tổ chức bộ máy.",
+        ],
+    ),
+    "A5": (
+        [
+            "Đề án vị trí việc làm đã được phê duyệt, công chức bố trí đúng vị trí.",
+            "Đánh giá, xếp loại công chức năm 2020 hoàn thành đúng thời hạn.",
+        ],
+        [
+            "3 công chức được bố trí chưa đúng vị trí việc làm đã phê duyệt.",
+            "Kế hoạch đào tạo, bồi dưỡng năm 2021 mới thực hiện được 70%.",
+        ],
+    ),
+    "A6": (
+        [
+            "Quy chế chi tiêu nội bộ năm 2021 ban hành sau khi lấy ý kiến công chức.",
+            "Dự toán, quyết toán ngân sách được công khai đúng quy định.",
+        ],
+        [
+            "Quy chế chi tiêu nội bộ chưa sửa đổi theo quy định mới về chế độ công tác phí.",
+            "Công khai quyết toán ngân sách năm 2020 chậm so với quy định.",
+        ],
+    ),
+    "A7": (
+        [
+            "Văn bản đi được ký số và gửi nhận qua phần mềm quản lý văn bản.",
+            "Cung cấp dịch vụ công trực tuyến mức độ 3, 4 theo danh mục của tỉnh.",
+        ],
+        [
+            "Tỷ lệ hồ sơ tiếp nhận trực tuyến mức độ 3, 4 còn thấp.",
+            "Trang thông tin điện tử chưa cập nhật thông tin CCHC thường xuyên.",
+        ],
+    ),
+    "A8": (
+        [
+            "Đơn vị có mô hình “Cà phê doanh nhân” tiếp nhận ý kiến của doanh nghiệp.",
+            "Phối hợp tốt với Sở Nội vụ trong triển khai kiểm tra chuyên đề.",
+        ],
+        [
+            "Chưa có sáng kiến, mô hình mới trong CCHC được công nhận.",
+        ],
+    ),
+}
+
+# Documents an inspector notes as evidence on the first visit: (area, số/ký hiệu, ngày, trích yếu).
+DEMO_EVIDENCE = [
+    ("A1", "15/KH-SYT", dt.date(2021, 1, 15), "Kế hoạch cải cách hành chính năm 2021"),
+    ("A1", "102/BC-SYT", dt.date(2021, 3, 30), "Báo cáo công tác CCHC quý I năm 2021"),
+    ("A3", "Sổ theo dõi", dt.date(2021, 6, 1), "Sổ theo dõi hồ sơ tại Bộ phận Một cửa"),
+    ("A6", "05/QĐ-SYT", dt.date(2021, 1, 20), "Quy chế chi tiêu nội bộ năm 2021"),
+]
+DEMO_RECOMMENDATIONS = 5
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).replace(",", " ").replace(".", " ").split() if len(w) > 2}
+
+
+def _note(rng: random.Random, item: dict[str, Any], ok: bool) -> str:
+    """An observation of the item's area, the one sharing most words with the item's text."""
+    passed, failed = AREA_NOTES.get(item["area_code"], (NOTES_OK, NOTES_BAD))
+    notes = passed if ok else failed
+    wanted = _words(item["text"])
+    best = max(len(wanted & _words(n)) for n in notes)
+    return rng.choice([n for n in notes if len(wanted & _words(n)) == best])
+
+
+def _recommendation_text(item: dict[str, Any]) -> str:
+    """A directive naming the item (quoted, so any phrasing of the item reads well)."""
+    text = item["text"].rstrip(". ")
+    return (
+        f"Khắc phục hạn chế ở nội dung {item['code']} “{text}”; "
+        "báo cáo kết quả khắc phục về Sở Nội vụ."
+    )
+
+
+def _measure(rng: random.Random, item: dict[str, Any], ok: bool) -> dict[str, Any]:
+    """What an inspector records for one item, consistent with the judging rules."""
+    max_score = float(item["max_score"] or 0)
+    kind = item["type"]
+    if kind == JudgingType.PERCENT:
+        denominator = float(rng.randrange(10, 61))
+        share = 1.0 if ok else rng.uniform(0.6, 0.95)
+        numerator = float(min(denominator, round(denominator * share)))
+        outcome = judging.percent_outcome(numerator, denominator, item["thresholds"], max_score)
+        return {**outcome.changes(), "numerator": numerator, "denominator": denominator}
+    if kind == JudgingType.LEVEL:
+        level = ("tot" if rng.random() < 0.7 else "dat") if ok else "chua-dat"
+        return {**judging.level_outcome(level, max_score).changes(), "value": level}
+    if kind == JudgingType.YES_NO:
+        value = judging.YES if ok else judging.NO
+        return {**judging.yes_no_outcome(ok, max_score).changes(), "value": value}
+    if kind == JudgingType.DATE_ON_TIME:
+        day = (
+            dt.date(2021, 1, rng.randrange(5, 16))
+            if ok
+            else dt.date(2021, 2, rng.randrange(15, 28))
+        )
+        return {**judging.on_time_outcome(ok, max_score).changes(), "value": day.isoformat()}
+    if kind == JudgingType.COUNT:
+        changes = judging.result_changes(Result.DAT if ok else Result.MOT_PHAN, max_score, None)
+        if not ok:
+            changes["score"] = round(max_score * 0.5 * 4) / 4
+        return {**changes, "value": str(rng.randrange(2, 13))}
+    result = Result.DAT if ok else rng.choice([Result.KHONG_DAT, Result.MOT_PHAN])
+    changes = judging.result_changes(result, max_score, None)
+    if result == Result.MOT_PHAN:
+        changes["score"] = round(max_score * 0.5 * 4) / 4
+    return changes
+
+
+def _responsible(members: list[dict[str, Any]]) -> dict[str, str]:
+    """Area code → the delegation member who inspects it (the first one listed)."""
+    who: dict[str, str] = {}
+    for member in members:
+        for area in (a.strip() for a in member["areas"].split(",")):
+            if area:
+                who.setdefault(area, member["full_name"])
+    return who
+
+
+def build_demo(store: Store, seed: int = 2021, *, recommendations: bool = True) -> str:
+    """Create the demo plan (once) and record findings for the June visits.
+
+    Each finding is recorded by the member responsible for its area, with an observation that
+    fits the area; the first visit is complete, with the unit's self-assessment (it disagrees
+    on some items), evidence documents and (unless `recommendations=False`, for tests that
+    count the ones they add) recommendations on items not passed.
+    """
     for plan in store.plans():
         if plan["number"] == "21/KH-UBND" and plan["year"] == 2021:
             return str(plan["id"])
     rng = random.Random(seed)
     plan_id = create_plan(store, sample_plan())
     june = [i for i in store.inspections(plan_id) if i["month"] == 6]
-    with store.transaction():
-        for n, inspection in enumerate(june):
-            store.update_row(
-                "inspections",
-                inspection["id"],
-                {"visit_date": dt.date(2021, 6, 8 + 7 * n).isoformat(), "place": "Sóc Trăng"},
-            )
-            items = store.inspection_items(inspection["id"])
-            # The first visit complete, the others half-way, as on a real campaign.
-            share = 1.0 if n == 0 else 0.5
-            for item in items[: int(len(items) * share)]:
-                if item["type"] == JudgingType.TEXT:
-                    findings.record(
-                        store, inspection["id"], item["code"], note=rng.choice(NOTES_OK)
-                    )
-                    continue
-                ok = rng.random() < 0.8
-                result = Result.DAT if ok else rng.choice([Result.KHONG_DAT, Result.MOT_PHAN])
-                score = item["max_score"] if ok else round(item["max_score"] * 0.5 * 4) / 4
-                if result == Result.KHONG_DAT:
-                    score = 0.0
-                findings.record(
-                    store,
-                    inspection["id"],
-                    item["code"],
-                    result=result,
-                    score=score,
-                    note=rng.choice(NOTES_OK if ok else NOTES_BAD),
-                    recorded_by="Trần Văn Thắng",
+    who = _responsible(store.members(plan_id))
+    leader = DELEGATION[0][0]
+    actor = store.actor
+    try:
+        with store.transaction():
+            for n, inspection in enumerate(june):
+                insp_id = inspection["id"]
+                store.update_row(
+                    "inspections",
+                    insp_id,
+                    {"visit_date": dt.date(2021, 6, 8 + 7 * n).isoformat(), "place": "Sóc Trăng"},
                 )
+                items = store.inspection_items(insp_id)
+                # The first visit complete, the others half-way, as on a real campaign.
+                share = 1.0 if n == 0 else 0.5
+                failed: list[dict[str, Any]] = []
+                for item in items[: int(len(items) * share)]:
+                    member = who.get(item["area_code"], leader)
+                    store.actor = member
+                    if item["type"] == JudgingType.TEXT:
+                        note = _note(rng, item, True)
+                        store.set_finding(insp_id, item["id"], {"note": note}, recorded_by=member)
+                        continue
+                    ok = rng.random() < 0.8
+                    changes = _measure(rng, item, ok)
+                    # The note follows the result the judging rules gave (a low threshold can
+                    # make a "bad" measure pass).
+                    changes["note"] = _note(rng, item, changes["result"] == Result.DAT.value)
+                    store.set_finding(insp_id, item["id"], changes, recorded_by=member)
+                    passed = changes["result"] == Result.DAT.value
+                    if not passed:
+                        failed.append(item)
+                    if n == 0:
+                        # The unit's own answer, sent before the visit: it claims Đạt on half
+                        # of what the delegation found wanting.
+                        claims = passed or rng.random() < 0.5
+                        store.set_finding(
+                            insp_id,
+                            item["id"],
+                            {
+                                "self_result": Result.DAT.value if claims else changes["result"],
+                                "self_score": float(item["max_score"] or 0)
+                                if claims
+                                else changes["score"],
+                            },
+                        )
+                store.actor = leader
+                if n == 0:
+                    papers = failed[:DEMO_RECOMMENDATIONS] if recommendations else []
+                    _first_visit_papers(store, insp_id, items, papers, inspection["unit"])
+    finally:
+        store.actor = actor
     return plan_id
+
+
+def _first_visit_papers(
+    store: Store,
+    inspection_id: str,
+    items: list[dict[str, Any]],
+    failed: list[dict[str, Any]],
+    unit: str,
+) -> None:
+    """Evidence documents and numbered recommendations of the completed first visit."""
+    from desktop.services import conclusions, evidence
+
+    for area, number, issued_on, summary in DEMO_EVIDENCE:
+        item = next((i for i in items if i["area_code"] == area and i["type"] != "TEXT"), None)
+        if item is not None:
+            evidence.add_evidence(store, inspection_id, item["id"], number, issued_on, summary)
+    for item in failed:
+        conclusions.add_recommendation(
+            store,
+            inspection_id,
+            _recommendation_text(item),
+            item_code=item["code"],
+            responsible=unit,
+        )
 
 
 # -- Large generated databases (benchmarks, scale checks) ---------------------------------
