@@ -142,6 +142,23 @@ def test_restore_refuses_a_truncated_backup(
     assert _sha(db_path) == before
 
 
+def test_restore_refuses_a_backup_whose_text_is_not_utf8(
+    demo_store: Store, kiemtra: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A flipped byte inside a text value passes integrity_check; restore must still refuse."""
+    good = demo_store.backup(tmp_path / "tot.sqlite")
+    demo_store.close()
+    conn = sqlite3.connect(good)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET actor = CAST(X'C3FF' AS TEXT) WHERE seq = 1")
+    conn.commit()
+    conn.close()
+    before = _sha(db_path)
+    result = kiemtra("restore", str(good), ok=False)
+    assert result.exit_code != 0
+    assert _sha(db_path) == before
+
+
 def test_restore_refuses_an_sqlite_file_of_another_program(
     demo_store: Store, kiemtra: Any, db_path: Path, tmp_path: Path
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from db.store.base import StoreBase, now_iso, stable_id
@@ -122,21 +121,4 @@ class FindingsMixin(StoreBase):
             if existing is None or existing["deleted"] or "note" in changes:
                 # Same transaction: the folded observation in the full-text index (SearchMixin).
                 self.index_finding_row(row)  # type: ignore[attr-defined]
-            if inspector_fields:
-                self._mark_started(inspection_id)
             return row
-
-    def _mark_started(self, inspection_id: str) -> None:
-        row = self.db.execute(
-            "SELECT status, visit_date FROM inspections WHERE id = ?", [inspection_id]
-        ).fetchone()
-        if row is None:
-            return
-        changes: dict[str, Any] = {}
-        if row[0] == "chua-kiem-tra":
-            changes["status"] = "dang-kiem-tra"
-        if not row[1]:
-            # The first inspector finding dates the visit (local date) unless already dated.
-            changes["visit_date"] = dt.date.today().isoformat()
-        if changes:
-            self.update_row("inspections", inspection_id, changes, audit=False)

@@ -11,6 +11,24 @@ from db.text import fold
 LEVEL_LETTERS = {"so": "S", "dvsn": "D", "huyen": "H", "xa": "X"}
 
 
+# A visit is "being inspected" from its first recorded finding, and dated by it, until someone
+# says otherwise. Derived when read, never written: if every laptop wrote it on its first
+# finding, the delegation's laptops would all edit the inspection row and every visit would
+# come back from sync as a conflict.
+_INSPECTOR_WORK = (
+    "SELECT 1 FROM findings f WHERE f.inspection_id = i.id AND f.deleted = 0 "
+    "AND f.recorded_at IS NOT NULL"
+)
+_EFFECTIVE_STATUS = (
+    f"CASE WHEN i.status = 'chua-kiem-tra' AND EXISTS ({_INSPECTOR_WORK}) "
+    "THEN 'dang-kiem-tra' ELSE i.status END"
+)
+_EFFECTIVE_VISIT_DATE = (
+    "coalesce(i.visit_date, (SELECT min(substr(f.recorded_at, 1, 10)) FROM findings f "
+    "WHERE f.inspection_id = i.id AND f.deleted = 0 AND f.recorded_at IS NOT NULL))"
+)
+
+
 class PlansMixin(StoreBase):
     """Reading and writing the year's plan and everything hanging off it."""
 
@@ -72,7 +90,8 @@ class PlansMixin(StoreBase):
             for r in self.db.query(
                 f"""
                 SELECT i.id, i.plan_id, i.unit_id, i.unit_name AS unit, i.unit_level AS level,
-                       i.month, i.kind, i.mode, i.status, i.parent_id, i.visit_date, i.place,
+                       i.month, i.kind, i.mode, {_EFFECTIVE_STATUS} AS status, i.parent_id,
+                       {_EFFECTIVE_VISIT_DATE} AS visit_date, i.place,
                        i.checklist_version_id, i.position,
                        (SELECT count(*) FROM findings f
                          WHERE f.inspection_id = i.id AND f.deleted = 0
@@ -90,8 +109,17 @@ class PlansMixin(StoreBase):
         ]
 
     def inspection(self, inspection_id: str) -> dict[str, Any] | None:
+        """The inspection row, with its effective status and visit date (see below)."""
         row = self.get_row("inspections", inspection_id)
-        return row if row and not row["deleted"] else None
+        if not row or row["deleted"]:
+            return None
+        derived = self.db.execute(
+            f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE} FROM inspections i "
+            "WHERE i.id = ?",
+            [inspection_id],
+        ).fetchone()
+        row["status"], row["visit_date"] = derived
+        return row
 
     def members(self, plan_id: str) -> list[dict[str, Any]]:
         return [

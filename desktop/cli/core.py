@@ -88,6 +88,7 @@ def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
             "parent_id": i["parent_id"],
             "done": i["done"],
             "total": i["total"],
+            "visit_date": i["visit_date"],
             "plan_id": i["plan_id"],
         }
         for i in app.store.inspections(plan_id)

@@ -244,3 +244,20 @@ def test_device_trust_revoke_and_show(office: dict[str, Any]) -> None:
     assert listed["Máy lạ"]["revoked"] is True and listed["Máy lạ"]["trusted"] is False
     assert may1.cli("device", "revoke", info["fingerprint"], ok=False).exit_code != 0
     assert may1.cli("device", "trust", "xyz", ok=False).exit_code != 0
+
+
+def test_two_laptops_starting_the_same_visit_do_not_conflict(office: dict[str, Any]) -> None:
+    """The visit's status and date follow from its findings: starting it edits no shared row."""
+    may1, may2, sec, tmp = office["may-1"], office["may-2"], office["thu-ky"], office["tmp"]
+    untouched = next(i for i in may1.cli.json("inspections") if i["done"] == 0)
+    assert untouched["status"] == "chua-kiem-tra" and untouched["visit_date"] is None
+    record(may1, untouched["id"], "A1.1.2", "--result", "dat")
+    record(may2, untouched["id"], "A2.1.1", "--result", "khong-dat")
+    f1, f2 = tmp / "bat-dau-1.kiemtra", tmp / "bat-dau-2.kiemtra"
+    may1.cli("sync", "export", "-o", str(f1))
+    may2.cli("sync", "export", "-o", str(f2))
+    assert sec.cli.json("sync", "import", str(f1))["conflicts"] == 0
+    assert sec.cli.json("sync", "import", str(f2))["conflicts"] == 0
+    seen = next(i for i in sec.cli.json("inspections") if i["id"] == untouched["id"])
+    assert seen["status"] == "dang-kiem-tra" and seen["done"] == 2
+    assert seen["visit_date"] is not None
