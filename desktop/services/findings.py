@@ -6,6 +6,7 @@ from typing import Any
 
 from db import Store
 from desktop.domain import Result, nfc
+from desktop.services import judging
 from desktop.services.errors import UserError
 
 
@@ -38,6 +39,11 @@ def record(
 ) -> dict[str, Any]:
     """Record a result/score/note for one item; fields left None are not changed."""
     item = _item(store, inspection_id, item_code)
+    try:
+        # The window's rule too (StoreAdapter.record): a TEXT item takes an observation only.
+        judging.check_result(str(item.get("type") or ""), result.value if result else None)
+    except ValueError as exc:
+        raise UserError(f"{item_code}: {exc}") from exc
     check_score(score, item["max_score"])
     changes: dict[str, Any] = {}
     if result is not None:

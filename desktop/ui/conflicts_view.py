@@ -86,6 +86,7 @@ TABLE_LABELS = {
     "conclusions": "Kết luận",
     "recommendations": "Kiến nghị",
     "remediations": "Báo cáo khắc phục",
+    "remediation_attachments": "Tệp đính kèm báo cáo khắc phục",
 }
 FIELD_LABELS = {
     "result": "Kết quả",
