@@ -1,7 +1,8 @@
 """The "Xuất báo cáo" menu: documents of the selected inspection and of the plan.
 
 For each document: a dialog asks số/ký hiệu, ngày and người ký (pre-filled from the values
-remembered per kind, remembered again after), a save dialog picks the file, the work runs in a
+remembered — number and date per inspection for the minutes and the notice, the signer per
+kind — and remembered again after), a save dialog picks the file, the work runs in a
 worker with a cancellable progress dialog (desktop/ui/workers.py), and afterwards the user may
 open the file with the system's viewer.
 
@@ -236,7 +237,7 @@ class ExportController(QObject):
             show_error(self.widget, T_FAILED, T_NO_INSPECTION)
             return None
         label = LABELS[kind]
-        options = self._ask_options(kind, f"{label} — {inspection['unit']}")
+        options = self._ask_options(kind, f"{label} — {inspection['unit']}", inspection_id)
         if options is None:
             return None
         target = self._ask_target(label, f"{label} - {inspection['unit']}", fmt)
@@ -312,33 +313,46 @@ class ExportController(QObject):
             show_error(self.widget, T_FAILED, T_NO_PLAN)
         return plan
 
-    def _ask_options(self, kind: str, title: str) -> DocumentChoice | None:
-        """Ask, then remember the answer the way the report service does (per kind)."""
-        from desktop.reports.context import ReportOptions, resolve_options
+    def _ask_options(
+        self, kind: str, title: str, inspection_id: str | None = None
+    ) -> DocumentChoice | None:
+        """Ask, pre-filled from what the report service would use (number and date per
+        inspection for the minutes and the notice, signer per kind), then remember the
+        answer the same way, here in the GUI's writable Store: the worker then reads them
+        through its own read-only Store."""
+        from desktop.reports.context import ReportOptions, remembered_options, resolve_options
 
         store = self.adapter.store
-        remembered = store.setting(f"report.{kind}.date")
-        try:
-            date = dt.date.fromisoformat(remembered) if remembered else dt.date.today()
-        except ValueError:
-            date = dt.date.today()
+        default_date = self._default_date(kind, inspection_id)
+        known = remembered_options(store, kind, inspection_id, default_date)
         choice = ReportOptionsDialog.ask(
             self.widget,
             title,
-            store.setting(f"report.{kind}.number") or "",
-            date,
-            store.setting(f"report.{kind}.signer") or "",
+            known.number or "",
+            known.date or dt.date.today(),
+            known.signer or "",
         )
         if choice is None:
             return None
-        # Remembered here, in the GUI's Store: the worker then reads them through its own
-        # read-only Store (the report service fills options from these settings).
         resolve_options(
             store,
             kind,
             ReportOptions(choice.number or None, choice.date, choice.signer or None),
+            inspection_id=inspection_id,
+            default_date=default_date,
         )
         return choice
+
+    def _default_date(self, kind: str, inspection_id: str | None) -> dt.date | None:
+        """The date a document gets when none is remembered, as the report service does:
+        the minutes are signed on site, on the visit day; the rest default to today."""
+        if kind != "bien-ban" or not inspection_id:
+            return None
+        visit = (self.adapter.inspection(inspection_id) or {}).get("visit_date")
+        try:
+            return dt.date.fromisoformat(str(visit)[:10]) if visit else None
+        except ValueError:
+            return None
 
     def _ask_target(self, label: str, name: str, fmt: str) -> Path | None:
         folder = self.adapter.setting(SETTING_EXPORT_DIR) or str(Path.home())
