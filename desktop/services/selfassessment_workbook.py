@@ -72,6 +72,7 @@ MSG_UNKNOWN_CODE = "mã nội dung không có trong phiếu của cuộc kiểm 
 MSG_NO_CODE = "thiếu mã nội dung"
 MSG_DUP_ROW = "nội dung bị nhập hai lần (dòng {row})"
 MSG_OTHER_INSPECTION = "phiếu này của cuộc kiểm tra khác"
+MSG_TEXT_ITEM = "nội dung này chỉ ghi nhận xét, không ghi kết quả (để trống ô này)"
 MSG_NO_INSPECTION = "Không có cuộc kiểm tra {id}"
 MSG_SIDE = "Phải chọn --as self (đơn vị tự đánh giá) hoặc --as inspector (đoàn kiểm tra)"
 
@@ -295,6 +296,12 @@ def read_form(store: Store, inspection_id: str, path: Path | str, side: Side) ->
             continue
         seen[code] = record.row
         result = record.choice(result_col, Result.from_label, RESULT_LABELS)
+        stored = item["self_result" if side == "self" else "result"]
+        if result is not None and item["type"] == "TEXT" and result.value != stored:
+            # The rule of the window and of `finding set` (judging.check_result); a value
+            # recorded before that rule, written on the form and sent back, is no news.
+            record.problem(result_col, result.label, MSG_TEXT_ITEM)
+            result = None
         score = record.number(score_col, lo=0, hi=float(item["max_score"] or 0))
         text = record.text(text_col)
         changes = _changes(item, side, result, score, text)
@@ -345,11 +352,19 @@ def import_form(
     store: Store, inspection_id: str, path: Path | str, side: Side, recorded_by: str = ""
 ) -> dict[str, int]:
     """Write one side of the form in one transaction; {"updated": n, "unchanged": m}."""
-    plan = read_form(store, inspection_id, path, side)
+    return apply_form(
+        store, inspection_id, read_form(store, inspection_id, path, side), recorded_by
+    )
+
+
+def apply_form(
+    store: Store, inspection_id: str, plan: FormChanges, recorded_by: str = ""
+) -> dict[str, int]:
+    """Write what `read_form` found in one transaction; {"updated": n, "unchanged": m}."""
     with store.transaction():
         for item_id, changes in plan.changes:
             store.set_finding(inspection_id, item_id, changes, recorded_by=recorded_by)
     return {"updated": len(plan.changes), "unchanged": plan.unchanged}
 
 
-__all__ = ["FormChanges", "import_form", "read_form", "write_form"]
+__all__ = ["FormChanges", "apply_form", "import_form", "read_form", "write_form"]

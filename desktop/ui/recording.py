@@ -1,8 +1,8 @@
 """On-site recording parts of the main window, plugged in by `install(window)`.
 
 Adds to the finding editor the sections "Tài liệu kiểm chứng", "Tệp đính kèm" and "Kiến nghị";
-to the "Ghi nhận" menu the history of the current finding (Ctrl+H); and the menu "Kết luận"
-with "Soạn kết luận…" (Ctrl+K).
+to the "Ghi nhận" menu the history of the current finding (Ctrl+H) and the self-assessment
+form (desktop/ui/selfassessment_ui.py); and the menu "Kết luận" with "Soạn kết luận…" (Ctrl+K).
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def install(window: MainWindow) -> Recording:
         record_menu.addSeparator()
         record_menu.addAction(evidence.add_action)
         record_menu.addAction(editor.history_action)
+    # The self-assessment form (Xuất phiếu / Nhập phiếu …) at the end of "Ghi nhận".
+    from desktop.ui import selfassessment_ui
+
+    selfassessment_ui.install(window)
 
     compose = QAction(T_COMPOSE, window)
     compose.setShortcut(QKeySequence(T_COMPOSE_KEY))

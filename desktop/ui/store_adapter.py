@@ -165,6 +165,15 @@ class StoreAdapter(QObject):
         self.inspectionChanged.emit(inspection_id)
         return row
 
+    def notify_findings(self, inspection_id: str, item_ids: list[str]) -> None:
+        """Tell the widgets that these findings were written elsewhere (a workbook import,
+        committed already): `saved`, then `findingChanged` for each."""
+        if not item_ids:
+            return
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        for item_id in item_ids:
+            self.findingChanged.emit(inspection_id, item_id)
+
     def notify_recommendations(self, inspection_id: str) -> None:
         """Tell the widgets that the recommendations of an inspection changed."""
         self.recommendationsChanged.emit(inspection_id)
