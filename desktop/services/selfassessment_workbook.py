@@ -223,7 +223,8 @@ def write_form(store: Store, inspection_id: str, path: Path | str) -> Path:
             "Đoàn kiểm tra:",
             "- Cột “Kết quả”, “Điểm”, “Nhận xét”: kết quả kiểm tra của từng nội dung.",
             "",
-            "Nạp lại vào chương trình:",
+            "Nạp lại vào chương trình: trong cửa sổ, menu Ghi nhận ▸ “Nhập phiếu tự đánh giá "
+            "của đơn vị…” hoặc “Nhập phiếu của Đoàn kiểm tra…”; hoặc bằng dòng lệnh:",
             f"- kiemtra findings import {inspection_id} TỆP --as self (phần tự đánh giá)",
             f"- kiemtra findings import {inspection_id} TỆP --as inspector (phần đoàn kiểm tra)",
             "- Ô để trống: giữ nguyên kết quả đã ghi. Không sửa cột “TT/Mã”, không dùng công thức.",
