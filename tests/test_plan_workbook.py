@@ -368,13 +368,13 @@ def test_every_problem_is_listed_at_once(tmp_path: Path, store: Store) -> None:
         ("Đoàn kiểm tra", 3, "Lĩnh vực phụ trách"),
     }
     text = str(caught.value)
-    assert "sheet “Đơn vị”, dòng 3, cột “Tháng kiểm tra”" in text
-    assert "'Không ai'" in text
+    assert "trang tính “Đơn vị”, dòng 3, cột “Tháng kiểm tra”" in text
+    assert "“Không ai”" in text
 
 
 def test_problem_reads_well() -> None:
     problem = Problem("Đơn vị", 7, "Cấp", "Tỉnh", "không hợp lệ")
-    assert str(problem) == "sheet “Đơn vị”, dòng 7, cột “Cấp”: không hợp lệ (giá trị: 'Tỉnh')"
+    assert str(problem) == "trang tính “Đơn vị”, dòng 7, cột “Cấp”: không hợp lệ (giá trị: “Tỉnh”)"
 
 
 # -- files that are not workbooks --------------------------------------------------------------

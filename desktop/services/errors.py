@@ -22,12 +22,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"sheet “{self.sheet}”"
+        where = f"trang tính “{self.sheet}”"
         if self.row is not None:
             where += f", dòng {self.row}"
         if self.column:
             where += f", cột “{self.column}”"
-        shown = "" if self.value in (None, "") else f" (giá trị: {self.value!r})"
+        shown = "" if self.value in (None, "") else f" (giá trị: “{self.value}”)"
         return f"{where}: {self.message}{shown}"
 
 
