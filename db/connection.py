@@ -275,7 +275,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
             p = Path(str(path) + suffix)
             if p.exists():
                 _private(p)
-    return sqlite_utils.Database(conn)
+    # No sqlite-utils plugins: what another package installed must not change our connection,
+    # and looking for them scans every installed distribution (~20 ms at each start).
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def _restore_in_place(db: sqlite_utils.Database, backup: Path) -> None:

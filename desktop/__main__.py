@@ -1,6 +1,6 @@
 """`python -m desktop` is the `kiemtra` command."""
 
-from desktop.cli import main
+from desktop.launcher import main
 
 if __name__ == "__main__":
     main()

@@ -5,15 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication
 
 from db import Store
 from desktop.ui.main_window import MainWindow
-from desktop.ui.opening import open_store
+from desktop.ui.opening import make_daily_backup, open_store
 from desktop.ui.store_adapter import StoreAdapter
 
 APP_NAME = "Kiểm tra CCHC"
+# The day's automatic backup waits for the window's first paint, or this long at most.
+BACKUP_AT_LATEST_MS = 2000
 
 
 def use_vietnamese_locale() -> None:
@@ -38,12 +40,25 @@ def run(db_path: Path) -> int:
     app.setApplicationDisplayName(APP_NAME)
     use_vietnamese_locale()
     # Locked by another program or on read-only storage: offer to open it read-only.
-    store = open_store(Path(db_path))
+    store = open_store(Path(db_path), backup=False)
     if store is None:
         return 1
     window = create_window(Path(db_path), store)
+    backed_up = False
+
+    def backup_once() -> None:
+        # Copying the whole file takes a while on a big database: the window shows first.
+        # Not after another database was opened in the meantime (that one made its own).
+        nonlocal backed_up
+        if not backed_up and window.adapter.store is store:
+            backed_up = True
+            make_daily_backup(store)
+
+    window.firstPainted.connect(backup_once)
+    QTimer.singleShot(BACKUP_AT_LATEST_MS, backup_once)
     window.show()
     try:
         return int(app.exec())
     finally:
+        backup_once()
         window.adapter.close()

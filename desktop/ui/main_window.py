@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
     """
 
     inspectionOpened = Signal(str)
+    firstPainted = Signal()  # once, just after the window was first drawn on screen
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self._inspection_id: str | None = None
         self._members: list[dict[str, Any]] = []
         self._mine: set[str] = set()
+        self._painted = False
 
         self.tree_model = InspectionTreeModel(self)
         self.area_model = AreaListModel(self)
@@ -237,8 +239,19 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths from the widest possible text: sizing to contents would ask the model
+        # for every row's text at each layout (most of the start-up time on a big plan).
+        for column, samples in (
+            (InspectionTreeModel.COL_PROGRESS, ["9999/9999"]),
+            (InspectionTreeModel.COL_STATUS, [s.label for s in InspectionStatus]),
+        ):
+            title = str(self.tree_model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(
+                [self.tree.fontMetrics().horizontalAdvance(s) for s in samples]
+                + [header.fontMetrics().horizontalAdvance(title)]
+            )
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width + 18)
         self.tree.selectionModel().currentChanged.connect(self._tree_current)
 
         self.area_view = QListView()
@@ -904,6 +917,12 @@ class MainWindow(QMainWindow):
         self._inspection_id = None
         self.adapter.replace_store(store)
         return True
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.firstPainted.emit)  # when this paint pass is over
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()

@@ -79,7 +79,7 @@ def score_text(score: float | None, max_score: float | None = None) -> str:
 # The navigator: months → visits → subordinate/commune visits
 # =========================================================================================
 class _Node:
-    __slots__ = ("kind", "month", "row", "parent", "children")
+    __slots__ = ("kind", "month", "row", "parent", "children", "position")
 
     def __init__(
         self, kind: str, parent: _Node | None, month: int | None = None, row: dict | None = None
@@ -89,9 +89,13 @@ class _Node:
         self.row: dict[str, Any] = row or {}
         self.parent = parent
         self.children: list[_Node] = []
+        self.position = 0  # the row under its parent (children are only ever appended)
+        if parent is not None:
+            self.position = len(parent.children)
+            parent.children.append(self)
 
     def index_in_parent(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
+        return self.position
 
 
 class InspectionTreeModel(QAbstractItemModel):
@@ -113,23 +117,16 @@ class InspectionTreeModel(QAbstractItemModel):
         months: dict[int | None, _Node] = {}
         ordered_months = sorted({r["month"] for r in rows}, key=lambda m: (m is None, m or 0))
         for month in ordered_months:
-            node = _Node("month", self._root, month=month)
-            months[month] = node
-            self._root.children.append(node)
+            months[month] = _Node("month", self._root, month=month)
         ids = {r["id"] for r in rows}
         for r in rows:  # parents first: a child's parent may come later in schedule order
             if r["parent_id"] in ids:
                 continue
-            node = _Node("inspection", months[r["month"]], row=dict(r))
-            months[r["month"]].children.append(node)
-            self._by_id[r["id"]] = node
+            self._by_id[r["id"]] = _Node("inspection", months[r["month"]], row=dict(r))
         for r in rows:
             if r["parent_id"] not in ids:
                 continue
-            parent = self._by_id[r["parent_id"]]
-            node = _Node("inspection", parent, row=dict(r))
-            parent.children.append(node)
-            self._by_id[r["id"]] = node
+            self._by_id[r["id"]] = _Node("inspection", self._by_id[r["parent_id"]], row=dict(r))
         self.endResetModel()
 
     def update_inspection(self, inspection_id: str, **fields: Any) -> None:

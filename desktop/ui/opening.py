@@ -34,8 +34,12 @@ def show_error(parent: QWidget | None, message: str) -> None:
     dialogs_vi.error(parent, T_OPEN_FAILED, message)
 
 
-def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
-    """Open `path` for writing, or read-only when the user accepts; None when not opened."""
+def open_store(path: Path, parent: QWidget | None = None, *, backup: bool = True) -> Store | None:
+    """Open `path` for writing, or read-only when the user accepts; None when not opened.
+
+    `backup=False` leaves the day's automatic backup to the caller (`make_daily_backup`): the
+    program's start makes it once its window is on screen, since it copies the whole file.
+    """
     try:
         store = Store.open(path)
     except (DatabaseLockedError, StorageReadOnlyError) as exc:
@@ -49,8 +53,14 @@ def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
     except (StoreError, OSError) as exc:
         show_error(parent, f"{path}\n{exc}")
         return None
+    if backup:
+        make_daily_backup(store)
+    return store
+
+
+def make_daily_backup(store: Store) -> None:
+    """The day's automatic backup of a writable store (nothing when made already today)."""
     try:
         backup.daily_backup(store)
     except (OSError, StoreError):
         pass  # a backup that cannot be made must not keep the inspector from working
-    return store

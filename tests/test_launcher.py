@@ -1,0 +1,194 @@
+"""The `kiemtra` entry point: the window without the command line, everything else via click."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.launcher import window_database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KIEMTRA_DB", "KIEMTRA_ACTOR")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def test_only_window_options_take_the_fast_path(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "a.sqlite"
+    monkeypatch.setenv("KIEMTRA_DB", str(tmp_path / "env.sqlite"))
+    assert window_database([]) == tmp_path / "env.sqlite"
+    assert window_database(["--db", str(db)]) == db
+    assert window_database([f"--db={db}"]) == db
+    assert window_database(["--as", "Trần Văn A", "--db", str(db)]) == db
+    assert window_database(["--as=Nguyễn B"]) == tmp_path / "env.sqlite"
+    # Anything else is click's to parse (and to report).
+    for argv in (
+        ["plans"],
+        ["--help"],
+        ["-h"],
+        ["--version"],
+        ["--selftest"],
+        ["--db"],
+        ["--db", "--help"],
+        ["--db", ""],
+        ["--db", str(db), "--db", str(db)],
+        ["--db", str(tmp_path)],  # a folder: click says why
+        ["--db", str(db), "gui"],
+    ):
+        assert window_database(argv) is None, argv
+
+
+def test_without_env_the_default_database_is_used(monkeypatch) -> None:
+    from desktop.services.paths import default_db_path
+
+    monkeypatch.delenv("KIEMTRA_DB", raising=False)
+    assert window_database([]) == default_db_path()
+
+
+# Runs the real entry point in a fresh process; the window, once shown, reports which modules
+# are loaded and closes itself.
+SHOW_AND_REPORT = """
+import json, sys
+import desktop.ui.app as app_module
+
+real_run = app_module.run
+
+def run(path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    def report():
+        shown = [w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()]
+        print(json.dumps({"titles": shown, "modules": sorted(sys.modules)}), flush=True)
+        app.quit()
+    QTimer.singleShot(0, report)
+    return real_run(path)
+
+app_module.run = run
+from desktop.launcher import main
+main(sys.argv[1:])
+"""
+
+
+def test_the_window_opens_without_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "kiemtra.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", SHOW_AND_REPORT, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["titles"] == ["Kiểm tra CCHC — kiemtra.sqlite"]
+    modules = set(report["modules"])
+    assert "desktop.ui.main_window" in modules
+    assert not [m for m in modules if m == "desktop.cli" or m.startswith("desktop.cli.")]
+    # click only as far as the database library itself pulls it in, never more.
+    needed = subprocess.run(
+        [sys.executable, "-c", "import json, sys, db; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=True,
+    )
+    needed_click = {m for m in json.loads(needed.stdout) if m.split(".")[0] == "click"}
+    assert {m for m in modules if m.split(".")[0] == "click"} <= needed_click
+    assert db.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["--version"], "0."), (["--help"], "Usage: kiemtra"), (["plans", "--help"], "kế hoạch")],
+)
+def test_commands_still_go_through_click(tmp_path: Path, argv: list[str], expected: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", *argv],
+        capture_output=True,
+        text=True,
+        env=_env(KIEMTRA_DB=str(tmp_path / "k.sqlite")),
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+
+
+def test_a_folder_as_database_is_refused_by_click(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert done.stderr.startswith("Lỗi:")
+
+
+BACKUP_AFTER_PAINT = """
+import json, sys
+from pathlib import Path
+import desktop.ui.app as app_module
+from desktop.services.backup import list_backups
+
+real_run = app_module.run
+seen = {}
+
+def run(path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from desktop.ui.main_window import MainWindow
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    def shown():
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        seen["before_paint"] = len(list_backups(Path(path)))
+        window.firstPainted.connect(lambda: QTimer.singleShot(0, painted))
+    def painted():
+        seen["after_paint"] = len(list_backups(Path(path)))
+        app.quit()
+    QTimer.singleShot(0, shown)
+    return real_run(path)
+
+app_module.run = run
+from desktop.launcher import main
+try:
+    main(sys.argv[1:])
+finally:
+    print(json.dumps(seen), flush=True)
+"""
+
+
+def test_the_daily_backup_is_made_once_the_window_is_painted(tmp_path: Path) -> None:
+    from db import Store
+    from desktop.services.demo import build_demo
+
+    db = tmp_path / "kiemtra.sqlite"
+    store = Store.open(db)
+    build_demo(store)
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-c", BACKUP_AFTER_PAINT, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "before_paint": 0,
+        "after_paint": 1,
+    }
