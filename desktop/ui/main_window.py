@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         self.table.setColumnWidth(ChecklistTableModel.COL_RESULT, 100)
         self.table.setColumnWidth(ChecklistTableModel.COL_SCORE, 55)
         self.table.setColumnWidth(ChecklistTableModel.COL_SELF, 100)
-        self.table.setColumnWidth(ChecklistTableModel.COL_NOTE, 140)
+        self.table.setColumnWidth(ChecklistTableModel.COL_NOTE, 120)
         self.table.selectionModel().currentRowChanged.connect(self._row_current)
         cl.addWidget(self.table, 1)
         self.proxy.rowsInserted.connect(self._update_count)
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([350, 660, 390])
+        splitter.setSizes([370, 640, 390])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
