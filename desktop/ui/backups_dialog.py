@@ -25,14 +25,12 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -45,7 +43,6 @@ from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
 
 # Strings the user sees.
-T_ACTION = "Sao lưu và khôi phục…"
 T_TITLE = "Sao lưu và khôi phục"
 T_INTRO = (
     "Bản sao lưu được lưu trong thư mục “backups” cạnh cơ sở dữ liệu: tự động mỗi ngày, "
@@ -345,34 +342,3 @@ class BackupsDialog(QDialog):
     def _failed(self, message: str) -> None:
         show_error(self, T_FAILED, message)
         self.failed.emit(message)
-
-
-def install_backups_action(window: Any) -> QAction:
-    """Add "Sao lưu và khôi phục…" to the window's Tệp menu (before Thoát)."""
-    action = QAction(T_ACTION, window)
-
-    def open_dialog() -> None:
-        dialog = BackupsDialog(
-            window.adapter,
-            reopen=window.open_database,
-            prepare=window.editor.flush,
-            parent=window,
-        )
-        window.backups_dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    action.triggered.connect(lambda _checked=False: open_dialog())
-    quit_action = getattr(window, "quit_action", None)
-    file_menu = next(
-        (m for m in window.menuBar().findChildren(QMenu) if quit_action in m.actions()),
-        None,
-    )
-    if file_menu is None:
-        file_menu = window.menuBar().addMenu("&Tệp")
-        file_menu.addAction(action)
-    else:
-        file_menu.insertAction(quit_action, action)
-        file_menu.insertSeparator(quit_action)
-    window.backups_action = action
-    return action

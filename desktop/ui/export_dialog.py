@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -37,11 +36,11 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import nfc
 from desktop.ui import dialogs_vi
+from desktop.ui.menu_entries import EXPORT_LABELS as LABELS
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
 
 # Strings the user sees.
-T_MENU = "&Xuất báo cáo"
 T_TITLE = "Xuất báo cáo"
 T_OPTIONS_TITLE = "Thông tin văn bản"
 T_NUMBER = "Số/ký hiệu:"
@@ -67,12 +66,6 @@ T_CONCLUDE_ASK = (
     "Đánh dấu cuộc kiểm tra này là “Đã kết luận”? (Có thể mở lại sau.)"
 )
 
-LABELS = {
-    "bien-ban": "Biên bản kiểm tra",
-    "ket-luan": "Thông báo kết luận",
-    "bao-cao": "Báo cáo kết quả kiểm tra",
-    "tong-hop": "Bảng tổng hợp",
-}
 FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
     "docx": "Tài liệu Word (*.docx)",
@@ -392,59 +385,3 @@ class ExportController(QObject):
         if callable(status):
             status().showMessage(T_CANCELLED, 8000)
         self.cancelled.emit()
-
-
-def build_menu(controller: ExportController, parent: QWidget) -> QMenu:
-    """The "Xuất báo cáo" menu; inspection entries are enabled only when a visit is open."""
-    menu = QMenu(T_MENU, parent)
-    inspection_actions: list[QAction] = []
-    plan_actions: list[QAction] = []
-
-    def add(text: str, slot: Callable[[], Any], group: list[QAction]) -> QAction:
-        action = QAction(text, menu)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        group.append(action)
-        return action
-
-    for kind in ("bien-ban", "ket-luan"):
-        for fmt in ("pdf", "docx"):
-            add(
-                f"{LABELS[kind]} ({fmt.upper()})…",
-                lambda kind=kind, fmt=fmt: controller.export_inspection(kind, fmt),
-                inspection_actions,
-            )
-    menu.addSeparator()
-    for fmt in ("pdf", "docx"):
-        add(
-            f"{LABELS['bao-cao']} ({fmt.upper()})…",
-            lambda fmt=fmt: controller.export_plan_report(fmt),
-            plan_actions,
-        )
-    add(f"{LABELS['tong-hop']} (XLSX)…", controller.export_summary, plan_actions)
-
-    def refresh() -> None:
-        has_inspection = bool(controller.current_inspection())
-        has_plan = bool(controller.current_plan())
-        for action in inspection_actions:
-            action.setEnabled(has_inspection)
-        for action in plan_actions:
-            action.setEnabled(has_plan)
-
-    menu.aboutToShow.connect(refresh)
-    controller.menu_refresh = refresh  # type: ignore[attr-defined]
-    return menu
-
-
-def install_export_menu(window: Any) -> ExportController:
-    """Add "Xuất báo cáo" to a MainWindow's menu bar; returns its controller."""
-    controller = ExportController(
-        window.adapter,
-        window,
-        current_plan=lambda: getattr(window, "_plan_id", None),
-        current_inspection=lambda: getattr(window, "_inspection_id", None),
-    )
-    window.export_menu = build_menu(controller, window)
-    window.menuBar().addMenu(window.export_menu)
-    window.export_controller = controller
-    return controller

@@ -163,12 +163,20 @@ class MainWindow(QMainWindow):
         from desktop.ui import recording
 
         self.recording = recording.install(self)
-        from desktop.ui import backups_dialog, export_dialog, sync_dialogs
+        from desktop.ui import menu_entries  # the dialogs' modules load when first used
 
-        export_dialog.install_export_menu(self)
-        sync_dialogs.install_sync_menu(self)
-        backups_dialog.install_backups_action(self)
+        menu_entries.install_export_menu(self)
+        menu_entries.install_sync_menu(self)
+        menu_entries.install_backups_action(self)
         self.reload()
+
+    def __getattr__(self, name: str) -> Any:
+        # The export and sync controllers are made, their modules imported, on first use.
+        if name in ("export_controller", "sync_controller"):
+            from desktop.ui import menu_entries
+
+            return getattr(menu_entries, name)(self)
+        raise AttributeError(name)
 
     # -- building -------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -652,10 +660,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def show_conflict(self, inspection_id: str, item_id: str) -> None:
         """Open Đồng bộ ▸ Xung đột on the conflict over this item's finding."""
-        controller = getattr(self, "sync_controller", None)
-        if controller is None:
-            return
-        dialog = controller.show_conflicts()
+        dialog = self.sync_controller.show_conflicts()
         finding = self.adapter.finding(inspection_id, item_id)
         if finding is not None:
             dialog.view.select_row_id(finding["id"])

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.ui.attachments_section import AttachmentsSection
-from desktop.ui.conclusion_editor import ConclusionDialog
 from desktop.ui.evidence_section import EvidenceSection
 from desktop.ui.recommendation_section import RecommendationSection
 
@@ -69,6 +68,8 @@ def install(window: MainWindow) -> Recording:
     def compose_conclusion() -> None:
         inspection_id = editor.inspection_id or getattr(window, "_inspection_id", None)
         if inspection_id:
+            from desktop.ui.conclusion_editor import ConclusionDialog  # built when first asked
+
             editor.flush()
             ConclusionDialog.ask(window, window.adapter, inspection_id)
 

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -55,16 +54,16 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import nfc
 from desktop.ui import dialogs_vi
-from desktop.ui.conflicts_view import ConflictsDialog, table_label
+from desktop.ui.menu_entries import T_SYNC_EXPORT as T_EXPORT
+from desktop.ui.menu_entries import T_SYNC_IMPORT as T_IMPORT
+from desktop.ui.menu_entries import T_SYNC_MENU as T_MENU
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.workers import Task, own_store, show_error
 
+if TYPE_CHECKING:
+    from desktop.ui.conflicts_view import ConflictsDialog
+
 # Strings the user sees.
-T_MENU = "Đồ&ng bộ"
-T_EXPORT = "Xuất tệp đồng bộ…"
-T_IMPORT = "Nhập tệp đồng bộ…"
-T_CONFLICTS = "Xung đột…"
-T_DEVICE = "Mã vân tay của máy này…"
 T_EXPORT_TITLE = "Xuất tệp đồng bộ"
 T_SCOPE = "Phạm vi"
 T_SCOPE_PLAN = "Kế hoạch đang mở: {plan}"
@@ -339,6 +338,8 @@ class PreviewTableModel(QAbstractTableModel):
             return None
         table, count = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            from desktop.ui.conflicts_view import table_label
+
             return table_label(table) if index.column() == 0 else f"{count:,}".replace(",", ".")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -634,6 +635,8 @@ class SyncController(QObject):
     def show_conflicts(self) -> ConflictsDialog:
         """Open (or refresh) the conflicts screen."""
         if self.conflicts_dialog is None:
+            from desktop.ui.conflicts_view import ConflictsDialog  # only when asked for
+
             self.conflicts_dialog = ConflictsDialog(self.adapter, self.widget)
             self.conflicts_dialog.view.resolved.connect(self._resolved)
         else:
@@ -677,42 +680,10 @@ class SyncController(QObject):
         self.refused.emit(message)
 
 
-def build_menu(controller: SyncController, parent: QWidget) -> QMenu:
-    menu = QMenu(T_MENU, parent)
-    for text, slot in (
-        (T_EXPORT, controller.export_package),
-        (T_IMPORT, controller.import_package),
-        (T_CONFLICTS, controller.show_conflicts),
-        (T_DEVICE, controller.show_device),
-    ):
-        action = QAction(text, menu)
-        action.triggered.connect(lambda _checked=False, slot=slot: slot())
-        menu.addAction(action)
-        if text == T_IMPORT:
-            menu.addSeparator()
-    return menu
-
-
-def install_sync_menu(window: Any) -> SyncController:
-    """Add "Đồng bộ" to a MainWindow's menu bar; returns its controller."""
-    controller = SyncController(
-        window.adapter,
-        window,
-        current_plan=lambda: getattr(window, "_plan_id", None),
-        reopen=window.open_database,
-        flush=window.editor.flush,
-    )
-    window.sync_menu = build_menu(controller, window)
-    window.menuBar().addMenu(window.sync_menu)
-    window.sync_controller = controller
-    return controller
-
-
 __all__ = [
     "ImportPreviewDialog",
     "PassphraseDialog",
     "SyncController",
     "SyncExportChoice",
     "SyncExportDialog",
-    "install_sync_menu",
 ]
