@@ -18,10 +18,8 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Slot,
@@ -54,6 +52,7 @@ from desktop.services.errors import UserError
 from desktop.ui import dialogs_vi
 from desktop.ui.autosave import Autosaver
 from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -97,22 +96,12 @@ def _qdate(value: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class RecommendationTableModel(QAbstractTableModel):
+class RecommendationTableModel(RowsTableModel):
     """The live recommendations of an inspection, by number (dicts from the service)."""
 
+    HEADERS = REC_HEADERS
+
     COL_NUMBER, COL_TEXT, COL_ITEM, COL_RESPONSIBLE, COL_DEADLINE = range(5)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
-        self.endResetModel()
-
-    def rows(self) -> list[dict[str, Any]]:
-        return self._rows
 
     def replace(self, row: dict[str, Any]) -> None:
         for n, r in enumerate(self._rows):
@@ -124,25 +113,6 @@ class RecommendationTableModel(QAbstractTableModel):
                     [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
                 )
                 return
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(REC_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(REC_HEADERS):
-                return REC_HEADERS[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -38,6 +37,7 @@ from db.connection import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
 from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -59,28 +59,21 @@ FIELDS = ("number", "issued_on_text", "summary")
 Writer = Callable[[dict[str, Any], str, str], "dict[str, Any] | None"]
 
 
-class EvidenceTableModel(QAbstractTableModel):
+class EvidenceTableModel(RowsTableModel):
     """The live evidence documents of one finding (dicts from desktop.services.evidence).
 
     Editing a cell calls `writer(row, field, text)` (field: number, issued_on, summary), which
     returns the stored row or None when the write was refused (the cell keeps its old value).
     """
 
+    HEADERS = HEADERS
+
     COL_NUMBER, COL_DATE, COL_SUMMARY = range(3)
 
     def __init__(self, parent: QObject | None = None, writer: Writer | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
         self.writer = writer
         self.editable = True
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
-        self.endResetModel()
-
-    def rows(self) -> list[dict[str, Any]]:
-        return self._rows
 
     def append(self, row: dict[str, Any]) -> None:
         n = len(self._rows)
@@ -92,20 +85,6 @@ class EvidenceTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QObject,
@@ -63,6 +62,7 @@ from desktop.services.errors import UserError
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
 from desktop.ui import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole, SortRole
+from desktop.ui.rows_model import RowsTableModel
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -147,8 +147,10 @@ _ROLES = [
 # =========================================================================================
 # The register model and its filter
 # =========================================================================================
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(RowsTableModel):
     """One row per recommendation: the register service's dicts (status computed for today)."""
+
+    HEADERS = HEADERS
 
     COL_UNIT, COL_NUMBER, COL_TEXT, COL_DEADLINE, COL_STATUS, COL_DAYS = range(6)
 
@@ -193,25 +195,6 @@ class RegisterModel(QAbstractTableModel):
         return self._folded[row]
 
     # -- QAbstractTableModel --------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

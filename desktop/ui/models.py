@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.domain import InspectionStatus, JudgingType, Result, fold
 from desktop.services import judging
+from desktop.ui.rows_model import RowsTableModel
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the row's dict (or node), survives the proxy
 SortRole = Qt.ItemDataRole.UserRole + 2  # native values for sorting
@@ -373,8 +373,10 @@ class AreaListModel(QAbstractListModel):
 # =========================================================================================
 # The checklist of one inspection
 # =========================================================================================
-class ChecklistTableModel(QAbstractTableModel):
+class ChecklistTableModel(RowsTableModel):
     """One row per applicable checklist item with its finding (the store's row dict)."""
+
+    HEADERS = HEADERS_TABLE
 
     COL_CODE, COL_TEXT, COL_RESULT, COL_SCORE, COL_SELF, COL_NOTE = range(6)
 
@@ -453,25 +455,6 @@ class ChecklistTableModel(QAbstractTableModel):
         return sum(judging.is_recorded(r) for r in self._rows)
 
     # -- QAbstractTableModel --------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(HEADERS_TABLE)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(HEADERS_TABLE):
-                return HEADERS_TABLE[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
