@@ -25,9 +25,24 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def document_options(func):  # type: ignore[no-untyped-def]
-    """--number, --date, --signer, --signer-title, --place (remembered per kind)."""
+    """--format, -o, then --number, --date, --signer, --signer-title, --place (remembered)."""
     for option in reversed(
         [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["pdf", "docx"]),
+                default="pdf",
+                show_default=True,
+                help="Định dạng tệp.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, path_type=Path),
+                required=True,
+                help="Tệp kết quả.",
+            ),
             click.option("--number", help="Số/ký hiệu văn bản, ví dụ 12 hoặc 12/TB-SNV."),
             click.option(
                 "--date",
@@ -62,21 +77,6 @@ def _options(number, date_text, signer, signer_title, place):  # type: ignore[no
     required=True,
     help="bien-ban: Biên bản kiểm tra; ket-luan: Thông báo kết luận kiểm tra.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "docx"]),
-    default="pdf",
-    show_default=True,
-    help="Định dạng tệp.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Tệp kết quả.",
-)
 @document_options
 @pass_app
 def report(
@@ -101,21 +101,6 @@ def report(
 
 @click.command("report-plan")
 @click.argument("plan_id")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "docx"]),
-    default="pdf",
-    show_default=True,
-    help="Định dạng tệp.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Tệp kết quả.",
-)
 @document_options
 @pass_app
 def report_plan(
