@@ -121,6 +121,11 @@ class StoreBase:
             return None
         return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
+    def live_row(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """The row with this id, or None when it is absent or tombstoned."""
+        row = self.get_row(table, row_id)
+        return row if row is not None and not row["deleted"] else None
+
     def insert_row(self, table: str, row: dict[str, Any], *, audit: bool = True) -> dict[str, Any]:
         """Insert a new synced row stamped with a fresh clock value."""
         assert table in SYNCED_TABLES, table

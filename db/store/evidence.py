@@ -16,8 +16,8 @@ class EvidenceMixin(StoreBase):
     def ensure_finding(self, inspection_id: str, item_id: str) -> str:
         """The id of the finding for this item, creating an empty one when none exists yet."""
         fid = finding_id(inspection_id, item_id)
-        row = self.get_row("findings", fid)
-        if row is None or row["deleted"]:
+        row = self.live_row("findings", fid)
+        if row is None:
             self.set_finding(inspection_id, item_id, {})  # type: ignore[attr-defined]
         return fid
 

@@ -32,8 +32,8 @@ class FindingsMixin(StoreBase):
 
     def inspection_items(self, inspection_id: str) -> list[dict[str, Any]]:
         """Every item that applies to the inspection's unit, with its finding (or None values)."""
-        insp = self.get_row("inspections", inspection_id)
-        if insp is None or insp["deleted"]:
+        insp = self.live_row("inspections", inspection_id)
+        if insp is None:
             raise KeyError(inspection_id)
         if not insp["checklist_version_id"]:
             return []
@@ -72,8 +72,7 @@ class FindingsMixin(StoreBase):
         return row[0] if row else None
 
     def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
-        row = self.get_row("findings", finding_id(inspection_id, item_id))
-        return row if row and not row["deleted"] else None
+        return self.live_row("findings", finding_id(inspection_id, item_id))
 
     def set_finding(
         self, inspection_id: str, item_id: str, changes: dict[str, Any], recorded_by: str = ""

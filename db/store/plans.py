@@ -78,8 +78,7 @@ class PlansMixin(StoreBase):
         ]
 
     def plan(self, plan_id: str) -> dict[str, Any] | None:
-        row = self.get_row("plans", plan_id)
-        return row if row and not row["deleted"] else None
+        return self.live_row("plans", plan_id)
 
     def inspections(self, plan_id: str | None = None) -> list[dict[str, Any]]:
         """Inspections in schedule order with progress: items recorded ("done") of applicable."""
@@ -110,8 +109,8 @@ class PlansMixin(StoreBase):
 
     def inspection(self, inspection_id: str) -> dict[str, Any] | None:
         """The inspection row, with its effective status and visit date (see below)."""
-        row = self.get_row("inspections", inspection_id)
-        if not row or row["deleted"]:
+        row = self.live_row("inspections", inspection_id)
+        if row is None:
             return None
         derived = self.db.execute(
             f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE} FROM inspections i "

@@ -153,7 +153,7 @@ def list_attachments(
 
 def remove_attachment(store: Store, attachment_id: str) -> None:
     """Tombstone an attachment row; the stored file is kept."""
-    row = store.get_row("attachments", attachment_id)
-    if row is None or row["deleted"]:
+    row = store.live_row("attachments", attachment_id)
+    if row is None:
         raise UserError(MESSAGES["no_attachment"].format(id=attachment_id))
     store.delete_row("attachments", attachment_id)

@@ -220,8 +220,8 @@ def update_recommendation(
     responsible: str | None = None,
 ) -> dict[str, Any]:
     """Change text, deadline or responsible unit of one recommendation (None = unchanged)."""
-    row = store.get_row("recommendations", rec_id)
-    if row is None or row["deleted"]:
+    row = store.live_row("recommendations", rec_id)
+    if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
     changes: dict[str, Any] = {}
     if text is not None:
@@ -240,7 +240,7 @@ def update_recommendation(
 
 def delete_recommendation(store: Store, rec_id: str) -> None:
     """Tombstone a recommendation."""
-    row = store.get_row("recommendations", rec_id)
-    if row is None or row["deleted"]:
+    row = store.live_row("recommendations", rec_id)
+    if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
     store.delete_recommendation(rec_id)

@@ -86,8 +86,8 @@ def update_evidence(
     clear_date: bool = False,
 ) -> dict[str, Any]:
     """Change some fields of a document (None = unchanged; clear_date=True empties the date)."""
-    existing = store.get_row("evidence_docs", evidence_id)
-    if existing is None or existing["deleted"]:
+    existing = store.live_row("evidence_docs", evidence_id)
+    if existing is None:
         raise UserError(MESSAGES["no_doc"].format(id=evidence_id))
     changes: dict[str, Any] = {}
     if number is not None:
@@ -108,7 +108,7 @@ def update_evidence(
 
 def delete_evidence(store: Store, evidence_id: str) -> None:
     """Tombstone a document (it disappears from lists and search)."""
-    existing = store.get_row("evidence_docs", evidence_id)
-    if existing is None or existing["deleted"]:
+    existing = store.live_row("evidence_docs", evidence_id)
+    if existing is None:
         raise UserError(MESSAGES["no_doc"].format(id=evidence_id))
     store.delete_evidence_doc(evidence_id)
