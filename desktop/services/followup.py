@@ -144,8 +144,8 @@ def recommendation_status(
     store: Store, recommendation_id: str, today: dt.date | None = None
 ) -> dict[str, Any]:
     """One recommendation as it appears in the register."""
-    row = store.get_row("recommendations", recommendation_id)
-    if row is None or row["deleted"]:
+    row = store.live_row("recommendations", recommendation_id)
+    if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=recommendation_id))
     found = store.followup_recommendations(inspection_id=row["inspection_id"])
     mine = [r for r in found if r["id"] == recommendation_id]

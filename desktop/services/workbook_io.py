@@ -301,16 +301,22 @@ class Record:
         self._clean[column] = value
         return value
 
+    def present(self, column: str, *, required: bool = False) -> Any:
+        """The cell's clean value, or None when empty or already reported (empty + required
+        is reported here)."""
+        value = self.raw(column)
+        if value is BAD:
+            return None
+        if value is None and required:
+            self.problem(column, None, MSG_REQUIRED)
+        return value
+
     def is_empty(self, column: str) -> bool:
         return self.raw(column) is None
 
     def text(self, column: str, *, required: bool = False) -> str | None:
-        value = self.raw(column)
-        if value is BAD:
-            return None
+        value = self.present(column, required=required)
         if value is None:
-            if required:
-                self.problem(column, None, MSG_REQUIRED)
             return None
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -327,12 +333,8 @@ class Record:
         hi: float | None = None,
         integer: bool = False,
     ) -> float | None:
-        value = self.raw(column)
-        if value is BAD:
-            return None
+        value = self.present(column, required=required)
         if value is None:
-            if required:
-                self.problem(column, None, MSG_REQUIRED)
             return None
         number = to_number(value)
         if number is None:
@@ -347,12 +349,8 @@ class Record:
         return number
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
-        value = self.raw(column)
-        if value is BAD:
-            return None
+        value = self.present(column, required=required)
         if value is None:
-            if required:
-                self.problem(column, None, MSG_REQUIRED)
             return None
         parsed = to_date(value)
         if parsed is None:
