@@ -10,11 +10,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
-from db.migrations import M001_SYNCED_TABLES, migrations
-
-MIGRATIONS_TABLE = "_sqlite_migrations"
+from db.database import Database
+from db.migrations import (
+    M001_SYNCED_TABLES,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    migration_set,
+    pending_names,
+)
 
 
 class StoreError(Exception):
@@ -137,7 +140,7 @@ def check_database_file(path: str | Path) -> None:
         if missing:
             raise StoreError(f"Tệp {path} thiếu bảng dữ liệu ({', '.join(missing)})")
         applied = conn.execute(
-            f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [migrations.name]
+            f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
         ).fetchone()[0]
         if not applied:
             raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
@@ -237,7 +240,7 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+def connect(path: str | Path, *, read_only: bool = False) -> Database:
     """Open (creating if needed) the file with WAL, foreign keys and durable commits.
 
     `read_only` opens an existing file through a `mode=ro` URI: every write fails.
@@ -268,6 +271,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # What sqlite-utils sets on every connection it wraps; the triggers were written with it.
+        conn.execute("PRAGMA recursive_triggers = ON")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"Không mở được cơ sở dữ liệu {path}: {exc}") from exc
     if not memory and not read_only:
@@ -275,12 +280,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
             p = Path(str(path) + suffix)
             if p.exists():
                 _private(p)
-    # No sqlite-utils plugins: what another package installed must not change our connection,
-    # and looking for them scans every installed distribution (~20 ms at each start).
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return Database(conn)
 
 
-def _restore_in_place(db: sqlite_utils.Database, backup: Path) -> None:
+def _restore_in_place(db: Database, backup: Path) -> None:
     """Copy a backup back into the open database (online backup API, page by page)."""
     src = sqlite3.connect(backup)
     try:
@@ -289,7 +292,7 @@ def _restore_in_place(db: sqlite_utils.Database, backup: Path) -> None:
         src.close()
 
 
-def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+def open_database(path: str | Path, *, read_only: bool = False) -> Database:
     """Open the database and bring its schema up to date, backing it up first if needed.
 
     A migration that fails leaves the database as it was: each migration runs in a transaction
@@ -298,7 +301,7 @@ def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.
     """
     db = connect(path, read_only=read_only)
     try:
-        pending = migrations.pending(db)
+        pending = pending_names(db.conn)
     except sqlite3.DatabaseError as exc:
         db.conn.close()
         raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
@@ -309,8 +312,10 @@ def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.
                 f"Cơ sở dữ liệu {path} cần được nâng cấp trước; không thể nâng cấp khi mở chỉ đọc"
             )
         return db
+    if not pending:
+        return db
     backup: Path | None = None
-    if pending and str(path) != ":memory:" and db.table_names():
+    if str(path) != ":memory:" and db.table_names():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = backups_dir(Path(path)) / migration_backup_name(stamp)
         n = 1
@@ -318,9 +323,10 @@ def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.
             n += 1
             target = backups_dir(Path(path)) / migration_backup_name(f"{stamp}-{n}")
         backup = backup_to(db.conn, target)
-    before = len(migrations.applied(db))
+    migrations = migration_set()  # sqlite-utils, only when there is work to do
+    before = len(migrations.applied(db.utils))
     try:
-        migrations.apply(db)
+        migrations.apply(db.utils)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             db.conn.close()
@@ -334,9 +340,9 @@ def open_database(path: str | Path, *, read_only: bool = False) -> sqlite_utils.
 
 
 def _fail_migration(
-    db: sqlite_utils.Database, path: str | Path, backup: Path | None, before: int, exc: Exception
+    db: Database, path: str | Path, backup: Path | None, before: int, exc: Exception
 ) -> None:
-    if backup is not None and len(migrations.applied(db)) != before:
+    if backup is not None and len(migration_set().applied(db.utils)) != before:
         _restore_in_place(db, backup)
     db.conn.close()
     where = f"; bản sao lưu: {backup}" if backup else ""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -145,6 +144,8 @@ class WriterLock:
                     continue
             break
         # Ours now, stale content (a crashed writer's) or not: describe ourselves.
+        import socket  # here: ~3 ms of every start otherwise
+
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),

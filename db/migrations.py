@@ -7,11 +7,64 @@ earlier schema and check nothing is lost.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-from sqlite_utils import Migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
-migrations = Migrations("kiemtra")
+# The name sqlite-utils records the steps under, in the _sqlite_migrations table.
+MIGRATION_SET = "kiemtra"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+Step = Callable[["sqlite_utils.Database"], None]
+# The steps in the order they are applied (the order of this file, not of their names).
+STEPS: list[Step] = []
+
+
+def step(fn: Step) -> Step:
+    """Register a migration step (the next one in order)."""
+    STEPS.append(fn)
+    return fn
+
+
+def migration_set() -> sqlite_utils.Migrations:
+    """The sqlite-utils Migrations over STEPS, which applies them (imports sqlite-utils).
+
+    Opening an up-to-date database needs only `pending_names`, which does not.
+    """
+    from sqlite_utils import Migrations
+
+    built = Migrations(MIGRATION_SET)
+    for fn in STEPS:
+        built()(fn)
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    # `from db.migrations import migrations`: the same, for scripts and tests.
+    if name == "migrations":
+        return migration_set()
+    raise AttributeError(name)
+
+
+def pending_names(conn: sqlite3.Connection) -> list[str]:
+    """The names of the steps not yet applied to the database on `conn`, in order."""
+    known = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()
+    applied = (
+        {
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+        if known
+        else set()
+    )
+    return [fn.__name__ for fn in STEPS if fn.__name__ not in applied]
+
 
 # Columns every row that travels between laptops carries.
 SYNC_COLUMNS = """
@@ -51,7 +104,7 @@ def _fk(table: str) -> str:
     return f"REFERENCES {table}(id) DEFERRABLE INITIALLY DEFERRED"
 
 
-@migrations()
+@step
 def m001_initial(db: sqlite_utils.Database) -> None:
     """The whole data model of DESIGN.md."""
     statements = f"""
@@ -339,7 +392,7 @@ def _execute_script(db: sqlite_utils.Database, script: str) -> None:
         db.conn.execute(buffer)
 
 
-@migrations()
+@step
 def m003_recording(db: sqlite_utils.Database) -> None:
     """On-site recording: a row-id → FTS rowid map for cheap index updates, and a backfill.
 
@@ -398,7 +451,7 @@ def m003_recording(db: sqlite_utils.Database) -> None:
         )
 
 
-@migrations()
+@step
 def m002_sync(db: sqlite_utils.Database) -> None:
     """Sync by files: the version history of every travelling row, and encryption keys.
 
@@ -436,7 +489,7 @@ def m002_sync(db: sqlite_utils.Database) -> None:
     _execute_script(db, statements)
 
 
-@migrations()
+@step
 def m008_indexes(db: sqlite_utils.Database) -> None:
     """Read-only indexes for hot queries at scale (EXPLAIN QUERY PLAN in tests/test_scale.py).
 
@@ -447,7 +500,7 @@ def m008_indexes(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX IF NOT EXISTS inspections_live ON inspections(deleted, id)")
 
 
-@migrations()
+@step
 def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
     """Files attached to a unit's remediation report (báo cáo kết quả khắc phục).
 
@@ -481,4 +534,17 @@ def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
     CREATE TRIGGER {table}_sync_update AFTER UPDATE OF hlc ON {table}
         WHEN NEW.hlc IS NOT OLD.hlc BEGIN {record} END;
     """,
+    )
+
+
+@step
+def m011_progress_index(db: sqlite_utils.Database) -> None:
+    """The navigator's progress ("done" of every visit) from an index alone.
+
+    A partial index holding only the findings that count as recorded (a result or an
+    observation), so counting them per inspection reads no table rows (issue 8: start-up).
+    """
+    db.conn.execute(
+        "CREATE INDEX IF NOT EXISTS findings_done ON findings(inspection_id) "
+        "WHERE deleted = 0 AND (result IS NOT NULL OR note != '')"
     )

@@ -9,7 +9,7 @@ import pytest
 
 from db import Store
 from db.connection import open_database
-from db.migrations import SYNCED_TABLES, migrations
+from db.migrations import SYNCED_TABLES, migration_set, pending_names
 
 
 def test_fresh_database_has_every_table_and_pragmas(store: Store) -> None:
@@ -29,10 +29,59 @@ def test_every_travelling_table_has_uuid_key_and_stamps(store: Store) -> None:
 
 def test_migrations_apply_twice_is_a_noop(db_path: Path) -> None:
     db = open_database(db_path)
-    applied = [m.name for m in migrations.applied(db)]
-    migrations.apply(db)
-    assert [m.name for m in migrations.applied(db)] == applied
-    assert migrations.pending(db) == []
+    migrations = migration_set()
+    applied = [m.name for m in migrations.applied(db.utils)]
+    migrations.apply(db.utils)
+    assert [m.name for m in migrations.applied(db.utils)] == applied
+    assert migrations.pending(db.utils) == []
+    assert pending_names(db.conn) == []
+
+
+def test_pending_names_agree_with_sqlite_utils(tmp_path: Path) -> None:
+    # The start-up check reads _sqlite_migrations itself; it must see what sqlite-utils sees.
+    import sqlite_utils
+
+    import db.migrations as schema
+
+    db = sqlite_utils.Database(tmp_path / "partial.sqlite")
+    names = [fn.__name__ for fn in schema.STEPS]
+    assert pending_names(db.conn) == names  # no _sqlite_migrations table yet
+    first_two = sqlite_utils.Migrations(schema.MIGRATION_SET)
+    for fn in schema.STEPS[:2]:
+        first_two()(fn)
+    first_two.apply(db)
+    assert pending_names(db.conn) == names[2:]
+    assert pending_names(db.conn) == [m.name for m in migration_set().pending(db)]
+    # Steps of another migration set in the same table are not ours.
+    other = sqlite_utils.Migrations("another-app")
+    other()(schema.STEPS[2])
+    other.apply(db)
+    assert pending_names(db.conn) == names[2:]
+
+
+def test_query_gives_dicts_with_unique_keys_like_sqlite_utils(store: Store) -> None:
+    sql = "SELECT 1 AS id, 2 AS id, 3 AS id_2, 'a' AS name"
+    assert list(store.db.query(sql)) == list(store.db.utils.query(sql))
+    assert list(store.db.query(sql)) == [{"id": 1, "id_3": 2, "id_2": 3, "name": "a"}]
+    with pytest.raises(ValueError):
+        list(store.db.query("CREATE TABLE nothing_returned (x)"))
+
+
+def test_opening_an_up_to_date_database_reads_without_sqlite_utils(db_path: Path) -> None:
+    # Start-up (issue 8): sqlite-utils loads on the first write, not to show the window.
+    import subprocess
+    import sys
+
+    Store.open(db_path).close()
+    script = (
+        "import sys; from db import Store; s = Store.open(sys.argv[1]); s.plans(); "
+        "s.inspections(); print('sqlite_utils' in sys.modules); "
+        "s.set_setting('k', 'v'); print('sqlite_utils' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
 
 
 def test_device_identity_created_once(db_path: Path) -> None:
@@ -84,25 +133,19 @@ def test_tampering_breaks_the_chain(store: Store) -> None:
     assert store.verify_audit() == 2
 
 
-def test_backup_taken_before_pending_migrations(db_path: Path) -> None:
-    from sqlite_utils import Migrations
+def test_backup_taken_before_pending_migrations(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import db.migrations as schema
 
     Store.open(db_path).close()
-    extra = Migrations("kiemtra")
-    extra._migrations = list(migrations._migrations)
 
-    @extra()
     def m999_test(db) -> None:  # type: ignore[no-untyped-def]
         db.execute("CREATE TABLE t999 (x)")
 
-    import db.connection as connection
-
-    original = connection.migrations
-    connection.migrations = extra
-    try:
-        open_database(db_path).conn.close()
-    finally:
-        connection.migrations = original
+    monkeypatch.setattr(schema, "STEPS", [*schema.STEPS, m999_test])
+    open_database(db_path).conn.close()
+    monkeypatch.undo()
     backups = list((db_path.parent / "backups").glob("truoc-nang-cap-*.sqlite"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Migrations
 
-import db.connection as connection
+import db.migrations as schema
 from db import Store, StoreError
-from db.migrations import SYNCED_TABLES, migrations
+from db.migrations import SYNCED_TABLES, migration_set, pending_names
 from desktop.domain import Result
 from desktop.services import findings
 
@@ -81,13 +80,14 @@ def test_old_database_upgrades_with_nothing_lost(release: Path, copy_of: Any) ->
 
     store = Store.open(path)
     try:
-        assert connection.migrations.pending(store.db) == []
+        assert pending_names(store.db.conn) == []
+        assert migration_set().pending(store.db.utils) == []
         assert store.verify_audit() is None
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for table in KEPT_TABLES:
             count = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             if table == "_sqlite_migrations":
-                assert count == len(migrations._migrations)
+                assert count == len(schema.STEPS)
                 continue
             assert count == len(before[table]), table
             if not old_columns[table]:
@@ -126,12 +126,9 @@ def _first_code(store: Store) -> str:
     )
 
 
-def _with_extra(*steps: Any) -> Migrations:
-    extra = Migrations(migrations.name)
-    extra._migrations = list(migrations._migrations)
-    for step in steps:
-        extra()(step)
-    return extra
+def _with_extra(*steps: Any) -> list[Any]:
+    """Today's migration steps followed by `steps` (to patch db.migrations.STEPS with)."""
+    return [*schema.STEPS, *steps]
 
 
 def test_failing_migration_leaves_the_database_as_it_was(
@@ -150,7 +147,7 @@ def test_failing_migration_leaves_the_database_as_it_was(
         raise RuntimeError("migration bug")
 
     # Every pending step of the run (today's real ones and m900) committed before m901 fails.
-    monkeypatch.setattr(connection, "migrations", _with_extra(m900_adds_a_column, m901_breaks))
+    monkeypatch.setattr(schema, "STEPS", _with_extra(m900_adds_a_column, m901_breaks))
     with pytest.raises(StoreError) as caught:
         Store.open(path)
     assert "không thành công" in str(caught.value)
@@ -184,7 +181,7 @@ def test_single_failing_migration_rolls_back(
         db.execute("UPDATE plans SET number = 'hỏng'")
         raise sqlite3.OperationalError("no such column: nowhere")
 
-    monkeypatch.setattr(connection, "migrations", _with_extra(m902_breaks))
+    monkeypatch.setattr(schema, "STEPS", _with_extra(m902_breaks))
     with pytest.raises(StoreError):
         Store.open(db_path)
     assert _dump(db_path) == before

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import socket
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import sqlite_utils
-
 from db.connection import StoreError
+from db.database import Database
 from db.hlc import HybridClock
 from db.migrations import SYNCED_TABLES
 
@@ -25,17 +21,23 @@ AUDIT_HEAD_KEY = "audit_head"
 # A fixed namespace so that the same (inspection, item) gives the same finding id on
 # every laptop: two members recording the same item meet as one row (a conflict at
 # worst), never as duplicates.
-ID_NAMESPACE = uuid.UUID("6f0c6a52-5d0e-4d53-9a57-3f3c1c1b2a10")
+# (uuid and socket are imported where used: together with platform they cost ~5 ms of every
+# start, and opening the window makes no id.)
+ID_NAMESPACE = "6f0c6a52-5d0e-4d53-9a57-3f3c1c1b2a10"
 
 
 def new_id() -> str:
     """A random UUID for a row that may travel between laptops."""
+    import uuid
+
     return str(uuid.uuid4())
 
 
 def stable_id(*parts: str) -> str:
     """A UUID derived from its parts, identical on every device."""
-    return str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
+    import uuid
+
+    return str(uuid.uuid5(uuid.UUID(ID_NAMESPACE), "\x1f".join(parts)))
 
 
 def now_iso() -> str:
@@ -45,6 +47,8 @@ def now_iso() -> str:
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     """The audit chain link: sha256 over the previous hash and the entry's canonical JSON."""
+    import hashlib  # here: OpenSSL's ~2 ms is not needed to show the window
+
     payload = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
@@ -52,7 +56,7 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
 class StoreBase:
     """Owns the connection, the device identity and the clock; every write goes through here."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str = "") -> None:
+    def __init__(self, db: Database, actor: str = "") -> None:
         self.db = db
         self.actor = actor
         self.device_id, self.device_name = self._ensure_device()
@@ -63,6 +67,8 @@ class StoreBase:
         row = self.db.execute("SELECT id, name FROM devices WHERE is_self = 1").fetchone()
         if row:
             return row[0], row[1]
+        import socket
+
         device_id, name = new_id(), socket.gethostname() or "may-tinh"
         with self.db.atomic():
             self.db.execute(
@@ -87,6 +93,11 @@ class StoreBase:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str | None) -> None:
+        """Keep `value` under `key`; nothing is written when it is already there (the window
+        re-selects the last plan and visit at every start: no commit, no fsync for that)."""
+        known = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        if known is not None and known[0] == value:
+            return
         with self.transaction():
             self.db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "

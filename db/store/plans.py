@@ -81,13 +81,29 @@ class PlansMixin(StoreBase):
         return self.live_row("plans", plan_id)
 
     def inspections(self, plan_id: str | None = None) -> list[dict[str, Any]]:
-        """Inspections in schedule order with progress: items recorded ("done") of applicable."""
+        """Inspections in schedule order with progress: items recorded ("done") of applicable.
+
+        "done" is answered from the findings_done index alone (m011); "total" counts the
+        items of each checklist version once per unit level, not once per inspection.
+        """
         where = "i.deleted = 0" + (" AND i.plan_id = ?" if plan_id else "")
-        params = [plan_id] if plan_id else []
-        return [
-            dict(r)
-            for r in self.db.query(
+        params = [plan_id, plan_id] if plan_id else []
+        versions = (
+            " AND version_id IN (SELECT checklist_version_id FROM inspections WHERE plan_id = ?)"
+            if plan_id
+            else ""
+        )
+        return list(
+            self.db.query(
                 f"""
+                WITH totals AS (
+                    SELECT version_id,
+                           sum(instr(levels, 'S') > 0) AS so, sum(instr(levels, 'D') > 0) AS dvsn,
+                           sum(instr(levels, 'H') > 0) AS huyen, sum(instr(levels, 'X') > 0) AS xa
+                    FROM checklist_items
+                    WHERE deleted = 0{versions}
+                    GROUP BY version_id
+                )
                 SELECT i.id, i.plan_id, i.unit_id, i.unit_name AS unit, i.unit_level AS level,
                        i.month, i.kind, i.mode, {_EFFECTIVE_STATUS} AS status, i.parent_id,
                        {_EFFECTIVE_VISIT_DATE} AS visit_date, i.place,
@@ -95,17 +111,15 @@ class PlansMixin(StoreBase):
                        (SELECT count(*) FROM findings f
                          WHERE f.inspection_id = i.id AND f.deleted = 0
                            AND (f.result IS NOT NULL OR f.note != '')) AS done,
-                       (SELECT count(*) FROM checklist_items c
-                         WHERE c.version_id = i.checklist_version_id AND c.deleted = 0
-                           AND instr(c.levels, CASE i.unit_level WHEN 'so' THEN 'S'
-                               WHEN 'dvsn' THEN 'D' WHEN 'huyen' THEN 'H' ELSE 'X' END) > 0
-                       ) AS total
-                FROM inspections i WHERE {where}
+                       coalesce(CASE i.unit_level WHEN 'so' THEN t.so WHEN 'dvsn' THEN t.dvsn
+                                WHEN 'huyen' THEN t.huyen ELSE t.xa END, 0) AS total
+                FROM inspections i LEFT JOIN totals t ON t.version_id = i.checklist_version_id
+                WHERE {where}
                 ORDER BY i.position, i.month, i.unit_name
                 """,
                 params,
             )
-        ]
+        )
 
     def inspection(self, inspection_id: str) -> dict[str, Any] | None:
         """The inspection row, with its effective status and visit date (see below)."""

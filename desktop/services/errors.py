@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from db.connection import StoreError
 
@@ -11,8 +11,7 @@ class UserError(Exception):
     """Bad input or an impossible request, with a message in Vietnamese for the user."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in an input file, located precisely."""
 
     sheet: str

@@ -9,8 +9,7 @@ not) into the `changes` a finding stores: result code, score and the measure's o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.domain import Result
 
@@ -28,8 +27,7 @@ YES, NO = "co", "khong"
 NOT_PASSED = frozenset({Result.KHONG_DAT.value, Result.MOT_PHAN.value})
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """A computed result and score (None when nothing can be decided yet)."""
 
     result: Result | None

@@ -24,13 +24,16 @@ def use_vietnamese_locale() -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
 
 
-def create_window(db_path: Path, store: Store | None = None) -> MainWindow:
+def create_window(
+    db_path: Path, store: Store | None = None, *, defer_extras: bool = False
+) -> MainWindow:
     """Build the main window on `store`, or on the database at `db_path` opened for writing
     (the caller shows it). The window's adapter owns the store: close it with
-    `window.adapter.close()`.
+    `window.adapter.close()`. `defer_extras`: see MainWindow.
     """
     use_vietnamese_locale()
-    return MainWindow(StoreAdapter(store if store is not None else Store.open(db_path)))
+    adapter = StoreAdapter(store if store is not None else Store.open(db_path))
+    return MainWindow(adapter, defer_extras=defer_extras)
 
 
 def run(db_path: Path) -> int:
@@ -43,7 +46,8 @@ def run(db_path: Path) -> int:
     store = open_store(Path(db_path), backup=False)
     if store is None:
         return 1
-    window = create_window(Path(db_path), store)
+    # What is not needed to show the checklist is added just after the first paint.
+    window = create_window(Path(db_path), store, defer_extras=True)
     backed_up = False
 
     def backup_once() -> None:
@@ -55,6 +59,8 @@ def run(db_path: Path) -> int:
             make_daily_backup(store)
 
     window.firstPainted.connect(backup_once)
+    # Then what the first edit needs, so that it does not wait for it.
+    window.firstPainted.connect(store.prepare_for_writes)
     QTimer.singleShot(BACKUP_AT_LATEST_MS, backup_once)
     window.show()
     try:

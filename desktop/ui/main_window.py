@@ -16,7 +16,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QDate,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,7 +51,6 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import InspectionStatus, Role, UnitLevel, fold
 from desktop.services import judging, search
-from desktop.ui import dialogs_vi
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import (
     AreaListModel,
@@ -130,7 +138,13 @@ class MainWindow(QMainWindow):
     inspectionOpened = Signal(str)
     firstPainted = Signal()  # once, just after the window was first drawn on screen
 
-    def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, adapter: StoreAdapter, parent: QWidget | None = None, *, defer_extras: bool = False
+    ) -> None:
+        """`defer_extras`: build the follow-up, recording, export and sync parts (sections,
+        menus, banner) just after the first paint instead of now — the program's start does,
+        so that the checklist is on screen sooner (issue 8); asking for `window.recording` or
+        `window.followup` before then builds them at once."""
         super().__init__(parent)
         self.adapter = adapter
         self._plan_id: str | None = None
@@ -156,7 +170,32 @@ class MainWindow(QMainWindow):
         adapter.storeReplaced.connect(self.reload)
         adapter.inspectionChanged.connect(self._inspection_changed)
         self.editor.conflictRequested.connect(self.show_conflict)
-        self.resize(1360, 860)
+        self.resize(self._initial_size())
+        self._extras_installed = False
+        if defer_extras:
+            self.firstPainted.connect(self.install_extras)
+        else:
+            self.install_extras()
+        self.reload()
+
+    def _initial_size(self) -> QSize:
+        """1360×860, or less on a smaller screen: the whole window (title bar included) on
+        screen, as on the 1366×768 laptops delegations are given."""
+        wanted = QSize(1360, 860)
+        screen = self.screen()
+        if screen is None:
+            return wanted
+        room = screen.availableGeometry().size() - QSize(16, 48)  # frame and title bar
+        return wanted.boundedTo(room).expandedTo(self.minimumSizeHint())
+
+    @Slot()
+    def install_extras(self) -> None:
+        """Add the parts beyond the checklist and the editor (once): the follow-up menu and
+        earlier-years banner, the recording sections and the "Kết luận" menu, the export,
+        sync and backup menus. Each shows the current visit and item as soon as it is added."""
+        if self._extras_installed:
+            return
+        self._extras_installed = True
         from desktop.ui import followup_view
 
         self.followup = followup_view.install(self)
@@ -168,7 +207,6 @@ class MainWindow(QMainWindow):
         menu_entries.install_export_menu(self)
         menu_entries.install_sync_menu(self)
         menu_entries.install_backups_action(self)
-        self.reload()
 
     def __getattr__(self, name: str) -> Any:
         # The export and sync controllers are made, their modules imported, on first use.
@@ -176,6 +214,10 @@ class MainWindow(QMainWindow):
             from desktop.ui import menu_entries
 
             return getattr(menu_entries, name)(self)
+        # Deferred parts (defer_extras) asked for before the first paint: add them now.
+        if name in ("followup", "recording") and not self.__dict__.get("_extras_installed"):
+            self.install_extras()
+            return self.__dict__[name]
         raise AttributeError(name)
 
     # -- building -------------------------------------------------------------------------
@@ -571,8 +613,8 @@ class MainWindow(QMainWindow):
     def _open_inspection(self, inspection_id: str | None) -> None:
         self.editor.flush()
         self._inspection_id = inspection_id
-        self.proxy.set_filters(pinned=None)
         if inspection_id is None:
+            self.proxy.set_filters(pinned=None)
             self.table_model.set_rows([])
             self.area_model.set_rows([])
             self._update_tabs()
@@ -586,16 +628,24 @@ class MainWindow(QMainWindow):
                 SETTING_LAST_INSPECTION.format(plan_id=self._plan_id), inspection_id
             )
         rows = self.adapter.inspection_items(inspection_id)
+        # Every filter is set before the new rows arrive, so that they are filtered and
+        # sorted once (switching visits, and the start, do no extra passes).
+        self.table_model.set_rows([])
+        query = self.search_edit.text()
+        self.proxy.set_filters(
+            pinned=None,
+            area_code=None,
+            recommended_codes=self.adapter.recommended_item_codes(inspection_id),
+            _words=fold(query).split(),
+            _hits=self._search_hits(query),  # hits are per inspection
+            **self._status_filters(),
+        )
         self.table_model.set_rows(rows)
         self.table_model.set_conflicts(self.adapter.conflicted_item_ids(inspection_id))
         self.area_model.set_rows(rows)
         # The self-assessment column only when the unit sent one (room for the item text).
         has_self = any(r.get("self_result") or r.get("self_score") is not None for r in rows)
         self.table.setColumnHidden(ChecklistTableModel.COL_SELF, not has_self)
-        self.proxy.set_filters(recommended_codes=self.adapter.recommended_item_codes(inspection_id))
-        query = self.search_edit.text()
-        self.proxy.set_search(query, self._search_hits(query))  # hits are per inspection
-        self._apply_filters()
         self.area_view.setCurrentIndex(self.area_model.index(0))
         self._update_tabs()
         self._update_header()
@@ -710,16 +760,20 @@ class MainWindow(QMainWindow):
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._select_first_if_lost()
 
-    @Slot()
-    def _apply_filters(self) -> None:
+    def _status_filters(self) -> dict[str, Any]:
+        """The proxy's filters chosen with the filter actions and "Tôi là" (my areas)."""
         my_only = self.my_areas_action.isChecked() and bool(self._mine)
         self.area_model.set_mine(self._mine, my_only)
-        self.proxy.set_filters(
-            my_areas=self._mine if my_only else None,
-            unrecorded=self.unrecorded_action.isChecked(),
-            not_passed=self.not_passed_action.isChecked(),
-            with_recommendation=self.with_rec_action.isChecked(),
-        )
+        return {
+            "my_areas": self._mine if my_only else None,
+            "unrecorded": self.unrecorded_action.isChecked(),
+            "not_passed": self.not_passed_action.isChecked(),
+            "with_recommendation": self.with_rec_action.isChecked(),
+        }
+
+    @Slot()
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(**self._status_filters())
         self._select_first_if_lost()
 
     @Slot(str)
@@ -896,6 +950,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.statusBar().showMessage(f"{T_WRITE_FAILED}: {message}", 10000)
+        from desktop.ui import dialogs_vi  # message boxes: only when there is one to show
+
         dialogs_vi.warn(self, T_WRITE_FAILED, message)
 
     # -- another database -----------------------------------------------------------------

@@ -556,14 +556,18 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def set_filters(self, **values: Any) -> None:
-        """Change some filters (names as the attributes above) and refilter once."""
+        """Change some filters (names as the attributes above) and refilter once (not at
+        all when every value is the one already set)."""
+        for name in values:
+            if not hasattr(self, name):
+                raise AttributeError(name)
+        if all(getattr(self, name) == value for name, value in values.items()):
+            return
         # Qt ≥ 6.10 brackets the change; older Qt only knows invalidateRowsFilter().
         modern = hasattr(self, "beginFilterChange")
         if modern:
             self.beginFilterChange()
         for name, value in values.items():
-            if not hasattr(self, name):
-                raise AttributeError(name)
             setattr(self, name, value)
         if modern:
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)

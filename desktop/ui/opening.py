@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QWidget
 from db import DatabaseLockedError, StorageReadOnlyError, Store
 from db.connection import StoreError
 from desktop.services import backup
-from desktop.ui import dialogs_vi
 
 # Strings the user sees.
 T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
@@ -25,12 +24,16 @@ T_READ_ONLY_SUFFIX = "(chỉ đọc)"
 
 def ask_read_only(parent: QWidget | None, message: str) -> bool:
     """Tell why the database cannot be written and ask whether to open it read-only."""
+    from desktop.ui import dialogs_vi  # message boxes: only when there is one to show
+
     return dialogs_vi.ask_warning(
         parent, T_OPEN_FAILED, T_OFFER.format(message=message), accept=dialogs_vi.T_OPEN
     )
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
+    from desktop.ui import dialogs_vi
+
     dialogs_vi.error(parent, T_OPEN_FAILED, message)
 
 
