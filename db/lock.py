@@ -92,6 +92,16 @@ def describe_holder(holder: dict[str, Any] | None) -> str:
     )
 
 
+def host_name() -> str:
+    """This computer's name. os.uname where there is one: importing socket for it would
+    cost ~3 ms of every start."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 class WriterLock:
     """The writer lock of one database file; `acquire` raises DatabaseLockedError when taken."""
 
@@ -144,11 +154,9 @@ class WriterLock:
                     continue
             break
         # Ours now, stale content (a crashed writer's) or not: describe ourselves.
-        import socket  # here: ~3 ms of every start otherwise
-
         holder = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": host_name(),
             "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "app": self.app,
         }

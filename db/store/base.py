@@ -67,9 +67,9 @@ class StoreBase:
         row = self.db.execute("SELECT id, name FROM devices WHERE is_self = 1").fetchone()
         if row:
             return row[0], row[1]
-        import socket
+        from db.lock import host_name
 
-        device_id, name = new_id(), socket.gethostname() or "may-tinh"
+        device_id, name = new_id(), host_name() or "may-tinh"
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO devices (id, name, is_self, trusted, created_at) "

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QWidget
 
 from db import DatabaseLockedError, StorageReadOnlyError, Store
 from db.connection import StoreError
-from desktop.services import backup
 
 # Strings the user sees.
 T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
@@ -64,6 +63,8 @@ def open_store(path: Path, parent: QWidget | None = None, *, backup: bool = True
 def make_daily_backup(store: Store) -> None:
     """The day's automatic backup of a writable store (nothing when made already today)."""
     try:
+        from desktop.services import backup  # after the first paint, not before
+
         backup.daily_backup(store)
     except (OSError, StoreError):
         pass  # a backup that cannot be made must not keep the inspector from working

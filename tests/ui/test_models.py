@@ -97,3 +97,34 @@ def test_proxy_and_area_models(qtbot: Any, qtmodeltester: Any, demo_store: Store
     assert areas.index(0).data().startswith("Lĩnh vực của tôi (A3)")
     assert areas.index(areas.row_of("A1")).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert areas.rowCount(QModelIndex()) == 9
+
+
+def test_sorting_by_code_keeps_checklist_order(qtbot: Any, demo_store: Store) -> None:
+    # "A1.1.10" comes after "A1.1.9": code order is the checklist's position order, and
+    # ascending by code is the source order itself (no pairwise comparisons, see sort()).
+    model = ChecklistTableModel()
+    proxy = ChecklistFilterProxy()
+    proxy.setSourceModel(model)
+    rows = demo_store.inspection_items(inspection_id(demo_store, "Sở Y tế"))
+    model.set_rows(rows)
+    source_codes = [r["code"] for r in rows]
+
+    def shown() -> list[str]:
+        return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+    proxy.sort(ChecklistTableModel.COL_CODE, Qt.SortOrder.AscendingOrder)
+    assert shown() == source_codes
+    proxy.sort(ChecklistTableModel.COL_CODE, Qt.SortOrder.DescendingOrder)
+    assert shown() == source_codes[::-1]
+    proxy.sort(ChecklistTableModel.COL_RESULT, Qt.SortOrder.AscendingOrder)
+    column = ChecklistTableModel.COL_RESULT
+    results = [proxy.index(r, column).data(SortRole) for r in range(proxy.rowCount())]
+    assert results == sorted(results)
+    proxy.sort(ChecklistTableModel.COL_CODE, Qt.SortOrder.AscendingOrder)
+    assert shown() == source_codes
+    # Filtering afterwards keeps the order; new rows arrive in order too.
+    proxy.set_filters(area_code=rows[-1]["area_code"])
+    assert shown() == [r["code"] for r in rows if r["area_code"] == rows[-1]["area_code"]]
+    proxy.set_filters(area_code=None)
+    model.set_rows(list(reversed(rows)))  # whatever the source order, shown as given
+    assert shown() == source_codes[::-1]
