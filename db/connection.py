@@ -139,11 +139,23 @@ def check_database_file(path: str | Path) -> None:
         missing = sorted(set(M001_SYNCED_TABLES) - names)
         if missing:
             raise StoreError(f"Tệp {path} thiếu bảng dữ liệu ({', '.join(missing)})")
-        applied = conn.execute(
-            f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
-        ).fetchone()[0]
+        applied = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        ]
         if not applied:
             raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu của Kiểm tra CCHC")
+        # Exactly the tables, indexes, triggers and views our migrations make, nothing more:
+        # a trigger slipped into a file (deleting findings, rewriting the audit log) would run
+        # inside the restored database at the next edit.
+        unexpected = _schema(conn) ^ expected_schema(applied, path)
+        if unexpected:
+            names = ", ".join(sorted({f"{kind} {name}" for kind, name, _ in unexpected})[:5])
+            raise StoreError(
+                f"Tệp {path} có cấu trúc khác với cơ sở dữ liệu của Kiểm tra CCHC ({names})"
+            )
         # integrity_check vouches for the pages, not for what they hold: a flipped byte inside
         # a text value passes it and then breaks every read of that row. Read every row once.
         for (table,) in conn.execute(
@@ -156,6 +168,42 @@ def check_database_file(path: str | Path) -> None:
         raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
     finally:
         conn.close()
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """(type, name, SQL with whitespace collapsed) of every schema object of a database."""
+    return {
+        (kind, name, " ".join((sql or "").split()))
+        for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")
+    }
+
+
+def expected_schema(applied: list[str], path: str | Path = "") -> set[tuple[str, str, str]]:
+    """The schema our migrations make when the steps named in `applied` have run (in an
+    in-memory database). A name this version does not know means a newer program made the
+    file: StoreError."""
+    import db.migrations as schema
+
+    known = [fn.__name__ for fn in schema.STEPS]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            f"Tệp {path} được tạo bởi phiên bản mới hơn của chương trình "
+            f"({', '.join(unknown)}); hãy cập nhật chương trình trước"
+        )
+    from sqlite_utils import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for fn in schema.STEPS:
+        if fn.__name__ in applied:
+            steps()(fn)
+    memory = Database(sqlite3.connect(":memory:", isolation_level=None))
+    try:
+        memory.conn.execute("PRAGMA recursive_triggers = ON")
+        steps.apply(memory.utils)
+        return _schema(memory.conn)
+    finally:
+        memory.conn.close()
 
 
 def replace_database(path: str | Path, source: str | Path) -> None:

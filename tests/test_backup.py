@@ -149,13 +149,45 @@ def test_restore_refuses_a_backup_whose_text_is_not_utf8(
     good = demo_store.backup(tmp_path / "tot.sqlite")
     demo_store.close()
     conn = sqlite3.connect(good)
+    guard = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'"
+    ).fetchone()[0]
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("UPDATE audit_log SET actor = CAST(X'C3FF' AS TEXT) WHERE seq = 1")
+    conn.execute(guard)  # the schema is intact again: only the bytes are wrong
     conn.commit()
     conn.close()
     before = _sha(db_path)
     result = kiemtra("restore", str(good), ok=False)
     assert result.exit_code != 0
+    assert "cấu trúc" not in result.output
+    assert _sha(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # Runs at the next edit inside the restored database and hides the loss.
+        "CREATE TRIGGER lose_findings AFTER UPDATE ON findings BEGIN "
+        "DELETE FROM findings WHERE id != NEW.id; END;",
+        "DROP TRIGGER audit_log_no_delete;",
+        "CREATE VIEW extra AS SELECT 1;",
+        "CREATE INDEX extra_index ON findings(note);",
+        "CREATE TABLE extra_table (x);",
+    ],
+)
+def test_restore_refuses_a_backup_whose_schema_was_changed(
+    demo_store: Store, kiemtra: Any, db_path: Path, tmp_path: Path, sql: str
+) -> None:
+    edited = demo_store.backup(tmp_path / "sua.sqlite")
+    demo_store.close()
+    conn = sqlite3.connect(edited)
+    conn.executescript(sql)
+    conn.close()
+    before = _sha(db_path)
+    result = kiemtra("restore", str(edited), ok=False)
+    assert result.exit_code != 0
+    assert "cấu trúc khác" in result.output
     assert _sha(db_path) == before
 
 
