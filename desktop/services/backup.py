@@ -151,8 +151,9 @@ def restore(db_path: str | Path, source: str | Path, app: str | None = None) -> 
 
     Checks `source` first (readable, `PRAGMA integrity_check` ok, every row readable, a
     kiemtra database whose tables, indexes, triggers and views are exactly those our
-    migrations make) and refuses it otherwise, leaving the database untouched. Then, holding the writer lock (so
-    no other program is writing), backs up the current database and swaps the file atomically.
+    migrations make) and refuses it otherwise, leaving the database untouched. Then, holding
+    the writer lock (so no other program is writing), backs up the current database and swaps
+    the file atomically.
     Every Store on this database in this process must be closed first.
     """
     db_path, source = Path(db_path), Path(source)
