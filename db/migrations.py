@@ -538,13 +538,18 @@ def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
 
 
 @step
-def m011_progress_index(db: sqlite_utils.Database) -> None:
-    """The navigator's progress ("done" of every visit) from an index alone.
+def m011_start_up_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for what the window reads before it is first shown (issue 8: start-up).
 
-    A partial index holding only the findings that count as recorded (a result or an
-    observation), so counting them per inspection reads no table rows (issue 8: start-up).
+    `findings_done` holds only the findings that count as recorded (a result or an
+    observation): the navigator's progress of every visit is counted from it alone.
+    `inspections_plan_live`: the plan list counts each plan's live inspections from the index;
+    without it SQLite walked every live inspection of every year for each plan.
     """
     db.conn.execute(
         "CREATE INDEX IF NOT EXISTS findings_done ON findings(inspection_id) "
         "WHERE deleted = 0 AND (result IS NOT NULL OR note != '')"
+    )
+    db.conn.execute(
+        "CREATE INDEX IF NOT EXISTS inspections_plan_live ON inspections(plan_id, deleted)"
     )

@@ -117,6 +117,22 @@ def test_hot_query_uses_an_index(scale_store: Store, name: str) -> None:
     assert _scans(plans) == []
 
 
+def test_start_up_reads_come_from_covering_indexes(scale_store: Store) -> None:
+    # What the window reads before its first paint: the plan list (live visits per plan) and
+    # the navigator's progress. Without these indexes SQLite picked a poor one (no ANALYZE
+    # statistics): 58 ms for the plan list of a 950-unit province over ten years.
+    plan_id = scale_store.plans()[0]["id"]
+    details = [
+        line
+        for _sql, plan in _plans_of(
+            scale_store, lambda: (scale_store.plans(), scale_store.inspections(plan_id))
+        )
+        for line in plan
+    ]
+    assert any("COVERING INDEX inspections_plan_live" in line for line in details), details
+    assert any("USING INDEX findings_done" in line for line in details), details
+
+
 def test_the_scan_detector_sees_a_scan(scale_store: Store) -> None:
     plans = _plans_of(
         scale_store,
