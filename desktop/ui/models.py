@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.domain import InspectionStatus, JudgingType, Result, fold
 from desktop.services import judging
-from desktop.ui.rows_model import RowsTableModel
+from desktop.ui.rows_model import ENABLED_SELECTABLE, RIGHT_ALIGNED, RowsTableModel
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the row's dict (or node), survives the proxy
 SortRole = Qt.ItemDataRole.UserRole + 2  # native values for sorting
@@ -216,10 +216,9 @@ class InspectionTreeModel(QAbstractItemModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled
         if self._node(index).kind == "inspection":
-            flags |= Qt.ItemFlag.ItemIsSelectable
-        return flags
+            return ENABLED_SELECTABLE
+        return Qt.ItemFlag.ItemIsEnabled
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
@@ -239,7 +238,7 @@ class InspectionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row['unit']} — đã ghi nhận {row['done']}/{row['total']} nội dung"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         if role == IdRole:
             return row["id"]
         if role == ObjectRole:
@@ -261,7 +260,7 @@ class InspectionTreeModel(QAbstractItemModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         return None
 
     def _walk(self, node: _Node) -> Iterable[_Node]:
@@ -490,7 +489,7 @@ class ChecklistTableModel(RowsTableModel):
             if col in (self.COL_TEXT, self.COL_NOTE):
                 return r["text"] if col == self.COL_TEXT else r.get("note") or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_SCORE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         return None
 
     def _display(self, r: dict[str, Any], col: int) -> Any:

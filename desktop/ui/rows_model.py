@@ -14,6 +14,10 @@ from PySide6.QtCore import (
 )
 
 _NO_PARENT = QModelIndex()
+# Flag values built once: combining Qt flags is a Python enum operation, and views ask for
+# flags and alignment of every visible cell at every paint.
+ENABLED_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -55,4 +59,4 @@ class RowsTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ENABLED_SELECTABLE
