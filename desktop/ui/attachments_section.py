@@ -54,6 +54,7 @@ from db.connection import StoreError
 from desktop.services import attachments as attachment_service
 from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
+from desktop.ui import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -62,6 +63,10 @@ T_TITLE = "Tệp đính kèm"
 T_ADD = "Thêm tệp…"
 T_ADD_TIP = "Thêm ảnh chụp, bản quét hoặc tệp khác (có thể kéo thả tệp vào đây)"
 T_REMOVE = "Gỡ tệp"
+T_REMOVE_YES = "Gỡ"
+T_ASK_REMOVE = (
+    "Gỡ tệp “{name}” khỏi kết quả kiểm tra?\nViệc gỡ được ghi lại trong lịch sử thay đổi."
+)
 T_OPEN = "Mở tệp"
 T_MISSING = "Tệp không còn trong thư mục dữ liệu"
 T_EMPTY = "Chưa có tệp nào. Kéo thả ảnh, bản quét vào đây hoặc bấm “Thêm tệp…”."
@@ -428,6 +433,9 @@ class AttachmentsSection(QGroupBox):
         if not index.isValid() or self._row is None or not self._inspection_id:
             return
         r = self.model.rows()[index.row()]
+        question = T_ASK_REMOVE.format(name=r.get("filename") or "")
+        if not dialogs_vi.confirm_delete(self, T_REMOVE, question, accept=T_REMOVE_YES):
+            return
         try:
             attachment_service.remove_attachment(self._adapter.store, r["id"])
         except (UserError, StoreError) as exc:

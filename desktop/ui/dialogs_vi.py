@@ -106,6 +106,12 @@ def ask_warning(
     return _ask(parent, QMessageBox.Icon.Warning, title, text, accept, reject, True)
 
 
+def confirm_delete(parent: QWidget | None, title: str, text: str, *, accept: str) -> bool:
+    """Ask before removing something the inspector recorded; "Hủy" is the default, so that
+    Enter pressed by mistake removes nothing. True when confirmed."""
+    return _ask(parent, QMessageBox.Icon.Warning, title, text, accept, T_CANCEL, False)
+
+
 def _tell(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
     box = QMessageBox(parent)
     box.setIcon(icon)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
+from desktop.ui import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
@@ -47,6 +48,11 @@ T_ADD = "Thêm tài liệu kiểm chứng"
 T_ADD_KEY = "Ctrl+E"
 T_ADD_SHORT = "Thêm"
 T_DELETE = "Xóa tài liệu"
+T_DELETE_YES = "Xóa"
+T_ASK_DELETE = (
+    "Xóa tài liệu kiểm chứng “{document}” khỏi kết quả kiểm tra?\n"
+    "Việc xóa được ghi lại trong lịch sử thay đổi."
+)
 T_NUMBER_HINT = "Số/ký hiệu, vd. 12/KH-UBND"
 T_DATE_HINT = "dd/mm/yyyy"
 T_SUMMARY_HINT = "Trích yếu nội dung văn bản"
@@ -345,6 +351,10 @@ class EvidenceSection(QGroupBox):
         if not index.isValid():
             return
         row = self.model.rows()[index.row()]
+        named = " ".join(p for p in (row.get("number"), row.get("summary")) if p) or "này"
+        question = T_ASK_DELETE.format(document=named)
+        if not dialogs_vi.confirm_delete(self, T_DELETE, question, accept=T_DELETE_YES):
+            return
         try:
             evidence_service.delete_evidence(self._adapter.store, row["id"])
         except (UserError, StoreError) as exc:

@@ -30,6 +30,7 @@ from db.connection import StoreError
 from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.errors import UserError
+from desktop.ui import dialogs_vi
 from desktop.ui.autosave import Autosaver
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -43,6 +44,11 @@ T_RESPONSIBLE_HINT = "Đơn vị/bộ phận chịu trách nhiệm"
 T_DEADLINE = "Thời hạn khắc phục:"
 T_SAVE = "Lưu kiến nghị"
 T_DELETE = "Xóa kiến nghị"
+T_DELETE_YES = "Xóa"
+T_ASK_DELETE = (
+    "Xóa kiến nghị số {number} của nội dung này?\n"
+    "Các kiến nghị khác giữ nguyên số thứ tự; việc xóa được ghi lại trong lịch sử thay đổi."
+)
 T_SAVED = "Kiến nghị số {number} — đã lưu lúc {time}"
 
 SHOWN_FOR = {Result.KHONG_DAT.value, Result.MOT_PHAN.value}
@@ -242,6 +248,9 @@ class RecommendationSection(QGroupBox):
     def delete(self) -> None:
         """Delete the item's recommendation (a tombstone; the others keep their numbers)."""
         if self._rec is None or not self._inspection_id:
+            return
+        question = T_ASK_DELETE.format(number=self._rec.get("number") or "")
+        if not dialogs_vi.confirm_delete(self, T_DELETE, question, accept=T_DELETE_YES):
             return
         try:
             conclusions.delete_recommendation(self._adapter.store, self._rec["id"])

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.services.attachments import list_attachments
 from desktop.services.paths import data_dir_for
+from desktop.ui import dialogs_vi
 from desktop.ui.attachments_section import T_MISSING, AttachmentsSection
 from desktop.ui.main_window import MainWindow
 from desktop.ui.models import ObjectRole
@@ -166,10 +167,20 @@ def test_drop_files_onto_the_section(
     assert not refused.isAccepted()
 
 
-def test_remove_attachment(window: MainWindow, section: AttachmentsSection, tmp_path: Path) -> None:
+def test_remove_attachment(
+    window: MainWindow, section: AttachmentsSection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     section.add_files([_png(tmp_path)])
     section.view.setCurrentIndex(section.model.index(0))
     assert section.remove_action.isEnabled()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        dialogs_vi, "confirm_delete", lambda _p, _t, text, **_k: asked.append(text) or False
+    )
+    section.remove_action.trigger()  # "Hủy": the file stays
+    assert len(_stored(window, "A3.1.3")) == 1
+    assert _stored(window, "A3.1.3")[0]["filename"] in asked[0]
+    monkeypatch.setattr(dialogs_vi, "confirm_delete", lambda *_a, **_k: True)
     section.remove_action.trigger()
     assert _stored(window, "A3.1.3") == []
     assert section.model.rowCount() == 0

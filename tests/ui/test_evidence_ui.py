@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.services.evidence import add_evidence, list_evidence
+from desktop.ui import dialogs_vi
 from desktop.ui.evidence_section import EvidenceTableModel
 from desktop.ui.main_window import MainWindow
 from tests.ui.conftest import inspection_id, open_item
@@ -26,7 +27,9 @@ def _docs(window: MainWindow, code: str) -> list[dict[str, Any]]:
     return list_evidence(store, insp, item_id)
 
 
-def test_add_edit_delete_persist(qtbot: Any, qtmodeltester: Any, window: MainWindow) -> None:
+def test_add_edit_delete_persist(
+    qtbot: Any, qtmodeltester: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
     section = window.recording.evidence
     assert section.isVisibleTo(window.editor)
@@ -73,6 +76,19 @@ def test_add_edit_delete_persist(qtbot: Any, qtmodeltester: Any, window: MainWin
     )
 
     section.table.setCurrentIndex(section.model.index(0, 0))
+    asked: list[str] = []
+
+    def answer(reply: bool) -> None:
+        monkeypatch.setattr(
+            dialogs_vi, "confirm_delete", lambda _p, _t, text, **_k: asked.append(text) or reply
+        )
+
+    answer(False)  # "Hủy": nothing removed
+    section.delete_action.trigger()
+    assert "Kế hoạch CCHC năm 2021 (bản sửa)" in asked[-1]
+    assert len(_docs(window, "A1.1.2")) == 1
+    assert section.model.rowCount() == 1
+    answer(True)
     section.delete_action.trigger()
     assert _docs(window, "A1.1.2") == []
     assert section.model.rowCount() == 0

@@ -91,3 +91,27 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
     window.editor.choice_action("khong").trigger()
     assert section.isVisibleTo(window.editor)
     assert section.text_edit.toPlainText() == ""
+
+
+def test_deleting_a_recommendation_asks_first(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui import dialogs_vi
+
+    store = window.adapter.store
+    insp = inspection_id(store, SO_KHCN)
+    open_item(window, SO_KHCN, "A3.1.3")
+    window.editor.choice_action("khong-dat").trigger()
+    section = window.recording.recommendation
+    section.text_edit.setPlainText("Niêm yết đầy đủ thủ tục hành chính")
+    section.save_button.click()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        dialogs_vi, "confirm_delete", lambda _p, _t, text, **_k: asked.append(text) or False
+    )
+    section.delete_button.click()  # "Hủy"
+    assert "Xóa kiến nghị số 1" in asked[0]
+    assert len(conclusions.list_recommendations(store, insp)) == 1
+    monkeypatch.setattr(dialogs_vi, "confirm_delete", lambda *_a, **_k: True)
+    section.delete_button.click()
+    assert conclusions.list_recommendations(store, insp) == []
