@@ -38,7 +38,9 @@ def _table(outcomes: list[Outcome], failures: list[str]) -> str:
         if unit == "s":
             measured, baseline = f"{o.measured:.4f} s", f"{o.baseline:.4f} s"
         else:  # an absolute limit: the baseline column holds the limit
-            measured, baseline = f"{o.measured:.0f} {unit}", f"{o.baseline:.0f} {unit} (limit)"
+            scale = 1000 if unit == "ms" else 1  # durations are kept in seconds
+            measured = f"{o.measured * scale:.0f} {unit}"
+            baseline = f"{o.baseline * scale:.0f} {unit} (limit)"
         lines.append(
             f"| {o.name} | {measured} | {baseline} | {o.ratio:.2f} | "
             f"≤ {o.target:g} | {o.sizes} | {mark} |"

@@ -99,26 +99,29 @@ app.exec()
 """
 
 BROWSE = """
-import json, resource, sys
+import json, resource, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from desktop.ui.app import create_window
 app = QApplication(sys.argv[:1])
-window = create_window(Path(sys.argv[1]))
-window.show()
-app.processEvents()
+steps = []
+def step(name, action):
+    start = time.perf_counter()
+    result = action()
+    app.processEvents()
+    steps.append((time.perf_counter() - start, name))
+    return result
+window = step("open", lambda: create_window(Path(sys.argv[1])))
+step("show", window.show)
 inspections = window.adapter.inspections(window._plan_id)
 for inspection in inspections[:20]:
-    window.select_inspection(inspection["id"])
-    app.processEvents()
+    step("switch visit", lambda: window.select_inspection(inspection["id"]))
 for action in (window.unrecorded_action, window.not_passed_action, window.with_rec_action):
-    action.setChecked(True)
-    app.processEvents()
-    action.setChecked(False)
-window.search_edit.setText("niem yet")
-app.processEvents()
+    step("filter", lambda: action.setChecked(True))
+    step("filter", lambda: action.setChecked(False))
+step("search", lambda: window.search_edit.setText("niem yet"))
 shown = window.proxy.rowCount()
-window.search_edit.setText("")
+step("search", lambda: window.search_edit.setText(""))
 window.adapter.close()
 def peak_kb():
     # VmHWM: this program's own peak. ru_maxrss would also count the parent's memory at
@@ -130,8 +133,10 @@ def peak_kb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"peak_kb": peak_kb(),
-                  "inspections": len(inspections), "search_rows": shown}))
+# The slowest step once the window is open (opening is the start-up benchmark's business).
+slowest = max(s for s in steps[2:])
+print(json.dumps({"peak_kb": peak_kb(), "inspections": len(inspections), "search_rows": shown,
+                  "slowest_s": slowest[0], "slowest": slowest[1]}))
 """
 
 
@@ -216,29 +221,59 @@ def startup() -> Outcome:
     )
 
 
+# The province of the scale target: "200 units × 10 years (about 600,000 findings)". With the
+# default checklist (77 items) 200 units give 126,400 findings in ten years; 950 units give the
+# 600,000 the issue sizes the database by, so that is what is browsed.
+PROVINCE = (950, 10)
+PAUSE_LIMIT_S = 0.1  # a step answered within 100 ms feels immediate: no visible pause
+_BROWSED: dict[str, object] = {}
+
+
+def _browse() -> tuple[dict[str, object], dict[str, int]]:
+    """Open the province's database in the window and browse it (once per run)."""
+    import json
+
+    path, counts = scale_db(*PROVINCE)
+    if not _BROWSED:
+        done = subprocess.run(
+            [sys.executable, "-c", BROWSE, str(path)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            cwd=ROOT,
+            timeout=600,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+        _BROWSED.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    return _BROWSED, counts
+
+
 @benchmark
 def peak_memory() -> Outcome:
     """Target (issue 8): under 400 MB with a decade of a province open and browsed."""
-    import json
-
-    path, counts = scale_db(200, 10)
-    done = subprocess.run(
-        [sys.executable, "-c", BROWSE, str(path)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    peak_mb = result["peak_kb"] / 1024
+    result, counts = _browse()
+    peak_mb = int(result["peak_kb"]) / 1024  # type: ignore[call-overload]
     return Outcome(
-        "peak memory, 200 units × 10 years browsed",
+        f"peak memory, {PROVINCE[0]} units × {PROVINCE[1]} years browsed",
         peak_mb,
         MEMORY_LIMIT_MB,
         1.0,
         f"{counts['findings']:,} findings; 20 visits, 3 filters, a search",
         extra={"unit": "MB"},
+    )
+
+
+@benchmark
+def browse_pause() -> Outcome:
+    """Target (issue 8): switching visits, filtering and searching without a visible pause."""
+    result, counts = _browse()
+    return Outcome(
+        "slowest browse step, same province",
+        float(result["slowest_s"]),  # type: ignore[arg-type]
+        PAUSE_LIMIT_S,
+        1.0,
+        f"{result['slowest']}; {result['inspections']} visits in the plan, "
+        f"{counts['findings']:,} findings",
+        extra={"unit": "ms"},
     )
