@@ -16,6 +16,8 @@ from typing import Any
 
 from db.migrations import SYNCED_TABLES
 from db.store.base import StoreBase, new_id, now_iso, stable_id
+from db.store.search import scope_text
+from db.text import fold
 
 SYNC_FIELDS = ("hlc", "origin", "base_hlc")
 
@@ -60,6 +62,19 @@ def conflict_id(table: str, row_id: str, hlc_a: str, hlc_b: str) -> str:
 
 def _canonical(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_MAX_ROWID = 2**63 - 1
+
+
+def _column_names(version: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(version)
+
+
+def _plain_stamps(version: dict[str, Any]) -> bool:
+    """Stamps stored as given, so the insert trigger's edge is the one merge_version adds."""
+    base = version.get("base_hlc")
+    return type(version.get("hlc")) is str and (base is None or type(base) is str)
 
 
 class SyncMixin(StoreBase):
@@ -410,6 +425,119 @@ class SyncMixin(StoreBase):
             self._write_version(table, winner, insert=False)
         self._settle(table, row_id, remaining)
         return "conflict" if len(remaining) > 1 else "updated"
+
+    def merge_versions(self, table: str, versions: Iterable[dict[str, Any]]) -> list[str]:
+        """Apply incoming versions in this order; the outcome of each, as merge_version gives.
+
+        The same as merge_version for each in turn (the same rows and rowids, sync_versions
+        and its sequence, conflicts, search index), but the versions of rows this laptop does
+        not have yet — all of an import into an empty laptop — are written a run at a time:
+        one executemany per run instead of a lookup, an insert and a reindex per row. A row the
+        laptop has (or that an earlier version in `versions` created) takes the general path.
+        """
+        assert table in SYNCED_TABLES, table
+        versions = list(versions)
+        present = self.existing_ids(table, (v["id"] for v in versions))
+        outcomes: list[str] = []
+        run: list[dict[str, Any]] = []
+        for version in versions:
+            row_id = version["id"]
+            if row_id not in present and _plain_stamps(version):
+                present.add(row_id)
+                run.append(version)
+                outcomes.append("inserted")  # what merge_version says of a row absent here
+                continue
+            if run:
+                self._insert_new_versions(table, run)
+                run = []
+            outcomes.append(self.merge_version(table, version))
+            present.add(row_id)
+        if run:
+            self._insert_new_versions(table, run)
+        return outcomes
+
+    def _insert_new_versions(self, table: str, versions: list[dict[str, Any]]) -> None:
+        """merge_version's "inserted" path, in bulk, for versions of distinct absent rows."""
+        conn = self.db.conn
+        # merge_version records each version's edge, then its insert's trigger tries the same
+        # edge again. Every attempt, ignored or not, advances sync_versions' AUTOINCREMENT
+        # sequence, so an edge new here would get another seq in bulk: those runs (never seen
+        # from our own packages, which carry every edge) go row by row.
+        conn.execute("SAVEPOINT merge_new_rows")
+        before = conn.total_changes
+        self.add_sync_edges(table, [(v["id"], v["hlc"], v.get("base_hlc") or "") for v in versions])
+        if conn.total_changes != before:
+            conn.execute("ROLLBACK TO merge_new_rows")
+            conn.execute("RELEASE merge_new_rows")
+            for version in versions:
+                self.merge_version(table, version)
+            return
+        conn.execute("RELEASE merge_new_rows")
+        for columns, group in itertools.groupby(versions, key=_column_names):
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [tuple(v.values()) for v in group],
+            )
+        if table == "findings" and hasattr(self, "index_finding_row"):
+            self._index_new_findings(versions)
+        elif table in ("evidence_docs", "checklist_items"):
+            for version in versions:
+                self._reindex(table, version["id"])
+
+    def _index_new_findings(self, versions: list[dict[str, Any]]) -> None:
+        """_reindex of just-inserted findings in one pass: the same refs, rowids and texts."""
+        ids = [v["id"] for v in versions]
+        indexed: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            indexed.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT ref_id FROM search_refs WHERE ref_id IN ({marks})", chunk
+                )
+            )
+        last = self.db.execute("SELECT max(fts_rowid) FROM search_refs").fetchone()[0] or 0
+        if indexed or last > _MAX_ROWID - len(ids):
+            # A ref left from an earlier life of an id, or rowids about to run out: row by row.
+            for row_id in ids:
+                self._reindex("findings", row_id)
+            return
+        scopes: dict[Any, str] = {}
+        entries: list[tuple[str, str, str, Any]] = []
+        for version in versions:
+            note, inspection_id = version.get("note"), version.get("inspection_id")
+            deleted = version.get("deleted")
+            if type(note) is not str or type(inspection_id) is not str or type(deleted) is not int:
+                # Not stored as given (a default, a column affinity): read the row back.
+                row = self.get_row("findings", version["id"]) or {}
+                note, inspection_id = row.get("note"), row.get("inspection_id")
+                deleted = row.get("deleted")
+            if deleted:
+                continue  # unindex: nothing to remove
+            body = fold(note or "").strip()
+            if not body:
+                continue
+            scope = scopes.get(inspection_id)
+            if scope is None:
+                scope = scopes[inspection_id] = scope_text("finding", inspection_id)
+            entries.append((version["id"], body, scope, inspection_id))
+        if not entries:
+            return
+        conn = self.db.conn
+        conn.executemany("INSERT INTO search_refs (ref_id) VALUES (?)", [(e[0],) for e in entries])
+        rowids = dict(
+            conn.execute(
+                "SELECT ref_id, fts_rowid FROM search_refs WHERE fts_rowid > ?", [last]
+            ).fetchall()
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO search_index "
+            "(rowid, body, scope, kind, ref_id, inspection_id) "
+            "VALUES (?, ?, ?, 'finding', ?, ?)",
+            [(rowids[ref_id], body, scope, ref_id, insp) for ref_id, body, scope, insp in entries],
+        )
 
     def _write_version(self, table: str, version: dict[str, Any], *, insert: bool) -> None:
         if insert:

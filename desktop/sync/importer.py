@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +85,116 @@ def _type_ok(value: Any, column: dict[str, Any]) -> bool:
     return isinstance(value, str | int | float)
 
 
+def _check_row(
+    row: Any,
+    where: dict[str, Any],
+    table: str,
+    columns: dict[str, dict[str, Any]],
+    required: list[str],
+) -> None:
+    """One row against the schema (its strings made NFC); raises at the first fault."""
+    if not isinstance(row, dict):
+        raise _broken("not_object", **where)
+    for column in row:
+        if column not in columns:
+            raise _broken("unknown_column", column=column, **where)
+    for column in required:
+        if row.get(column) is None:
+            raise _broken("missing_field", column=column, **where)
+    for column, value in row.items():
+        if not _type_ok(value, columns[column]):
+            raise _broken("wrong_type", column=column, **where)
+        if isinstance(value, str):
+            row[column] = nfc(value)
+    if not row["id"] or row["deleted"] not in (0, 1):
+        raise _broken("wrong_type", column="id" if not row["id"] else "deleted", **where)
+    for column in ("hlc", "base_hlc"):
+        if row.get(column) is not None and not HLC.match(row[column]):
+            raise _broken("bad_stamp", column=column, **where)
+    for column, value in row.items():
+        if _is_id_column(column) and value is not None and not UUID.match(str(value)):
+            raise _broken("bad_id", column=column, **where)
+    # The hash names a file under the data folder: nothing but 64 hex digits.
+    if table in ATTACHMENT_TABLES and not SHA256.match(str(row.get("sha256"))):
+        raise _broken("wrong_type", column="sha256", **where)
+
+
+def _accepted_types(column: dict[str, Any]) -> frozenset[type]:
+    """The exact types of the non-null values _type_ok accepts for a column (from JSON)."""
+    kind = column["type"]
+    if kind == "TEXT":
+        return frozenset((str,))
+    if kind == "INTEGER":
+        return frozenset((int,))
+    if kind == "REAL":
+        return frozenset((int, float))
+    return frozenset((str, int, float, bool))
+
+
+def _rows_checker(
+    table: str, columns: dict[str, dict[str, Any]], required: list[str]
+) -> Callable[[Any], bool]:
+    """A quick check of a row that _check_row would pass (normalising it the same way).
+
+    False means "not sure": _check_row then decides, and names the fault.
+    """
+    names = columns.keys()
+    accepted = {name: _accepted_types(c) for name, c in columns.items()}
+    notnull = frozenset(name for name, c in columns.items() if c["notnull"])
+    id_columns = [name for name in columns if _is_id_column(name)]
+    attachment = table in ATTACHMENT_TABLES
+    hlc_match, uuid_match = HLC.match, UUID.match
+
+    def quick(row: Any) -> bool:
+        if type(row) is not dict or not row.keys() <= names:
+            return False
+        get = row.get
+        for column in required:
+            if get(column) is None:
+                return False
+        for column, value in row.items():
+            if value is None:
+                if column in notnull:
+                    return False
+            elif type(value) not in accepted[column]:
+                return False
+            elif type(value) is str:
+                row[column] = nfc(value)
+        if not row["id"] or row["deleted"] not in (0, 1):
+            return False
+        if not hlc_match(row["hlc"]):
+            return False
+        base = get("base_hlc")
+        if base is not None and not hlc_match(base):
+            return False
+        for column in id_columns:
+            value = get(column)
+            if value is not None and not uuid_match(str(value)):
+                return False
+        return not attachment or SHA256.match(str(get("sha256"))) is not None
+
+    return quick
+
+
+def _edge_ok(edge: Any) -> bool:
+    return bool(
+        isinstance(edge, list)
+        and len(edge) == 4
+        and all(isinstance(v, str) for v in edge)
+        and edge[0] in SYNCED_TABLES
+        and UUID.match(edge[1])
+        and HLC.match(edge[2])
+        and (edge[3] == "" or HLC.match(edge[3]))
+    )
+
+
 def parse_rows(
     store: Store, content: pkg.Content
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, str, str]]]]:
     """Every row checked against the schema: known table and columns, types, required fields."""
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    decode = json.JSONDecoder().decode  # json.loads for a str, without its per-call checks
     for name, data in content.texts.items():
         try:
             lines = data.decode("utf-8").splitlines()
@@ -102,60 +207,44 @@ def parse_rows(
         parsed = []
         for number, line in enumerate(lines, start=1):
             try:
-                parsed.append(json.loads(line))
+                parsed.append(decode(line))
             except json.JSONDecodeError as exc:
                 raise _broken("not_json", name=name, line=number) from exc
         if name == pkg.VERSIONS:
+            hlc_match, uuid_match = HLC.match, UUID.match
             for number, edge in enumerate(parsed, start=1):
-                if not (
-                    isinstance(edge, list)
+                if (
+                    type(edge) is list
                     and len(edge) == 4
-                    and all(isinstance(v, str) for v in edge)
+                    and type(edge[0]) is str
+                    and type(edge[1]) is str
+                    and type(edge[2]) is str
+                    and type(edge[3]) is str
                     and edge[0] in SYNCED_TABLES
-                    and UUID.match(edge[1])
-                    and HLC.match(edge[2])
-                    and (edge[3] == "" or HLC.match(edge[3]))
-                ):
+                    and uuid_match(edge[1])
+                    and hlc_match(edge[2])
+                    and (edge[3] == "" or hlc_match(edge[3]))
+                ) or _edge_ok(edge):
+                    edges[edge[0]].append((edge[1], edge[2], edge[3]))
+                else:
                     raise _broken("bad_version", name=name, line=number)
-                edges[edge[0]].append((edge[1], edge[2], edge[3]))
             continue
         table = name[len("rows/") : -len(".jsonl")]
         if table not in SYNCED_TABLES:
             raise _broken("unknown_table", table=table)
         columns = {c["name"]: c for c in store.sync_columns(table)}
-        required = {
-            c["name"] for c in columns.values() if c["notnull"] and c["default"] is None
-        } | set(SYNC_REQUIRED)
+        required = sorted(
+            {c["name"] for c in columns.values() if c["notnull"] and c["default"] is None}
+            | set(SYNC_REQUIRED)
+        )
+        quick = _rows_checker(table, columns, required)
         seen: set[tuple[str, str]] = set()
         for number, row in enumerate(parsed, start=1):
-            where = {"name": name, "line": number}
-            if not isinstance(row, dict):
-                raise _broken("not_object", **where)
-            for column in row:
-                if column not in columns:
-                    raise _broken("unknown_column", column=column, **where)
-            for column in sorted(required):
-                if row.get(column) is None:
-                    raise _broken("missing_field", column=column, **where)
-            for column, value in row.items():
-                if not _type_ok(value, columns[column]):
-                    raise _broken("wrong_type", column=column, **where)
-                if isinstance(value, str):
-                    row[column] = nfc(value)
-            if not row["id"] or row["deleted"] not in (0, 1):
-                raise _broken("wrong_type", column="id" if not row["id"] else "deleted", **where)
-            for column in ("hlc", "base_hlc"):
-                if row.get(column) is not None and not HLC.match(row[column]):
-                    raise _broken("bad_stamp", column=column, **where)
-            for column, value in row.items():
-                if _is_id_column(column) and value is not None and not UUID.match(str(value)):
-                    raise _broken("bad_id", column=column, **where)
-            # The hash names a file under the data folder: nothing but 64 hex digits.
-            if table in ATTACHMENT_TABLES and not SHA256.match(str(row.get("sha256"))):
-                raise _broken("wrong_type", column="sha256", **where)
+            if not quick(row):
+                _check_row(row, {"name": name, "line": number}, table, columns, required)
             key = (row["id"], row["hlc"])
             if key in seen:
-                raise _broken("duplicate_row", **where)
+                raise _broken("duplicate_row", name=name, line=number)
             seen.add(key)
             versions[table].append(row)
     return versions, edges
@@ -310,10 +399,11 @@ def import_package(
             for table, table_edges in edges.items():
                 store.add_sync_edges(table, table_edges)
             for table in SYNCED_TABLES:
-                for version in sorted(versions.get(table, []), key=lambda v: v["hlc"]):
-                    tally(counts, store.merge_version(table, version))
-                    if max_hlc is None or version["hlc"] > max_hlc:
-                        max_hlc = version["hlc"]
+                ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
+                for outcome in store.merge_versions(table, ordered):
+                    tally(counts, outcome)
+                if ordered and (max_hlc is None or ordered[-1]["hlc"] > max_hlc):
+                    max_hlc = ordered[-1]["hlc"]
             store.record_import(manifest["package_id"], source["id"], counts)
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc

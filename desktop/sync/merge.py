@@ -1,6 +1,7 @@
 """Merge outcomes and conflicts as the secretary sees them.
 
-The merge itself lives in the store (db/store/sync.py, SyncMixin.merge_version): an incoming
+The merge itself lives in the store (db/store/sync.py, SyncMixin.merge_version; merge_versions
+for a table's versions at once, in bulk for rows new here): an incoming
 version the laptop already has (or has built on) changes nothing; one that builds on every
 version the laptop has replaces the row; otherwise both are kept, the row shows the one with
 the greater stamp, and the pair is a conflict to settle with `resolve`.
