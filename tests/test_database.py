@@ -67,8 +67,8 @@ def test_query_gives_dicts_with_unique_keys_like_sqlite_utils(store: Store) -> N
         list(store.db.query("CREATE TABLE nothing_returned (x)"))
 
 
-def test_opening_an_up_to_date_database_reads_without_sqlite_utils(db_path: Path) -> None:
-    # Start-up (issue 8): sqlite-utils loads on the first write, not to show the window.
+def test_reading_and_recording_need_no_sqlite_utils(db_path: Path) -> None:
+    # Start-up (issue 8): sqlite-utils (with click, dateutil, pluggy) loads for migrations only.
     import subprocess
     import sys
 
@@ -81,7 +81,38 @@ def test_opening_an_up_to_date_database_reads_without_sqlite_utils(db_path: Path
     done = subprocess.run(
         [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["False", "True"]
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_nested_transactions_are_all_or_nothing(store: Store) -> None:
+    from db.database import TransactionAbortedError
+
+    # An inner failure that goes up rolls back the whole action.
+    with pytest.raises(ZeroDivisionError):
+        with store.transaction():
+            store.set_setting("outer", "1")
+            with store.transaction():
+                store.set_setting("inner", "1")
+                _ = 1 / 0
+    assert store.setting("outer") is None and store.setting("inner") is None
+    # An inner failure swallowed by the caller never commits half an action.
+    with pytest.raises(TransactionAbortedError):
+        with store.transaction():
+            store.set_setting("outer", "2")
+            try:
+                with store.transaction():
+                    store.set_setting("inner", "2")
+                    raise ValueError("inner write refused")
+            except ValueError:
+                pass
+    assert store.setting("outer") is None and store.setting("inner") is None
+    # Success commits everything, and the next transaction starts clean.
+    with store.transaction():
+        store.set_setting("outer", "3")
+        with store.transaction():
+            store.set_setting("inner", "3")
+    assert (store.setting("outer"), store.setting("inner")) == ("3", "3")
+    assert not store.db.conn.in_transaction
 
 
 def test_device_identity_created_once(db_path: Path) -> None:

@@ -87,12 +87,6 @@ class LifecycleMixin:
             self.writer_lock.release()
             self.writer_lock = None
 
-    def prepare_for_writes(self) -> None:
-        """Load now what the first write would load (sqlite-utils, see db/database.py): the
-        window calls this once it is on screen, so that the first edit does not wait."""
-        if not self.read_only:
-            self.db.utils  # noqa: B018 (built for its side effect)
-
     def backup(self, target: str | Path) -> Path:
         """Copy the live database to `target` with SQLite's online backup API."""
         return backup_to(self.db.conn, Path(target))

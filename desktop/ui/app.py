@@ -59,8 +59,6 @@ def run(db_path: Path) -> int:
             make_daily_backup(store)
 
     window.firstPainted.connect(backup_once)
-    # Then what the first edit needs, so that it does not wait for it.
-    window.firstPainted.connect(store.prepare_for_writes)
     QTimer.singleShot(BACKUP_AT_LATEST_MS, backup_once)
     window.show()
     try:
