@@ -553,3 +553,16 @@ def m011_start_up_indexes(db: sqlite_utils.Database) -> None:
     db.conn.execute(
         "CREATE INDEX IF NOT EXISTS inspections_plan_live ON inspections(plan_id, deleted)"
     )
+
+
+@step
+def m012_drop_duplicate_indexes(db: sqlite_utils.Database) -> None:
+    """Two indexes every edit of a finding kept up to date for nothing.
+
+    `findings_hlc_sync` (m002_sync) is `findings_hlc` (m001_initial) again, and
+    `sync_versions_row (table_name, row_id)` is the leading part of sync_versions' own UNIQUE
+    (table_name, row_id, hlc, parent) index, which answers the same lookups. Dropping them
+    takes four of the 23 pages a finding save wrote to the WAL.
+    """
+    db.conn.execute("DROP INDEX IF EXISTS findings_hlc_sync")
+    db.conn.execute("DROP INDEX IF EXISTS sync_versions_row")
