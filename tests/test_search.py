@@ -115,6 +115,44 @@ def test_edit_rolled_back_leaves_the_index_as_it_was(store: Store, plan) -> None
     assert codes(search(store, "bo sung", so), "finding") == set()
 
 
+def _stale(store: Store) -> set[str]:
+    return {r[0] for r in store.db.execute("SELECT ref_id FROM search_stale")}
+
+
+def test_observations_are_indexed_in_one_batch_before_a_search(store: Store, plan) -> None:
+    so, _ = plan
+    findings.record(store, so, "A1.1.1", note="Thiếu phiếu xin lỗi")
+    findings.record(store, so, "A1.1.2", note="Niêm yết chưa đầy đủ")
+    fid = store.finding(so, item_id(store, so, "A1.1.1"))["id"]
+    # Saving only marks the findings (the save does not rewrite the FTS index) …
+    assert fid in _stale(store) and len(_stale(store)) == 2
+    assert not store.db.execute("SELECT 1 FROM search_refs WHERE ref_id = ?", [fid]).fetchone()
+    # … and the next search brings them in first, so it finds what was just typed.
+    assert codes(search(store, "phieu xin loi", so), "finding") == {"A1.1.1"}
+    assert _stale(store) == set()
+    assert codes(search(store, "niem yet", so), "finding") == {"A1.1.2"}
+    # A tombstoned finding leaves the index at the next refresh.
+    store.delete_row("findings", fid)
+    store.mark_finding_stale(fid)
+    assert codes(search(store, "phieu xin loi", so), "finding") == set()
+
+
+def test_closing_the_store_indexes_what_is_pending(db_path: Path) -> None:
+    writer = Store.open(db_path)
+    so, _ = small_plan(writer)
+    findings.record(writer, so, "A1.1.1", note="Thiếu phiếu xin lỗi")
+    assert _stale(writer)
+    writer.close()
+    # A read-only program cannot write the index: it finds what the writer left indexed.
+    reader = Store.open(db_path, read_only=True)
+    try:
+        assert _stale(reader) == set()
+        assert codes(search(reader, "phieu xin loi", so), "finding") == {"A1.1.1"}
+        assert reader.refresh_search_index() == 0
+    finally:
+        reader.close()
+
+
 def test_evidence_is_searchable_by_number_and_summary(store: Store, plan) -> None:
     so, _ = plan
     doc = evidence.add_evidence(

@@ -118,6 +118,7 @@ class FindingsMixin(StoreBase):
                     return existing
                 row = self.update_row("findings", fid, {**real, **stamp, "deleted": 0})
             if existing is None or existing["deleted"] or "note" in changes:
-                # Same transaction: the folded observation in the full-text index (SearchMixin).
-                self.index_finding_row(row)  # type: ignore[attr-defined]
+                # Same transaction: the observation goes into the full-text index before the
+                # next search (SearchMixin.refresh_search_index).
+                self.mark_finding_stale(fid)  # type: ignore[attr-defined]
             return row

@@ -81,7 +81,15 @@ class LifecycleMixin:
         return store
 
     def close(self) -> None:
-        """Close the connection and let another program write (releases the writer lock)."""
+        """Close the connection and let another program write (releases the writer lock).
+
+        The observations saved since the last search are indexed first, so that the file
+        left behind searches completely (a backup, another program opening it read-only).
+        """
+        try:
+            self.refresh_search_index()  # type: ignore[attr-defined]
+        except (StoreError, sqlite3.Error):
+            pass  # a full disk must not keep the database open; the next open catches up
         self.db.conn.close()
         if self.writer_lock is not None:
             self.writer_lock.release()

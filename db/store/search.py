@@ -1,4 +1,4 @@
-"""Full-text search over folded Vietnamese text (FTS5), kept in step with every write.
+"""Full-text search over folded Vietnamese text (FTS5), kept in step with the data.
 
 `search_index` (FTS5) holds the folded text (lower case, no diacritics, đ→d) of checklist items
 (kind 'item'), finding observations ('finding') and evidence documents ('evidence').
@@ -8,6 +8,10 @@ have no index, and `DELETE ... WHERE ref_id = ?` would scan the whole index on e
 The indexed `scope` column holds tokens that narrow a search inside FTS5 itself (an UNINDEXED
 column filter reads every match: 350 ms against 18 ms on 100k matching rows): "i<inspection>"
 and "rec" for findings and evidence, "v<version>" and "l<level letter>" for items.
+
+Observations are indexed lazily: saving one marks its finding in `search_stale` (m013), and
+`refresh_search_index` brings those into the index in one batch — before every search, and
+when the store closes. Items and evidence documents are indexed as they are written.
 """
 
 from __future__ import annotations
@@ -88,6 +92,31 @@ class SearchMixin(StoreBase):
             self.index_checklist_version(version_id)
         return version_id
 
+    def mark_finding_stale(self, finding_id: str) -> None:
+        """The finding's observation changed: index it before the next search."""
+        self.db.execute("INSERT OR IGNORE INTO search_stale (ref_id) VALUES (?)", [finding_id])
+
+    def refresh_search_index(self) -> int:
+        """Index the observations saved since the last refresh (one transaction); how many.
+
+        A read-only store cannot write the index: it searches what the writer has indexed.
+        """
+        if self.read_only or not self.db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone():
+            return 0
+        with self.transaction():
+            stale = self.db.execute(
+                "SELECT s.ref_id, f.id, f.note, f.inspection_id, f.deleted "
+                "FROM search_stale s LEFT JOIN findings f ON f.id = s.ref_id"
+            ).fetchall()
+            for ref_id, fid, note, inspection_id, deleted in stale:
+                if fid is None:
+                    self.unindex(ref_id)
+                else:
+                    row = {"id": fid, "note": note, "inspection_id": inspection_id}
+                    self.index_finding_row({**row, "deleted": deleted})
+            self.db.execute("DELETE FROM search_stale")
+        return len(stale)
+
     def index_finding_row(self, row: dict[str, Any]) -> None:
         """Index a finding's observation (or drop it when empty or tombstoned)."""
         if row.get("deleted"):
@@ -108,6 +137,7 @@ class SearchMixin(StoreBase):
         with self.transaction():
             self.db.execute("DELETE FROM search_index")
             self.db.execute("DELETE FROM search_refs")
+            self.db.execute("DELETE FROM search_stale")
             count = 0
             for (version_id,) in self.db.execute(
                 "SELECT id FROM checklist_versions WHERE deleted = 0"
@@ -136,7 +166,9 @@ class SearchMixin(StoreBase):
         folded), number/summary for evidence. Scoped to an inspection: items applicable to
         its unit level and version, findings and evidence of that inspection. Unscoped: items
         of the current checklist version, findings and evidence of every live inspection.
+        The observations saved since the last search are indexed first.
         """
+        self.refresh_search_index()
         if inspection_id is not None:
             insp = self.db.execute(
                 "SELECT checklist_version_id, unit_level FROM inspections WHERE id = ?",

@@ -30,6 +30,11 @@ VOLATILE = {
 }
 
 
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    return "WITHOUT ROWID" not in sql.upper()
+
+
 def database_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every table row by row with its rowid; the full-text index by what it holds."""
     conn = sqlite3.connect(path)
@@ -44,7 +49,8 @@ def database_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         for table in tables:
             if table.startswith(("search_index", "sqlite_stat")):
                 continue  # FTS5 storage: its segments depend on when it flushed
-            cursor = conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid")
+            rowid = "rowid, " if _has_rowid(conn, table) else ""
+            cursor = conn.execute(f"SELECT {rowid}* FROM {table} ORDER BY 1")
             names = [d[0] for d in cursor.description]
             skip = {names.index(c) for c in VOLATILE.get(table, ()) if c in names}
             out[table] = [tuple(v for i, v in enumerate(row) if i not in skip) for row in cursor]
