@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -33,11 +34,18 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@functools.cache
+def _namespace() -> Any:
+    import uuid
+
+    return uuid.UUID(ID_NAMESPACE)
+
+
 def stable_id(*parts: str) -> str:
     """A UUID derived from its parts, identical on every device."""
     import uuid
 
-    return str(uuid.uuid5(uuid.UUID(ID_NAMESPACE), "\x1f".join(parts)))
+    return str(uuid.uuid5(_namespace(), "\x1f".join(parts)))
 
 
 def now_iso() -> str:
@@ -171,12 +179,21 @@ class StoreBase:
         return len(rows)
 
     def update_row(
-        self, table: str, row_id: str, changes: dict[str, Any], *, audit: bool = True
+        self,
+        table: str,
+        row_id: str,
+        changes: dict[str, Any],
+        *,
+        audit: bool = True,
+        current: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Change some fields of a synced row; records the version it was edited from."""
+        """Change some fields of a synced row; records the version it was edited from.
+
+        `current`: the row as the caller just read it in this transaction (not read again).
+        """
         assert table in SYNCED_TABLES, table
         with self.transaction():
-            old = self.get_row(table, row_id)
+            old = current if current is not None else self.get_row(table, row_id)
             if old is None:
                 raise KeyError(f"{table} {row_id}")
             real = {k: v for k, v in changes.items() if old.get(k) != v}

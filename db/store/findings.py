@@ -116,7 +116,9 @@ class FindingsMixin(StoreBase):
                 real = {k: v for k, v in changes.items() if existing.get(k) != v}
                 if not real and not existing["deleted"]:
                     return existing
-                row = self.update_row("findings", fid, {**real, **stamp, "deleted": 0})
+                row = self.update_row(
+                    "findings", fid, {**real, **stamp, "deleted": 0}, current=existing
+                )
             if existing is None or existing["deleted"] or "note" in changes:
                 # Same transaction: the observation goes into the full-text index before the
                 # next search (SearchMixin.refresh_search_index).
