@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -122,6 +122,20 @@ def test_enter_opens_with_system_viewer(
     assert len(opened) == 2
 
 
+def _drag_enter(mime: QMimeData) -> QDragEnterEvent:
+    # PySide6 before 6.12 builds it from a QPoint only; 6.12 takes a QPointF (QPoint deprecated).
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    try:
+        return QDragEnterEvent(QPointF(10, 10), *args)
+    except TypeError:
+        return QDragEnterEvent(QPoint(10, 10), *args)
+
+
 def test_drop_files_onto_the_section(
     window: MainWindow, section: AttachmentsSection, tmp_path: Path
 ) -> None:
@@ -130,13 +144,7 @@ def test_drop_files_onto_the_section(
     note.write_text("Bộ phận Một cửa", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(png)), QUrl.fromLocalFile(str(note))])
-    enter = QDragEnterEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = _drag_enter(mime)
     QApplication.sendEvent(section, enter)
     assert enter.isAccepted()
     drop = QDropEvent(
@@ -156,13 +164,7 @@ def test_drop_files_onto_the_section(
     # Text without files is not a drop of attachments.
     plain = QMimeData()
     plain.setText("chỉ là chữ")
-    refused = QDragEnterEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        plain,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    refused = _drag_enter(plain)
     QApplication.sendEvent(section, refused)
     assert not refused.isAccepted()
 
