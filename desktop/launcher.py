@@ -9,6 +9,7 @@ before (and opens the window too when it finds no command).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -58,6 +59,10 @@ def main(argv: list[str] | None = None) -> None:
 
         cli_main(args)
         return
+    # Start-up builds tens of thousands of objects (Qt's enums and wrappers, the window) and
+    # almost no garbage: the cyclic collector would walk them again and again for nothing
+    # (about 5 ms). It stays off until the window is painted; desktop.ui.app.run turns it on.
+    gc.disable()
     from desktop.services.errors import StoreError, UserError
 
     try:

@@ -203,3 +203,49 @@ def test_the_daily_backup_is_made_once_the_window_is_painted(tmp_path: Path) -> 
         "before_paint": 0,
         "after_paint": 1,
     }
+
+
+GC_DURING_START = """
+import gc, json, sys
+import desktop.ui.app as app_module
+
+real_run = app_module.run
+seen = {}
+
+def run(path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    def watch():
+        windows = [w for w in app.topLevelWidgets() if getattr(w, "_painted", False)]
+        if not windows:
+            seen.setdefault("before_paint", gc.isenabled())
+            QTimer.singleShot(5, watch)
+            return
+        # firstPainted is emitted by a zero timer of the paint pass: one more turn.
+        QTimer.singleShot(0, lambda: (seen.update(after_paint=gc.isenabled()), app.quit()))
+    QTimer.singleShot(0, watch)
+    return real_run(path)
+
+app_module.run = run
+from desktop.launcher import main
+try:
+    main(sys.argv[1:])
+finally:
+    print(json.dumps(seen), flush=True)
+"""
+
+
+def test_the_collector_is_off_while_starting_and_on_once_painted(tmp_path: Path) -> None:
+    db = tmp_path / "kiemtra.sqlite"
+    Store.open(db).close()
+    done = subprocess.run(
+        [sys.executable, "-c", GC_DURING_START, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=120,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"before_paint": False, "after_paint": True}

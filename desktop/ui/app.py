@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -22,6 +23,15 @@ def use_vietnamese_locale() -> None:
     """Numbers and dates in Vietnamese for every widget made from now on: spin boxes show
     "0,50" as the tables do, the calendar pop-up names the days in Vietnamese."""
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+
+
+def collect_garbage_again() -> None:
+    """Turn the cyclic garbage collector back on after start-up (desktop.launcher turns it
+    off). What start-up built lives as long as the program: it is frozen out of the
+    collector's reach, so that later full collections do not walk it again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def create_window(
@@ -60,9 +70,12 @@ def run(db_path: Path) -> int:
 
     window.firstPainted.connect(backup_once)
     QTimer.singleShot(BACKUP_AT_LATEST_MS, backup_once)
+    window.firstPainted.connect(collect_garbage_again)
+    QTimer.singleShot(BACKUP_AT_LATEST_MS, collect_garbage_again)
     window.show()
     try:
         return int(app.exec())
     finally:
+        collect_garbage_again()
         backup_once()
         window.adapter.close()
