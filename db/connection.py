@@ -191,16 +191,9 @@ def expected_schema(applied: list[str], path: str | Path = "") -> set[tuple[str,
             f"Tệp {path} được tạo bởi phiên bản mới hơn của chương trình "
             f"({', '.join(unknown)}); hãy cập nhật chương trình trước"
         )
-    from sqlite_utils import Migrations
-
-    steps = Migrations(MIGRATION_SET)
-    for fn in schema.STEPS:
-        if fn.__name__ in applied:
-            steps()(fn)
-    memory = Database(sqlite3.connect(":memory:", isolation_level=None))
+    memory = connect(":memory:")
     try:
-        memory.conn.execute("PRAGMA recursive_triggers = ON")
-        steps.apply(memory.utils)
+        migration_set(applied).apply(memory.utils)
         return _schema(memory.conn)
     finally:
         memory.conn.close()

@@ -7,7 +7,7 @@ earlier schema and check nothing is lost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,16 +28,15 @@ def step(fn: Step) -> Step:
     return fn
 
 
-def migration_set() -> sqlite_utils.Migrations:
-    """The sqlite-utils Migrations over STEPS, which applies them (imports sqlite-utils).
-
-    Opening an up-to-date database needs only `pending_names`, which does not.
-    """
+def migration_set(only: Collection[str] | None = None) -> sqlite_utils.Migrations:
+    """The sqlite-utils Migrations over STEPS (or those named in `only`), which applies them
+    (imports sqlite-utils). Opening an up-to-date database needs only `pending_names`."""
     from sqlite_utils import Migrations
 
     built = Migrations(MIGRATION_SET)
     for fn in STEPS:
-        built()(fn)
+        if only is None or fn.__name__ in only:
+            built()(fn)
     return built
 
 

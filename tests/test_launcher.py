@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,16 +83,9 @@ main(sys.argv[1:])
 def test_the_window_opens_without_the_command_line(tmp_path: Path) -> None:
     db = tmp_path / "kiemtra.sqlite"
     Store.open(db).close()  # an existing, up-to-date database: nothing to migrate
-    done = subprocess.run(
-        [sys.executable, "-c", SHOW_AND_REPORT, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = _run_window(SHOW_AND_REPORT, db)
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = _last_json(done)
     assert report["titles"] == ["Kiểm tra CCHC — kiemtra.sqlite"]
     modules = set(report["modules"])
     assert "desktop.ui.main_window" in modules
@@ -104,16 +98,9 @@ def test_the_window_opens_without_the_command_line(tmp_path: Path) -> None:
 
 def test_a_new_database_is_created_from_the_window_path(tmp_path: Path) -> None:
     db = tmp_path / "new" / "kiemtra.sqlite"
-    done = subprocess.run(
-        [sys.executable, "-c", SHOW_AND_REPORT, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = _run_window(SHOW_AND_REPORT, db)
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = _last_json(done)
     assert report["titles"] == ["Kiểm tra CCHC — kiemtra.sqlite"]
     assert "sqlite_utils" in set(report["modules"])  # the migrations made the schema
     assert db.exists()
@@ -149,14 +136,20 @@ def test_a_folder_as_database_is_refused_by_click(tmp_path: Path) -> None:
     assert done.stderr.startswith("Lỗi:")
 
 
-BACKUP_AFTER_PAINT = """
-import json, sys
+# Runs the real entry point in a fresh process and evaluates PROBE (with `path`, the database,
+# in scope) when the event loop starts — before the first paint — and again just after the
+# window's first paint, then closes; prints {"before_paint": ..., "after_paint": ...}.
+AROUND_FIRST_PAINT = """
+import gc, json, sys
 from pathlib import Path
 import desktop.ui.app as app_module
 from desktop.services.backup import list_backups
 
 real_run = app_module.run
 seen = {}
+
+def probe(path):
+    return PROBE
 
 def run(path):
     from PySide6.QtCore import QTimer
@@ -165,10 +158,10 @@ def run(path):
     app = QApplication.instance() or QApplication(sys.argv[:1])
     def shown():
         window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
-        seen["before_paint"] = len(list_backups(Path(path)))
+        seen["before_paint"] = probe(path)
         window.firstPainted.connect(lambda: QTimer.singleShot(0, painted))
     def painted():
-        seen["after_paint"] = len(list_backups(Path(path)))
+        seen["after_paint"] = probe(path)
         app.quit()
     QTimer.singleShot(0, shown)
     return real_run(path)
@@ -182,6 +175,26 @@ finally:
 """
 
 
+def _run_window(script: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """The entry point run as `kiemtra --db DB` by `script`, in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-c", script, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def _around_first_paint(probe: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return _run_window(AROUND_FIRST_PAINT.replace("PROBE", probe), db)
+
+
+def _last_json(done: subprocess.CompletedProcess[str]) -> Any:
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_the_daily_backup_is_made_once_the_window_is_painted(tmp_path: Path) -> None:
     from db import Store
     from desktop.services.demo import build_demo
@@ -190,62 +203,16 @@ def test_the_daily_backup_is_made_once_the_window_is_painted(tmp_path: Path) -> 
     store = Store.open(db)
     build_demo(store)
     store.close()
-    done = subprocess.run(
-        [sys.executable, "-c", BACKUP_AFTER_PAINT, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = _around_first_paint("len(list_backups(Path(path)))", db)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert _last_json(done) == {
         "before_paint": 0,
         "after_paint": 1,
     }
 
 
-GC_DURING_START = """
-import gc, json, sys
-import desktop.ui.app as app_module
-
-real_run = app_module.run
-seen = {}
-
-def run(path):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    def watch():
-        windows = [w for w in app.topLevelWidgets() if getattr(w, "_painted", False)]
-        if not windows:
-            seen.setdefault("before_paint", gc.isenabled())
-            QTimer.singleShot(5, watch)
-            return
-        # firstPainted is emitted by a zero timer of the paint pass: one more turn.
-        QTimer.singleShot(0, lambda: (seen.update(after_paint=gc.isenabled()), app.quit()))
-    QTimer.singleShot(0, watch)
-    return real_run(path)
-
-app_module.run = run
-from desktop.launcher import main
-try:
-    main(sys.argv[1:])
-finally:
-    print(json.dumps(seen), flush=True)
-"""
-
-
 def test_the_collector_is_off_while_starting_and_on_once_painted(tmp_path: Path) -> None:
     db = tmp_path / "kiemtra.sqlite"
     Store.open(db).close()
-    done = subprocess.run(
-        [sys.executable, "-c", GC_DURING_START, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=120,
-    )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _last_json(_around_first_paint("gc.isenabled()", db))
     assert seen == {"before_paint": False, "after_paint": True}

@@ -112,8 +112,14 @@ class SearchMixin(StoreBase):
                 if fid is None:
                     self.unindex(ref_id)
                 else:
-                    row = {"id": fid, "note": note, "inspection_id": inspection_id}
-                    self.index_finding_row({**row, "deleted": deleted})
+                    self.index_finding_row(
+                        {
+                            "id": fid,
+                            "note": note,
+                            "inspection_id": inspection_id,
+                            "deleted": deleted,
+                        }
+                    )
             self.db.execute("DELETE FROM search_stale")
         return len(stale)
 

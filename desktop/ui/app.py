@@ -15,7 +15,8 @@ from desktop.ui.opening import make_daily_backup, open_store
 from desktop.ui.store_adapter import StoreAdapter
 
 APP_NAME = "Kiểm tra CCHC"
-# The day's automatic backup waits for the window's first paint, or this long at most.
+# What follows the start (the day's backup, the collector back on) waits for the window's first
+# paint, or this long at most.
 BACKUP_AT_LATEST_MS = 2000
 
 
@@ -68,14 +69,15 @@ def run(db_path: Path) -> int:
             backed_up = True
             make_daily_backup(store)
 
-    window.firstPainted.connect(backup_once)
-    QTimer.singleShot(BACKUP_AT_LATEST_MS, backup_once)
-    window.firstPainted.connect(collect_garbage_again)
-    QTimer.singleShot(BACKUP_AT_LATEST_MS, collect_garbage_again)
+    def after_start() -> None:
+        collect_garbage_again()
+        backup_once()
+
+    window.firstPainted.connect(after_start)
+    QTimer.singleShot(BACKUP_AT_LATEST_MS, after_start)
     window.show()
     try:
         return int(app.exec())
     finally:
-        collect_garbage_again()
-        backup_once()
+        after_start()
         window.adapter.close()

@@ -760,12 +760,13 @@ class MainWindow(QMainWindow):
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._select_first_if_lost()
 
+    def _my_areas_only(self) -> bool:
+        return self.my_areas_action.isChecked() and bool(self._mine)
+
     def _status_filters(self) -> dict[str, Any]:
         """The proxy's filters chosen with the filter actions and "Tôi là" (my areas)."""
-        my_only = self.my_areas_action.isChecked() and bool(self._mine)
-        self.area_model.set_mine(self._mine, my_only)
         return {
-            "my_areas": self._mine if my_only else None,
+            "my_areas": self._mine if self._my_areas_only() else None,
             "unrecorded": self.unrecorded_action.isChecked(),
             "not_passed": self.not_passed_action.isChecked(),
             "with_recommendation": self.with_rec_action.isChecked(),
@@ -773,6 +774,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _apply_filters(self) -> None:
+        # "Tôi là" and "Lĩnh vực của tôi" change only here: the area list greys the others.
+        self.area_model.set_mine(self._mine, self._my_areas_only())
         self.proxy.set_filters(**self._status_filters())
         self._select_first_if_lost()
 
