@@ -8,9 +8,9 @@ import shutil
 import sqlite3
 import stat
 from pathlib import Path
-from typing import Any
 
 from db.database import Database
+from db.errors import DatabaseLockedError, StorageReadOnlyError, StoreError
 from db.migrations import (
     M001_SYNCED_TABLES,
     MIGRATION_SET,
@@ -18,22 +18,6 @@ from db.migrations import (
     migration_set,
     pending_names,
 )
-
-
-class StoreError(Exception):
-    """Something the environment did to the database (locked, disk full, unreadable file)."""
-
-
-class DatabaseLockedError(StoreError):
-    """Another program holds the database for writing; `holder` is what its lock file says."""
-
-    def __init__(self, message: str, holder: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.holder = holder
-
-
-class StorageReadOnlyError(StoreError):
-    """The data folder or file cannot be written; the database can still be opened read-only."""
 
 
 # -- private files ----------------------------------------------------------------------------

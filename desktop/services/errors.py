@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from db.connection import StoreError
+from db.errors import AppError, StoreError
 
 
-class UserError(Exception):
+class UserError(AppError):
     """Bad input or an impossible request, with a message in Vietnamese for the user."""
 
 
@@ -40,4 +40,4 @@ class InputFileError(UserError):
         super().__init__("\n".join(lines))
 
 
-__all__ = ["InputFileError", "Problem", "StoreError", "UserError"]
+__all__ = ["AppError", "InputFileError", "Problem", "StoreError", "UserError"]
