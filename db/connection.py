@@ -15,8 +15,10 @@ from db.migrations import (
     M001_SYNCED_TABLES,
     MIGRATION_SET,
     MIGRATIONS_TABLE,
+    current_name,
     migration_set,
     pending_names,
+    rename_applied,
 )
 
 
@@ -136,9 +138,9 @@ def check_database_file(path: str | Path) -> None:
         # inside the restored database at the next edit.
         unexpected = _schema(conn) ^ expected_schema(applied, path)
         if unexpected:
-            names = ", ".join(sorted({f"{kind} {name}" for kind, name, _ in unexpected})[:5])
+            listed = ", ".join(sorted({f"{kind} {name}" for kind, name, _ in unexpected})[:5])
             raise StoreError(
-                f"Tệp {path} có cấu trúc khác với cơ sở dữ liệu của Kiểm tra CCHC ({names})"
+                f"Tệp {path} có cấu trúc khác với cơ sở dữ liệu của Kiểm tra CCHC ({listed})"
             )
         # integrity_check vouches for the pages, not for what they hold: a flipped byte inside
         # a text value passes it and then breaks every read of that row. Read every row once.
@@ -169,7 +171,7 @@ def expected_schema(applied: list[str], path: str | Path = "") -> set[tuple[str,
     import db.migrations as schema
 
     known = [fn.__name__ for fn in schema.STEPS]
-    unknown = [name for name in applied if name not in known]
+    unknown = [name for name in applied if current_name(name) not in known]
     if unknown:
         raise StoreError(
             f"Tệp {path} được tạo bởi phiên bản mới hơn của chương trình "
@@ -326,6 +328,9 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Database:
     """
     db = connect(path, read_only=read_only)
     try:
+        if not read_only:
+            # An earlier version's step names (db.migrations.RENAMED): today's, not re-run.
+            rename_applied(db.conn)
         pending = pending_names(db.conn)
     except sqlite3.DatabaseError as exc:
         db.conn.close()

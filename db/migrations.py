@@ -1,7 +1,13 @@
-"""Schema migrations: one function per step, applied in order, each in its own transaction.
+"""Schema migrations: one function per step, applied in the order of `STEPS`, each in its own
+transaction. A step's number is its place in that list.
 
-Never edit a migration that has shipped; add a new one. Tests open a database made by every
-earlier schema and check nothing is lost.
+Never edit a migration that has shipped; add a new one at the end of `STEPS`, numbered next.
+Tests open a database made by every earlier schema and check nothing is lost.
+
+Until version 0.1.1 the steps were numbered as they were written (m001, m003, m002, m008, …)
+and applied in another order; they were renumbered to their place. `RENAMED` maps the names
+those versions recorded in `_sqlite_migrations` to today's, and `open_database` rewrites them
+(`rename_applied`) before looking for pending steps, so such a database is not migrated again.
 """
 
 from __future__ import annotations
@@ -18,14 +24,23 @@ MIGRATION_SET = "kiemtra"
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
 Step = Callable[["sqlite_utils.Database"], None]
-# The steps in the order they are applied (the order of this file, not of their names).
-STEPS: list[Step] = []
+
+# Name recorded by a version before 0.1.1 → the name of the same step today (never shrink it:
+# a database made by any earlier version must still open).
+RENAMED: dict[str, str] = {
+    "m003_recording": "m002_recording",
+    "m002_sync": "m003_sync",
+    "m008_indexes": "m004_indexes",
+    "m010_remediation_attachments": "m005_remediation_attachments",
+    "m011_start_up_indexes": "m006_start_up_indexes",
+    "m012_drop_duplicate_indexes": "m007_drop_duplicate_indexes",
+    "m013_search_stale": "m008_search_stale",
+}
 
 
-def step(fn: Step) -> Step:
-    """Register a migration step (the next one in order)."""
-    STEPS.append(fn)
-    return fn
+def current_name(name: str) -> str:
+    """Today's name of a step recorded under `name` (by this or an earlier version)."""
+    return RENAMED.get(name, name)
 
 
 def migration_set(only: Collection[str] | None = None) -> sqlite_utils.Migrations:
@@ -34,8 +49,9 @@ def migration_set(only: Collection[str] | None = None) -> sqlite_utils.Migration
     from sqlite_utils import Migrations
 
     built = Migrations(MIGRATION_SET)
+    wanted = None if only is None else {current_name(name) for name in only}
     for fn in STEPS:
-        if only is None or fn.__name__ in only:
+        if wanted is None or fn.__name__ in wanted:
             built()(fn)
     return built
 
@@ -47,22 +63,53 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def pending_names(conn: sqlite3.Connection) -> list[str]:
-    """The names of the steps not yet applied to the database on `conn`, in order."""
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The steps recorded as applied on `conn`, in the order recorded, under the names they
+    were recorded with (an earlier version's names included)."""
     known = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
     ).fetchone()
-    applied = (
-        {
-            r[0]
-            for r in conn.execute(
-                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        }
-        if known
-        else set()
-    )
+    if not known:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+            [MIGRATION_SET],
+        )
+    ]
+
+
+def pending_names(conn: sqlite3.Connection) -> list[str]:
+    """The names of the steps not yet applied to the database on `conn`, in order.
+
+    Reads only: a step recorded under an earlier version's name counts as applied.
+    """
+    applied = {current_name(name) for name in applied_names(conn)}
     return [fn.__name__ for fn in STEPS if fn.__name__ not in applied]
+
+
+def rename_applied(conn: sqlite3.Connection) -> int:
+    """Rewrite the names an earlier version recorded to today's (one transaction); how many.
+
+    sqlite-utils' Migrations, which applies the pending steps, knows only today's names.
+    """
+    old = [name for name in applied_names(conn) if name in RENAMED]
+    if not old:
+        return 0
+    conn.execute("BEGIN")
+    try:
+        for name in old:
+            conn.execute(
+                f"UPDATE {MIGRATIONS_TABLE} SET name = ? WHERE migration_set = ? AND name = ?",
+                [RENAMED[name], MIGRATION_SET, name],
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return len(old)
 
 
 # Columns every row that travels between laptops carries.
@@ -91,7 +138,7 @@ SYNCED_TABLES = (
     "remediations",
     "remediation_attachments",
 )
-# The travelling tables m001_initial and m002_sync were written for: a shipped migration keeps
+# The travelling tables m001_initial and m003_sync were written for: a shipped migration keeps
 # doing exactly what it did; a later table brings its own sync index and triggers.
 M001_SYNCED_TABLES = SYNCED_TABLES[: SYNCED_TABLES.index("remediations") + 1]
 # Tables whose rows name a content-addressed file (<data_dir>/attachments/<sha[:2]>/<sha>).
@@ -103,7 +150,6 @@ def _fk(table: str) -> str:
     return f"REFERENCES {table}(id) DEFERRABLE INITIALLY DEFERRED"
 
 
-@step
 def m001_initial(db: sqlite_utils.Database) -> None:
     """The whole data model of DESIGN.md."""
     statements = f"""
@@ -391,8 +437,7 @@ def _execute_script(db: sqlite_utils.Database, script: str) -> None:
         db.conn.execute(buffer)
 
 
-@step
-def m003_recording(db: sqlite_utils.Database) -> None:
+def m002_recording(db: sqlite_utils.Database) -> None:
     """On-site recording: a row-id → FTS rowid map for cheap index updates, and a backfill.
 
     FTS5 UNINDEXED columns are not indexed, so replacing one row's text by `ref_id` would scan
@@ -450,8 +495,7 @@ def m003_recording(db: sqlite_utils.Database) -> None:
         )
 
 
-@step
-def m002_sync(db: sqlite_utils.Database) -> None:
+def m003_sync(db: sqlite_utils.Database) -> None:
     """Sync by files: the version history of every travelling row, and encryption keys.
 
     `sync_versions` holds one edge (version → the version it was edited from) per change,
@@ -488,8 +532,7 @@ def m002_sync(db: sqlite_utils.Database) -> None:
     _execute_script(db, statements)
 
 
-@step
-def m008_indexes(db: sqlite_utils.Database) -> None:
+def m004_indexes(db: sqlite_utils.Database) -> None:
     """Read-only indexes for hot queries at scale (EXPLAIN QUERY PLAN in tests/test_scale.py).
 
     A search across every inspection keeps the hits of live inspections: `inspections_live`
@@ -499,13 +542,12 @@ def m008_indexes(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX IF NOT EXISTS inspections_live ON inspections(deleted, id)")
 
 
-@step
-def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
+def m005_remediation_attachments(db: sqlite_utils.Database) -> None:
     """Files attached to a unit's remediation report (báo cáo kết quả khắc phục).
 
     A travelling table of its own (attachments.finding_id is NOT NULL): one row per
     (remediation, content), the file stored by hash like a finding's attachment. It gets the
-    sync index and the version triggers m002_sync gives every travelling table.
+    sync index and the version triggers m003_sync gives every travelling table.
     """
     table = "remediation_attachments"
     record = (
@@ -536,8 +578,7 @@ def m010_remediation_attachments(db: sqlite_utils.Database) -> None:
     )
 
 
-@step
-def m011_start_up_indexes(db: sqlite_utils.Database) -> None:
+def m006_start_up_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for what the window reads before it is first shown (issue 8: start-up).
 
     `findings_done` holds only the findings that count as recorded (a result or an
@@ -554,11 +595,10 @@ def m011_start_up_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-@step
-def m012_drop_duplicate_indexes(db: sqlite_utils.Database) -> None:
+def m007_drop_duplicate_indexes(db: sqlite_utils.Database) -> None:
     """Two indexes every edit of a finding kept up to date for nothing.
 
-    `findings_hlc_sync` (m002_sync) is `findings_hlc` (m001_initial) again, and
+    `findings_hlc_sync` (m003_sync) is `findings_hlc` (m001_initial) again, and
     `sync_versions_row (table_name, row_id)` is the leading part of sync_versions' own UNIQUE
     (table_name, row_id, hlc, parent) index, which answers the same lookups. Dropping them
     takes four of the 23 pages a finding save wrote to the WAL.
@@ -567,8 +607,7 @@ def m012_drop_duplicate_indexes(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS sync_versions_row")
 
 
-@step
-def m013_search_stale(db: sqlite_utils.Database) -> None:
+def m008_search_stale(db: sqlite_utils.Database) -> None:
     """Findings whose observation changed since the full-text index last saw them.
 
     Saving an observation marks its finding here (one small row) instead of rewriting the
@@ -576,3 +615,16 @@ def m013_search_stale(db: sqlite_utils.Database) -> None:
     the index catches up in one batch before the next search, and when the store closes.
     """
     db.conn.execute("CREATE TABLE search_stale (ref_id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+# The steps in the order they are applied; each is numbered by its place here.
+STEPS: list[Step] = [
+    m001_initial,
+    m002_recording,
+    m003_sync,
+    m004_indexes,
+    m005_remediation_attachments,
+    m006_start_up_indexes,
+    m007_drop_duplicate_indexes,
+    m008_search_stale,
+]

@@ -189,3 +189,119 @@ def test_single_failing_migration_rolls_back(
     # The lock was released: the database opens again.
     monkeypatch.undo()
     Store.open(db_path).close()
+
+
+# -- step names ------------------------------------------------------------------------------
+# The names versions up to 0.1.1 recorded, in the order they applied the steps.
+OLD_NAMES = [
+    "m001_initial",
+    "m003_recording",
+    "m002_sync",
+    "m008_indexes",
+    "m010_remediation_attachments",
+    "m011_start_up_indexes",
+    "m012_drop_duplicate_indexes",
+    "m013_search_stale",
+]
+
+
+def test_step_names_are_numbered_by_their_place() -> None:
+    names = [fn.__name__ for fn in schema.STEPS]
+    assert [name[:5] for name in names] == [f"m{n:03d}_" for n in range(1, len(names) + 1)]
+    assert len(set(names)) == len(names)
+
+
+def test_every_old_name_maps_to_the_step_at_the_same_place() -> None:
+    names = [fn.__name__ for fn in schema.STEPS]
+    assert [schema.current_name(name) for name in OLD_NAMES] == names[: len(OLD_NAMES)]
+    # No old name is a different step's name today (a rename can never be applied twice).
+    assert not set(schema.RENAMED) & set(names)
+
+
+def _record_old_names(path: Path) -> None:
+    """Write into the file what an earlier version recorded: the old names, in its order."""
+    con = sqlite3.connect(path)
+    try:
+        for new, old in zip([fn.__name__ for fn in schema.STEPS], OLD_NAMES, strict=False):
+            con.execute("UPDATE _sqlite_migrations SET name = ? WHERE name = ?", [old, new])
+        con.commit()
+    finally:
+        con.close()
+
+
+def _applied(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def test_database_with_old_names_opens_and_is_not_migrated_again(db_path: Path) -> None:
+    from desktop.services.demo import build_demo
+
+    store = Store.open(db_path)
+    build_demo(store)
+    store.close()
+    _record_old_names(db_path)
+    assert _applied(db_path) == OLD_NAMES
+    data = [line for line in _dump(db_path) if "_sqlite_migrations" not in line]
+
+    # Read-only: nothing pending, nothing written (the old names stay).
+    reader = Store.open(db_path, read_only=True)
+    try:
+        assert pending_names(reader.db.conn) == []
+    finally:
+        reader.close()
+    assert _applied(db_path) == OLD_NAMES
+
+    store = Store.open(db_path)
+    try:
+        assert pending_names(store.db.conn) == []
+        assert migration_set().pending(store.db.utils) == []
+        assert store.verify_audit() is None
+    finally:
+        store.close()
+    assert _applied(db_path) == [fn.__name__ for fn in schema.STEPS]
+    # Not migrated again: no pre-upgrade backup, every row and schema object as it was.
+    assert not list((db_path.parent / "backups").glob("truoc-nang-cap-*.sqlite"))
+    assert [line for line in _dump(db_path) if "_sqlite_migrations" not in line] == data
+
+
+def test_half_upgraded_old_database_runs_only_the_missing_steps(db_path: Path) -> None:
+    # Made by a version that knew m001_initial, m003_recording and m002_sync only.
+    import sqlite_utils
+
+    first = [fn.__name__ for fn in schema.STEPS[:3]]
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    made = sqlite_utils.Database(db_path)
+    migration_set(first).apply(made)
+    made.conn.close()
+    _record_old_names(db_path)
+    assert _applied(db_path) == OLD_NAMES[:3]
+    con = sqlite3.connect(db_path)
+    try:
+        assert pending_names(con) == [fn.__name__ for fn in schema.STEPS[3:]]
+    finally:
+        con.close()
+
+    Store.open(db_path).close()
+    assert _applied(db_path) == [fn.__name__ for fn in schema.STEPS]
+    con = sqlite3.connect(db_path)
+    try:  # what m005_remediation_attachments (was m010_…) makes
+        assert con.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'remediation_attachments'"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_restore_accepts_a_backup_with_old_names(db_path: Path, tmp_path: Path) -> None:
+    from db.connection import check_database_file, expected_schema
+
+    Store.open(db_path).close()
+    _record_old_names(db_path)
+    check_database_file(db_path)  # raises StoreError when refused
+    assert expected_schema(OLD_NAMES) == expected_schema([fn.__name__ for fn in schema.STEPS])
+    with pytest.raises(StoreError, match="phiên bản mới hơn"):
+        expected_schema([*OLD_NAMES, "m999_from_the_future"])

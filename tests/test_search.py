@@ -222,7 +222,7 @@ def test_migration_backfills_an_older_database(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE search_refs")
     conn.execute("DELETE FROM search_index")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_recording'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_recording'")
     conn.commit()
     conn.close()
     store = Store.open(path)

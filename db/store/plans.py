@@ -83,7 +83,7 @@ class PlansMixin(StoreBase):
     def inspections(self, plan_id: str | None = None) -> list[dict[str, Any]]:
         """Inspections in schedule order with progress: items recorded ("done") of applicable.
 
-        "done" is answered from the findings_done index alone (m011_start_up_indexes); "total"
+        "done" is answered from the findings_done index alone (m006_start_up_indexes); "total"
         counts the items of each checklist version once per unit level, not once per visit.
         """
         where = "i.deleted = 0" + (" AND i.plan_id = ?" if plan_id else "")

@@ -2,7 +2,7 @@
 
 `search_index` (FTS5) holds the folded text (lower case, no diacritics, đ→d) of checklist items
 (kind 'item'), finding observations ('finding') and evidence documents ('evidence').
-`search_refs` (migration m003_recording) maps a row id to its FTS rowid, so replacing the text
+`search_refs` (migration m002_recording) maps a row id to its FTS rowid, so replacing the text
 of one row is a primary-key lookup plus an `INSERT OR REPLACE` by rowid: FTS5 UNINDEXED columns
 have no index, and `DELETE ... WHERE ref_id = ?` would scan the whole index on every save.
 The indexed `scope` column holds tokens that narrow a search inside FTS5 itself (an UNINDEXED

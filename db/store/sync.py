@@ -1,7 +1,7 @@
 """Sync by files: the rows a package carries, merging incoming versions, conflicts, devices.
 
 The model: every change of a travelling row is a *version* named by its hlc stamp;
-`sync_versions` (filled by triggers, see m002_sync) records which version each one was edited
+`sync_versions` (filled by triggers, see m003_sync) records which version each one was edited
 from. A laptop knows a set of versions; the row holds the newest of its *heads* (versions no
 other known version descends from); two heads are a conflict, kept in `sync_conflicts` with both
 full rows. Importing is a union of version sets, so it is idempotent and order-independent.
