@@ -10,7 +10,13 @@ import stat
 from pathlib import Path
 
 from db.database import Database
-from db.errors import DatabaseLockedError, StorageReadOnlyError, StoreError
+from db.errors import (
+    DatabaseCorruptError,
+    DatabaseLockedError,
+    StorageReadOnlyError,
+    StoreError,
+    store_error,
+)
 from db.migrations import (
     M001_SYNCED_TABLES,
     MIGRATION_SET,
@@ -301,13 +307,15 @@ def connect(path: str | Path, *, read_only: bool = False) -> Database:
         # What sqlite-utils sets on every connection it wraps; the triggers were written with it.
         conn.execute("PRAGMA recursive_triggers = ON")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"Không mở được cơ sở dữ liệu {path}: {exc}") from exc
+        mapped = store_error(exc, read_only=read_only)
+        kind = type(mapped) if mapped is not None else StoreError
+        raise kind(f"Không mở được cơ sở dữ liệu {path}: {exc}") from exc
     if not memory and not read_only:
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(path) + suffix)
             if p.exists():
                 _private(p)
-    return Database(conn)
+    return Database(conn, read_only=read_only)
 
 
 def _restore_in_place(db: Database, backup: Path) -> None:
@@ -334,7 +342,10 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Database:
         pending = pending_names(db.conn)
     except sqlite3.DatabaseError as exc:
         db.conn.close()
-        raise StoreError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
+        mapped = store_error(exc, read_only=read_only)
+        if mapped is not None and not isinstance(mapped, DatabaseCorruptError):
+            raise mapped from exc  # busy, full, read-only: the file itself may be sound
+        raise DatabaseCorruptError(f"Tệp {path} không phải là cơ sở dữ liệu hợp lệ: {exc}") from exc
     if read_only:
         if pending:
             db.conn.close()
@@ -358,7 +369,7 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Database:
     try:
         migrations.apply(db.utils)
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
+        if isinstance(store_error(exc), DatabaseLockedError):
             db.conn.close()
             raise DatabaseLockedError(
                 f"Cơ sở dữ liệu {path} đang bị chương trình khác khóa"

@@ -2,7 +2,9 @@
 
 `execute` and `query` go straight to the sqlite3 connection and give what sqlite-utils' own
 `execute` and `query` give (a cursor; dicts keyed by column, duplicate names made unique the
-same way). `atomic()` is one flat transaction (see its docstring). Everything else —
+same way). `transaction()` is the one transaction of the store: `atomic()` (one flat
+transaction, see its docstring) whose SQLite errors come out as db.errors' StoreErrors.
+Everything else —
 `table_names()`, `db["table"]`, the migrations — is sqlite-utils', reached through `utils`,
 which is built on first use.
 
@@ -17,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from db.errors import store_error
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -30,8 +34,9 @@ class TransactionAbortedError(RuntimeError):
 class Database:
     """A sqlite3 connection opened in autocommit mode (`isolation_level=None`)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self.conn = conn
+        self.read_only = read_only  # opened read-only on purpose: every write is refused
         self._utils: sqlite_utils.Database | None = None
         self._depth = 0  # how many atomic() blocks are open
         self._aborted = False  # an inner block failed: the transaction must not commit
@@ -70,10 +75,29 @@ class Database:
             raise ValueError("query() can only be used with SQL that returns rows")
         keys = [d[0] for d in cursor.description]
         if len(set(keys)) != len(keys):
-            from sqlite_utils.db import dedupe_keys  # rare: "id", "id_2", … as sqlite-utils
+            # rare: "id", "id_2", … as sqlite-utils (which does not re-export the helper)
+            from sqlite_utils.db import dedupe_keys  # type: ignore[attr-defined]
 
             keys = dedupe_keys(keys)
         return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action = one transaction (a block inside another joins it, see `atomic`).
+
+        What the environment does to SQLite (busy, full, read-only, I/O error, damaged file)
+        comes out as the matching StoreError with a Vietnamese message (db.errors.store_error),
+        translated once, where it happened: an outer block lets a StoreError through as it is.
+        Anything else (a constraint, a bug) goes up unchanged.
+        """
+        try:
+            with self.atomic():
+                yield
+        except sqlite3.Error as exc:
+            mapped = store_error(exc, read_only=self.read_only)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:

@@ -21,7 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from db.connection import DatabaseLockedError, StorageReadOnlyError, private_dir
+from db.connection import private_dir
+from db.errors import DatabaseLockedError, StorageReadOnlyError
 
 APP_NAME = "Kiểm tra CCHC"
 

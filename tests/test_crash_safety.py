@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from db import Store, StoreError
-from db.store.lifecycle import DISK_FULL_MESSAGE, READ_ONLY_FOLDER_MESSAGE, READ_ONLY_MESSAGE
+from db.errors import DISK_FULL_MESSAGE, READ_ONLY_FOLDER_MESSAGE, READ_ONLY_MESSAGE
 from desktop.domain import Result
 from desktop.services import findings
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from db import DatabaseLockedError, Store, StoreError
+from db.errors import READ_ONLY_MESSAGE
 from db.lock import lock_path, read_holder
-from db.store.lifecycle import READ_ONLY_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPER = ROOT / "tests" / "crash_writer.py"

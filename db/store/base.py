@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from db.connection import StoreError
 from db.database import Database
 from db.hlc import HybridClock
 from db.migrations import SYNCED_TABLES
@@ -114,23 +111,9 @@ class StoreBase:
             )
 
     # -- transactions ---------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One user action = one transaction; nests with savepoints."""
-        try:
-            with self.db.atomic():
-                yield
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if "locked" in message or "busy" in message:
-                raise StoreError(
-                    "Cơ sở dữ liệu đang bị chương trình khác khóa, hãy thử lại"
-                ) from exc
-            if "readonly" in message or "read-only" in message:
-                raise StoreError("Không ghi được: thư mục dữ liệu chỉ cho phép đọc") from exc
-            if "full" in message:
-                raise StoreError("Không ghi được: ổ đĩa đã đầy") from exc
-            raise
+    def transaction(self) -> AbstractContextManager[None]:
+        """One user action = one transaction: the database's own (Database.transaction)."""
+        return self.db.transaction()
 
     # -- rows that travel -----------------------------------------------------------------
     def get_row(self, table: str, row_id: str) -> dict[str, Any] | None:

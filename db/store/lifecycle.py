@@ -1,34 +1,17 @@
-"""Opening and closing the Store: one writer (lock file), read-only mode, restore, and
-friendly messages for what the disk does to a write (full, read-only, I/O error)."""
+"""Opening and closing the Store: one writer (lock file), read-only mode, backups.
+
+What the disk does to a write (full, read-only, I/O error) is told by db.errors.store_error.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from db.connection import StoreError, backup_to, open_database
+from db.connection import backup_to, open_database
+from db.errors import StoreError, store_error
 from db.lock import WriterLock
-
-READ_ONLY_MESSAGE = (
-    "Cơ sở dữ liệu đang được mở ở chế độ chỉ đọc: không ghi được thay đổi. "
-    "Đóng chương trình đang ghi rồi mở lại để sửa dữ liệu."
-)
-READ_ONLY_FOLDER_MESSAGE = (
-    "Không ghi được: thư mục dữ liệu hoặc tệp cơ sở dữ liệu chỉ cho phép đọc. "
-    "Dữ liệu đã lưu vẫn còn nguyên; chương trình tiếp tục ở chế độ chỉ đọc."
-)
-DISK_FULL_MESSAGE = (
-    "Không ghi được: ổ đĩa đã đầy. Thay đổi vừa rồi chưa được lưu, dữ liệu đã lưu vẫn còn "
-    "nguyên; hãy giải phóng dung lượng rồi thử lại."
-)
-DISK_IO_MESSAGE = (
-    "Không ghi được: lỗi đọc/ghi ổ đĩa. Thay đổi vừa rồi chưa được lưu; hãy kiểm tra ổ đĩa "
-    "hoặc thiết bị lưu trữ rồi thử lại."
-)
-CORRUPT_MESSAGE = "Tệp cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu (kiemtra restore)."
 
 
 class LifecycleMixin:
@@ -67,10 +50,10 @@ class LifecycleMixin:
                 lock.release()
             if read_only:
                 raise StoreError(f"Không đọc được cơ sở dữ liệu {path}: {exc}") from exc
-            message = str(exc).lower()
-            if "readonly" in message or "unable to open" in message:
-                raise StoreError(READ_ONLY_FOLDER_MESSAGE) from exc
-            raise
+            mapped = store_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
         except BaseException:
             if lock:
                 lock.release()
@@ -102,39 +85,3 @@ class LifecycleMixin:
     def has_records(self) -> bool:
         """Whether anything was ever recorded (an empty new database needs no backup)."""
         return self.db.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One user action = one transaction; environment failures become a clear StoreError."""
-        try:
-            with super().transaction():  # type: ignore[misc]
-                yield
-        except sqlite3.OperationalError as exc:
-            mapped = self._store_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
-        except sqlite3.DatabaseError as exc:
-            if "malformed" in str(exc) or "not a database" in str(exc):
-                raise StoreError(CORRUPT_MESSAGE) from exc
-            raise
-        except StoreError as exc:
-            cause = exc.__cause__
-            mapped = (
-                self._store_error(cause) if isinstance(cause, sqlite3.OperationalError) else None
-            )
-            if mapped is None:
-                raise
-            raise mapped from cause
-
-    def _store_error(self, exc: sqlite3.OperationalError) -> StoreError | None:
-        message = str(exc).lower()
-        if "readonly" in message or "read-only" in message:
-            return StoreError(READ_ONLY_MESSAGE if self.read_only else READ_ONLY_FOLDER_MESSAGE)
-        if "full" in message:
-            return StoreError(DISK_FULL_MESSAGE)
-        if "disk i/o" in message:
-            return StoreError(DISK_IO_MESSAGE)
-        if "locked" in message or "busy" in message:
-            return StoreError("Cơ sở dữ liệu đang bị chương trình khác khóa, hãy thử lại")
-        return None

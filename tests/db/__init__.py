@@ -1,0 +1,1 @@
+"""Tests of db/ alone (no services, no Qt)."""
