@@ -445,8 +445,7 @@ def m002_recording(db: sqlite_utils.Database) -> None:
     The index is rebuilt with an indexed `scope` column (tokens for the inspection, or the
     checklist version and unit levels) so that a scoped search is narrowed inside FTS5.
     """
-    from db.store.search import scope_text
-    from db.text import fold
+    from db.text import fold, scope_text
 
     _execute_script(
         db,

@@ -76,7 +76,7 @@ def test_save_conclusion_is_one_row_per_area(store: Store, plan) -> None:
     assert len(saved) == 1
     assert saved[0]["strengths"] == "" and saved[0]["limitations"] == "Còn chậm"
     assert first["strengths"] == "Tốt\nRất tốt"
-    from db.store.base import stable_id
+    from db.store import stable_id
 
     assert first["id"] == stable_id("conclusion", so, "A1")
     with pytest.raises(UserError):

@@ -94,7 +94,7 @@ def test_killed_writers_lose_no_acknowledged_edit(db_path: Path) -> None:
     store = Store.open(db_path)
     try:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
         # Every acknowledged edit is in the audit trail of its finding ...
         notes_logged: set[str] = set()
         for (new,) in store.db.execute(
@@ -112,8 +112,8 @@ def test_killed_writers_lose_no_acknowledged_edit(db_path: Path) -> None:
                 last.get((inspection_id, code), (-1, -1)), (proc_no, n)
             )
         for (inspection_id, code), order in last.items():
-            item_id = store.item_id_for_code(inspection_id, code)
-            row = store.finding(inspection_id, str(item_id))
+            item_id = store.findings.item_id_for_code(inspection_id, code)
+            row = store.findings.finding(inspection_id, str(item_id))
             assert row is not None
             tag, n = row["note"].split(":")
             assert (int(tag[1:]), int(n)) >= order, (code, row["note"], order)
@@ -125,8 +125,8 @@ def test_killed_writers_lose_no_acknowledged_edit(db_path: Path) -> None:
 # -- a full disk ------------------------------------------------------------------------------
 def test_full_disk_gives_a_clear_message_and_loses_nothing(demo_store: Store) -> None:
     store = demo_store
-    inspection = store.inspections()[0]
-    code = store.inspection_items(inspection["id"])[0]["code"]
+    inspection = store.planning.inspections()[0]
+    code = store.findings.inspection_items(inspection["id"])[0]["code"]
     findings.record(store, inspection["id"], code, result=Result.DAT, note="đã lưu trước")
     before = store.db.execute("SELECT count(*), max(hlc) FROM findings").fetchone()
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
@@ -139,11 +139,13 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(demo_store: Store) ->
     assert "ổ đĩa đã đầy" in str(caught.value)
     # What was saved is still there, the failed edit left no trace, and reading still works.
     assert store.db.execute("SELECT count(*), max(hlc) FROM findings").fetchone() == before
-    row = store.finding(inspection["id"], str(store.item_id_for_code(inspection["id"], code)))
+    row = store.findings.finding(
+        inspection["id"], str(store.findings.item_id_for_code(inspection["id"], code))
+    )
     assert row is not None and row["note"] == "đã lưu trước"
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert store.verify_audit() is None
-    assert store.inspections()
+    assert store.core.verify_audit() is None
+    assert store.planning.inspections()
     # Once there is room again, the same edit goes through.
     store.db.execute("PRAGMA max_page_count = 1073741823")
     findings.record(store, inspection["id"], code, note="sau khi giải phóng")
@@ -151,22 +153,22 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(demo_store: Store) ->
 
 # -- a read-only database ---------------------------------------------------------------------
 def test_read_only_open_reads_and_refuses_writes_clearly(demo_store: Store, db_path: Path) -> None:
-    inspection = demo_store.inspections()[0]
-    code = demo_store.inspection_items(inspection["id"])[0]["code"]
+    inspection = demo_store.planning.inspections()[0]
+    code = demo_store.findings.inspection_items(inspection["id"])[0]["code"]
     findings.record(demo_store, inspection["id"], code, note="đã lưu")
-    plans = demo_store.plans()
+    plans = demo_store.planning.plans()
     reader = Store.open(db_path, read_only=True)
     try:
         assert reader.read_only
-        assert reader.plans() == plans
+        assert reader.planning.plans() == plans
         with pytest.raises(StoreError) as caught:
             findings.record(reader, inspection["id"], code, note="không được ghi")
         assert str(caught.value) == READ_ONLY_MESSAGE
-        assert reader.verify_audit() is None
+        assert reader.core.verify_audit() is None
     finally:
         reader.close()
-    row = demo_store.finding(
-        inspection["id"], str(demo_store.item_id_for_code(inspection["id"], code))
+    row = demo_store.findings.finding(
+        inspection["id"], str(demo_store.findings.item_id_for_code(inspection["id"], code))
     )
     assert row is not None and row["note"] == "đã lưu"
 
@@ -185,7 +187,7 @@ def test_read_only_folder_gives_clear_message_and_keeps_data(db_path: Path) -> N
 
     store = Store.open(db_path)
     build_demo(store)
-    plans = store.plans()
+    plans = store.planning.plans()
     store.close()
     folder = db_path.parent
     os.chmod(db_path, 0o400)
@@ -197,9 +199,9 @@ def test_read_only_folder_gives_clear_message_and_keeps_data(db_path: Path) -> N
         # The app keeps working read-only with everything saved.
         reader = Store.open(db_path, read_only=True)
         try:
-            assert reader.plans() == plans
-            inspection = reader.inspections()[0]
-            code = reader.inspection_items(inspection["id"])[0]["code"]
+            assert reader.planning.plans() == plans
+            inspection = reader.planning.inspections()[0]
+            code = reader.findings.inspection_items(inspection["id"])[0]["code"]
             with pytest.raises(StoreError):
                 findings.record(reader, inspection["id"], code, note="x")
         finally:
@@ -220,8 +222,8 @@ def test_read_only_file_in_writable_folder_refuses_writes_clearly(demo_store: St
     try:
         store = Store.open(path)
         try:
-            inspection = store.inspections()[0]
-            code = store.inspection_items(inspection["id"])[0]["code"]
+            inspection = store.planning.inspections()[0]
+            code = store.findings.inspection_items(inspection["id"])[0]["code"]
             with pytest.raises(StoreError) as caught:
                 findings.record(store, inspection["id"], code, note="x")
             assert str(caught.value) == READ_ONLY_FOLDER_MESSAGE

@@ -74,9 +74,9 @@ def test_reading_and_recording_need_no_sqlite_utils(db_path: Path) -> None:
 
     Store.open(db_path).close()
     script = (
-        "import sys; from db import Store; s = Store.open(sys.argv[1]); s.plans(); "
-        "s.inspections(); print('sqlite_utils' in sys.modules); "
-        "s.set_setting('k', 'v'); print('sqlite_utils' in sys.modules)"
+        "import sys; from db import Store; s = Store.open(sys.argv[1]); s.planning.plans(); "
+        "s.planning.inspections(); print('sqlite_utils' in sys.modules); "
+        "s.settings.set_setting('k', 'v'); print('sqlite_utils' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, check=True
@@ -90,28 +90,28 @@ def test_nested_transactions_are_all_or_nothing(store: Store) -> None:
     # An inner failure that goes up rolls back the whole action.
     with pytest.raises(ZeroDivisionError):
         with store.transaction():
-            store.set_setting("outer", "1")
+            store.settings.set_setting("outer", "1")
             with store.transaction():
-                store.set_setting("inner", "1")
+                store.settings.set_setting("inner", "1")
                 _ = 1 / 0
-    assert store.setting("outer") is None and store.setting("inner") is None
+    assert store.settings.setting("outer") is None and store.settings.setting("inner") is None
     # An inner failure swallowed by the caller never commits half an action.
     with pytest.raises(TransactionAbortedError):
         with store.transaction():
-            store.set_setting("outer", "2")
+            store.settings.set_setting("outer", "2")
             try:
                 with store.transaction():
-                    store.set_setting("inner", "2")
+                    store.settings.set_setting("inner", "2")
                     raise ValueError("inner write refused")
             except ValueError:
                 pass
-    assert store.setting("outer") is None and store.setting("inner") is None
+    assert store.settings.setting("outer") is None and store.settings.setting("inner") is None
     # Success commits everything, and the next transaction starts clean.
     with store.transaction():
-        store.set_setting("outer", "3")
+        store.settings.set_setting("outer", "3")
         with store.transaction():
-            store.set_setting("inner", "3")
-    assert (store.setting("outer"), store.setting("inner")) == ("3", "3")
+            store.settings.set_setting("inner", "3")
+    assert (store.settings.setting("outer"), store.settings.setting("inner")) == ("3", "3")
     assert not store.db.conn.in_transaction
 
 
@@ -134,14 +134,14 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_update_records_base_and_audit_chain_verifies(store: Store) -> None:
-    row = store.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
-    updated = store.update_row("plans", row["id"], {"number": "2/KH"})
+    row = store.core.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
+    updated = store.core.update_row("plans", row["id"], {"number": "2/KH"})
     assert updated["base_hlc"] == row["hlc"]
     assert updated["hlc"] > row["hlc"]
-    store.delete_row("plans", row["id"])
-    assert store.get_row("plans", row["id"])["deleted"] == 1
-    assert store.verify_audit() is None
-    assert [h["action"] for h in store.history("plans", row["id"])] == [
+    store.core.delete_row("plans", row["id"])
+    assert store.core.get_row("plans", row["id"])["deleted"] == 1
+    assert store.core.verify_audit() is None
+    assert [h["action"] for h in store.core.history("plans", row["id"])] == [
         "insert",
         "update",
         "update",
@@ -149,7 +149,7 @@ def test_update_records_base_and_audit_chain_verifies(store: Store) -> None:
 
 
 def test_audit_log_is_append_only(store: Store) -> None:
-    store.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
+    store.core.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
     with pytest.raises(sqlite3.DatabaseError):
         store.db.execute("UPDATE audit_log SET actor = 'x'")
     with pytest.raises(sqlite3.DatabaseError):
@@ -158,10 +158,10 @@ def test_audit_log_is_append_only(store: Store) -> None:
 
 def test_tampering_breaks_the_chain(store: Store) -> None:
     for n in range(3):
-        store.insert_row("plans", {"number": f"{n}/KH", "year": 2025, "issuer": "UBND"})
+        store.core.insert_row("plans", {"number": f"{n}/KH", "year": 2025, "issuer": "UBND"})
     store.db.execute("DROP TRIGGER audit_log_no_update")
     store.db.execute('UPDATE audit_log SET new = \'{"number": "forged"}\' WHERE seq = 2')
-    assert store.verify_audit() == 2
+    assert store.core.verify_audit() == 2
 
 
 def test_backup_taken_before_pending_migrations(

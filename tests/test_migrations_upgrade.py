@@ -82,7 +82,7 @@ def test_old_database_upgrades_with_nothing_lost(release: Path, copy_of: Any) ->
     try:
         assert pending_names(store.db.conn) == []
         assert migration_set().pending(store.db.utils) == []
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for table in KEPT_TABLES:
             count = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -97,7 +97,7 @@ def test_old_database_upgrades_with_nothing_lost(release: Path, copy_of: Any) ->
             after = sorted(store.db.execute(f"SELECT {cols} FROM {table}").fetchall(), key=repr)
             assert after == before[table], table
         # A few values a user would recognise.
-        plan = store.plans()[0]
+        plan = store.planning.plans()[0]
         assert (plan["number"], plan["year"]) == ("21/KH-UBND", 2021)
         recs = store.db.execute(
             "SELECT text, responsible FROM recommendations ORDER BY number"
@@ -109,10 +109,10 @@ def test_old_database_upgrades_with_nothing_lost(release: Path, copy_of: Any) ->
         evidence = store.db.execute("SELECT number FROM evidence_docs ORDER BY position").fetchall()
         assert [e[0] for e in evidence][:2] == ["1/KH-SYT", "2/KH-SYT"]
         # And the upgraded database takes new work.
-        inspection = store.inspections()[0]
-        code = store.inspection_items(inspection["id"])[0]["code"]
+        inspection = store.planning.inspections()[0]
+        code = store.findings.inspection_items(inspection["id"])[0]["code"]
         findings.record(store, inspection["id"], code, result=Result.DAT, note="sau nâng cấp")
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
     finally:
         store.close()
     backups = list((path.parent / "backups").glob("truoc-nang-cap-*.sqlite"))
@@ -161,7 +161,7 @@ def test_failing_migration_leaves_the_database_as_it_was(
     store = Store.open(path)
     try:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
     finally:
         store.close()
 
@@ -259,7 +259,7 @@ def test_database_with_old_names_opens_and_is_not_migrated_again(db_path: Path) 
     try:
         assert pending_names(store.db.conn) == []
         assert migration_set().pending(store.db.utils) == []
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
     finally:
         store.close()
     assert _applied(db_path) == [fn.__name__ for fn in schema.STEPS]

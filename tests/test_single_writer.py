@@ -109,9 +109,9 @@ def test_command_line_refuses_while_another_program_writes(
 def test_read_only_open_works_while_another_program_writes(made: Path, holder: Holder) -> None:
     reader = Store.open(made, read_only=True)
     try:
-        assert [p["number"] for p in reader.plans()] == ["21/KH-UBND"]
+        assert [p["number"] for p in reader.planning.plans()] == ["21/KH-UBND"]
         with pytest.raises(StoreError) as caught:
-            reader.set_setting("x", "y")
+            reader.settings.set_setting("x", "y")
         assert str(caught.value) == READ_ONLY_MESSAGE
     finally:
         reader.close()

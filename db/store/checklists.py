@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from db.store.base import StoreBase, now_iso, stable_id
+from db.store.core import Core, now_iso, stable_id
+from db.store.search import Search
 
 # The shipped default checklist carries the same stamps on every laptop, so that two laptops
 # hold byte-identical rows and a sync import finds them "unchanged" (never a second copy).
@@ -16,13 +17,19 @@ DEFAULT_ACTIVATED_AT = "2000-01-01T00:00:00+00:00"
 Insert = Callable[..., Any]
 
 
-class ChecklistsMixin(StoreBase):
+class Checklists:
     """Each import is a new version; an inspection keeps the version it started with."""
 
+    def __init__(self, core: Core, search: Search) -> None:
+        self.core = core
+        self.search = search
+        self.db = core.db
+
     def import_checklist(self, data: dict[str, Any], source: str = "") -> str:
-        """Store a checklist (the shape of resources/checklist/default.json) as a new version."""
-        with self.transaction():
-            version = self.insert_row(
+        """Store a checklist (the shape of resources/checklist/default.json) as a new version
+        and index its items, in one transaction."""
+        with self.core.transaction():
+            version = self.core.insert_row(
                 "checklist_versions",
                 {
                     "version": str(data["version"]),
@@ -31,7 +38,9 @@ class ChecklistsMixin(StoreBase):
                     "activated_at": now_iso(),
                 },
             )
-            return self._store_checklist_rows(data, str(version["id"]), self.insert_row)
+            version_id = self._store_checklist_rows(data, str(version["id"]), self.core.insert_row)
+            self.search.index_checklist_version(version_id)
+        return version_id
 
     def import_default_checklist(self, data: dict[str, Any], version_id: str, source: str) -> str:
         """Store the shipped default under a fixed id with fixed stamps (DEFAULT_STAMPS).
@@ -39,8 +48,8 @@ class ChecklistsMixin(StoreBase):
         Every laptop that loads the same default writes the same bytes; when the version is
         already here (from a package), nothing is written.
         """
-        with self.transaction():
-            if self.get_row("checklist_versions", version_id) is not None:
+        with self.core.transaction():
+            if self.core.get_row("checklist_versions", version_id) is not None:
                 return version_id
             version = {
                 "id": version_id,
@@ -50,10 +59,9 @@ class ChecklistsMixin(StoreBase):
                 "activated_at": DEFAULT_ACTIVATED_AT,
             }
             self._insert_fixed("checklist_versions", version)
-            self.append_audit("insert", "checklist_versions", version_id, None, version)
+            self.core.append_audit("insert", "checklist_versions", version_id, None, version)
             self._store_checklist_rows(data, version_id, self._insert_fixed)
-            if hasattr(self, "index_checklist_version"):
-                self.index_checklist_version(version_id)
+            self.search.index_checklist_version(version_id)
         return version_id
 
     def _insert_fixed(self, table: str, row: dict[str, Any], audit: bool = False) -> None:
@@ -137,7 +145,7 @@ class ChecklistsMixin(StoreBase):
 
     def checklist(self, version_id: str) -> dict[str, Any]:
         """The whole template as nested dicts, in the shape import_checklist accepts."""
-        version = self.get_row("checklist_versions", version_id)
+        version = self.core.get_row("checklist_versions", version_id)
         if version is None:
             raise KeyError(version_id)
         areas: list[dict[str, Any]] = []
@@ -176,7 +184,9 @@ class ChecklistsMixin(StoreBase):
             "areas": areas,
         }
 
-    def checklist_items(self, version_id: str, level_letter: str | None = None) -> list[dict]:
+    def checklist_items(
+        self, version_id: str, level_letter: str | None = None
+    ) -> list[dict[str, Any]]:
         """Flat list of items (with area and criterion names), optionally for one unit level."""
         sql = (
             "SELECT i.*, a.code AS area_code, a.name AS area_name, a.max_points AS area_max, "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.store.base import StoreBase, now_iso, stable_id
+from db.store.checklists import Checklists
+from db.store.core import Core, now_iso, stable_id
 from db.store.plans import LEVEL_LETTERS
+from db.store.search import Search
 
 FINDING_FIELDS = (
     "result",
@@ -27,17 +29,23 @@ def finding_id(inspection_id: str, item_id: str) -> str:
     return stable_id("finding", inspection_id, item_id)
 
 
-class FindingsMixin(StoreBase):
+class Findings:
     """Checklist rows of an inspection joined with what was recorded for them."""
+
+    def __init__(self, core: Core, checklists: Checklists, search: Search) -> None:
+        self.core = core
+        self.checklists = checklists
+        self.search = search
+        self.db = core.db
 
     def inspection_items(self, inspection_id: str) -> list[dict[str, Any]]:
         """Every item that applies to the inspection's unit, with its finding (or None values)."""
-        insp = self.live_row("inspections", inspection_id)
+        insp = self.core.live_row("inspections", inspection_id)
         if insp is None:
             raise KeyError(inspection_id)
         if not insp["checklist_version_id"]:
             return []
-        items = self.checklist_items(  # type: ignore[attr-defined]
+        items = self.checklists.checklist_items(
             insp["checklist_version_id"], LEVEL_LETTERS[insp["unit_level"]]
         )
         found = {
@@ -72,7 +80,7 @@ class FindingsMixin(StoreBase):
         return row[0] if row else None
 
     def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
-        return self.live_row("findings", finding_id(inspection_id, item_id))
+        return self.core.live_row("findings", finding_id(inspection_id, item_id))
 
     def set_finding(
         self, inspection_id: str, item_id: str, changes: dict[str, Any], recorded_by: str = ""
@@ -82,14 +90,14 @@ class FindingsMixin(StoreBase):
         if unknown:
             raise ValueError(f"unknown finding fields: {sorted(unknown)}")
         fid = finding_id(inspection_id, item_id)
-        with self.transaction():
-            existing = self.get_row("findings", fid)
+        with self.core.transaction():
+            existing = self.core.get_row("findings", fid)
             # Who recorded it means the inspector: the unit's own answers (self_*) arriving
             # from a workbook must not take the inspector's name or time.
             inspector_fields = set(changes) - SELF_FIELDS
             stamp = (
                 {
-                    "recorded_by": recorded_by or self.actor or self.device_name,
+                    "recorded_by": recorded_by or self.core.actor or self.core.device_name,
                     "recorded_at": now_iso(),
                 }
                 if inspector_fields
@@ -101,7 +109,7 @@ class FindingsMixin(StoreBase):
                 ).fetchone()
                 if code is None:
                     raise KeyError(item_id)
-                row = self.insert_row(
+                row = self.core.insert_row(
                     "findings",
                     {
                         "id": fid,
@@ -116,11 +124,11 @@ class FindingsMixin(StoreBase):
                 real = {k: v for k, v in changes.items() if existing.get(k) != v}
                 if not real and not existing["deleted"]:
                     return existing
-                row = self.update_row(
+                row = self.core.update_row(
                     "findings", fid, {**real, **stamp, "deleted": 0}, current=existing
                 )
             if existing is None or existing["deleted"] or "note" in changes:
                 # Same transaction: the observation goes into the full-text index before the
-                # next search (SearchMixin.refresh_search_index).
-                self.mark_finding_stale(fid)  # type: ignore[attr-defined]
+                # next search (Search.refresh_search_index).
+                self.search.mark_finding_stale(fid)
             return row

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.store.base import StoreBase, now_iso, stable_id
+from db.store.core import Core, now_iso, stable_id
 
 REMEDIATION_FIELDS = ("reported_on", "doc_number", "note", "verdict", "verified_on", "verify_note")
 ATTACHMENT_FIELDS = ("sha256", "filename", "media_type", "size")
 
 
-class FollowupMixin(StoreBase):
-    """Recommendations across conclusions with their unit and plan, and their remediation trail."""
+class Followup:
+    """Recommendations followed up: remediation reports, verdicts and their files."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.db = core.db
 
     def followup_recommendations(
         self,
@@ -79,13 +83,15 @@ class FollowupMixin(StoreBase):
         unknown = set(fields) - set(REMEDIATION_FIELDS)
         if unknown:
             raise ValueError(f"unknown remediation fields: {sorted(unknown)}")
-        return self.insert_row("remediations", {"recommendation_id": recommendation_id, **fields})
+        return self.core.insert_row(
+            "remediations", {"recommendation_id": recommendation_id, **fields}
+        )
 
     def update_remediation(self, remediation_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         unknown = set(changes) - set(REMEDIATION_FIELDS)
         if unknown:
             raise ValueError(f"unknown remediation fields: {sorted(unknown)}")
-        return self.update_row("remediations", remediation_id, changes)
+        return self.core.update_row("remediations", remediation_id, changes)
 
     def add_remediation_attachment(
         self, remediation_id: str, fields: dict[str, Any]
@@ -96,16 +102,18 @@ class FollowupMixin(StoreBase):
         if unknown:
             raise ValueError(f"unknown attachment fields: {sorted(unknown)}")
         table = "remediation_attachments"
-        with self.transaction():
+        with self.core.transaction():
             aid = stable_id("remediation-attachment", remediation_id, fields["sha256"])
-            existing = self.get_row(table, aid)
+            existing = self.core.get_row(table, aid)
             if existing is None:
-                return self.insert_row(
+                return self.core.insert_row(
                     table,
                     {"id": aid, "remediation_id": remediation_id, "added_at": now_iso(), **fields},
                 )
             if existing["deleted"]:
-                return self.update_row(table, aid, {"deleted": 0, "filename": fields["filename"]})
+                return self.core.update_row(
+                    table, aid, {"deleted": 0, "filename": fields["filename"]}
+                )
             return existing
 
     def remediation_attachment_rows(

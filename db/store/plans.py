@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.store.base import StoreBase
+from db.store.core import Core
 from db.text import fold
 
 # Which checklist items apply to a unit: its level's letter must be in the item's levels.
@@ -29,11 +29,15 @@ _EFFECTIVE_VISIT_DATE = (
 )
 
 
-class PlansMixin(StoreBase):
+class Planning:
     """Reading and writing the year's plan and everything hanging off it."""
 
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.db = core.db
+
     def create_plan(self, fields: dict[str, Any]) -> str:
-        return str(self.insert_row("plans", fields)["id"])
+        return str(self.core.insert_row("plans", fields)["id"])
 
     def find_unit(self, name: str, level: str) -> str | None:
         """An existing unit with this name (ignoring case and diacritics) and level."""
@@ -50,16 +54,16 @@ class PlansMixin(StoreBase):
         existing = self.find_unit(name, level)
         if existing:
             if parent_id:
-                self.update_row("units", existing, {"parent_id": parent_id}, audit=False)
+                self.core.update_row("units", existing, {"parent_id": parent_id}, audit=False)
             return existing
         row = {"name": name, "level": level, "parent_id": parent_id}
-        return str(self.insert_row("units", row, audit=False)["id"])
+        return str(self.core.insert_row("units", row, audit=False)["id"])
 
     def create_inspection(self, fields: dict[str, Any]) -> str:
-        return str(self.insert_row("inspections", fields, audit=False)["id"])
+        return str(self.core.insert_row("inspections", fields, audit=False)["id"])
 
     def add_member(self, fields: dict[str, Any]) -> str:
-        return str(self.insert_row("members", fields, audit=False)["id"])
+        return str(self.core.insert_row("members", fields, audit=False)["id"])
 
     def plans(self) -> list[dict[str, Any]]:
         """Every plan, newest year first, with its number of inspected units."""
@@ -78,7 +82,7 @@ class PlansMixin(StoreBase):
         ]
 
     def plan(self, plan_id: str) -> dict[str, Any] | None:
-        return self.live_row("plans", plan_id)
+        return self.core.live_row("plans", plan_id)
 
     def inspections(self, plan_id: str | None = None) -> list[dict[str, Any]]:
         """Inspections in schedule order with progress: items recorded ("done") of applicable.
@@ -123,7 +127,7 @@ class PlansMixin(StoreBase):
 
     def inspection(self, inspection_id: str) -> dict[str, Any] | None:
         """The inspection row, with its effective status and visit date (see below)."""
-        row = self.live_row("inspections", inspection_id)
+        row = self.core.live_row("inspections", inspection_id)
         if row is None:
             return None
         derived = self.db.execute(

@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from db.store.base import StoreBase
+from db.store.core import Core
 
 
-class ReportsMixin(StoreBase):
-    """Bulk reads that keep a 200-unit plan fast (a handful of queries, not one per unit)."""
+class Reports:
+    """Reads the report builders need, shaped for them."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.db = core.db
 
     def report_plan_findings(self, plan_id: str) -> dict[str, dict[str, dict[str, Any]]]:
         """Live findings of every inspection of a plan: {inspection_id: {item_id: row}}."""

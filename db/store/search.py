@@ -16,31 +16,21 @@ when the store closes. Items and evidence documents are indexed as they are writ
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from db.store.base import StoreBase
+from db.store.core import Core
 from db.store.plans import LEVEL_LETTERS
-from db.text import fold
+from db.text import fold, scope_text, scope_token
+
+_MAX_ROWID = 2**63 - 1  # SQLite's largest rowid
 
 
-def scope_token(prefix: str, value: str) -> str:
-    """A scope token: the prefix and the value's letters and digits ("i" + uuid hex)."""
-    return prefix + re.sub(r"[^0-9a-z]", "", value.lower())
-
-
-def scope_text(
-    kind: str, inspection_id: str | None, version_id: str | None = None, levels: str = ""
-) -> str:
-    """The scope column of an index row (see the module docstring)."""
-    if kind == "item":
-        letters = [x.strip() for x in levels.split(",") if x.strip()]
-        return " ".join([scope_token("v", version_id or ""), *(f"l{x.lower()}" for x in letters)])
-    return "rec " + scope_token("i", inspection_id or "")
-
-
-class SearchMixin(StoreBase):
+class Search:
     """Writing to and querying the folded full-text index."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.db = core.db
 
     # -- writing --------------------------------------------------------------------------
     def index_text(self, kind: str, ref_id: str, text: str, inspection_id: str | None) -> None:
@@ -85,13 +75,6 @@ class SearchMixin(StoreBase):
             self.index_text("item", item_id, f"{code} {text}", None)
         return len(rows)
 
-    def import_checklist(self, data: dict[str, Any], source: str = "") -> str:
-        """Store a checklist version (ChecklistsMixin) and index its items, in one transaction."""
-        with self.transaction():
-            version_id: str = super().import_checklist(data, source)  # type: ignore[misc]
-            self.index_checklist_version(version_id)
-        return version_id
-
     def mark_finding_stale(self, finding_id: str) -> None:
         """The finding's observation changed: index it before the next search."""
         self.db.execute("INSERT OR IGNORE INTO search_stale (ref_id) VALUES (?)", [finding_id])
@@ -101,9 +84,12 @@ class SearchMixin(StoreBase):
 
         A read-only store cannot write the index: it searches what the writer has indexed.
         """
-        if self.read_only or not self.db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone():
+        if (
+            self.db.read_only
+            or not self.db.execute("SELECT 1 FROM search_stale LIMIT 1").fetchone()
+        ):
             return 0
-        with self.transaction():
+        with self.core.transaction():
             stale = self.db.execute(
                 "SELECT s.ref_id, f.id, f.note, f.inspection_id, f.deleted "
                 "FROM search_stale s LEFT JOIN findings f ON f.id = s.ref_id"
@@ -130,7 +116,7 @@ class SearchMixin(StoreBase):
         else:
             self.index_text("finding", row["id"], row.get("note") or "", row["inspection_id"])
 
-    def index_evidence_row(self, row: dict[str, Any], inspection_id: str) -> None:
+    def index_evidence_row(self, row: dict[str, Any], inspection_id: str | None) -> None:
         """Index an evidence document's number and summary (or drop it when tombstoned)."""
         if row.get("deleted"):
             self.unindex(row["id"])
@@ -140,7 +126,7 @@ class SearchMixin(StoreBase):
 
     def rebuild_search_index(self) -> int:
         """Rebuild the whole index from the tables (after a sync import); returns rows indexed."""
-        with self.transaction():
+        with self.core.transaction():
             self.db.execute("DELETE FROM search_index")
             self.db.execute("DELETE FROM search_refs")
             self.db.execute("DELETE FROM search_stale")
@@ -247,3 +233,73 @@ class SearchMixin(StoreBase):
             "summary": row[3],
             "finding_id": row[4],
         }
+
+    def reindex_row(self, table: str, row_id: str) -> None:
+        """Bring one row written by a sync merge or a conflict resolution into the index."""
+        row = self.core.get_row(table, row_id)
+        if row is None:
+            return
+        if table == "findings":
+            self.index_finding_row(row)
+        elif table == "evidence_docs":
+            parent = self.core.get_row("findings", row["finding_id"])
+            self.index_evidence_row(row, parent["inspection_id"] if parent else None)
+        elif table == "checklist_items":
+            if row["deleted"]:
+                self.unindex(row_id)
+            else:
+                self.index_text("item", row_id, f"{row['code']} {row['text']}", None)
+
+    def index_new_findings(self, versions: list[dict[str, Any]]) -> None:
+        """reindex_row of just-inserted findings in one pass: the same refs, rowids and texts."""
+        ids = [v["id"] for v in versions]
+        indexed: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            indexed.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT ref_id FROM search_refs WHERE ref_id IN ({marks})", chunk
+                )
+            )
+        last = self.db.execute("SELECT max(fts_rowid) FROM search_refs").fetchone()[0] or 0
+        if indexed or last > _MAX_ROWID - len(ids):
+            # A ref left from an earlier life of an id, or rowids about to run out: row by row.
+            for row_id in ids:
+                self.reindex_row("findings", row_id)
+            return
+        scopes: dict[Any, str] = {}
+        entries: list[tuple[str, str, str, Any]] = []
+        for version in versions:
+            note, inspection_id = version.get("note"), version.get("inspection_id")
+            deleted = version.get("deleted")
+            if type(note) is not str or type(inspection_id) is not str or type(deleted) is not int:
+                # Not stored as given (a default, a column affinity): read the row back.
+                row = self.core.get_row("findings", version["id"]) or {}
+                note, inspection_id = row.get("note"), row.get("inspection_id")
+                deleted = row.get("deleted")
+            if deleted:
+                continue  # unindex: nothing to remove
+            body = fold(note or "").strip()
+            if not body:
+                continue
+            scope = scopes.get(inspection_id)
+            if scope is None:
+                scope = scopes[inspection_id] = scope_text("finding", inspection_id)
+            entries.append((version["id"], body, scope, inspection_id))
+        if not entries:
+            return
+        conn = self.db.conn
+        conn.executemany("INSERT INTO search_refs (ref_id) VALUES (?)", [(e[0],) for e in entries])
+        rowids = dict(
+            conn.execute(
+                "SELECT ref_id, fts_rowid FROM search_refs WHERE fts_rowid > ?", [last]
+            ).fetchall()
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO search_index "
+            "(rowid, body, scope, kind, ref_id, inspection_id) "
+            "VALUES (?, ?, ?, 'finding', ?, ?)",
+            [(rowids[ref_id], body, scope, ref_id, insp) for ref_id, body, scope, insp in entries],
+        )

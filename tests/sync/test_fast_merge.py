@@ -211,12 +211,13 @@ def test_versions_not_stored_as_given(tmp_path: Path, monkeypatch: pytest.Monkey
                     table: str,
                     v: dict[str, Any],
                     seen: list[str] = general,
-                    merge: Any = store.merge_version,
+                    merge: Any = store.sync.merge.merge_version,
                 ) -> str:
                     seen.append(v["id"])
                     return str(merge(table, v))
 
-                monkeypatch.setattr(store, "merge_version", spy)
+                # merge_versions calls its own repository's merge_version
+                monkeypatch.setattr(store.sync.merge, "merge_version", spy)
             with store.transaction():
                 for table in ("evidence_docs", "attachments", "findings"):
                     store.db.execute(f"DELETE FROM {table}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.store.base import StoreBase, stable_id
+from db.store.core import Core, stable_id
 
 RECOMMENDATION_FIELDS = ("area_code", "item_code", "text", "responsible", "deadline", "status")
 
@@ -14,8 +14,12 @@ def conclusion_id(inspection_id: str, area_code: str) -> str:
     return stable_id("conclusion", inspection_id, area_code)
 
 
-class ConclusionsMixin(StoreBase):
-    """What the delegation concludes about one inspection."""
+class Outcomes:
+    """Conclusions per area and the inspection's numbered recommendations."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.db = core.db
 
     def conclusions(self, inspection_id: str) -> list[dict[str, Any]]:
         """Saved conclusion rows of an inspection (one per area code; '' = the whole unit)."""
@@ -36,13 +40,13 @@ class ConclusionsMixin(StoreBase):
         if set(fields) - allowed:
             raise ValueError(f"unknown conclusion fields: {sorted(set(fields) - allowed)}")
         cid = conclusion_id(inspection_id, area_code)
-        with self.transaction():
-            if self.get_row("conclusions", cid) is None:
-                return self.insert_row(
+        with self.core.transaction():
+            if self.core.get_row("conclusions", cid) is None:
+                return self.core.insert_row(
                     "conclusions",
                     {"id": cid, "inspection_id": inspection_id, "area_code": area_code, **fields},
                 )
-            return self.update_row("conclusions", cid, {**fields, "deleted": 0})
+            return self.core.update_row("conclusions", cid, {**fields, "deleted": 0})
 
     def item_area_code(self, item_id: str) -> str | None:
         """The code of the area a checklist item belongs to."""
@@ -70,22 +74,34 @@ class ConclusionsMixin(StoreBase):
         unknown = set(fields) - set(RECOMMENDATION_FIELDS)
         if unknown:
             raise ValueError(f"unknown recommendation fields: {sorted(unknown)}")
-        with self.transaction():
+        with self.core.transaction():
             number = self.db.execute(
                 "SELECT coalesce(max(number), 0) + 1 FROM recommendations "
                 "WHERE inspection_id = ? AND deleted = 0",
                 [inspection_id],
             ).fetchone()[0]
-            row = self.insert_row(
+            row = self.core.insert_row(
                 "recommendations", {"inspection_id": inspection_id, "number": number, **fields}
             )
-            return self.get_row("recommendations", row["id"]) or row
+            return self.core.get_row("recommendations", row["id"]) or row
 
     def update_recommendation(self, rec_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         unknown = set(changes) - set(RECOMMENDATION_FIELDS)
         if unknown:
             raise ValueError(f"unknown recommendation fields: {sorted(unknown)}")
-        return self.update_row("recommendations", rec_id, changes)
+        return self.core.update_row("recommendations", rec_id, changes)
 
     def delete_recommendation(self, rec_id: str) -> None:
-        self.delete_row("recommendations", rec_id)
+        self.core.delete_row("recommendations", rec_id)
+
+    def recommended_item_codes(self, inspection_id: str) -> set[str]:
+        """Codes of the items that carry at least one live recommendation in this inspection."""
+        return {
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT DISTINCT item_code FROM recommendations "
+                "WHERE inspection_id = ? AND deleted = 0 AND item_code IS NOT NULL "
+                "AND item_code != ''",
+                [inspection_id],
+            )
+        }

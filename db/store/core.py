@@ -1,4 +1,4 @@
-"""The store's core: transactions, change stamps, tombstones and the hash-chained audit log."""
+"""The store's core: ids, change stamps, tombstones and the hash-chained audit log."""
 
 from __future__ import annotations
 
@@ -58,14 +58,18 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
-class StoreBase:
-    """Owns the connection, the device identity and the clock; every write goes through here."""
+class Core:
+    """Owns the connection, the device identity and the clock; every row write goes here."""
 
     def __init__(self, db: Database, actor: str = "") -> None:
         self.db = db
         self.actor = actor
         self.device_id, self.device_name = self._ensure_device()
         self.clock = HybridClock(self.device_id, self._last_stamp())
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One user action = one transaction: the database's own (Database.transaction)."""
+        return self.db.transaction()
 
     # -- identity -------------------------------------------------------------------------
     def _ensure_device(self) -> tuple[str, str]:
@@ -90,30 +94,6 @@ class StoreBase:
         ]
         present = [s for s in stamps if s]
         return max(present) if present else None
-
-    # -- settings -------------------------------------------------------------------------
-    def setting(self, key: str, default: str | None = None) -> str | None:
-        """A value kept on this laptop only (never synced)."""
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
-
-    def set_setting(self, key: str, value: str | None) -> None:
-        """Keep `value` under `key`; nothing is written when it is already there (the window
-        re-selects the last plan and visit at every start: no commit, no fsync for that)."""
-        known = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        if known is not None and known[0] == value:
-            return
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-
-    # -- transactions ---------------------------------------------------------------------
-    def transaction(self) -> AbstractContextManager[None]:
-        """One user action = one transaction: the database's own (Database.transaction)."""
-        return self.db.transaction()
 
     # -- rows that travel -----------------------------------------------------------------
     def get_row(self, table: str, row_id: str) -> dict[str, Any] | None:
@@ -250,7 +230,10 @@ class StoreBase:
 
     def audit_head(self) -> tuple[int, str] | None:
         """(seq, hash) of the newest entry as recorded at its append; None before the first."""
-        value = self.setting(AUDIT_HEAD_KEY)
+        row = self.db.execute(
+            "SELECT value FROM settings WHERE key = ?", [AUDIT_HEAD_KEY]
+        ).fetchone()
+        value = row[0] if row else None
         if not value or ":" not in value:
             return None
         seq, digest = value.split(":", 1)
@@ -302,3 +285,44 @@ class StoreBase:
                 [table, row_id],
             )
         ]
+
+    # -- audit of a finding ---------------------------------------------------------------
+    def finding_audit(self, fid: str) -> list[dict[str, Any]]:
+        """Audit entries of a finding and of its evidence documents and attachments, in order.
+
+        Each: seq, at, actor, device_id, device_name, action, table_name, row_id, old, new
+        (old/new still JSON text, as stored).
+        """
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT a.seq, a.at, a.actor, a.device_id, d.name AS device_name, a.action, "
+                "a.table_name, a.row_id, a.old, a.new FROM audit_log a "
+                "LEFT JOIN devices d ON d.id = a.device_id "
+                "WHERE (a.table_name = 'findings' AND a.row_id = :fid) "
+                "OR (a.table_name = 'evidence_docs' AND a.row_id IN "
+                "    (SELECT id FROM evidence_docs WHERE finding_id = :fid)) "
+                "OR (a.table_name = 'attachments' AND a.row_id IN "
+                "    (SELECT id FROM attachments WHERE finding_id = :fid)) "
+                "ORDER BY a.seq",
+                {"fid": fid},
+            )
+        ]
+
+    def audit_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+    def audit_entry(self, seq: int) -> dict[str, Any] | None:
+        """One audit entry by its sequence number (for reporting a broken link)."""
+        rows = list(
+            self.db.query(
+                "SELECT seq, at, actor, device_id, action, table_name, row_id FROM audit_log "
+                "WHERE seq = ?",
+                [seq],
+            )
+        )
+        return dict(rows[0]) if rows else None
+
+    def has_records(self) -> bool:
+        """Whether anything was ever recorded (an empty new database needs no backup)."""
+        return self.db.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
