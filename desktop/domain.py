@@ -23,6 +23,7 @@ __all__ = [
     "fold",
     "format_date",
     "nfc",
+    "official_date",
     "parse_date",
 ]
 
@@ -213,3 +214,19 @@ def format_date(value: str | dt.date | None) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return value.strftime("%d/%m/%Y")
+
+
+DATE_BLANK = "……"  # a number left for the clerk to write in by hand
+
+
+def official_date(place: str, date: dt.date | None) -> str:
+    """Place and date line of an official document (Nghị định 30/2020/NĐ-CP).
+
+    "Sóc Trăng, ngày 05 tháng 01 năm 2021": a day below 10 and months 1–2 take a leading
+    zero, months 3–12 do not. Without a date the numbers are left as dotted blanks."""
+    place = place.strip() or DATE_BLANK
+    if date is None:
+        return f"{place}, ngày {DATE_BLANK} tháng {DATE_BLANK} năm {DATE_BLANK}"
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return f"{place}, ngày {day} tháng {month} năm {date.year}"
