@@ -8,11 +8,9 @@ from typing import Any
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.domain import format_date, parse_date
 from desktop.services.errors import UserError
-
-pass_app = click.make_pass_decorator(AppContext)
 
 TODAY_HELP = "Tính trạng thái như vào ngày này (dd/mm/yyyy; mặc định hôm nay)."
 
