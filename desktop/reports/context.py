@@ -15,11 +15,10 @@ from typing import Any
 
 from db import Store
 from desktop.domain import InspectionMode, Result, Role, UnitLevel, nfc
-from desktop.services import scoring
+from desktop.services import judging, scoring
+from desktop.services.conclusions import deadline_after
 from desktop.services.errors import UserError
 
-REMEDIATION_DAYS = 30  # DOMAIN.md default deadline
-NOT_PASSED = (Result.KHONG_DAT.value, Result.MOT_PHAN.value)
 KINDS = ("bien-ban", "ket-luan", "bao-cao")
 
 
@@ -274,7 +273,7 @@ def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
         ]
         if good:
             strengths.append({"code": area["code"], "name": area["name"], "lines": good})
-        bad = [i for i in area["items"] if i["result"] in NOT_PASSED]
+        bad = [i for i in area["items"] if i["result"] in judging.NOT_PASSED]
         if bad:
             limitations.append(
                 {"code": area["code"], "name": area["name"], "items": bad, "lines": []}
@@ -362,7 +361,8 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
 def recommendations_for(
     store: Store, inspection_id: str, limitations: list[dict[str, Any]], date: dt.date
 ) -> list[dict[str, Any]]:
-    """Stored recommendations, or one per limitation with the default deadline."""
+    """Stored recommendations, or one per limitation with the default deadline (the visit
+    date + 30 days; the document's `date` + 30 when no visit date is recorded)."""
     stored = store.report_recommendations(inspection_id)
     if stored:
         return [
@@ -377,7 +377,8 @@ def recommendations_for(
             }
             for r in stored
         ]
-    deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
+    insp = store.inspection(inspection_id) or {}
+    deadline = deadline_after(insp.get("visit_date"), date)
     out = []
     for lim in limitations:
         for line in lim["lines"]:
@@ -432,7 +433,6 @@ def plan_data_full(
     area_names: dict[str, str] = {}
     causes: list[str] = []
     deadlines: dict[str, list[dict[str, Any]]] = {}
-    default_deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
     for n, row in enumerate(rows, start=1):
         for area in row["areas"]:
             area_names.setdefault(area["code"], area["name"])
@@ -453,7 +453,7 @@ def plan_data_full(
             row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:
             causes.extend(_lines(c["causes"]))
-        row["default_deadline"] = default_deadline
+        row["default_deadline"] = deadline_after(insp["visit_date"], date)
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()
     seen: set[str] = set()

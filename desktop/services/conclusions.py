@@ -13,11 +13,11 @@ from typing import Any
 
 from db import Store
 from desktop.domain import Result, format_date, nfc, parse_date
+from desktop.services import judging
 from desktop.services.errors import UserError
 
 DEFAULT_DEADLINE_DAYS = 30
 PASSED = {Result.DAT.value}
-FAILED = {Result.KHONG_DAT.value, Result.MOT_PHAN.value}
 
 MESSAGES = {
     "no_inspection": "Không có cuộc kiểm tra {id}",
@@ -82,7 +82,7 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
             tally[1] += 1
             if _clean(item.get("note")):
                 area["strengths"].append(_strength(item))
-        elif result in FAILED:
+        elif result in judging.NOT_PASSED:
             tally[1] += 1
             area["limitations"].append(_limitation(item))
     for code, area in areas.items():
@@ -142,11 +142,18 @@ def list_conclusions(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     return [_conclusion_view(r) for r in store.conclusions(inspection_id)]
 
 
+def deadline_after(visit_date: str | dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The one rule of the default remediation deadline (README, DOMAIN.md): the visit date
+    + 30 days; `today` (else the real today) + 30 days when no visit date is recorded."""
+    if isinstance(visit_date, str):
+        visit_date = dt.date.fromisoformat(visit_date[:10]) if visit_date else None
+    return (visit_date or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
 def default_deadline(store: Store, inspection_id: str, today: dt.date | None = None) -> dt.date:
-    """The visit date (or today when none is recorded) + 30 days."""
+    """The default deadline of a recommendation of this inspection (deadline_after)."""
     insp = _inspection(store, inspection_id)
-    base = dt.date.fromisoformat(insp["visit_date"][:10]) if insp.get("visit_date") else None
-    return (base or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+    return deadline_after(insp.get("visit_date"), today)
 
 
 def _deadline(value: str | dt.date | None) -> dt.date | None:

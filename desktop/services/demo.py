@@ -11,6 +11,7 @@ from db.store import finding_id
 from db.store import new_id as store_new_id
 from desktop.domain import JudgingType, Result, Role, UnitLevel, fold
 from desktop.services import judging
+from desktop.services.conclusions import deadline_after
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
 
 # Lịch kiểm tra CCHC năm 2021, kèm Kế hoạch số 21/KH-UBND ngày 02/02/2021 của UBND tỉnh
@@ -519,7 +520,7 @@ def build_scale_demo(
                                 "item_code": item["code"],
                                 "text": f"Khắc phục: {item['text'][:120]}",
                                 "responsible": name,
-                                "deadline": (visit + dt.timedelta(days=30)).isoformat(),
+                                "deadline": deadline_after(visit).isoformat(),
                                 "status": "mo",
                             }
                         )

@@ -22,10 +22,10 @@ from typing import Any
 
 from db import Store
 from desktop.domain import LEVEL_LETTERS, JudgingType, Result
+from desktop.services import judging
 from desktop.services.errors import UserError
 
 Progress = Callable[[int, int], bool]
-NOT_PASSED = (Result.KHONG_DAT.value, Result.MOT_PHAN.value)
 
 
 class Cancelled(UserError):
@@ -80,7 +80,7 @@ def score_items(
         finding = found.get(item["id"])
         if finding and (finding.get("result") or finding.get("note")):
             recorded += 1
-        if finding and finding.get("result") in NOT_PASSED:
+        if finding and finding.get("result") in judging.NOT_PASSED:
             not_passed += 1
         area = areas.setdefault(
             item["area_code"],
