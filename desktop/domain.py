@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+# The letters of the unit levels in a checklist item's "levels" are the database's (its
+# queries filter items by them): one definition, in db (db.store.plans).
+from db.store import LEVEL_LETTERS
 from db.text import fold, nfc
 
 __all__ = [
@@ -52,8 +55,6 @@ class UnitLevel(StrEnum):
                 return level
         raise ValueError(text)
 
-
-LEVEL_LETTERS = {"so": "S", "dvsn": "D", "huyen": "H", "xa": "X"}
 
 _UNIT_LEVEL_LABELS = {
     UnitLevel.SO: "Sở/ngành",

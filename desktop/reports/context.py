@@ -15,8 +15,8 @@ from typing import Any
 
 from db import Store
 from desktop.domain import InspectionMode, Result, Role, UnitLevel, nfc
-from desktop.services import judging, scoring
-from desktop.services.conclusions import deadline_after
+from desktop.services import scoring
+from desktop.services.conclusions import deadline_after, suggest
 from desktop.services.errors import UserError
 
 KINDS = ("bien-ban", "ket-luan", "bao-cao")
@@ -255,34 +255,28 @@ def group_items(
     return list(areas.values())
 
 
-def _describe(item: dict[str, Any]) -> str:
-    text = item["text"].rstrip(". ")
-    if item["note"]:
-        return f"{text}: {item['note'].rstrip()}"
-    return f"{text} ({item['result_label'].lower()})"
-
-
 def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
-    """(strengths, limitations) from the findings, limitations numbered per area."""
+    """(strengths, limitations) from the findings when the secretary saved none: the draft
+    of services.conclusions.suggest (the same rule and words as the editor's draft), the
+    limitations numbered per area so recommendations can cite them."""
+    items = [
+        {**i, "area_code": area["code"], "area_name": area["name"]}
+        for area in areas
+        for i in area["items"]
+    ]
     strengths, limitations = [], []
-    for area in areas:
-        good = [
-            f"{i['text'].rstrip('. ')}: {i['note'].rstrip()}"
-            for i in area["items"]
-            if i["note"] and (i["result"] == Result.DAT.value or (not i["result"]))
-        ]
-        if good:
-            strengths.append({"code": area["code"], "name": area["name"], "lines": good})
-        bad = [i for i in area["items"] if i["result"] in judging.NOT_PASSED]
-        if bad:
-            limitations.append(
-                {"code": area["code"], "name": area["name"], "items": bad, "lines": []}
+    for area in suggest(items):
+        if area["strengths"]:
+            strengths.append(
+                {"code": area["area"], "name": area["name"], "lines": area["strengths"]}
             )
-    for n, lim in enumerate(limitations, start=1):
-        lim["lines"] = [
-            {"ref": f"{n}.{k}", "text": _describe(i), "item_code": i["code"]}
-            for k, i in enumerate(lim.pop("items"), start=1)
-        ]
+        if area["limitations"]:
+            n = len(limitations) + 1
+            lines = [
+                {"ref": f"{n}.{k}", "text": text, "item_code": code}
+                for k, (code, text) in enumerate(area["limitations"], start=1)
+            ]
+            limitations.append({"code": area["area"], "name": area["name"], "lines": lines})
     return strengths, limitations
 
 

@@ -13,12 +13,11 @@ nothing half-written. Heavy libraries are imported inside the functions that use
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from db.files import atomic_path
 from desktop.domain import format_date
 from desktop.services.errors import UserError
 from desktop.services.reminders import FORMATS, TEXT, Letter
@@ -27,22 +26,18 @@ from desktop.services.reminders import FORMATS, TEXT, Letter
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Render into a temporary file in the target folder, then rename over the target."""
+    """Render into a temporary file in the target folder, then rename over the target
+    (db.files.atomic_path); the messages of a missing folder or a refused write."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(TEXT["no_folder"].format(folder=folder))
-    handle, temp_name = tempfile.mkstemp(prefix=".kiemtra-", suffix=path.suffix, dir=folder)
-    os.close(handle)
-    temp = Path(temp_name)
     try:
-        write(temp)
-        os.replace(temp, path)
+        # A document the user hands on: an ordinary file (db.files' DOCUMENT mode).
+        with atomic_path(path) as temp:
+            write(temp)
     except OSError as exc:
         raise UserError(TEXT["cannot_write"].format(path=path, error=exc.strerror)) from exc
-    finally:
-        if temp.exists():
-            temp.unlink()
     return path
 
 
