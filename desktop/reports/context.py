@@ -118,10 +118,10 @@ def resolve_options(
         if out.number:
             store.set_setting(number_key, out.number)
         if given.date or store.setting(date_key) or out.number:
-            store.set_setting(date_key, out.date.isoformat())
+            store.set_setting(date_key, out.date.isoformat() if out.date else "")
         # This inspection owns the kind-wide values from now on (the window's prefill).
         store.set_setting(f"report.{kind}.number", out.number or "")
-        store.set_setting(f"report.{kind}.date", out.date.isoformat())
+        store.set_setting(f"report.{kind}.date", out.date.isoformat() if out.date else "")
         store.set_setting(OWNER.format(kind=kind), inspection_id)
     else:
         number_key, date_key = _number_date_keys(kind, None)
@@ -205,7 +205,9 @@ class InspectionData:
         return any(i["recorded"] for a in self.areas for i in a["items"])
 
 
-def _item_row(item: dict[str, Any], finding: dict[str, Any] | None, evidence: list) -> dict:
+def _item_row(
+    item: dict[str, Any], finding: dict[str, Any] | None, evidence: list[dict[str, Any]]
+) -> dict[str, Any]:
     f = finding or {}
     result = f.get("result")
     return {
@@ -255,7 +257,9 @@ def group_items(
     return list(areas.values())
 
 
-def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
+def derive_conclusions(
+    areas: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(strengths, limitations) from the findings when the secretary saved none: the draft
     of services.conclusions.suggest (the same rule and words as the editor's draft), the
     limitations numbered per area so recommendations can cite them."""
@@ -264,7 +268,8 @@ def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
         for area in areas
         for i in area["items"]
     ]
-    strengths, limitations = [], []
+    strengths: list[dict[str, Any]] = []
+    limitations: list[dict[str, Any]] = []
     for area in suggest(items):
         if area["strengths"]:
             strengths.append(
@@ -282,7 +287,7 @@ def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
 
 def stored_conclusions(
     rows: list[dict[str, Any]], areas: list[dict[str, Any]]
-) -> tuple[list, list, list[str]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """(strengths, limitations, causes) as the secretary wrote them, in checklist area order."""
     names = {a["code"]: a["name"] for a in areas}
     order = {a["code"]: n for n, a in enumerate(areas)}
@@ -373,7 +378,7 @@ def recommendations_for(
         ]
     insp = store.inspection(inspection_id) or {}
     deadline = deadline_after(insp.get("visit_date"), date)
-    out = []
+    out: list[dict[str, Any]] = []
     for lim in limitations:
         for line in lim["lines"]:
             out.append(
@@ -450,6 +455,5 @@ def plan_data_full(
         row["default_deadline"] = deadline_after(insp["visit_date"], date)
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()
-    seen: set[str] = set()
-    unique_causes = [c for c in causes if not (c in seen or seen.add(c))]
+    unique_causes = list(dict.fromkeys(causes))  # first occurrence of each, in order
     return PlanData(plan, rows, list(area_names.items()), unique_causes, deadlines)

@@ -380,7 +380,7 @@ def write_docx(doc: Document, target: Path) -> None:
             elif isinstance(block, Chart):
                 _chart(out, block)
             elif isinstance(block, PageBreak):
-                out.add_page_break()
+                out.add_page_break()  # type: ignore[no-untyped-call]  # python-docx: untyped
 
     add(doc.blocks)
     _closing(out, doc)

@@ -135,5 +135,5 @@ def _scaled(progress: Progress | None, share: float) -> Progress | None:
     return lambda done, total: progress(int(100 * share * done / max(total, 1)), 100)
 
 
-def _today():  # noqa: ANN202 - tiny helper, patched in tests
+def _today() -> dt.date:  # a tiny helper, patched in tests
     return dt.date.today()

@@ -39,7 +39,7 @@ def record_changes(
     bounds (UserError otherwise). A result given without a score takes the default score of
     judging.result_changes. Returns the whole stored finding.
     """
-    clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
+    clean: dict[str, Any] = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
     max_score = float(item.get("max_score") or 0)
     try:
         if "result" in clean:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from db import Store
 from desktop.domain import format_date, official_date
@@ -24,8 +24,43 @@ FORMATS = ("pdf", "docx")
 DEFAULT_SYMBOL = "SNV-CCHC"  # ký hiệu of Sở Nội vụ's letters, "Số: 88/SNV-CCHC"
 SYMBOL_SETTING = "reminder.symbol"
 
+
+class Texts(TypedDict):
+    """The keys of TEXT: strings, and lists of strings for the multi-line parts."""
+
+    parent: str
+    parent_blank: str
+    issuer: str
+    number: str
+    number_blank: str
+    subject: str
+    nation: str
+    motto: str
+    to: str
+    opening: str
+    status: str
+    table_head: list[str]
+    rejected_mark: str
+    request: str
+    warning: str
+    recipients_title: str
+    recipients: list[str]
+    sign_deputy: list[str]
+    sign_director: list[str]
+    page_number: str
+    xlsx_sheet: str
+    xlsx_title: str
+    xlsx_as_of: str
+    xlsx_head: list[str]
+    no_overdue: str
+    bad_format: str
+    no_folder: str
+    cannot_write: str
+    bad_days: str
+
+
 # Everything the user reads in these documents, in one place.
-TEXT = {
+TEXT: Texts = {
     "parent": "UBND TỈNH {province}",
     "parent_blank": "UBND TỈNH",
     "issuer": "SỞ NỘI VỤ",

@@ -39,7 +39,9 @@ def _pct(score: float, maximum: float) -> float:
     return round(100.0 * score / maximum, 2) if maximum else 0.0
 
 
-def item_points(item: dict[str, Any], finding: dict[str, Any] | None, scored: bool) -> tuple:
+def item_points(
+    item: dict[str, Any], finding: dict[str, Any] | None, scored: bool
+) -> tuple[float, float, float | None, bool]:
     """(score, max, self_score, applicable) of one applicable item under the rules above."""
     result = (finding or {}).get("result")
     if result == Result.KHONG_AP_DUNG.value:

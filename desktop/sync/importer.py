@@ -358,9 +358,10 @@ def import_package(
             except ValueError:
                 continue
         else:
-            fingerprint = normalize_fingerprint(device.get("fingerprint") or "")
-            if fingerprint is None:
+            given = normalize_fingerprint(device.get("fingerprint") or "")
+            if given is None:
                 continue
+            fingerprint = given
         listed.append((device, fingerprint))
     _store_attachments(store, content, needed)
 
