@@ -60,11 +60,11 @@ def _render_docx(letter: Letter, path: Path) -> None:
     from desktop.reports.layout_docx import (
         FONT,
         TEXT_WIDTH_CM,
-        _borderless,
-        _page_number_header,
-        _rule,
-        _set_fonts,
-        _widths,
+        borderless,
+        column_widths,
+        page_number_header,
+        rule,
+        set_fonts,
     )
     from desktop.reports.layout_pdf import PAGE_MARGINS
 
@@ -72,14 +72,14 @@ def _render_docx(letter: Letter, path: Path) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
-    _set_fonts(normal.element)
+    set_fonts(normal.element)
     normal.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(PAGE_MARGINS["top"]), Mm(PAGE_MARGINS["bottom"])
     section.left_margin, section.right_margin = Mm(PAGE_MARGINS["left"]), Mm(PAGE_MARGINS["right"])
     section.header_distance = Mm(10)
-    _page_number_header(section)
+    page_number_header(section)
     doc.core_properties.title = letter.subject
     doc.core_properties.author = letter.issuer
 
@@ -103,17 +103,17 @@ def _render_docx(letter: Letter, path: Path) -> None:
 
     left_w, right_w = 0.4 * TEXT_WIDTH_CM, 0.6 * TEXT_WIDTH_CM
     header = doc.add_table(rows=1, cols=2)
-    _borderless(header)
-    _widths(header, [left_w, right_w])
+    borderless(header)
+    column_widths(header, [left_w, right_w])
     left, right = header.rows[0].cells
     line(left, letter.parent_body, size=12.5, reuse=True)
     line(left, letter.issuer, bold=True, size=12.5)
-    _rule(left, 2.2, left_w)
+    rule(left, 2.2, left_w)
     line(left, letter.number, size=13)
     line(left, letter.subject, size=12)
     line(right, TEXT["nation"], bold=True, size=12.5, reuse=True)
     line(right, TEXT["motto"], bold=True, size=13.5)
-    _rule(right, 5.8, right_w)
+    rule(right, 5.8, right_w)
     line(right, letter.place_date, italic=True, size=14)
 
     line(doc, "")
@@ -131,7 +131,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
         for n, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.JUSTIFY if n == 1 else WD_ALIGN_PARAGRAPH.CENTER
             line(cell, text, size=13, align=align, reuse=True)
-    _widths(table, [TEXT_WIDTH_CM * f for f in (0.08, 0.56, 0.19, 0.17)])
+    column_widths(table, [TEXT_WIDTH_CM * f for f in (0.08, 0.56, 0.19, 0.17)])
 
     for n, text in enumerate(letter.closing):
         body = line(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -141,8 +141,8 @@ def _render_docx(letter: Letter, path: Path) -> None:
             body.paragraph_format.space_before = Pt(6)
 
     bottom = doc.add_table(rows=1, cols=2)
-    _borderless(bottom)
-    _widths(bottom, [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM])
+    borderless(bottom)
+    column_widths(bottom, [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM])
     left, right = bottom.rows[0].cells
     line(left, letter.recipients_title, bold=True, italic=True, size=12,
          align=WD_ALIGN_PARAGRAPH.LEFT, reuse=True)  # fmt: skip
