@@ -61,3 +61,18 @@ def test_exported_workbook_is_a_document(tmp_path: Path) -> None:
     path = save_workbook(Workbook(), tmp_path / "out" / "mau.xlsx")
     assert _mode(path) == files.DOCUMENT
     assert [p.name for p in path.parent.iterdir()] == ["mau.xlsx"]
+
+
+def test_no_other_atomic_writer_in_the_plain_layers() -> None:
+    """services, reports, sync and cli write files through db.files only (one writer, one
+    file-mode policy): no hand-made temporary-then-rename left there."""
+    root = Path(__file__).resolve().parents[1] / "desktop"
+    patterns = ("os.replace(", ".replace(tmp", "mkstemp(", "NamedTemporaryFile(", "os.chmod(")
+    found = [
+        f"{path.relative_to(root)}: {pattern}"
+        for folder in ("services", "reports", "sync", "cli")
+        for path in sorted((root / folder).rglob("*.py"))
+        for pattern in patterns
+        if pattern in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
