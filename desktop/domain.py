@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+# The letters of the unit levels in a checklist item's "levels" are the database's (its
+# queries filter items by them): one definition, in db (db.store.plans).
+from db.store import LEVEL_LETTERS
 from db.text import fold, nfc
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "fold",
     "format_date",
     "nfc",
+    "official_date",
     "parse_date",
 ]
 
@@ -51,8 +55,6 @@ class UnitLevel(StrEnum):
                 return level
         raise ValueError(text)
 
-
-LEVEL_LETTERS = {"so": "S", "dvsn": "D", "huyen": "H", "xa": "X"}
 
 _UNIT_LEVEL_LABELS = {
     UnitLevel.SO: "Sở/ngành",
@@ -213,3 +215,19 @@ def format_date(value: str | dt.date | None) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return value.strftime("%d/%m/%Y")
+
+
+DATE_BLANK = "……"  # a number left for the clerk to write in by hand
+
+
+def official_date(place: str, date: dt.date | None) -> str:
+    """Place and date line of an official document (Nghị định 30/2020/NĐ-CP).
+
+    "Sóc Trăng, ngày 05 tháng 01 năm 2021": a day below 10 and months 1–2 take a leading
+    zero, months 3–12 do not. Without a date the numbers are left as dotted blanks."""
+    place = place.strip() or DATE_BLANK
+    if date is None:
+        return f"{place}, ngày {DATE_BLANK} tháng {DATE_BLANK} năm {DATE_BLANK}"
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return f"{place}, ngày {day} tháng {month} năm {date.year}"

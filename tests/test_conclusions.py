@@ -152,3 +152,15 @@ def test_cli_conclusion_and_recommendations(kiemtra: Kiemtra, store: Store, plan
     bad = kiemtra("recommendation", "add", so, "--text", "X", "--item", "ZZ", ok=False)
     assert bad.exit_code != 0
     assert len(kiemtra.json("recommendations", so)) == 2
+
+
+def test_deadline_after_is_the_one_rule() -> None:
+    """Every default deadline (recommendations, derived ones in the notice, the demo) comes
+    from conclusions.deadline_after: the visit date + 30 days, else today + 30."""
+    assert conclusions.deadline_after("2021-06-08") == dt.date(2021, 7, 8)
+    assert conclusions.deadline_after("2021-06-08T09:00:00") == dt.date(2021, 7, 8)
+    assert conclusions.deadline_after(dt.date(2021, 6, 8), dt.date(2022, 1, 1)) == dt.date(
+        2021, 7, 8
+    )
+    assert conclusions.deadline_after(None, dt.date(2022, 1, 1)) == dt.date(2022, 1, 31)
+    assert conclusions.deadline_after("", dt.date(2022, 1, 1)) == dt.date(2022, 1, 31)

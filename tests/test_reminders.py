@@ -9,6 +9,7 @@ import pytest
 
 from db import Store
 from desktop.domain import Role, UnitLevel
+from desktop.reports import reminders as drawing
 from desktop.services import followup, reminders
 from desktop.services.errors import UserError
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
@@ -89,7 +90,7 @@ def test_docx_reads_back(store: Store, campaign: dict[str, str], tmp_path: Path)
     from docx import Document
 
     letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="45/SNV-CCHC")
-    path = reminders.write_reminder(letter, "docx", tmp_path / "don-doc.docx")
+    path = drawing.write_reminder(letter, "docx", tmp_path / "don-doc.docx")
     doc = Document(str(path))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"Kính gửi: {UNIT}." in text
@@ -113,7 +114,7 @@ def test_pdf_text(store: Store, campaign: dict[str, str], tmp_path: Path) -> Non
     from pypdf import PdfReader
 
     letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY)
-    path = reminders.write_reminder(letter, "pdf", tmp_path / "don-doc.pdf")
+    path = drawing.write_reminder(letter, "pdf", tmp_path / "don-doc.pdf")
     reader = PdfReader(str(path))
     text = "\n".join(page.extract_text() for page in reader.pages)
     flat = " ".join(text.split())
@@ -135,9 +136,9 @@ def test_bad_format_and_folder_write_nothing(
     out.mkdir()
     letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY)
     with pytest.raises(UserError, match="không hỗ trợ"):
-        reminders.write_reminder(letter, "odt", out / "x.odt")
+        drawing.write_reminder(letter, "odt", out / "x.odt")
     with pytest.raises(UserError, match="Không có thư mục"):
-        reminders.write_reminder(letter, "pdf", out / "khong-co" / "x.pdf")
+        drawing.write_reminder(letter, "pdf", out / "khong-co" / "x.pdf")
     assert list(out.iterdir()) == []
 
 
@@ -155,7 +156,7 @@ def test_escalation_xlsx(store: Store, campaign: dict[str, str], tmp_path: Path)
     from openpyxl import load_workbook
 
     rows = reminders.escalation(store, today=TODAY)
-    path = reminders.write_escalation_xlsx(rows, tmp_path / "cham.xlsx", today=TODAY)
+    path = drawing.write_escalation_xlsx(rows, tmp_path / "cham.xlsx", today=TODAY)
     sheet = load_workbook(path).active
     assert sheet.title == "Đơn vị chậm khắc phục"
     assert sheet["A2"].value == "Tính đến ngày 10/09/2024"
@@ -238,7 +239,7 @@ def test_long_letter_numbers_pages_from_two(
         )
     letter = reminders.reminder_letter(store, campaign["xa"], today=TODAY)
     assert len(letter.table_rows) == 38
-    reader = PdfReader(str(reminders.write_reminder(letter, "pdf", tmp_path / "dai.pdf")))
+    reader = PdfReader(str(drawing.write_reminder(letter, "pdf", tmp_path / "dai.pdf")))
     assert len(reader.pages) >= 2
     assert not reader.pages[0].extract_text().strip().startswith("1\n")
     assert reader.pages[1].extract_text().strip().splitlines()[0].strip() == "2"

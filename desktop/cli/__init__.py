@@ -8,14 +8,18 @@ the commands that need them, so `kiemtra --help` and the GUI start fast.
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from desktop.cli.common import AppContext, KiemtraError, default_db, emit_json, pass_app
 from desktop.services.errors import StoreError, UserError
+
+# The shared helpers live in desktop.cli.common (the command modules import them from there,
+# so no command module imports this package back); re-exported here for callers of old.
+__all__ = ["AppContext", "KiemtraError", "cli", "default_db", "emit_json", "main", "pass_app"]
 
 COMMAND_MODULES = [
     "desktop.cli.core",
@@ -45,54 +49,6 @@ def _selftest(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     from desktop.cli.selftest import selftest_option
 
     selftest_option(ctx, param, value)
-
-
-class AppContext:
-    """What every command gets: the database path, opened lazily."""
-
-    def __init__(self, db_path: Path, actor: str | None = None) -> None:
-        self.db_path = db_path
-        self.actor = actor
-        self._store: Any = None
-
-    @property
-    def store(self) -> Any:
-        if self._store is None:
-            from db import Store
-            from desktop.services.backup import daily_backup
-
-            self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
-            # Who the audit log names for every change: --as / KIEMTRA_ACTOR, else this laptop.
-            self._store.actor = self.actor or self._store.device_name
-            try:
-                daily_backup(self._store)
-            except (OSError, StoreError) as exc:
-                # A failed automatic backup must not stop the work; say so and carry on.
-                click.echo(f"Cảnh báo: không tạo được bản sao lưu tự động: {exc}", err=True)
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-
-def emit_json(data: Any) -> None:
-    """Print machine-readable output: UTF-8 JSON, Vietnamese unescaped."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def default_db() -> Path:
-    from desktop.services.paths import default_db_path
-
-    return default_db_path()
-
-
-class KiemtraError(click.ClickException):
-    """A user-facing error shown as one line "Lỗi: …" on stderr, exit code 1."""
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Lỗi: {self.message}", err=True)
 
 
 class KiemtraGroup(click.Group):

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.domain import Result
 from desktop.services.errors import UserError
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 def run_gui(db_path: Path) -> int:

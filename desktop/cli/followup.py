@@ -8,11 +8,9 @@ from typing import Any
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.domain import format_date, parse_date
 from desktop.services.errors import UserError
-
-pass_app = click.make_pass_decorator(AppContext)
 
 TODAY_HELP = "Tính trạng thái như vào ngày này (dd/mm/yyyy; mặc định hôm nay)."
 
@@ -184,6 +182,7 @@ def reminder(
     today: str | None,
 ) -> None:
     """Công văn đôn đốc thực hiện kết luận kiểm tra CCHC gửi một đơn vị có kiến nghị quá hạn."""
+    from desktop.reports import reminders as drawing
     from desktop.services import reminders
 
     fmt = fmt.strip().lower()
@@ -197,7 +196,7 @@ def reminder(
         number=number,
         symbol=symbol,
     )
-    reminders.write_reminder(letter, fmt, output)
+    drawing.write_reminder(letter, fmt, output)
     click.echo(f"Đã tạo công văn đôn đốc {letter.meta['unit']}: {output}")
 
 
@@ -211,6 +210,7 @@ def escalation(
     app: AppContext, plan_id: str | None, today: str | None, as_json: bool, output: Path | None
 ) -> None:
     """Danh sách đơn vị chậm khắc phục (để báo cáo UBND tỉnh): --json hoặc -o TỆP.xlsx."""
+    from desktop.reports import reminders as drawing
     from desktop.services import reminders
 
     if not as_json and output is None:
@@ -220,7 +220,7 @@ def escalation(
     day = _date(today, "Ngày")
     rows = reminders.escalation(app.store, plan_id, today=day)
     if output is not None:
-        reminders.write_escalation_xlsx(rows, output, today=day)
+        drawing.write_escalation_xlsx(rows, output, today=day)
         if not as_json:
             click.echo(f"Đã ghi {len(rows)} đơn vị chậm khắc phục: {output}")
     if as_json:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.services.errors import UserError
 
-pass_app = click.make_pass_decorator(AppContext)
 STATUSES = ("dang-kiem-tra", "da-kiem-tra", "da-ket-luan")
 
 

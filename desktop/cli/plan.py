@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from desktop.cli import AppContext, emit_json
-
-pass_app = click.make_pass_decorator(AppContext)
+from desktop.cli.common import AppContext, emit_json, pass_app
 
 
 @click.group()

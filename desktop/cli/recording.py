@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.domain import format_date
 
-pass_app = click.make_pass_decorator(AppContext)
 JSON_HELP = "In kết quả dạng JSON."
 KIND_LABELS = {"item": "Nội dung", "finding": "Nhận xét", "evidence": "Tài liệu"}
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.services.errors import UserError
 
-pass_app = click.make_pass_decorator(AppContext)
+if TYPE_CHECKING:  # imported by the commands only when run: `kiemtra --help` stays fast
+    from desktop.reports.context import ReportOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -24,7 +29,7 @@ def _date(value: str | None) -> dt.date | None:
         raise UserError(f"Ngày không hợp lệ: {value} (cần dạng dd/mm/yyyy)") from exc
 
 
-def document_options(func):  # type: ignore[no-untyped-def]
+def document_options(func: F) -> F:
     """--format, -o, then --number, --date, --signer, --signer-title, --place (remembered)."""
     for option in reversed(
         [
@@ -63,7 +68,13 @@ def document_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _options(number, date_text, signer, signer_title, place):  # type: ignore[no-untyped-def]
+def _options(
+    number: str | None,
+    date_text: str | None,
+    signer: str | None,
+    signer_title: str | None,
+    place: str | None,
+) -> ReportOptions:
     from desktop.reports.context import ReportOptions
 
     return ReportOptions(number, _date(date_text), signer, signer_title, place)
@@ -85,12 +96,12 @@ def report(
     kind: str,
     fmt: str,
     output: Path,
-    number,
-    date_text,
-    signer,
-    signer_title,
-    place,
-) -> None:  # type: ignore[no-untyped-def]
+    number: str | None,
+    date_text: str | None,
+    signer: str | None,
+    signer_title: str | None,
+    place: str | None,
+) -> None:
     """Lập Biên bản kiểm tra hoặc Thông báo kết luận của một cuộc kiểm tra."""
     from desktop.reports.service import inspection_report
 
@@ -108,12 +119,12 @@ def report_plan(
     plan_id: str,
     fmt: str,
     output: Path,
-    number,
-    date_text,
-    signer,
-    signer_title,
-    place,
-) -> None:  # type: ignore[no-untyped-def]
+    number: str | None,
+    date_text: str | None,
+    signer: str | None,
+    signer_title: str | None,
+    place: str | None,
+) -> None:
     """Lập Báo cáo kết quả kiểm tra của cả kế hoạch."""
     from desktop.reports.service import plan_report
 

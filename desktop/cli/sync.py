@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from desktop.cli import AppContext, emit_json
+from desktop.cli.common import AppContext, emit_json, pass_app
 from desktop.services.errors import UserError
-
-pass_app = click.make_pass_decorator(AppContext)
 
 MESSAGES = {
     "bad_fingerprint": "Mã vân tay {fingerprint} không hợp lệ (cần 64 chữ số thập lục phân)",

@@ -97,8 +97,10 @@ class _Styles:
         from openpyxl.cell import Cell, WriteOnlyCell
         from openpyxl.styles.cell_style import StyleArray
 
-        class StreamCell(Cell):  # the style's index is known: no lookup per cell
+        # openpyxl has no type hints: Cell is Any.
+        class StreamCell(Cell):  # type: ignore[misc]  # the style's index is known: no lookup per cell
             __slots__ = ("sid",)
+            sid: int
 
             @property
             def style_id(self) -> int:

@@ -16,10 +16,9 @@ from typing import Any
 from db import Store
 from desktop.domain import InspectionMode, Result, Role, UnitLevel, nfc
 from desktop.services import scoring
+from desktop.services.conclusions import deadline_after, suggest
 from desktop.services.errors import UserError
 
-REMEDIATION_DAYS = 30  # DOMAIN.md default deadline
-NOT_PASSED = (Result.KHONG_DAT.value, Result.MOT_PHAN.value)
 KINDS = ("bien-ban", "ket-luan", "bao-cao")
 
 
@@ -119,10 +118,10 @@ def resolve_options(
         if out.number:
             store.set_setting(number_key, out.number)
         if given.date or store.setting(date_key) or out.number:
-            store.set_setting(date_key, out.date.isoformat())
+            store.set_setting(date_key, out.date.isoformat() if out.date else "")
         # This inspection owns the kind-wide values from now on (the window's prefill).
         store.set_setting(f"report.{kind}.number", out.number or "")
-        store.set_setting(f"report.{kind}.date", out.date.isoformat())
+        store.set_setting(f"report.{kind}.date", out.date.isoformat() if out.date else "")
         store.set_setting(OWNER.format(kind=kind), inspection_id)
     else:
         number_key, date_key = _number_date_keys(kind, None)
@@ -206,7 +205,9 @@ class InspectionData:
         return any(i["recorded"] for a in self.areas for i in a["items"])
 
 
-def _item_row(item: dict[str, Any], finding: dict[str, Any] | None, evidence: list) -> dict:
+def _item_row(
+    item: dict[str, Any], finding: dict[str, Any] | None, evidence: list[dict[str, Any]]
+) -> dict[str, Any]:
     f = finding or {}
     result = f.get("result")
     return {
@@ -256,40 +257,37 @@ def group_items(
     return list(areas.values())
 
 
-def _describe(item: dict[str, Any]) -> str:
-    text = item["text"].rstrip(". ")
-    if item["note"]:
-        return f"{text}: {item['note'].rstrip()}"
-    return f"{text} ({item['result_label'].lower()})"
-
-
-def derive_conclusions(areas: list[dict[str, Any]]) -> tuple[list, list]:
-    """(strengths, limitations) from the findings, limitations numbered per area."""
-    strengths, limitations = [], []
-    for area in areas:
-        good = [
-            f"{i['text'].rstrip('. ')}: {i['note'].rstrip()}"
-            for i in area["items"]
-            if i["note"] and (i["result"] == Result.DAT.value or (not i["result"]))
-        ]
-        if good:
-            strengths.append({"code": area["code"], "name": area["name"], "lines": good})
-        bad = [i for i in area["items"] if i["result"] in NOT_PASSED]
-        if bad:
-            limitations.append(
-                {"code": area["code"], "name": area["name"], "items": bad, "lines": []}
+def derive_conclusions(
+    areas: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(strengths, limitations) from the findings when the secretary saved none: the draft
+    of services.conclusions.suggest (the same rule and words as the editor's draft), the
+    limitations numbered per area so recommendations can cite them."""
+    items = [
+        {**i, "area_code": area["code"], "area_name": area["name"]}
+        for area in areas
+        for i in area["items"]
+    ]
+    strengths: list[dict[str, Any]] = []
+    limitations: list[dict[str, Any]] = []
+    for area in suggest(items):
+        if area["strengths"]:
+            strengths.append(
+                {"code": area["area"], "name": area["name"], "lines": area["strengths"]}
             )
-    for n, lim in enumerate(limitations, start=1):
-        lim["lines"] = [
-            {"ref": f"{n}.{k}", "text": _describe(i), "item_code": i["code"]}
-            for k, i in enumerate(lim.pop("items"), start=1)
-        ]
+        if area["limitations"]:
+            n = len(limitations) + 1
+            lines = [
+                {"ref": f"{n}.{k}", "text": text, "item_code": code}
+                for k, (code, text) in enumerate(area["limitations"], start=1)
+            ]
+            limitations.append({"code": area["area"], "name": area["name"], "lines": lines})
     return strengths, limitations
 
 
 def stored_conclusions(
     rows: list[dict[str, Any]], areas: list[dict[str, Any]]
-) -> tuple[list, list, list[str]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """(strengths, limitations, causes) as the secretary wrote them, in checklist area order."""
     names = {a["code"]: a["name"] for a in areas}
     order = {a["code"]: n for n, a in enumerate(areas)}
@@ -362,7 +360,8 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
 def recommendations_for(
     store: Store, inspection_id: str, limitations: list[dict[str, Any]], date: dt.date
 ) -> list[dict[str, Any]]:
-    """Stored recommendations, or one per limitation with the default deadline."""
+    """Stored recommendations, or one per limitation with the default deadline (the visit
+    date + 30 days; the document's `date` + 30 when no visit date is recorded)."""
     stored = store.report_recommendations(inspection_id)
     if stored:
         return [
@@ -377,8 +376,9 @@ def recommendations_for(
             }
             for r in stored
         ]
-    deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
-    out = []
+    insp = store.inspection(inspection_id) or {}
+    deadline = deadline_after(insp.get("visit_date"), date)
+    out: list[dict[str, Any]] = []
     for lim in limitations:
         for line in lim["lines"]:
             out.append(
@@ -432,7 +432,6 @@ def plan_data_full(
     area_names: dict[str, str] = {}
     causes: list[str] = []
     deadlines: dict[str, list[dict[str, Any]]] = {}
-    default_deadline = date + dt.timedelta(days=REMEDIATION_DAYS)
     for n, row in enumerate(rows, start=1):
         for area in row["areas"]:
             area_names.setdefault(area["code"], area["name"])
@@ -453,9 +452,8 @@ def plan_data_full(
             row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:
             causes.extend(_lines(c["causes"]))
-        row["default_deadline"] = default_deadline
+        row["default_deadline"] = deadline_after(insp["visit_date"], date)
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()
-    seen: set[str] = set()
-    unique_causes = [c for c in causes if not (c in seen or seen.add(c))]
+    unique_causes = list(dict.fromkeys(causes))  # first occurrence of each, in order
     return PlanData(plan, rows, list(area_names.items()), unique_causes, deadlines)

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.domain import official_date
 from desktop.reports.context import InspectionData, PlanData, ReportOptions
-from desktop.reports.officialdate import official_date
 
 DOTS = "…" * 60
 SHORT_DOTS = "…………"

@@ -17,7 +17,7 @@ FONT = "Times New Roman"
 TEXT_WIDTH_CM = 21.0 - (PAGE_MARGINS["left"] + PAGE_MARGINS["right"]) / 10
 
 
-def _set_fonts(element: Any, name: str = FONT) -> None:
+def set_fonts(element: Any, name: str = FONT) -> None:
     """Latin, east-asian and complex-script font of a style or run (Word picks per script)."""
     from docx.oxml.ns import qn
 
@@ -50,7 +50,7 @@ def _official_style(style: Any, size: float) -> None:
     if fonts is not None:  # theme fonts win over named ones: drop them
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attr), None)
-    _set_fonts(style.element)
+    set_fonts(style.element)
     for tag in ("w:color", "w:spacing", "w:kern"):
         for el in rpr.findall(qn(tag)):
             rpr.remove(el)
@@ -106,7 +106,7 @@ def _bottom_border(paragraph: Any) -> None:
     ppr.append(border)
 
 
-def _rule(container: Any, width_cm: float, total_cm: float) -> None:
+def rule(container: Any, width_cm: float, total_cm: float) -> None:
     """A short centred rule: an empty paragraph with a bottom border, indented both sides."""
     from docx.shared import Cm, Pt
 
@@ -164,7 +164,7 @@ class _Cell:
         return self.cell.add_paragraph()
 
 
-def _borderless(table: Any) -> None:
+def borderless(table: Any) -> None:
     from docx.oxml.ns import qn
 
     tblpr = table._tbl.tblPr
@@ -174,7 +174,7 @@ def _borderless(table: Any) -> None:
     tblpr.append(borders)
 
 
-def _widths(table: Any, widths_cm: list[float]) -> None:
+def column_widths(table: Any, widths_cm: list[float]) -> None:
     from docx.shared import Cm
 
     table.autofit = False
@@ -186,15 +186,15 @@ def _widths(table: Any, widths_cm: list[float]) -> None:
 def _header(docx: Any, doc: Document) -> None:
     left_w, right_w = 0.4 * TEXT_WIDTH_CM, 0.6 * TEXT_WIDTH_CM
     table = docx.add_table(rows=2, cols=2)
-    _borderless(table)
-    _widths(table, [left_w, right_w])
+    borderless(table)
+    column_widths(table, [left_w, right_w])
     left, right = _Cell(table.cell(0, 0)), _Cell(table.cell(0, 1))
     _para(left, doc.parent_body, size=12.5)
     _para(left, doc.issuing_body, bold=True, size=12.5)
-    _rule(left, 2.2, left_w)
+    rule(left, 2.2, left_w)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5)
     _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5)
-    _rule(right, 5.8, right_w)
+    rule(right, 5.8, right_w)
     _para(_Cell(table.cell(1, 0)), doc.number)
     _para(_Cell(table.cell(1, 1)), doc.place_date, italic=True)
 
@@ -205,7 +205,7 @@ def _table(docx: Any, block: Table) -> None:
 
     table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = docx.styles["Table Grid"]
-    _widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
+    column_widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
     aligns = {
         "L": WD_ALIGN_PARAGRAPH.LEFT,
         "C": WD_ALIGN_PARAGRAPH.CENTER,
@@ -293,11 +293,11 @@ def _closing(docx: Any, doc: Document) -> None:
         lines = max(len(s.title_lines) for s in doc.signers)
         for k, signer in enumerate(doc.signers):
             _signer(_Cell(table.cell(0, k)), signer, lines)
-    _borderless(table)
-    _widths(table, widths)
+    borderless(table)
+    column_widths(table, widths)
 
 
-def _page_number_header(section: Any) -> None:
+def page_number_header(section: Any) -> None:
     """PAGE field, top centre, on every page but the first (different first page)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -334,7 +334,7 @@ def write_docx(doc: Document, target: Path) -> None:
     normal = out.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(13)
-    _set_fonts(normal.element)
+    set_fonts(normal.element)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.0
     section = out.sections[0]
@@ -344,7 +344,7 @@ def write_docx(doc: Document, target: Path) -> None:
     section.left_margin = Mm(PAGE_MARGINS["left"])
     section.right_margin = Mm(PAGE_MARGINS["right"])
     section.header_distance = Mm(10)
-    _page_number_header(section)
+    page_number_header(section)
     out.core_properties.title = f"{doc.title.capitalize()} {doc.subject}"
     out.core_properties.author = doc.issuing_body
 
@@ -352,7 +352,7 @@ def write_docx(doc: Document, target: Path) -> None:
     _header(out, doc)
     out.add_paragraph(doc.title, style="Title")
     _para(out, doc.subject, bold=True, size=14)
-    _rule(out, 4.5, TEXT_WIDTH_CM)
+    rule(out, 4.5, TEXT_WIDTH_CM)
     if doc.addressee:
         _para(out, doc.addressee, space_after=6)
 
@@ -380,7 +380,7 @@ def write_docx(doc: Document, target: Path) -> None:
             elif isinstance(block, Chart):
                 _chart(out, block)
             elif isinstance(block, PageBreak):
-                out.add_page_break()
+                out.add_page_break()  # type: ignore[no-untyped-call]  # python-docx: untyped
 
     add(doc.blocks)
     _closing(out, doc)

@@ -77,7 +77,7 @@ def _rule(width: float, space_before: float = 3, space_after: float = 5) -> Any:
     """A short centred horizontal rule (HRFlowable ignores centring inside table cells)."""
     from reportlab.platypus.flowables import Flowable
 
-    class Rule(Flowable):
+    class Rule(Flowable):  # type: ignore[misc]  # reportlab has no type hints: Flowable is Any
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             self.avail = avail_width
             return avail_width, space_before + space_after + 0.6

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from db import Store
+from db.files import atomic_path
 from desktop.reports.context import (
     ReportOptions,
     inspection_data,
@@ -36,19 +35,12 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     folder = target.resolve().parent
     if not folder.is_dir():
         raise UserError(f"Không có thư mục {folder}")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(name)
     try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a document is an ordinary file
-        os.replace(tmp, target)
+        # A document the user hands on: an ordinary file (db.files' DOCUMENT mode).
+        with atomic_path(target) as tmp:
+            yield tmp
     except PermissionError as exc:
         raise UserError(f"Không ghi được tệp {target}: không có quyền ghi") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _step(progress: Progress | None, done: int, total: int) -> None:
@@ -143,5 +135,5 @@ def _scaled(progress: Progress | None, share: float) -> Progress | None:
     return lambda done, total: progress(int(100 * share * done / max(total, 1)), 100)
 
 
-def _today():  # noqa: ANN202 - tiny helper, patched in tests
+def _today() -> dt.date:  # a tiny helper, patched in tests
     return dt.date.today()

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from db import Store
+from db.files import atomic_open, private_folder
 from desktop.domain import nfc
 from desktop.services.errors import UserError
 
@@ -70,21 +69,11 @@ def _store_file(data_dir: Path, source: Path, sha256: str) -> Path:
     target = path_of(data_dir, sha256)
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     for folder in (target.parent.parent, target.parent):
-        os.chmod(folder, 0o700)
-    # Copy to a temporary name beside the target, then rename: never a half-written file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        private_folder(folder)
+    # An official record in the data folder: private (db.files), never half-written.
+    with atomic_open(target, private=True) as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, _CHUNK)
     return target
 
 

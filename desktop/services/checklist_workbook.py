@@ -242,7 +242,8 @@ def read_checklist(path: Path | str) -> dict[str, Any]:
             problems.append(Problem(SHEET, None, "", None, message))
     if problems:
         raise refused(path, problems)
-    return checklists.normalise(data)
+    normalised: dict[str, Any] = checklists.normalise(data)
+    return normalised
 
 
 def _read_meta(data: Any) -> dict[str, str]:

@@ -19,7 +19,8 @@ def load_default() -> dict[str, Any]:
     """The default checklist shipped in resources/checklist/default.json."""
     path = resource("checklist", "default.json")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError as exc:
         raise UserError(f"Thiếu tệp bộ tiêu chí mặc định: {path}") from exc
 

@@ -9,15 +9,16 @@ Every function returns plain dicts; dates are ISO in dicts, dd/mm/yyyy in the "*
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from db import Store
 from desktop.domain import Result, format_date, nfc, parse_date
+from desktop.services import judging
 from desktop.services.errors import UserError
 
 DEFAULT_DEADLINE_DAYS = 30
 PASSED = {Result.DAT.value}
-FAILED = {Result.KHONG_DAT.value, Result.MOT_PHAN.value}
 
 MESSAGES = {
     "no_inspection": "Không có cuộc kiểm tra {id}",
@@ -44,12 +45,12 @@ def _clean(text: str | None) -> str:
     return " ".join(nfc(text or "").split()).rstrip(" .;:")
 
 
-def _strength(item: dict[str, Any]) -> str:
+def _strength(item: Mapping[str, Any]) -> str:
     """ "<item text> — <note>" for a passed item with an observation."""
     return f"{_clean(item['text'])} — {_clean(item.get('note'))}"
 
 
-def _limitation(item: dict[str, Any]) -> str:
+def _limitation(item: Mapping[str, Any]) -> str:
     """ "<item text> — Chưa đạt: <note>" (or "— Đạt một phần"; no note: just the verdict)."""
     label = LIMITATION_LABELS[item["result"]]
     note = _clean(item.get("note"))
@@ -65,12 +66,26 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     "Thực hiện tốt P/J nội dung được kiểm tra" (P passed of J judged; left out when nothing
     passed) and each passed item with a note, as "<item text> — <note>". Limitations: each item
     judged Không đạt or Đạt một phần, as "<item text> — Chưa đạt: <note>" or
-    "<item text> — Đạt một phần: <note>".
+    "<item text> — Đạt một phần: <note>". The rule is `suggest`'s.
     """
     _inspection(store, inspection_id)
+    return [
+        {**area, "limitations": [text for _, text in area["limitations"]]}
+        for area in suggest(store.inspection_items(inspection_id))
+    ]
+
+
+def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The one rule that turns findings into strengths and limitations, per area in the items'
+    order: the draft the secretary edits, and the notice's text when none was saved.
+
+    `items` are inspection_items rows (area_code, area_name, code, text, result, note). Each
+    area: {"area", "name", "strengths": [str], "limitations": [(item code, str)]}. Only judged
+    items count: an observation without a result is neither (it may still be pending).
+    """
     areas: dict[str, dict[str, Any]] = {}
     counts: dict[str, list[int]] = {}
-    for item in store.inspection_items(inspection_id):
+    for item in items:
         code = item["area_code"]
         area = areas.setdefault(
             code, {"area": code, "name": item["area_name"], "strengths": [], "limitations": []}
@@ -82,9 +97,9 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
             tally[1] += 1
             if _clean(item.get("note")):
                 area["strengths"].append(_strength(item))
-        elif result in FAILED:
+        elif result in judging.NOT_PASSED:
             tally[1] += 1
-            area["limitations"].append(_limitation(item))
+            area["limitations"].append((item["code"], _limitation(item)))
     for code, area in areas.items():
         passed, judged = counts[code]
         if passed:
@@ -142,11 +157,18 @@ def list_conclusions(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     return [_conclusion_view(r) for r in store.conclusions(inspection_id)]
 
 
+def deadline_after(visit_date: str | dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The one rule of the default remediation deadline (README, DOMAIN.md): the visit date
+    + 30 days; `today` (else the real today) + 30 days when no visit date is recorded."""
+    if isinstance(visit_date, str):
+        visit_date = dt.date.fromisoformat(visit_date[:10]) if visit_date else None
+    return (visit_date or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
 def default_deadline(store: Store, inspection_id: str, today: dt.date | None = None) -> dt.date:
-    """The visit date (or today when none is recorded) + 30 days."""
+    """The default deadline of a recommendation of this inspection (deadline_after)."""
     insp = _inspection(store, inspection_id)
-    base = dt.date.fromisoformat(insp["visit_date"][:10]) if insp.get("visit_date") else None
-    return (base or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+    return deadline_after(insp.get("visit_date"), today)
 
 
 def _deadline(value: str | dt.date | None) -> dt.date | None:

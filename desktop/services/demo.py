@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from db import Store
@@ -11,6 +12,7 @@ from db.store import finding_id
 from db.store import new_id as store_new_id
 from desktop.domain import JudgingType, Result, Role, UnitLevel, fold
 from desktop.services import judging
+from desktop.services.conclusions import deadline_after
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
 
 # Lịch kiểm tra CCHC năm 2021, kèm Kế hoạch số 21/KH-UBND ngày 02/02/2021 của UBND tỉnh
@@ -416,8 +418,12 @@ def _scale_units(count: int, rng: random.Random) -> list[tuple[str, UnitLevel, s
 
 
 def build_scale_demo(
-    store: Store, units: int = 200, years: int = 10, seed: int = 1, progress=None
-) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    store: Store,
+    units: int = 200,
+    years: int = 10,
+    seed: int = 1,
+    progress: Callable[[int, int], object] | None = None,
+) -> dict[str, int]:
     """A province's decade: `years` plans of `units` inspections each, every item recorded.
 
     Written in bulk (no audit entries: generated data). Returns row counts.
@@ -519,7 +525,7 @@ def build_scale_demo(
                                 "item_code": item["code"],
                                 "text": f"Khắc phục: {item['text'][:120]}",
                                 "responsible": name,
-                                "deadline": (visit + dt.timedelta(days=30)).isoformat(),
+                                "deadline": deadline_after(visit).isoformat(),
                                 "status": "mo",
                             }
                         )
@@ -573,6 +579,8 @@ def _scale_attachments(store: Store, rng: random.Random) -> int:
         return 0
     latest = max(plans, key=lambda p: p["year"])
     inspections = store.inspections(latest["id"])[:SCALE_ATTACHMENTS]
+    if store.path is None:  # an in-memory database keeps no files
+        return 0
     data_dir = data_dir_for(Path(store.path))
     added = 0
     with tempfile.TemporaryDirectory() as tmp:

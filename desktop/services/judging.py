@@ -95,7 +95,7 @@ def on_time_outcome(on_time: bool, max_score: float) -> Outcome:
     return yes_no_outcome(on_time, max_score)
 
 
-def result_changes(result: Result, max_score: float, current_score: float | None) -> dict:
+def result_changes(result: Result, max_score: float, current_score: float | None) -> dict[str, Any]:
     """Changes for a result picked directly (the four result buttons).
 
     The score follows sensible defaults the inspector can override: full points for Đạt when

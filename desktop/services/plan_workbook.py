@@ -278,15 +278,15 @@ def _read_plan_fields(sheet: Sheet, problems: list[Problem]) -> dict[str, Any]:
         out["issued_on"] = r.date(F_ISSUED, required=True)
     if r := get(F_YEAR):
         year = r.raw(F_YEAR)
-        number = (
+        year_number = (
             float(year.year)
             if isinstance(year, dt.date)
             else r.number(F_YEAR, required=True, integer=True)
         )
-        if number is not None and not 2000 <= number <= 2100:
+        if year_number is not None and not 2000 <= year_number <= 2100:
             r.problem(F_YEAR, year, MSG_YEAR)
-        elif number is not None:
-            out["year"] = int(number)
+        elif year_number is not None:
+            out["year"] = int(year_number)
     if r := get(F_ISSUER):
         out["issuer"] = r.text(F_ISSUER, required=True)
     if r := get(F_FROM):
@@ -356,17 +356,17 @@ def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
     for record, spec, month_given in parsed:
         if spec.parent is None:
             continue
-        parent = by_key.get(key(spec.parent))
-        if parent is None:
+        head = by_key.get(key(spec.parent))
+        if head is None:
             record.problem(C_PARENT, spec.parent, MSG_NO_PARENT)
             continue
-        if parent is spec:
+        if head is spec:
             record.problem(C_PARENT, spec.parent, MSG_SELF_PARENT)
             continue
-        if parent.parent is not None:
-            record.problem(C_PARENT, spec.parent, MSG_NESTED_PARENT.format(parent=parent.name))
+        if head.parent is not None:
+            record.problem(C_PARENT, spec.parent, MSG_NESTED_PARENT.format(parent=head.name))
             continue
-        if spec.level not in (UnitLevel.DVSN, UnitLevel.XA) or parent.level not in (
+        if spec.level not in (UnitLevel.DVSN, UnitLevel.XA) or head.level not in (
             UnitLevel.SO,
             UnitLevel.HUYEN,
         ):
@@ -374,14 +374,14 @@ def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
                 C_PARENT,
                 spec.parent,
                 MSG_PARENT_LEVEL.format(
-                    child=spec.level.label, parent=parent.name, parent_level=parent.level.label
+                    child=spec.level.label, parent=head.name, parent_level=head.level.label
                 ),
             )
             continue
         # create_plan matches parents by exact name: use the spelling of the parent's row.
-        spec.parent = parent.name
+        spec.parent = head.name
         if not month_given:
-            spec.month = parent.month
+            spec.month = head.month
     return [spec for _, spec, _ in parsed]
 
 

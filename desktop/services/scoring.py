@@ -22,10 +22,10 @@ from typing import Any
 
 from db import Store
 from desktop.domain import LEVEL_LETTERS, JudgingType, Result
+from desktop.services import judging
 from desktop.services.errors import UserError
 
 Progress = Callable[[int, int], bool]
-NOT_PASSED = (Result.KHONG_DAT.value, Result.MOT_PHAN.value)
 
 
 class Cancelled(UserError):
@@ -39,7 +39,9 @@ def _pct(score: float, maximum: float) -> float:
     return round(100.0 * score / maximum, 2) if maximum else 0.0
 
 
-def item_points(item: dict[str, Any], finding: dict[str, Any] | None, scored: bool) -> tuple:
+def item_points(
+    item: dict[str, Any], finding: dict[str, Any] | None, scored: bool
+) -> tuple[float, float, float | None, bool]:
     """(score, max, self_score, applicable) of one applicable item under the rules above."""
     result = (finding or {}).get("result")
     if result == Result.KHONG_AP_DUNG.value:
@@ -80,7 +82,7 @@ def score_items(
         finding = found.get(item["id"])
         if finding and (finding.get("result") or finding.get("note")):
             recorded += 1
-        if finding and finding.get("result") in NOT_PASSED:
+        if finding and finding.get("result") in judging.NOT_PASSED:
             not_passed += 1
         area = areas.setdefault(
             item["area_code"],

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from db import Store
 from desktop.domain import Result, format_date
+from desktop.services import judging
 from desktop.services.errors import Problem, UserError
 from desktop.services.workbook_io import (
     AREA_FILL,
@@ -333,15 +334,14 @@ def _changes(
     else:
         if result is not None:
             wanted["result"] = result.value
-            # The rule of services.findings.record: Đạt without a score earns the maximum,
-            # Không đạt earns 0, Không áp dụng has no score.
-            if score is None and item["max_score"]:
-                if result == Result.DAT and item["score"] is None:
-                    wanted["score"] = float(item["max_score"])
-                elif result == Result.KHONG_DAT:
-                    wanted["score"] = 0.0
-                elif result == Result.KHONG_AP_DUNG:
-                    wanted["score"] = None
+            # The rule of services.findings.record (judging.result_changes): Đạt without
+            # points earns the maximum, Không đạt earns 0, Không áp dụng has no score.
+            if score is None:
+                default = judging.result_changes(
+                    result, float(item["max_score"] or 0), item["score"]
+                )
+                if "score" in default:
+                    wanted["score"] = default["score"]
         if score is not None:
             wanted["score"] = score
         if text is not None:

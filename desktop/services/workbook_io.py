@@ -13,8 +13,6 @@ openpyxl is imported inside the functions: the command line and the GUI start wi
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -24,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.parsers.expat import ExpatError
 
+from db.files import atomic_path
 from desktop.domain import fold, nfc, parse_date
 from desktop.services.errors import InputFileError, Problem, UserError
 
@@ -536,14 +535,9 @@ def save_workbook(book: Any, path: Path | str) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kiemtra-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        try:
+        # A workbook the user hands on: an ordinary file (db.files' DOCUMENT mode).
+        with atomic_path(path) as tmp:
             book.save(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     except OSError as exc:
         raise UserError(MSG_CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
     return path

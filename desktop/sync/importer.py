@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from db import Store
+from db.files import atomic_open
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
@@ -324,17 +323,9 @@ def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> 
         if target.is_file():
             continue  # content-addressed: the same bytes are already here
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                content.copy_attachment(sha, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # An attachment is an official record: private (db.files), never half-written.
+        with atomic_open(target, private=True) as out:
+            content.copy_attachment(sha, out)
 
 
 def import_package(
@@ -367,9 +358,10 @@ def import_package(
             except ValueError:
                 continue
         else:
-            fingerprint = normalize_fingerprint(device.get("fingerprint") or "")
-            if fingerprint is None:
+            given = normalize_fingerprint(device.get("fingerprint") or "")
+            if given is None:
                 continue
+            fingerprint = given
         listed.append((device, fingerprint))
     _store_attachments(store, content, needed)
 

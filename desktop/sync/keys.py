@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from db.files import PRIVATE, private_folder
+
 KEYS_DIR = "keys"
 SIGNING_FILE = "device_ed25519.pem"
 EXCHANGE_FILE = "device_x25519.pem"
@@ -78,12 +80,10 @@ def keys_dir(data_dir: Path) -> Path:
 
 
 def _write_private(path: Path, pem: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(path.parent, 0o700)
-    except OSError:
-        pass
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    """Create a key file PRIVATE (db.files' policy). Not db.files.write_bytes: O_EXCL keeps a
+    second process from replacing a key the first one already uses."""
+    private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
         handle.flush()

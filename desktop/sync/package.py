@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from db.files import atomic_path
 from desktop.services.errors import UserError
 
 FORMAT = "kiemtra-sync"
@@ -168,15 +169,10 @@ def write_package(
     parts: list[Part],
 ) -> None:
     """Write the outer zip next to the target, then move it into place."""
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w") as zf:
-            _write_parts(zf, [Part(MANIFEST, data=manifest_bytes), Part(SIGNATURE, data=signature)])
-            _write_parts(zf, parts)
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # A package the user hands on: an ordinary file (db.files' DOCUMENT mode).
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        _write_parts(zf, [Part(MANIFEST, data=manifest_bytes), Part(SIGNATURE, data=signature)])
+        _write_parts(zf, parts)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import fold, format_date
+from desktop.reports import reminders as reminder_documents
 from desktop.services import followup, reminders
 from desktop.services.errors import UserError
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
@@ -779,7 +780,7 @@ class FollowupWindow(QWidget):
         if fmt not in reminders.FORMATS:
             fmt, path = "pdf", path.with_suffix(".pdf")
         try:
-            reminders.write_reminder(letter, fmt, path)
+            reminder_documents.write_reminder(letter, fmt, path)
         except UserError as exc:
             self._problem(str(exc))
             return None
@@ -804,7 +805,7 @@ class FollowupWindow(QWidget):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         try:
-            reminders.write_escalation_xlsx(rows, path, today=self.today)
+            reminder_documents.write_escalation_xlsx(rows, path, today=self.today)
         except UserError as exc:
             self._problem(str(exc))
             return None

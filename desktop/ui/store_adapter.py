@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from db import Store
 from db.connection import StoreError
 from desktop.domain import nfc
-from desktop.services import judging
+from desktop.services import findings
 from desktop.services.errors import UserError
 
 # Keys of the settings table this package uses (device-local, never synced).
@@ -126,14 +126,10 @@ class StoreAdapter(QObject):
         Returns the stored finding, or None when the change was refused (then `failed` was
         emitted with the reason).
         """
-        clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
         try:
-            if "result" in clean:
-                judging.check_result(str(item.get("type") or ""), clean["result"])
-            if "score" in clean:
-                judging.check_score(clean["score"], float(item["max_score"] or 0))
-            row = self._store.set_finding(
-                inspection_id, item["item_id"], clean, recorded_by=self.recorder
+            # The one write path of a finding, shared with `kiemtra finding set`.
+            row = findings.record_changes(
+                self._store, inspection_id, item, changes, recorded_by=self.recorder
             )
         except (ValueError, UserError, StoreError) as exc:
             self.failed.emit(str(exc))

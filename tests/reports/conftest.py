@@ -10,6 +10,7 @@ import pytest
 from db import Store
 from desktop.domain import Result, Role, UnitLevel
 from desktop.services import findings
+from desktop.services.inspections import set_visit
 from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
 
 DIACRITICS_UNIT = "UBND xã Ấp Đông Ỷ Ơ Ữ Ặ Ễ Ộ Ờ Ự Ỵ ỹ ẫ ẩ ở ỡ ợ ừ ử ữ ự ỳ ỷ"
@@ -53,4 +54,7 @@ def sample(store: Store) -> Sample:
     findings.record(store, unit, scored[1]["code"], result=Result.KHONG_DAT, note=LONG_NOTE)
     findings.record(store, unit, scored[2]["code"], result=Result.MOT_PHAN, score=0.5)
     findings.record(store, unit, scored[3]["code"], result=Result.DAT)
+    # A visit before the documents' date (05/01/2021): a derived recommendation is due 30 days
+    # after the visit (27/01/2021), not after the document (README: visit date + 30 days).
+    set_visit(store, unit, dt.date(2020, 12, 28))
     return Sample(plan, unit, ids["Sở Y tế"])

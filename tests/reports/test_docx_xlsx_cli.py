@@ -56,7 +56,7 @@ def test_docx_notice(store: Store, sample: Sample, tmp_path: Path) -> None:
     text = all_text(d)
     assert DIACRITICS_UNIT in text and LONG_NOTE.strip() in text
     assert "Số: 12/TB-SNV" in text and "Sóc Trăng, ngày 05 tháng 01 năm 2021" in text
-    assert "Thời hạn khắc phục: 04/02/2021" in text
+    assert "Thời hạn khắc phục: 27/01/2021" in text
     assert "Nơi nhận:" in text and "./." in text
     assert "THÔNG BÁO" in [p.text for p in d.paragraphs]
 

@@ -56,10 +56,10 @@ def test_conclusion_notice_reads_back(store: Store, sample: Sample, tmp_path: Pa
         "V. TỔ CHỨC THỰC HIỆN",
     ):
         assert heading in text
-    # limitations numbered so recommendations can cite them; deadline 30 days after the date
+    # limitations numbered so recommendations can cite them; deadline 30 days after the visit
     assert "1.1." in text and "điểm 1.1 mục II" in text
-    assert "Thời hạn khắc phục: 04/02/2021" in text
-    assert "(qua Sở Nội vụ) trước ngày 04/02/2021" in text
+    assert "Thời hạn khắc phục: 27/01/2021" in text
+    assert "(qua Sở Nội vụ) trước ngày 27/01/2021" in text
     assert squash(LONG_NOTE) in text  # a 2,000-character observation wraps, never cut
     assert "./." in text
     assert "Nơi nhận:" in text and "- Lưu: VT, CCHC." in text
@@ -184,5 +184,5 @@ def test_campaign_report(store: Store, sample: Sample, tmp_path: Path) -> None:
     assert "BÁO CÁO" in text and "Số: 12/BC-SNV" in text
     assert "Kính gửi: Ủy ban nhân dân tỉnh Sóc Trăng" in text
     assert "Tỷ lệ điểm bình quân theo lĩnh vực (%)" in text  # the chart's title
-    assert "PHỤ LỤC" in text and "04/02/2021" in text  # annex with deadlines
+    assert "PHỤ LỤC" in text and "27/01/2021" in text  # annex: deadlines from the visit
     assert DIACRITICS_UNIT in text

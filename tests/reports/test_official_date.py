@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop.reports.officialdate import official_date
+from desktop.domain import official_date
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,66 @@
+"""What every `kiemtra` command module shares: the lazily opened store, JSON output, errors.
+
+The command modules import these from here, never from the `desktop.cli` package itself, which
+imports them all (no cycle inside desktop.cli).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desktop.services.errors import StoreError
+
+
+class AppContext:
+    """What every command gets: the database path, opened lazily."""
+
+    def __init__(self, db_path: Path, actor: str | None = None) -> None:
+        self.db_path = db_path
+        self.actor = actor
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from db import Store
+            from desktop.services.backup import daily_backup
+
+            self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
+            # Who the audit log names for every change: --as / KIEMTRA_ACTOR, else this laptop.
+            self._store.actor = self.actor or self._store.device_name
+            try:
+                daily_backup(self._store)
+            except (OSError, StoreError) as exc:
+                # A failed automatic backup must not stop the work; say so and carry on.
+                click.echo(f"Cảnh báo: không tạo được bản sao lưu tự động: {exc}", err=True)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def emit_json(data: Any) -> None:
+    """Print machine-readable output: UTF-8 JSON, Vietnamese unescaped."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def default_db() -> Path:
+    from desktop.services.paths import default_db_path
+
+    return default_db_path()
+
+
+class KiemtraError(click.ClickException):
+    """A user-facing error shown as one line "Lỗi: …" on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+pass_app = click.make_pass_decorator(AppContext)
