@@ -30,6 +30,7 @@ from tests.fuzz.hostile import (
     is_vietnamese,
     refused,
     sparse_file,
+    statements,
 )
 
 pytestmark = pytest.mark.fuzz
@@ -142,7 +143,7 @@ def kept(db_path: Path) -> list[str]:
     search = re.compile(r'(INSERT INTO "?|CREATE (VIRTUAL )?TABLE "?)search_')
     return [
         line
-        for line in dump_file(db_path).splitlines()
+        for line in statements(db_path)
         if not search.match(line) and not ("sqlite_master" in line and "search_" in line)
     ]
 

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from db import Store
 from desktop.services import checklist_workbook as cw
+from desktop.services import checklists
 from desktop.services import plan_workbook as pw
 from desktop.services import selfassessment_workbook as sw
 from desktop.services.demo import build_demo, sample_plan
@@ -120,7 +121,13 @@ def read(world: dict[str, Any], kind: str, path: Path) -> Any:
     if kind == "plan":
         return pw.read_plan(path, pw.area_codes(store))
     if kind == "checklist":
-        return cw.read_checklist(path)
+        data = cw.read_checklist(path)
+        # The guide sheet (name, version) is optional: the import then takes the current
+        # checklist's name; the version is made free ("-2" …) whatever the workbook says.
+        current = store.checklist(checklists.ensure_checklist(store))
+        data["name"] = data["name"] or current["name"]
+        del data["version"]
+        return data
     return sw.read_form(store, _inspection(store), path, "inspector")
 
 
