@@ -40,7 +40,9 @@ run: debian-deps install
 test: debian-deps install
 	$(BIN)/ruff check desktop db tests
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	# Every core (pytest-xdist); then, alone, the tests that assert wall time (tests/conftest.py).
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto -m "not timing"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:xdist -m timing
 
 lint: install
 	$(BIN)/ruff check desktop db tests

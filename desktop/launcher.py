@@ -13,6 +13,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 # The root options that take a value and do nothing but choose for the window.
 _WINDOW_OPTIONS = ("--db", "--as")
@@ -50,6 +51,33 @@ def window_database(argv: list[str]) -> Path | None:
     return None if path.is_dir() else path
 
 
+def _database_named(argv: list[str]) -> Path:
+    """The database a command line names (for its log): --db, else KIEMTRA_DB, else the
+    user's default."""
+    for index, arg in enumerate(argv):
+        if arg == "--db" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if arg.startswith("--db="):
+            return Path(arg.partition("=")[2])
+    from desktop.services.paths import default_db_path
+
+    return default_db_path()
+
+
+def fail_unexpectedly(exc: BaseException, db_path: Path, where: str) -> NoReturn:
+    """A bug reached the top: its traceback to the log beside `db_path` (stderr if the log
+    cannot be written), one Vietnamese line on stderr, exit code 1."""
+    from desktop.services import applog
+
+    try:
+        applog.setup_logging(db_path)
+    except OSError:
+        pass  # log_unexpected then prints the traceback to stderr
+    log_file = applog.log_unexpected((type(exc), exc, exc.__traceback__), where)
+    print(f"Lỗi: {applog.unexpected_message(exc, log_file)}", file=sys.stderr)
+    sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script `kiemtra`."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -57,7 +85,10 @@ def main(argv: list[str] | None = None) -> None:
     if path is None:
         from desktop.cli import main as cli_main
 
-        cli_main(args)
+        try:
+            cli_main(args)
+        except Exception as exc:  # the last resort: logged, one line
+            fail_unexpectedly(exc, _database_named(args), "dòng lệnh")
         return
     # Start-up builds tens of thousands of objects (Qt's enums and wrappers, the window) and
     # almost no garbage: the cyclic collector would walk them again and again for nothing
@@ -72,4 +103,6 @@ def main(argv: list[str] | None = None) -> None:
     except (UserError, StoreError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         sys.exit(1)
+    except Exception as exc:  # the last resort: logged, one line
+        fail_unexpectedly(exc, path, "cửa sổ")
     sys.exit(rc)

@@ -1,4 +1,12 @@
-"""Shared fixtures. Widget tests run offscreen; every test gets its own database file."""
+"""Shared fixtures. Widget tests run offscreen; every test gets its own database file.
+
+The suite runs in parallel (`make test`: pytest-xdist, `-n auto`): a test
+owns its files (tmp_path), its environment (monkeypatch) and no module state another test
+reads. The user's own data folder and KIEMTRA_* variables are kept out of every process
+(`_private_environment`). A test that asserts wall time is marked `timing`: `make test` runs
+those alone once the parallel run is over (xdist's loadgroup cannot pin them to one worker:
+pytest 9 no longer reads the node id it rewrites).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,36 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db import Store  # noqa: E402
 from desktop.cli import cli  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "timing: asserts wall time; `make test` runs these alone, after the parallel run",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the user's data folder, nor obeys the caller's KIEMTRA_DB /
+    KIEMTRA_ACTOR: each process (each xdist worker) gets its own empty folders."""
+    home = tmp_path_factory.mktemp("xdg")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("KIEMTRA_DB", "KIEMTRA_ACTOR"):
+            patch.delenv(name, raising=False)
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+            patch.setenv(name, str(home / name.lower()))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_log_handler_left() -> Iterator[None]:
+    """A test that sets up the program's log (desktop.services.applog) does not leave it
+    writing into its tmp_path for the tests after it."""
+    yield
+    from desktop.services import applog
+
+    applog.stop_logging()
 
 
 @pytest.fixture

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from db import Store
 from desktop.services import conclusions, judging
 from desktop.services.demo import AREA_NOTES, DELEGATION, build_demo
 
 
+@pytest.mark.timing
 def test_demo_is_realistic_and_fast(store: Store) -> None:
     started = time.perf_counter()
     plan = build_demo(store)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from db import Store
+from desktop.services import applog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.opening import make_daily_backup, open_store
 from desktop.ui.store_adapter import StoreAdapter
@@ -35,6 +38,77 @@ def collect_garbage_again() -> None:
         gc.enable()
 
 
+T_UNEXPECTED_TITLE = "Lỗi không mong muốn"
+
+
+class ErrorReporter(QObject):
+    """The program's last word on an exception nobody caught (sys.excepthook, and
+    threading.excepthook for worker threads): the traceback goes to the log in the data
+    folder, the user gets one Vietnamese message box. Shown from the GUI thread (a queued
+    signal), one at a time: errors raised while a message is open are only logged."""
+
+    report = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._showing = False
+        self._previous = (sys.excepthook, threading.excepthook)
+        self.report.connect(self._show)
+
+    def install(self) -> None:
+        """Become sys.excepthook and threading.excepthook (until `uninstall`)."""
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_excepthook
+
+    def uninstall(self) -> None:
+        """Give the hooks back to what was there before `install`."""
+        sys.excepthook, threading.excepthook = self._previous
+
+    def excepthook(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        self._handle((kind, exc, tb), "giao diện")
+
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        self._handle((args.exc_type, args.exc_value, args.exc_traceback), f"luồng {name}")
+
+    def _handle(self, exc_info: applog.ExcInfo, where: str) -> None:
+        log_file = applog.log_unexpected(exc_info, where)
+        # Queued when raised on another thread; direct (shown now) on the GUI thread.
+        self.report.emit(applog.unexpected_message(exc_info[1], log_file))
+
+    def _show(self, message: str) -> None:
+        if self._showing:
+            return
+        self._showing = True
+        try:
+            from desktop.ui import dialogs_vi
+
+            app = QApplication.instance()
+            parent = app.activeWindow() if isinstance(app, QApplication) else None
+            dialogs_vi.error(parent, T_UNEXPECTED_TITLE, message)
+        except Exception:  # the last resort must not raise in turn: one line on stderr
+            print(f"Lỗi: {message}", file=sys.stderr)
+        finally:
+            self._showing = False
+
+
+def install_error_reporter(app: QObject, db_path: Path) -> ErrorReporter:
+    """Log to the data folder of `db_path` and report uncaught exceptions (see ErrorReporter);
+    the reporter lives as long as `app`."""
+    applog.setup_logging(db_path)
+    reporter = ErrorReporter(app)
+    reporter.install()
+    return reporter
+
+
 def create_window(
     db_path: Path, store: Store | None = None, *, defer_extras: bool = False
 ) -> MainWindow:
@@ -49,13 +123,16 @@ def create_window(
 
 def run(db_path: Path) -> int:
     """Open the main window on `db_path` and run the event loop; the exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     use_vietnamese_locale()
+    reporter = install_error_reporter(app, Path(db_path))
     # Locked by another program or on read-only storage: offer to open it read-only.
     store = open_store(Path(db_path), backup=False)
     if store is None:
+        reporter.uninstall()
         return 1
     # What is not needed to show the checklist is added just after the first paint.
     window = create_window(Path(db_path), store, defer_extras=True)
@@ -81,3 +158,4 @@ def run(db_path: Path) -> int:
     finally:
         after_start()
         window.adapter.close()
+        reporter.uninstall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from tests.fuzz.hostile import (
     is_vietnamese,
     refused,
     sparse_file,
+    statements,
 )
 
 pytestmark = pytest.mark.fuzz
@@ -136,9 +138,26 @@ def backup_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"root": root, "db_path": db_path, "good": good, "n": 0}
 
 
+def kept(db_path: Path) -> list[str]:
+    """The statements of a database but those of the search tables (derived, rebuilt)."""
+    search = re.compile(r'(INSERT INTO "?|CREATE (VIRTUAL )?TABLE "?)search_')
+    return [
+        line
+        for line in statements(db_path)
+        if not search.match(line) and not ("sqlite_master" in line and "search_" in line)
+    ]
+
+
 def try_restore(world: dict[str, Any], source: Path) -> Any:
+    """Restore `source`; if accepted, the oracle: the database in place is exactly `source`
+    (read by SQLite statement for statement), and the safety copy is what was there before."""
     db_path: Path = world["db_path"]
+    before = dump_file(db_path)
     result = attempt(lambda: restore(db_path, source), lambda: dump_file(db_path))
+    if not refused(result):
+        # Opening the restored database rebuilds the search index: compare the rest.
+        assert kept(db_path) == kept(source), "restored otherwise than the file says"
+        assert result is not None and dump_file(result) == before, "the safety copy differs"
     # Whatever happened, the database in place opens and answers.
     store = Store.open(db_path)
     try:

@@ -3,11 +3,19 @@
 A forger with the sender's key re-signs what it changed, so the rows themselves (not only the
 signature and hashes) meet the importer. Every case ends in a clear error or success, and a
 refusal leaves the receiving database exactly as it was.
+
+Each case is imported into its own copy of a fresh receiver, so that an accepted package has
+an oracle (`accepted_as`): damage nobody signed can only be accepted when the database comes
+out equal to the import of the good package; a package a key holder re-signed must go in
+exactly as signed (every row the database holds is one of the package's lines, value for
+value, every line's row is there, every attachment's file is there with its hash).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import unicodedata
 import warnings
 import zipfile
@@ -19,11 +27,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from db import Store
+from db.migrations import ATTACHMENT_TABLES
 from desktop.services.demo import build_demo
+from desktop.services.paths import data_dir_for
 from desktop.sync import package as pkg
 from desktop.sync.importer import import_package
 from tests.fuzz.hostile import GB, MB, MemoryWatch, attempt, cut, dump, flip, refused
 from tests.sync.helpers import Laptop, read_members, rebuild, write_members
+from tests.sync.helpers import dump as rows_dump
 
 pytestmark = pytest.mark.fuzz
 
@@ -47,9 +59,20 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     sender.cli("sync", "export", "-o", str(good), "--full")
     receiver = Laptop(root, "thu-ky")
     receiver.cli("device", "trust", sender.info()["fingerprint"], "--name", "may-1")
-    yield {"root": root, "sender": sender, "receiver": receiver, "good": good, "n": 0}
+    receiver.close()  # the template every case copies
+    world = {"root": root, "sender": sender, "template": receiver.db_path.parent, "good": good}
+    world.update(n=0, case=None)
+    template = Store.open(receiver.db_path)
+    try:
+        world["template_rows"] = rows_dump(template)
+    finally:
+        template.close()
+    world["good_state"] = None
+    good_result = run(world, good)
+    assert not refused(good_result), good_result
+    world["good_state"] = world["last_state"]
+    yield world
     sender.close()
-    receiver.close()
 
 
 def fresh(world: dict[str, Any]) -> Path:
@@ -57,9 +80,68 @@ def fresh(world: dict[str, Any]) -> Path:
     return world["root"] / f"case-{world['n']}.kiemtra"
 
 
-def run(world: dict[str, Any], path: Path) -> Any:
-    receiver: Laptop = world["receiver"]
-    return attempt(lambda: import_package(receiver.store, path), lambda: dump(receiver.store))
+def state(store: Store, db_path: Path) -> dict[str, Any]:
+    """The travelling rows and conflicts, and the attachment files: (name, sha256 of bytes)."""
+    out = rows_dump(store)
+    folder = data_dir_for(db_path) / "attachments"
+    out["files"] = sorted(
+        (p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in (folder.rglob("*") if folder.exists() else [])
+        if p.is_file()
+    )
+    return out
+
+
+def run(world: dict[str, Any], path: Path, signed_by_forger: bool = False) -> Any:
+    """Import `path` into a fresh copy of the receiver; on success check the oracle."""
+    if world["case"] is not None:
+        shutil.rmtree(world["case"], ignore_errors=True)
+    case = world["root"] / f"receiver-{world['n']}-{path.stem}"
+    shutil.copytree(world["template"], case, ignore=shutil.ignore_patterns("backups"))
+    world["case"] = case
+    db_path = case / "kiemtra.sqlite"
+    store = Store.open(db_path)
+    try:
+        result = attempt(lambda: import_package(store, path), lambda: dump(store))
+        if not refused(result):
+            world["last_state"] = state(store, db_path)
+            accepted_as(world, path, world["last_state"], signed_by_forger)
+    finally:
+        store.close()
+    return result
+
+
+def accepted_as(
+    world: dict[str, Any], path: Path, got: dict[str, Any], signed_by_forger: bool
+) -> None:
+    """The oracle of an accepted package (see the module's docstring)."""
+    if world["good_state"] is not None and not signed_by_forger:
+        assert got == world["good_state"], "a damaged package was accepted with other content"
+        return
+    members = read_members(path)
+    for table, rows in got.items():
+        if table in ("files", "sync_conflicts"):
+            continue
+        part = f"rows/{table}.jsonl"
+        if part not in members:
+            assert rows == world["template_rows"][table], f"{table} changed with no part"
+            continue
+        lines: dict[str, list[Any]] = {}
+        for line in members[part].splitlines():
+            row = json.loads(line)
+            lines.setdefault(row["id"], []).append(row)
+        assert {r["id"] for r in rows} == set(lines), f"{table}: rows dropped or invented"
+        for row in rows:
+            assert any(
+                all(row[k] == line.get(k, row[k]) for k in row) for line in lines[row["id"]]
+            ), f"{table}: stored {row} is not what was signed: {lines[row['id']]}"
+    assert got["sync_conflicts"] == [], "a fresh receiver has nothing to conflict with"
+    assert all(name == sha for name, sha in got["files"]), "a file stored under another hash"
+    stored = {sha for _, sha in got["files"]}
+    for table in ATTACHMENT_TABLES:
+        for row in got[table]:
+            if not row["deleted"]:
+                assert row["sha256"] in stored, f"{table}: the file of {row['id']} is missing"
 
 
 def forged(world: dict[str, Any], mutate: Any, redeclare: bool = True) -> Path:
@@ -113,7 +195,7 @@ def test_byte_flips_in_each_part_re_signed(world: dict[str, Any], data: Any) -> 
             members[name] = flip(members[name], flips)
 
         path = forged(world, mutate)
-    run(world, path)
+    run(world, path, signed_by_forger=name != pkg.MANIFEST)
 
 
 @FEWER
@@ -172,7 +254,7 @@ def test_manifest_fields_of_wrong_types(
         else:
             manifest[field] = value
 
-    run(world, forged(world, mutate, redeclare=field != "parts"))
+    run(world, forged(world, mutate, redeclare=field != "parts"), signed_by_forger=True)
 
 
 TABLES = ["plans", "inspections", "findings", "attachments", "members"]
@@ -200,7 +282,7 @@ def test_row_fields_of_wrong_types(
             lines[index] = json.dumps(row, ensure_ascii=False).encode()
         members[name] = b"\n".join(lines) + b"\n"
 
-    run(world, forged(world, mutate))
+    run(world, forged(world, mutate), signed_by_forger=True)
 
 
 ESCAPES = [
@@ -240,7 +322,7 @@ def test_escaping_and_lookalike_names(world: dict[str, Any], name: str, declared
         except (ValueError, OSError, IndexError):
             pytest.skip("zipfile itself cannot write this name")
     assert refused(run(world, path))
-    data_dir = world["receiver"].data_dir
+    data_dir = world["case"]
     for escaped in ("evil", "evil.jsonl", "attachments/evil"):
         assert not (data_dir.parent / escaped).exists()
         assert not (data_dir / escaped).exists()
@@ -327,3 +409,28 @@ def test_regression_attachment_hash_that_is_no_hash(world: dict[str, Any]) -> No
 
     error = run(world, forged(world, mutate))
     assert refused(error) and "sha256" in str(error)
+
+
+def test_the_oracle_sees_a_package_that_was_changed(world: dict[str, Any]) -> None:
+    """A key holder rewrites one note: it goes in as signed, and the oracle would not let it
+    pass as the good package (the check every accepted damaged package gets)."""
+
+    def mutate(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        lines = members["rows/findings.jsonl"].splitlines()
+        row = json.loads(lines[0])
+        row["note"] = "Ghi chú do người giả mạo viết lại."
+        members["rows/findings.jsonl"] = b"\n".join([json.dumps(row).encode(), *lines[1:]])
+        members["rows/findings.jsonl"] += b"\n"
+
+    path = forged(world, mutate)
+    result = run(world, path, signed_by_forger=True)
+    assert not refused(result)
+    notes = [f["note"] for f in world["last_state"]["findings"]]
+    assert "Ghi chú do người giả mạo viết lại." in notes
+    with pytest.raises(AssertionError, match="accepted with other content"):
+        accepted_as(world, path, world["last_state"], signed_by_forger=False)
+    # And a stored row that is not what was signed is caught too.
+    tampered = {**world["last_state"]}
+    tampered["findings"] = [{**f, "note": "khác"} for f in tampered["findings"]]
+    with pytest.raises(AssertionError, match="not what was signed"):
+        accepted_as(world, path, tampered, signed_by_forger=True)

@@ -2,12 +2,22 @@
 
 Every case ends in the import's clear error (InputFileError/UserError, in Vietnamese) or in
 success; never another exception, never a partial write, never unbounded memory.
+
+An accepted hostile file meets an oracle (`run(..., oracle=...)`), on what the import read from
+it (taken just before the import, in the same database state):
+- "good": damage to the zip's bytes or members can only be accepted when the import reads
+  exactly what it reads from the good file;
+- "resaved": damage inside the XML can change cells, but the import must read what a
+  spreadsheet program sees (the file opened by openpyxl and saved again);
+- "clean": any cell values: what was read holds no formula and no over-long text.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,10 +30,12 @@ from hypothesis import strategies as st
 
 from db import Store
 from desktop.services import checklist_workbook as cw
+from desktop.services import checklists
 from desktop.services import plan_workbook as pw
 from desktop.services import selfassessment_workbook as sw
 from desktop.services.demo import build_demo, sample_plan
-from desktop.services.errors import InputFileError
+from desktop.services.errors import InputFileError, StoreError, UserError
+from desktop.services.workbook_io import MAX_TEXT
 from tests.fuzz.hostile import (
     FORMULAS,
     GB,
@@ -103,9 +115,76 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     store.close()
 
 
-def run(world: dict[str, Any], kind: str, path: Path) -> Any:
+def read(world: dict[str, Any], kind: str, path: Path) -> Any:
+    """What the import of `kind` reads from `path` in the database's current state."""
     store: Store = world["store"]
-    return attempt(lambda: KINDS[kind].run(store, path), lambda: dump(store))
+    if kind == "plan":
+        return pw.read_plan(path, pw.area_codes(store))
+    if kind == "checklist":
+        data = cw.read_checklist(path)
+        # The guide sheet (name, version) is optional: the import then takes the current
+        # checklist's name; the version is made free ("-2" …) whatever the workbook says.
+        current = store.checklist(checklists.ensure_checklist(store))
+        data["name"] = data["name"] or current["name"]
+        del data["version"]
+        return data
+    return sw.read_form(store, _inspection(store), path, "inspector")
+
+
+def resaved(path: Path) -> Path | None:
+    """`path` opened by openpyxl and saved again (None when openpyxl cannot open it)."""
+    target = path.with_name(path.stem + "-resaved.xlsx")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            openpyxl.load_workbook(path).save(target)
+    except Exception:  # whatever a broken file makes openpyxl raise
+        return None
+    return target
+
+
+def run(world: dict[str, Any], kind: str, path: Path, oracle: str | None = None) -> Any:
+    """Import `path`; when it is accepted, check `oracle` (see the module's docstring)."""
+    store: Store = world["store"]
+    expected: Any = None
+    got: Any = None
+    if oracle is not None:
+        try:
+            got = read(world, kind, path)
+        except (UserError, StoreError):
+            oracle = None  # the import refuses it too (attempt checks that it does, cleanly)
+    if oracle == "good":
+        expected = read(world, kind, world["files"][kind])
+    elif oracle == "resaved":
+        clean = resaved(path)
+        assert clean is not None, "accepted a workbook that openpyxl cannot open"
+        expected = read(world, kind, clean)
+    result = attempt(lambda: KINDS[kind].run(store, path), lambda: dump(store))
+    if oracle is not None and not refused(result):
+        if oracle == "clean":
+            for text in strings(got):
+                # A string that starts with "=" is a formula to openpyxl and Excel alike.
+                assert not (text.startswith("=") and len(text) > 1), text[:80]
+                assert len(text) <= MAX_TEXT, f"a text of {len(text)} characters went in"
+        else:
+            assert got == expected, f"accepted, but read otherwise than the {oracle} file"
+    return result
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside what an import read (dataclasses, dicts, lists, tuples)."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from strings(getattr(value, field.name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from strings(item)
 
 
 _counter = iter(range(10**9))
@@ -141,7 +220,7 @@ def test_random_bytes(world: dict[str, Any], kind: str, data: bytes) -> None:
 def test_random_byte_flips(world: dict[str, Any], kind: str, flips: list[Any]) -> None:
     path = fresh(world, kind)
     path.write_bytes(flip(world["files"][kind].read_bytes(), flips))
-    run(world, kind, path)
+    run(world, kind, path, oracle="good")
 
 
 @given(kind=kinds, data=st.data())
@@ -153,7 +232,7 @@ def test_byte_flips_inside_each_xml_part(world: dict[str, Any], kind: str, data:
         st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), min_size=1, max_size=4)
     )
     members[name] = flip(members[name], flips)
-    run(world, kind, write_zip(fresh(world, kind), members))
+    run(world, kind, write_zip(fresh(world, kind), members), oracle="resaved")
 
 
 @given(kind=kinds, data=st.data())
@@ -173,7 +252,7 @@ def test_members_dropped_or_duplicated(world: dict[str, Any], kind: str, data: A
         else (_nothing())
     ):
         write_zip(path, chosen)
-    run(world, kind, path)
+    run(world, kind, path, oracle="good")
 
 
 class _nothing:
@@ -217,7 +296,7 @@ def test_cells_of_every_type(world: dict[str, Any], kind: str, data: Any) -> Non
             sheet.cell(row=row, column=column, value=value)
     path = fresh(world, kind)
     book.save(path)
-    run(world, kind, path)
+    run(world, kind, path, oracle="clean")
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -273,7 +352,7 @@ def test_duplicate_headers_and_hundreds_of_columns(world: dict[str, Any], kind: 
             sheet.cell(row=2, column=column, value=column)
     path = fresh(world, kind)
     book.save(path)
-    run(world, kind, path)
+    run(world, kind, path, oracle="clean")
 
 
 @pytest.mark.slow
@@ -480,3 +559,18 @@ def test_valid_files_still_import(world: dict[str, Any]) -> None:
     for kind in ("checklist", "form"):
         result = run(world, kind, world["files"][kind])
         assert not refused(result), result
+
+
+def test_the_oracle_sees_a_workbook_read_otherwise(world: dict[str, Any]) -> None:
+    """A checklist whose one text was changed goes in (a new version), and the "good" oracle
+    every damaged zip gets would not let it pass as the good file."""
+    book = openpyxl.load_workbook(world["files"]["checklist"])
+    sheet = book[cw.SHEET]
+    rows = list(sheet.iter_rows())
+    header = next(c for row in rows for c in row if c.value == cw.C_TEXT)
+    last = [r for r in rows[header.row :] if r[header.column - 1].value][-1]
+    last[header.column - 1].value = "Nội dung do người khác sửa"
+    path = fresh(world, "checklist")
+    book.save(path)
+    with pytest.raises(AssertionError, match="read otherwise than the good file"):
+        run(world, "checklist", path, oracle="good")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from docx.shared import Mm
 
 from db import Store
@@ -191,6 +192,7 @@ def test_cli_commands(kiemtra, store: Store, sample: Sample, tmp_path: Path) -> 
     json.dumps(rows)
 
 
+@pytest.mark.timing
 def test_two_hundred_units(store: Store, tmp_path: Path) -> None:
     units = [UnitSpec(f"UBND xã Số {n:03d}", UnitLevel.XA, 1 + n % 12) for n in range(200)]
     plan = create_plan(

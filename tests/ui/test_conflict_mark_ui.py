@@ -51,7 +51,6 @@ def test_conflict_marked_in_table_and_editor(
     cell = model.index(model.row_for_item(row["item_id"]), ChecklistTableModel.COL_CODE)
     assert cell.data(Qt.ItemDataRole.DecorationRole) is not None
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == CONFLICT
-    assert CONFLICT == "Có xung đột đồng bộ — mở Đồng bộ ▸ Xung đột"
     assert model.conflicted() == [item]
     editor = window.editor
     assert editor.conflict_banner.isVisibleTo(editor)
