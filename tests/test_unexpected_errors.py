@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import Store
+from db.store.plans import Planning
 from desktop.launcher import main
 from desktop.services import applog
 
@@ -57,10 +58,10 @@ def test_without_a_log_the_traceback_goes_to_stderr(
 def test_a_command_that_hits_a_bug_says_one_line_and_logs_the_traceback(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(self: Store) -> list[dict[str, object]]:
+    def broken(self: Planning) -> list[dict[str, object]]:
         raise KeyError("score")
 
-    monkeypatch.setattr(Store, "plans", broken)
+    monkeypatch.setattr(Planning, "plans", broken)
     with pytest.raises(SystemExit) as exit_info:
         main(["--db", str(db), "plans"])
     assert exit_info.value.code == 1
