@@ -157,7 +157,7 @@ def test_window_browses_a_province(qtbot: Any, scale_db: Path) -> None:
     try:
         window.show()
         qtbot.waitExposed(window)
-        plan_id = window._plan_id  # noqa: SLF001
+        plan_id = window.selection.plan_id
         inspections = window.adapter.inspections(plan_id)
         assert len(inspections) >= 50
         for inspection in inspections[:10]:

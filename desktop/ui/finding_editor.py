@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import JudgingType, Result, format_date
 from desktop.services import judging
-from desktop.ui.autosave import Autosaver
+from desktop.ui import strings
+from desktop.ui.common.autosave import Autosaver
 from desktop.ui.models import DISAGREE, RESULT_COLOURS, result_label, score_text
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -89,13 +90,13 @@ T_RECORDED = "Ghi bởi {who} lúc {when}"
 T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
 T_NUM, T_DEN = "Tử số:", "Mẫu số:"
 T_COUNT = "Số lượng:"
-T_DOC_DATE = "Ngày ban hành:"
+T_DOC_DATE = strings.ISSUED_ON
 T_OVERRIDE = "Điều chỉnh kết quả (nếu cần):"
 T_COUNT_RESULT = "Kết quả:"
 T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
 T_PERCENT = "= {percent} % → {result} · {score} điểm"
 T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
-T_HISTORY = "Lịch sử thay đổi"
+T_HISTORY = strings.HISTORY
 T_CONFLICT = "⇄ Nội dung này có xung đột đồng bộ: hai máy đã sửa khác nhau."
 T_SEE_CONFLICT = "Xem xung đột…"
 NO_DATE = QDate(2000, 1, 1)

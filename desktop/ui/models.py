@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.domain import InspectionStatus, JudgingType, Result, fold
 from desktop.services import judging
-from desktop.ui.rows_model import ENABLED_SELECTABLE, RIGHT_ALIGNED, RowsTableModel
+from desktop.ui.common.rows_model import ENABLED_SELECTABLE, RIGHT_ALIGNED, RowsTableModel
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the row's dict (or node), survives the proxy
 SortRole = Qt.ItemDataRole.UserRole + 2  # native values for sorting
@@ -470,7 +470,7 @@ class ChecklistTableModel(RowsTableModel):
         if r.get("conflict") and col == self.COL_CODE:
             if role == Qt.ItemDataRole.DecorationRole:
                 if self._conflict_icon is None:
-                    from desktop.ui.icons import conflict_icon
+                    from desktop.ui.common.icons import conflict_icon
 
                     self._conflict_icon = conflict_icon()
                 return self._conflict_icon
@@ -525,7 +525,7 @@ class ChecklistTableModel(RowsTableModel):
 
     def _warning(self) -> Any:
         if self._warning_icon is None:
-            from desktop.ui.icons import warning_icon
+            from desktop.ui.common.icons import warning_icon
 
             self._warning_icon = warning_icon()
         return self._warning_icon

@@ -23,6 +23,18 @@ SETTING_LAST_PLAN = "ui.last_plan"
 SETTING_LAST_INSPECTION = "ui.last_inspection.{plan_id}"
 SETTING_ME = "ui.me.{plan_id}"
 SETTING_MY_AREAS_ONLY = "ui.my_areas_only"
+# A finding's fields a checklist row carries as they are (see `checklist_fields`).
+_ROW_FIELDS = (
+    "result",
+    "score",
+    "numerator",
+    "denominator",
+    "value",
+    "self_result",
+    "self_score",
+    "recorded_by",
+    "recorded_at",
+)
 
 
 class StoreAdapter(QObject):
@@ -108,6 +120,28 @@ class StoreAdapter(QObject):
 
     def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
         return self._store.finding(inspection_id, item_id)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the database was opened read-only (locked elsewhere, read-only media)."""
+        return bool(self._store.read_only)
+
+    def search(self, text: str, inspection_id: str, *, limit: int) -> list[dict[str, Any]]:
+        """Full-text hits (diacritics optional) in one inspection (desktop.services.search)."""
+        from desktop.services import search
+
+        return search.search(self._store, text, inspection_id, limit=limit)
+
+    def checklist_fields(self, inspection_id: str, item_id: str) -> dict[str, Any]:
+        """The finding's fields a checklist row shows (after the finding changed)."""
+        finding = self.finding(inspection_id, item_id) or {}
+        fields = {k: finding.get(k) for k in _ROW_FIELDS}
+        fields["note"] = finding.get("note") or ""
+        fields["self_evidence"] = finding.get("self_evidence") or ""
+        fields["finding_id"] = finding.get("id")
+        fields["finding_hlc"] = finding.get("hlc")
+        fields["conflict"] = item_id in self.conflicted_item_ids(inspection_id)
+        return fields
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         return self._store.setting(key, default)

@@ -113,7 +113,7 @@ def step(name, action):
     return result
 window = step("open", lambda: create_window(Path(sys.argv[1])))
 step("show", window.show)
-inspections = window.adapter.inspections(window._plan_id)
+inspections = window.adapter.inspections(window.selection.plan_id)
 for inspection in inspections[:20]:
     step("switch visit", lambda: window.select_inspection(inspection["id"]))
 for action in (window.unrecorded_action, window.not_passed_action, window.with_rec_action):

@@ -58,7 +58,7 @@ def test_conflict_marked_in_table_and_editor(
 
     # The banner's button opens the conflicts view on this finding.
     shown: list[Any] = []
-    controller = window.sync_controller
+    controller = window.feature("sync").controller
     real = controller.show_conflicts
 
     def show_conflicts() -> Any:

@@ -12,15 +12,10 @@ from db import Store
 from desktop.domain import UnitLevel
 from desktop.services import conclusions, followup
 from desktop.services.plans import PlanSpec, UnitSpec, create_plan
-from desktop.ui.followup_view import (
-    STATUS_COLOURS,
-    EarlierBanner,
-    FollowupWindow,
-    RegisterFilterProxy,
-    RegisterModel,
-    ReportDialog,
-    VerifyDialog,
-)
+from desktop.ui.followup.banner import EarlierBanner
+from desktop.ui.followup.dialogs import ReportDialog, VerifyDialog
+from desktop.ui.followup.register import STATUS_COLOURS, RegisterFilterProxy, RegisterModel
+from desktop.ui.followup.window import FollowupWindow
 from desktop.ui.models import ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id
@@ -269,12 +264,12 @@ def test_escalation_list_to_xlsx(
 def test_menu_opens_the_register_and_double_click_opens_the_unit(
     qtbot: Any, window: Any, recs: dict[str, str]
 ) -> None:
-    action = window.followup.register_action
+    action = window.feature("followup").register_action
     assert action.shortcut().toString() == "Ctrl+R"
     menus = [a.text() for a in window.menuBar().actions()]
     assert "&Theo dõi" in menus
     action.trigger()
-    win = window.followup.register_window
+    win = window.feature("followup").register_window
     assert win is not None and win.isVisible()
     assert win.model.rowCount() == 5
     row = win.model.row_for(recs["tt_late"])
@@ -317,7 +312,7 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window = MainWindow(StoreAdapter(store))
     qtbot.addWidget(window)
     window.show()
-    banner = window.followup.banner
+    banner = window.feature("followup").banner
     window.open_inspection(now[YTE])
     assert window.current_inspection_id() == now[YTE]
     assert not banner.isHidden()

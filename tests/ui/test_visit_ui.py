@@ -71,7 +71,7 @@ def test_finish_conclude_reopen(window: MainWindow) -> None:
 
 
 def test_unstarted_visit_cannot_be_finished(window: MainWindow, monkeypatch: Any) -> None:
-    from desktop.ui import dialogs_vi
+    from desktop.ui.common import dialogs_vi
 
     warned: list[str] = []
     monkeypatch.setattr(dialogs_vi, "warn", lambda _p, _t, text: warned.append(text))

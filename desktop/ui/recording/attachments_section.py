@@ -54,20 +54,21 @@ from db.connection import StoreError
 from desktop.services import attachments as attachment_service
 from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
 T_TITLE = "Tệp đính kèm"
-T_ADD = "Thêm tệp…"
+T_ADD = strings.ADD_FILE
 T_ADD_TIP = "Thêm ảnh chụp, bản quét hoặc tệp khác (có thể kéo thả tệp vào đây)"
 T_REMOVE = "Gỡ tệp"
 T_REMOVE_YES = "Gỡ"
 T_ASK_REMOVE = (
     "Gỡ tệp “{name}” khỏi kết quả kiểm tra?\nViệc gỡ được ghi lại trong lịch sử thay đổi."
 )
-T_OPEN = "Mở tệp"
+T_OPEN = strings.OPEN_FILE
 T_MISSING = "Tệp không còn trong thư mục dữ liệu"
 T_EMPTY = "Chưa có tệp nào. Kéo thả ảnh, bản quét vào đây hoặc bấm “Thêm tệp…”."
 T_NO_FOLDER = "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để lưu tệp."

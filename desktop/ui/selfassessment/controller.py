@@ -17,24 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from db.connection import StoreError
 from desktop.services.errors import InputFileError, Problem, UserError
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
-
-if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
 
 Side = Literal["self", "inspector"]
 
 # Strings the user sees.
-T_MENU_RECORD = "Ghi nhận"
 T_EXPORT = "Xuất phiếu tự đánh giá…"
 T_EXPORT_TIP = (
     "Ghi phiếu tự đánh giá và kết quả kiểm tra của cuộc kiểm tra đang mở ra tệp Excel "
@@ -48,13 +45,13 @@ T_IMPORT_TIP = {
     "self": "Nạp các cột Tự đánh giá, Điểm tự chấm, Tài liệu kiểm chứng của phiếu đơn vị đã điền",
     "inspector": "Nạp các cột Kết quả, Điểm, Nhận xét của phiếu Đoàn kiểm tra đã điền",
 }
-T_FILTER = "Bảng tính Excel (*.xlsx)"
+T_FILTER = strings.FILTER_XLSX
 T_FILE_NAME = "Phiếu tự đánh giá - {unit}"
 T_EXPORT_TITLE = "Xuất phiếu tự đánh giá"
 T_EXPORTED = "Đã ghi phiếu tự đánh giá của {unit} vào tệp:\n{path}\n\nMở tệp ngay bây giờ?"
-T_OPEN_FILE = "Mở tệp"
+T_OPEN_FILE = strings.OPEN_FILE
 T_EXPORT_FAILED = "Không xuất được phiếu tự đánh giá"
-T_OPEN_FAILED = "Không mở được tệp {path}"
+T_OPEN_FAILED = strings.CANNOT_OPEN_FILE
 T_IMPORT_TITLE = {
     "self": "Nhập phiếu tự đánh giá của đơn vị",
     "inspector": "Nhập phiếu của Đoàn kiểm tra",
@@ -70,7 +67,7 @@ T_WHERE_SHEET = "Trang “{sheet}”"
 T_WHERE_ROW = "dòng {row}"
 T_WHERE_COLUMN = "cột “{column}”"
 T_WHERE_VALUE = "giá trị “{value}”"
-T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
+T_NO_INSPECTION = strings.PICK_INSPECTION
 T_READ_ONLY = "Cơ sở dữ liệu đang mở chỉ đọc: không nhập được phiếu."
 
 SETTING_FORM_DIR = "ui.selfassessment_dir"
@@ -177,7 +174,7 @@ class SelfAssessmentController(QObject):
     def export_form(self) -> Path | None:
         """Write the form of the open visit, with what is recorded so far; offer to open it."""
         from desktop.services.selfassessment_workbook import write_form
-        from desktop.ui.export_dialog import safe_file_name
+        from desktop.ui.exports.dialog import safe_file_name
 
         inspection_id = self.current_inspection()
         insp = self.adapter.inspection(inspection_id) if inspection_id else None
@@ -250,47 +247,3 @@ class SelfAssessmentController(QObject):
             status().showMessage(T_IMPORTED.format(n=summary["updated"]), 8000)
         dialogs_vi.inform(self.widget, title, text)
         return summary
-
-
-def _record_menu(window: MainWindow) -> QMenu | None:
-    return next(
-        (
-            a.menu()
-            for a in window.menuBar().actions()
-            if a.text().replace("&", "") == T_MENU_RECORD and a.menu() is not None
-        ),
-        None,
-    )
-
-
-def install(window: MainWindow) -> SelfAssessmentController:
-    """Add the form's three entries to the window's "Ghi nhận" menu; returns the controller
-    (also `window.selfassessment`)."""
-    controller = SelfAssessmentController(
-        window.adapter,
-        window,
-        current_inspection=window.current_inspection_id,
-        flush=window.editor.flush,
-    )
-
-    def imported(inspection_id: str, side: str, updated: int) -> None:
-        # The column of the unit's answers shows once it sent some (the window hides it
-        # while there are none).
-        if side == "self" and updated and inspection_id == window.current_inspection_id():
-            from desktop.ui.models import ChecklistTableModel
-
-            window.table.setColumnHidden(ChecklistTableModel.COL_SELF, False)
-
-    controller.imported.connect(imported)
-    menu = _record_menu(window)
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(controller.export_action)
-        for action in controller.import_actions.values():
-            menu.addAction(action)
-        menu.aboutToShow.connect(controller.refresh_actions)
-    window.inspectionOpened.connect(controller.refresh_actions)
-    window.adapter.storeReplaced.connect(controller.refresh_actions)
-    controller.refresh_actions()
-    window.selfassessment = controller  # type: ignore[attr-defined]
-    return controller

@@ -44,12 +44,13 @@ from db import Store
 from db.connection import StoreError
 from desktop.services.errors import UserError
 from desktop.services.scoring import Cancelled
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 
 log = logging.getLogger(__name__)
 
 # Strings the user sees.
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_CANCELLING = "Đang hủy…"
 T_BUG = (
     "Đã xảy ra lỗi ngoài dự kiến: {error}\n"

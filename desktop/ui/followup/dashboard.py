@@ -60,7 +60,8 @@ from PySide6.QtWidgets import (
 from desktop.domain import InspectionStatus, UnitLevel
 from desktop.services import followup, scoring
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
-from desktop.ui.followup_view import STATUS_COLOURS
+from desktop.ui import strings
+from desktop.ui.followup.register import STATUS_COLOURS
 from desktop.ui.models import IdRole
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 
 # Strings the user sees.
 T_TITLE = "Bảng điều khiển đợt kiểm tra"
-T_PLAN = "Kế hoạch:"
+T_PLAN = strings.PLAN
 T_PLAN_ITEM = "{number} — năm {year} ({units} đơn vị)"
 T_TAB_PROGRESS = "Tiến độ theo tháng"
 T_TAB_AREAS = "Điểm theo lĩnh vực"

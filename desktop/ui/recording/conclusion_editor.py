@@ -49,17 +49,18 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
-from desktop.ui.autosave import Autosaver
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.autosave import Autosaver
+from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
-from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
 T_TITLE = "Kết luận kiểm tra — {unit}"
 T_TAB_AREAS = "Ưu điểm, hạn chế"
 T_TAB_CAUSES = "Nguyên nhân"
-T_TAB_RECS = "Kiến nghị"
+T_TAB_RECS = strings.RECOMMENDATION
 T_STRENGTHS = "Ưu điểm (mỗi ý một dòng)"
 T_LIMITATIONS = "Tồn tại, hạn chế (mỗi ý một dòng)"
 T_CAUSES = "Nguyên nhân của tồn tại, hạn chế (mỗi ý một dòng)"
@@ -67,21 +68,21 @@ T_SUGGEST = "Gợi ý từ kết quả"
 T_SUGGEST_TIP = "Điền ưu điểm và hạn chế từ kết quả đã ghi nhận (sửa lại trước khi lưu)"
 T_REPLACE = "Thay nội dung đã soạn bằng gợi ý từ kết quả kiểm tra?"
 T_AREAS = "Lĩnh vực"
-T_SAVE = "Lưu"
-T_CLOSE = "Đóng"
-T_SAVED = "Đã lưu lúc {time}"
+T_SAVE = strings.SAVE
+T_CLOSE = strings.CLOSE
+T_SAVED = strings.SAVED_AT
 T_NOT_SAVED = "Không lưu được kết luận. Vẫn đóng (bỏ phần vừa gõ)?"
 T_ADD_REC = "Thêm kiến nghị…"
 T_EDIT_REC = "Sửa…"
-T_DELETE_REC = "Xóa"
+T_DELETE_REC = strings.DELETE
 T_DELETE_ASK = "Xóa kiến nghị số {number}?"
 REC_HEADERS = ("Số", "Kiến nghị", "Nội dung", "Đơn vị thực hiện", "Thời hạn")
-T_REC_DIALOG = "Kiến nghị"
+T_REC_DIALOG = strings.RECOMMENDATION
 T_REC_TEXT = "Nội dung kiến nghị:"
 T_REC_ITEM = "Gắn với nội dung:"
 T_REC_NO_ITEM = "— không gắn với nội dung cụ thể —"
-T_REC_RESPONSIBLE = "Đơn vị thực hiện:"
-T_REC_DEADLINE = "Thời hạn khắc phục:"
+T_REC_RESPONSIBLE = strings.RESPONSIBLE
+T_REC_DEADLINE = strings.DEADLINE
 T_READ_ONLY = "Cơ sở dữ liệu đang mở ở chế độ chỉ đọc: chỉ xem, không lưu được."
 
 _NO_PARENT = QModelIndex()

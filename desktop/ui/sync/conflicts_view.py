@@ -44,8 +44,9 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.domain import Result
 from desktop.services.errors import UserError
+from desktop.ui import strings
+from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import show_error
 
 # Strings the user sees.
 T_TITLE = "Xung đột đồng bộ"
@@ -58,7 +59,7 @@ T_MINE = "Giá trị của máy này"
 T_THEIRS = "Giá trị từ tệp"
 T_SHOWN = " (đang dùng)"
 T_SIDE = "{side}: {who}, lúc {when}"
-T_SIDE_MINE = "Máy này"
+T_SIDE_MINE = strings.THIS_DEVICE
 T_SIDE_THEIRS = "Từ tệp"
 T_WINNER = "Chưa chọn: đang dùng {which} vì được sửa sau."
 T_WINNER_MINE = "bản của máy này"
@@ -68,7 +69,7 @@ T_KEEP_THEIRS = "Lấy bản từ tệp"
 T_NONE = "Không còn xung đột nào."
 T_DIFFERS = "Khác nhau: {fields}"
 T_FAILED = "Không giải quyết được xung đột"
-T_CLOSE = "Đóng"
+T_CLOSE = strings.CLOSE
 T_COUNT = "{n} xung đột chưa giải quyết"
 
 TABLE_LABELS = {

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from db.connection import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
-from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -48,7 +49,7 @@ T_ADD = "Thêm tài liệu kiểm chứng"
 T_ADD_KEY = "Ctrl+E"
 T_ADD_SHORT = "Thêm"
 T_DELETE = "Xóa tài liệu"
-T_DELETE_YES = "Xóa"
+T_DELETE_YES = strings.DELETE
 T_ASK_DELETE = (
     "Xóa tài liệu kiểm chứng “{document}” khỏi kết quả kiểm tra?\n"
     "Việc xóa được ghi lại trong lịch sử thay đổi."

@@ -30,21 +30,22 @@ from db.connection import StoreError
 from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
-from desktop.ui.autosave import Autosaver
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.autosave import Autosaver
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
-T_TITLE = "Kiến nghị"
+T_TITLE = strings.RECOMMENDATION
 T_NUMBERED = "Kiến nghị số {number}"
 T_NEW = "Kiến nghị mới cho nội dung này"
 T_TEXT_HINT = "Yêu cầu đơn vị khắc phục… (vd. Niêm yết đầy đủ TTHC tại Bộ phận Một cửa)"
-T_RESPONSIBLE = "Đơn vị thực hiện:"
+T_RESPONSIBLE = strings.RESPONSIBLE
 T_RESPONSIBLE_HINT = "Đơn vị/bộ phận chịu trách nhiệm"
-T_DEADLINE = "Thời hạn khắc phục:"
+T_DEADLINE = strings.DEADLINE
 T_SAVE = "Lưu kiến nghị"
 T_DELETE = "Xóa kiến nghị"
-T_DELETE_YES = "Xóa"
+T_DELETE_YES = strings.DELETE
 T_ASK_DELETE = (
     "Xóa kiến nghị số {number} của nội dung này?\n"
     "Các kiến nghị khác giữ nguyên số thứ tự; việc xóa được ghi lại trong lịch sử thay đổi."

@@ -35,31 +35,32 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
-from desktop.ui import dialogs_vi
-from desktop.ui.menu_entries import EXPORT_LABELS as LABELS
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.workers import Task, own_store, show_error
+from desktop.ui.exports.labels import EXPORT_LABELS as LABELS
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import Task, own_store, show_error
 
 # Strings the user sees.
 T_TITLE = "Xuất báo cáo"
 T_OPTIONS_TITLE = "Thông tin văn bản"
 T_NUMBER = "Số/ký hiệu:"
 T_NUMBER_HINT = "ví dụ 12/BB-ĐKT"
-T_DATE = "Ngày ban hành:"
+T_DATE = strings.ISSUED_ON
 T_SIGNER = "Người ký:"
 T_SIGNER_HINT = "để trống: Trưởng đoàn"
 T_GENERATE = "Lập văn bản"
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_WORKING = "Đang lập {label}…"
 T_DONE_TITLE = "Đã xuất báo cáo"
 T_DONE = "Đã ghi {label} vào tệp:\n{path}"
-T_OPEN = "Mở tệp"
-T_CLOSE = "Đóng"
+T_OPEN = strings.OPEN_FILE
+T_CLOSE = strings.CLOSE
 T_FAILED = "Không xuất được báo cáo"
 T_CANCELLED = "Đã hủy xuất báo cáo; không có tệp nào được ghi."
-T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
+T_NO_INSPECTION = strings.PICK_INSPECTION
 T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào."
-T_OPEN_FAILED = "Không mở được tệp {path}"
+T_OPEN_FAILED = strings.CANNOT_OPEN_FILE
 T_CONCLUDE_TITLE = "Đánh dấu đã kết luận"
 T_CONCLUDE_ASK = (
     "Đã lập Thông báo kết luận cho {unit}.\n\n"
