@@ -115,7 +115,7 @@ def test_clicking_a_unit_opens_its_inspection_in_the_window(
 ) -> None:
     dash = window.feature("followup").show_dashboard()
     qtbot.addWidget(dash)
-    assert dash.plan_id == window.current_plan_id()
+    assert dash.plan_id == window.selection.plan_id
     dash.today = TODAY
     dash.refresh()
     dash.slices["qua-han"].clicked.emit()
@@ -123,8 +123,8 @@ def test_clicking_a_unit_opens_its_inspection_in_the_window(
     index = dash.units.index(dash.units.ids().index(tt))
     with qtbot.waitSignal(dash.inspectionRequested, timeout=1000):
         dash.unit_view.clicked.emit(index)
-    assert window.current_inspection_id() == tt
-    assert "Thanh tra tỉnh" in window.header_label.text()
+    assert window.selection.inspection_id == tt
+    assert "Thanh tra tỉnh" in window.pane.header_label.text()
 
 
 def test_empty_database_draws_empty_charts(qtbot: Any, store: Store) -> None:
@@ -158,7 +158,7 @@ def test_picked_units_are_selected_in_the_navigator(
     rank_set = dash.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"]
     rank_set.clicked.emit(rank_set.count() - 1)  # the best unit
     best = dash.units.ids()[0]
-    assert window.current_inspection_id() == best
+    assert window.selection.inspection_id == best
     assert window.tree.currentIndex().siblingAtColumn(0).data(IdRole) == best
     dash.slices["qua-han"].clicked.emit()  # several: the first is selected
-    assert window.current_inspection_id() == dash.units.ids()[0]
+    assert window.selection.inspection_id == dash.units.ids()[0]

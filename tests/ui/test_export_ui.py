@@ -264,8 +264,11 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     assert window.adapter.store.inspection(insp)["status"] == "da-ket-luan"
     status = window.tree_model.index_for(insp).siblingAtColumn(2).data()
     assert status == "Đã kết luận"
-    assert "Đã kết luận" in window.header_label.text()
-    assert window.reopen_action.isEnabled() and not window.conclude_action.isEnabled()
+    assert "Đã kết luận" in window.pane.header_label.text()
+    assert (
+        window.pane.visit_bar.reopen_action.isEnabled()
+        and not window.pane.visit_bar.conclude_action.isEnabled()
+    )
     # A second notice does not ask again.
     with qtbot.waitSignal(window.feature("exports").controller.exported, timeout=30000):
         actions["Thông báo kết luận (DOCX)…"].trigger()

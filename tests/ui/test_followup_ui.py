@@ -275,7 +275,7 @@ def test_menu_opens_the_register_and_double_click_opens_the_unit(
     row = win.model.row_for(recs["tt_late"])
     index = win.proxy.mapFromSource(win.model.index(row, 0))
     win.table.doubleClicked.emit(index)
-    assert window.current_inspection_id() == inspection_id(window.adapter.store, THANH_TRA)
+    assert window.selection.inspection_id == inspection_id(window.adapter.store, THANH_TRA)
 
 
 # -- earlier years ----------------------------------------------------------------------------
@@ -314,7 +314,7 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window.show()
     banner = window.feature("followup").banner
     window.open_inspection(now[YTE])
-    assert window.current_inspection_id() == now[YTE]
+    assert window.selection.inspection_id == now[YTE]
     assert not banner.isHidden()
     assert banner.title.text() == "Kiến nghị chưa khắc phục từ lần kiểm tra trước: 1"
     assert not banner.expanded() and banner.details_area.isHidden()
@@ -327,7 +327,7 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window.open_inspection(now["Sở Tư pháp"])  # nothing recommended there before
     assert banner.isHidden()
     window.open_inspection(before[YTE])  # the earlier plan itself: nothing before it
-    assert window.current_plan_id() == store.inspection(before[YTE])["plan_id"]
+    assert window.selection.plan_id == store.inspection(before[YTE])["plan_id"]
     assert banner.isHidden()
 
 

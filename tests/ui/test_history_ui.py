@@ -78,7 +78,7 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
 
     # Editing updates the same recommendation; typing then moving on saves too.
     section.text_edit.setPlainText("Niêm yết lại đầy đủ TTHC")
-    window.move_current(1)
+    window.pane.move_current(1)
     open_item(window, SO_KHCN, "A3.1.3")
     recs = conclusions.list_recommendations(store, insp)
     assert [(r["number"], r["text"]) for r in recs] == [(1, "Niêm yết lại đầy đủ TTHC")]
