@@ -116,7 +116,8 @@ step("show", window.show)
 inspections = window.adapter.inspections(window.selection.plan_id)
 for inspection in inspections[:20]:
     step("switch visit", lambda: window.select_inspection(inspection["id"]))
-for action in (window.pane.unrecorded_action, window.pane.not_passed_action, window.pane.with_rec_action):
+pane = window.pane
+for action in (pane.unrecorded_action, pane.not_passed_action, pane.with_rec_action):
     step("filter", lambda: action.setChecked(True))
     step("filter", lambda: action.setChecked(False))
 step("search", lambda: window.pane.search_edit.setText("niem yet"))
