@@ -26,13 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import InspectionStatus, UnitLevel, fold
 from desktop.services import judging
-from desktop.ui.models import (
-    AreaListModel,
-    ChecklistFilterProxy,
-    ChecklistTableModel,
-    IdRole,
-    ObjectRole,
-)
+from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
+from desktop.ui.models import AreaListModel, IdRole, ObjectRole
 from desktop.ui.visit_bar import VisitBar
 
 if TYPE_CHECKING:

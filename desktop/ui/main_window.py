@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import strings
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
 from desktop.ui.finding_editor import FindingEditor
-from desktop.ui.models import AreaListModel, ChecklistTableModel, InspectionTreeModel
+from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
 from desktop.ui.navigator import Navigator, PlanBar
 from desktop.ui.opening import open_store

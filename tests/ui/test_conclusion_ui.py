@@ -20,7 +20,8 @@ from desktop.services.demo import build_demo
 from desktop.ui import opening
 from desktop.ui.main_window import MainWindow
 from desktop.ui.recording import conclusion_editor
-from desktop.ui.recording.conclusion_editor import ConclusionDialog, RecommendationDialog
+from desktop.ui.recording.conclusion_editor import ConclusionDialog
+from desktop.ui.recording.recommendation_dialog import RecommendationDialog
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]

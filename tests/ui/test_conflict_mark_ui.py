@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db import Store
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.main_window import MainWindow
-from desktop.ui.models import CONFLICT, ChecklistTableModel
+from desktop.ui.models import CONFLICT
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [

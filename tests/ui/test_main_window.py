@@ -13,8 +13,9 @@ from db import Store
 from db.text import fold
 from desktop.services import judging
 from desktop.services.demo import build_demo
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.main_window import MainWindow
-from desktop.ui.models import DISAGREE, ChecklistTableModel, ObjectRole
+from desktop.ui.models import DISAGREE, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id, open_item
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from desktop.services import judging
 from desktop.services import selfassessment_workbook as sa
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.common import dialogs_vi
-from desktop.ui.models import ChecklistTableModel
 from desktop.ui.selfassessment.controller import T_EXPORT, T_IMPORT, SelfAssessmentController
 from tests.ui.conftest import inspection_id
 
