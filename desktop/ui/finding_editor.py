@@ -392,7 +392,7 @@ class FindingEditor(QWidget):
         self._inspection_id = inspection_id if row is not None else None
         self._row = dict(row) if row is not None else None
         enabled = row is not None
-        writable = not self._adapter.store.read_only  # read-only: look, never touch
+        writable = not self._adapter.reads.read_only  # read-only: look, never touch
         for action in self.choice_actions:
             action.setEnabled(enabled and writable)
         self.history_action.setEnabled(enabled)
@@ -653,7 +653,7 @@ class FindingEditor(QWidget):
 
         self.flush()
         HistoryDialog.show_for(
-            self, self._adapter.store, self._inspection_id, self._row["item_id"], self._row["code"]
+            self, self._adapter.reads, self._inspection_id, self._row["item_id"], self._row["code"]
         )
 
     # -- the observation ------------------------------------------------------------------

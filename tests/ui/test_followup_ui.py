@@ -235,10 +235,9 @@ def test_no_reminder_for_a_unit_with_nothing_overdue(
     problems: list[str] = []
     monkeypatch.setattr(register, "_problem", problems.append)
     vhtt = inspection_id(demo_store, "Sở Văn hóa, Thể thao và Du lịch")
-    other = conclusions.add_recommendation(
-        demo_store, vhtt, "Kiện toàn Tổ công tác CCHC", deadline=TODAY + dt.timedelta(days=60)
+    other = register.adapter.add_recommendation(  # announced: the register reloads
+        vhtt, "Kiện toàn Tổ công tác CCHC", deadline=TODAY + dt.timedelta(days=60)
     )
-    register.adapter.notify_recommendations(vhtt)  # the register reloads
     register.select_ids([other["id"]])
     assert register.make_reminder() is None
     assert len(problems) == 1 and "không có kiến nghị nào quá hạn" in problems[0]

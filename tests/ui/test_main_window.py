@@ -178,11 +178,7 @@ def test_filter_with_recommendation(window: MainWindow) -> None:
     insp = inspection_id(store, SO_KHCN)
     window.select_inspection(insp)
     window.pane.my_areas_action.setChecked(False)
-    store.insert_row(
-        "recommendations",
-        {"inspection_id": insp, "number": 1, "item_code": "A3.1.3", "text": "Niêm yết lại"},
-    )
-    window.adapter.notify_recommendations(insp)
+    window.adapter.add_recommendation(insp, "Niêm yết lại", item_code="A3.1.3")
     window.pane.with_rec_action.setChecked(True)
     codes = [r["code"] for r in _visible_rows(window) if r["item_id"] != window.proxy.pinned]
     assert codes == ["A3.1.3"]

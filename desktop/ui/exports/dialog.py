@@ -211,7 +211,7 @@ class ExportController(QObject):
     def offer_concluded(self, inspection_id: str) -> bool:
         """Offer to mark a visit "Đã kết luận" (unless it is already); True when marked."""
         insp = self.adapter.inspection(inspection_id)
-        if insp is None or insp["status"] == "da-ket-luan" or self.adapter.store.read_only:
+        if insp is None or insp["status"] == "da-ket-luan" or self.adapter.read_only:
             return False
         if not self.ask_mark_concluded(self.widget, insp.get("unit_name") or ""):
             return False
@@ -314,9 +314,9 @@ class ExportController(QObject):
         inspection for the minutes and the notice, signer per kind), then remember the
         answer the same way, here in the GUI's writable Store: the worker then reads them
         through its own read-only Store."""
-        from desktop.reports.context import ReportOptions, remembered_options, resolve_options
+        from desktop.reports.context import ReportOptions, remembered_options
 
-        store = self.adapter.store
+        store = self.adapter.reads
         default_date = self._default_date(kind, inspection_id)
         known = remembered_options(store, kind, inspection_id, default_date)
         choice = ReportOptionsDialog.ask(
@@ -328,12 +328,11 @@ class ExportController(QObject):
         )
         if choice is None:
             return None
-        resolve_options(
-            store,
+        self.adapter.remember_report_options(
             kind,
             ReportOptions(choice.number or None, choice.date, choice.signer or None),
-            inspection_id=inspection_id,
-            default_date=default_date,
+            inspection_id,
+            default_date,
         )
         return choice
 

@@ -90,7 +90,7 @@ class EarlierBanner(QFrame):
         if inspection_id:
             try:
                 found = followup.open_recommendations_from_earlier(
-                    self.adapter.store, inspection_id, self.today
+                    self.adapter.reads, inspection_id, self.today
                 )
             except UserError:
                 found = []

@@ -202,7 +202,7 @@ class DashboardWindow(QWidget):
         wanted = self.plan_id
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
-        for p in self.adapter.store.plans():
+        for p in self.adapter.reads.plans():
             self.plan_combo.addItem(
                 T_PLAN_ITEM.format(number=p["number"], year=p["year"], units=p["units"]), p["id"]
             )
@@ -231,7 +231,7 @@ class DashboardWindow(QWidget):
         if not self.plan_id:
             self.figures = {"progress": [], "areas": [], "ranked": [], "statuses": []}
         else:
-            self.figures = plan_figures(self.adapter.store, self.plan_id, self.today)
+            self.figures = plan_figures(self.adapter.reads, self.plan_id, self.today)
         self._draw_progress()
         self._draw_areas()
         self._draw_rank()

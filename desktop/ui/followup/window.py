@@ -194,7 +194,7 @@ class FollowupWindow(QWidget):
     @Slot()
     def reload(self) -> None:
         """Read the register again (and the plans for the filter)."""
-        store = self.adapter.store
+        store = self.adapter.reads
         wanted = self.plan_combo.currentData()
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
@@ -274,7 +274,7 @@ class FollowupWindow(QWidget):
 
     # -- actions --------------------------------------------------------------------------
     def _refresh(self, ids: Iterable[str]) -> None:
-        store = self.adapter.store
+        store = self.adapter.reads
         self.model.update_rows(
             followup.recommendation_status(store, rid, self.today) for rid in ids
         )
@@ -285,7 +285,7 @@ class FollowupWindow(QWidget):
         dialogs_vi.warn(self, T_NOT_DONE, message)
 
     def _done(self, message: str) -> None:
-        self.adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        # The adapter announced the write (saved, remediationChanged).
         self.count_label.setText(message)
 
     @Slot()
@@ -302,8 +302,7 @@ class FollowupWindow(QWidget):
         files = more[0] if more else []
         ids = [r["id"] for r in chosen]
         try:
-            followup.record_report(
-                self.adapter.store,
+            self.adapter.record_remediation(
                 ids,
                 reported_on,
                 doc_number,
@@ -331,7 +330,7 @@ class FollowupWindow(QWidget):
             return False
         ok, note = answer
         try:
-            followup.verify(self.adapter.store, rec["id"], ok, note, verified_on=self.today)
+            self.adapter.verify_remediation(rec["id"], ok, note, verified_on=self.today)
         except UserError as exc:
             self._problem(str(exc))
             return False
@@ -378,7 +377,7 @@ class FollowupWindow(QWidget):
             self._problem(T_PICK_UNIT)
             return None
         inspection_id = inspections.pop()
-        store = self.adapter.store
+        store = self.adapter.reads
         try:
             letter = reminders.reminder_letter(store, inspection_id, today=self.today)
         except UserError as exc:
@@ -405,7 +404,7 @@ class FollowupWindow(QWidget):
     @Slot()
     def export_escalation(self) -> Path | None:
         """Write the list of units with overdue recommendations (XLSX) for the chosen plan."""
-        store = self.adapter.store
+        store = self.adapter.reads
         rows = reminders.escalation(store, self.plan_combo.currentData(), today=self.today)
         if not rows:
             self._problem(T_NO_ESCALATION)

@@ -81,8 +81,8 @@ class ConclusionDialog(QDialog):
         super().__init__(parent)
         self._adapter = adapter
         self._inspection_id = inspection_id
-        store = adapter.store
-        self.read_only = bool(store.read_only)
+        store = adapter.reads
+        self.read_only = adapter.read_only
         insp = store.inspection(inspection_id) or {}
         self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
         items = store.inspection_items(inspection_id)
@@ -291,7 +291,7 @@ class ConclusionDialog(QDialog):
         )
         if written and not ask_yes_no(self, T_SUGGEST, T_REPLACE):
             return
-        for area in conclusions.draft(self._adapter.store, self._inspection_id):
+        for area in conclusions.draft(self._adapter.reads, self._inspection_id):
             if area["area"] in self.texts:
                 self.texts[area["area"]] = {
                     "strengths": "\n".join(area["strengths"]),
@@ -308,27 +308,24 @@ class ConclusionDialog(QDialog):
         """Save every area's texts and the causes in one transaction."""
         self.autosave.cancel()
         self._keep_current()
-        store = self._adapter.store
+        entries: list[tuple[str, dict[str, Any]]] = []
+        codes: list[str] = []
+        for code, texts in self.texts.items():
+            if (
+                code in self._saved_codes
+                or texts["strengths"].strip()
+                or texts["limitations"].strip()
+            ):
+                entries.append(
+                    (code, {"strengths": texts["strengths"], "limitations": texts["limitations"]})
+                )
+                codes.append(code)
+        causes = self.causes_edit.toPlainText()
+        if "" in self._saved_codes or causes.strip():
+            entries.append(("", {"causes": causes}))
+            codes.append("")
         try:
-            with store.transaction():
-                for code, texts in self.texts.items():
-                    if (
-                        code in self._saved_codes
-                        or texts["strengths"].strip()
-                        or texts["limitations"].strip()
-                    ):
-                        conclusions.save_conclusion(
-                            store,
-                            self._inspection_id,
-                            code,
-                            strengths=texts["strengths"],
-                            limitations=texts["limitations"],
-                        )
-                        self._saved_codes.add(code)
-                causes = self.causes_edit.toPlainText()
-                if "" in self._saved_codes or causes.strip():
-                    conclusions.save_conclusion(store, self._inspection_id, "", causes=causes)
-                    self._saved_codes.add("")
+            self._adapter.save_conclusions(self._inspection_id, entries)
         except (UserError, StoreError) as exc:
             self.message_label.setStyleSheet("color: #b3261e;")
             self.message_label.setText(str(exc))
@@ -336,8 +333,8 @@ class ConclusionDialog(QDialog):
         self._dirty = False
         self.saved_any = True
         self.message_label.setStyleSheet("color: #1b7a3a;")
+        self._saved_codes.update(codes)
         self.message_label.setText(T_SAVED.format(time=dt.datetime.now().strftime("%H:%M:%S")))
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         return True
 
     def reject(self) -> None:
@@ -358,10 +355,6 @@ class ConclusionDialog(QDialog):
         self.message_label.setStyleSheet("color: #b3261e;")
         self.message_label.setText(str(exc))
 
-    def _recs_changed(self) -> None:
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
-        self._adapter.notify_recommendations(self._inspection_id)
-
     def add_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Add a recommendation (asking for it when `values` is None); the stored row."""
         if values is None:
@@ -369,13 +362,12 @@ class ConclusionDialog(QDialog):
                 self,
                 self._items,
                 None,
-                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+                conclusions.default_deadline(self._adapter.reads, self._inspection_id),
             )
         if values is None:
             return None
         try:
-            rec = conclusions.add_recommendation(
-                self._adapter.store,
+            rec = self._adapter.add_recommendation(
                 self._inspection_id,
                 values["text"],
                 item_code=values.get("item_code"),
@@ -386,9 +378,8 @@ class ConclusionDialog(QDialog):
             self._rec_failed(exc)
             return None
         self.rec_model.set_rows(
-            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+            conclusions.list_recommendations(self._adapter.reads, self._inspection_id)
         )
-        self._recs_changed()
         return rec
 
     def edit_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -401,13 +392,13 @@ class ConclusionDialog(QDialog):
                 self,
                 self._items,
                 rec,
-                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+                conclusions.default_deadline(self._adapter.reads, self._inspection_id),
             )
         if values is None:
             return None
         try:
-            stored = conclusions.update_recommendation(
-                self._adapter.store,
+            stored = self._adapter.update_recommendation(
+                self._inspection_id,
                 rec["id"],
                 text=values.get("text"),
                 deadline=values.get("deadline"),
@@ -417,7 +408,6 @@ class ConclusionDialog(QDialog):
             self._rec_failed(exc)
             return None
         self.rec_model.replace(stored)
-        self._recs_changed()
         return stored
 
     def delete_recommendation(self, confirm: bool = True) -> bool:
@@ -430,14 +420,13 @@ class ConclusionDialog(QDialog):
         ):
             return False
         try:
-            conclusions.delete_recommendation(self._adapter.store, rec["id"])
+            self._adapter.delete_recommendation(self._inspection_id, rec["id"])
         except (UserError, StoreError) as exc:
             self._rec_failed(exc)
             return False
         self.rec_model.set_rows(
-            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+            conclusions.list_recommendations(self._adapter.reads, self._inspection_id)
         )
-        self._recs_changed()
         return True
 
     @classmethod

@@ -129,7 +129,7 @@ class SelfAssessmentController(QObject):
     def refresh_actions(self) -> None:
         """Enable the entries for an open visit (the imports only on a writable database)."""
         has_visit = bool(self.current_inspection())
-        writable = not self.adapter.store.read_only
+        writable = not self.adapter.read_only
         self.export_action.setEnabled(has_visit)
         for action in self.import_actions.values():
             action.setEnabled(has_visit and writable)
@@ -190,7 +190,7 @@ class SelfAssessmentController(QObject):
             target = target.with_name(f"{target.name}.xlsx")
         self.flush()  # what is being typed goes on the form too
         try:
-            path = write_form(self.adapter.store, inspection_id, target)
+            path = write_form(self.adapter.reads, inspection_id, target)
         except (UserError, StoreError, OSError) as exc:
             dialogs_vi.error(self.widget, T_EXPORT_FAILED, str(exc))
             return None
@@ -202,14 +202,14 @@ class SelfAssessmentController(QObject):
 
     def import_form(self, side: Side) -> dict[str, int] | None:
         """Read one side of a filled form into the open visit; None when nothing was written."""
-        from desktop.services.selfassessment_workbook import apply_form, read_form
+        from desktop.services.selfassessment_workbook import read_form
 
         title = T_IMPORT_TITLE[side]
         inspection_id = self.current_inspection()
         if not inspection_id or self.adapter.inspection(inspection_id) is None:
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, T_NO_INSPECTION)
             return None
-        if self.adapter.store.read_only:
+        if self.adapter.read_only:
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, T_READ_ONLY)
             return None
         path = self.ask_open_path(self.widget, title, self._folder())
@@ -217,10 +217,9 @@ class SelfAssessmentController(QObject):
             return None
         self._remember_folder(path)
         self.flush()  # the editor's pending text first, so the form's values come last
-        store = self.adapter.store
         try:
-            changes = read_form(store, inspection_id, path, side)
-            summary = apply_form(store, inspection_id, changes, self.adapter.recorder)
+            changes = read_form(self.adapter.reads, inspection_id, path, side)
+            summary = self.adapter.apply_form(inspection_id, changes)
         except InputFileError as exc:
             if exc.problems:
                 dialogs_vi.show_text(
@@ -237,7 +236,6 @@ class SelfAssessmentController(QObject):
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, str(exc))
             self.refused.emit([])
             return None
-        self.adapter.notify_findings(inspection_id, [item_id for item_id, _ in changes.changes])
         self.imported.emit(inspection_id, side, summary["updated"])
         text = T_IMPORTED.format(n=summary["updated"])
         if summary["unchanged"]:

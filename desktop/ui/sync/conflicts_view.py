@@ -162,7 +162,7 @@ def format_value(field: str, value: Any) -> str:
 
 def describe_row(adapter: StoreAdapter, table: str, row_id: str) -> str:
     """What a conflicting row is, in words: "Sở Y tế — nội dung A1.1.1"."""
-    store = adapter.store
+    store = adapter.reads
     row = store.get_row(table, row_id) or {}
     unit = ""
     inspection_id = row.get("inspection_id")
@@ -372,9 +372,7 @@ class ConflictsView(QWidget):
     @Slot()
     def reload(self) -> None:
         """Read the unresolved conflicts again."""
-        from desktop.sync.merge import list_conflicts
-
-        rows = list_conflicts(self.adapter.store)
+        rows = self.adapter.conflicts()
         for c in rows:
             c["what"] = describe_row(self.adapter, c["table"], c["row_id"])
         self.list_model.set_conflicts(rows)
@@ -432,13 +430,11 @@ class ConflictsView(QWidget):
 
     def resolve_current(self, keep: str) -> bool:
         """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one."""
-        from desktop.sync.merge import resolve
-
         conflict = self.current_conflict()
         if conflict is None:
             return False
         try:
-            resolve(self.adapter.store, conflict["id"], keep)
+            self.adapter.resolve_conflict(conflict, keep)
         except (UserError, StoreError) as exc:
             show_error(self, T_FAILED, str(exc))
             self.reload()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QObject,
     Signal,
-    Slot,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -127,7 +126,7 @@ class SyncController(QObject):
 
     def export_package(self) -> Task | None:
         """Ask what to export and where, then write the package in a worker."""
-        store = self.adapter.store
+        store = self.adapter.reads
         plan_id = self.current_plan()
         plan = store.plan(plan_id) if plan_id else None
         plan_label = f"{plan['number']}" if plan else None
@@ -242,28 +241,16 @@ class SyncController(QObject):
             from desktop.ui.sync.conflicts_view import ConflictsDialog  # only when asked for
 
             self.conflicts_dialog = ConflictsDialog(self.adapter, self.widget)
-            self.conflicts_dialog.view.resolved.connect(self._resolved)
         else:
             self.conflicts_dialog.view.reload()
         self.conflicts_dialog.show()
         self.conflicts_dialog.raise_()
         return self.conflicts_dialog
 
-    @Slot(str, str)
-    def _resolved(self, table: str, row_id: str) -> None:
-        row = self.adapter.store.get_row(table, row_id) or {}
-        if table == "findings" and row.get("inspection_id") and row.get("item_id"):
-            # The window follows a finding change as after any write.
-            self.adapter.findingChanged.emit(row["inspection_id"], row["item_id"])
-        elif table == "recommendations" and row.get("inspection_id"):
-            self.adapter.notify_recommendations(row["inspection_id"])
-        else:
-            self.adapter.storeReplaced.emit()
-
     def show_device(self) -> None:
         from desktop.sync.keys import device_info
 
-        info = device_info(self.adapter.store)
+        info = device_info(self.adapter.reads)
         self.show_info(
             self.widget,
             T_DEVICE_TITLE,
