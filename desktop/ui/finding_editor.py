@@ -239,7 +239,7 @@ class FindingEditor(QWidget):
         self._layout.addWidget(self.result_box)
 
         # Observation
-        note_box = QGroupBox(T_NOTE)
+        self.note_box = note_box = QGroupBox(T_NOTE)
         nl = QVBoxLayout(note_box)
         self.text_only_label = _label(T_TEXT_ONLY, selectable=False)
         self.text_only_label.setStyleSheet("color: #5f6368;")
@@ -392,7 +392,7 @@ class FindingEditor(QWidget):
         self._inspection_id = inspection_id if row is not None else None
         self._row = dict(row) if row is not None else None
         enabled = row is not None
-        writable = not self._adapter.reads.read_only  # read-only: look, never touch
+        writable = not self._adapter.read_only  # read-only: look, never touch
         for action in self.choice_actions:
             action.setEnabled(enabled and writable)
         self.history_action.setEnabled(enabled)
@@ -401,11 +401,11 @@ class FindingEditor(QWidget):
         self.note_edit.setReadOnly(not writable)
         for w in (self.self_box, self.guide_box, self.note_edit):
             w.setVisible(enabled)
-        text_only = enabled and row["type"] == JudgingType.TEXT
+        text_only = row is not None and row["type"] == JudgingType.TEXT
         self.result_box.setVisible(enabled and not text_only)
         self.text_only_label.setVisible(text_only)
         self._set_choices(JudgingType(row["type"]) if row is not None else None)
-        self.note_edit.parentWidget().setVisible(enabled)
+        self.note_box.setVisible(enabled)
         self._show(full=True)
         for section in self._sections:
             if hasattr(section, "set_item"):
@@ -567,16 +567,16 @@ class FindingEditor(QWidget):
         jtype = JudgingType(r["type"])
         if jtype in (JudgingType.YES_NO, JudgingType.DATE_ON_TIME):
             if jtype == JudgingType.YES_NO and value in (judging.YES, judging.NO):
-                return value
+                return str(value)
             return {Result.DAT.value: judging.YES, Result.KHONG_DAT.value: judging.NO}.get(result)
         if jtype == JudgingType.LEVEL:
             if value in judging.LEVELS:
-                return value
+                return str(value)
             if result == Result.DAT.value:  # recorded without a level (imported): by points
                 full = r.get("score") is None or r["score"] >= float(r["max_score"] or 0)
                 return "tot" if full else "dat"
             return "chua-dat" if result == Result.KHONG_DAT.value else None
-        return result
+        return str(result)
 
     @Slot()
     def choose(self, key: str) -> None:

@@ -81,7 +81,11 @@ class _Node:
     __slots__ = ("kind", "month", "row", "parent", "children", "position")
 
     def __init__(
-        self, kind: str, parent: _Node | None, month: int | None = None, row: dict | None = None
+        self,
+        kind: str,
+        parent: _Node | None,
+        month: int | None = None,
+        row: dict[str, Any] | None = None,
     ) -> None:
         self.kind = kind  # "root", "month", "inspection"
         self.month = month
@@ -186,7 +190,7 @@ class InspectionTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, self._node(parent).children[row])
 
-    def parent(self, index: QModelIndex | QPersistentModelIndex | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: QModelIndex | QPersistentModelIndex | None = None) -> Any:
         if index is None:  # QObject.parent()
             return QObject.parent(self)
         if not index.isValid():

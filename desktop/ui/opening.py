@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from db import DatabaseLockedError, StorageReadOnlyError, Store
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.ui import strings
 
 # Strings the user sees.
@@ -44,12 +44,13 @@ def open_store(path: Path, parent: QWidget | None = None, *, backup: bool = True
     program's start makes it once its window is on screen, since it copies the whole file.
     """
     try:
-        store = Store.open(path)
+        store: Store = Store.open(path)
     except (DatabaseLockedError, StorageReadOnlyError) as exc:
         if not ask_read_only(parent, str(exc)):
             return None
         try:
-            return Store.open(path, read_only=True)
+            read_only: Store = Store.open(path, read_only=True)
+            return read_only
         except (StoreError, OSError) as again:
             show_error(parent, f"{path}\n{again}")
             return None

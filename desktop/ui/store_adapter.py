@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from db import Store
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.domain import nfc
 from desktop.services import judging
 from desktop.services.errors import UserError

@@ -41,7 +41,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db import Store
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services.errors import UserError
 from desktop.services.scoring import Cancelled
 from desktop.ui import strings
@@ -119,7 +119,7 @@ class _ProgressDialog(QProgressDialog):
         super().__init__(label, T_CANCEL if cancellable else "", 0, 0, parent)
         self.cancellable = cancellable
         if not cancellable:
-            self.setCancelButton(None)  # type: ignore[arg-type]
+            self.setCancelButton(None)
         self.finished_work = False
 
     def reject(self) -> None:

@@ -53,6 +53,11 @@ class FollowupMenu(QObject):
         self.register_window.activateWindow()
         return self.register_window
 
+    @Slot(str, list)
+    def _units_picked(self, _title: str, units: list[dict[str, Any]]) -> None:
+        if units:
+            self.shell.open_inspection(units[0]["id"], activate=False)
+
     @Slot()
     def show_dashboard(self) -> Any:
         from desktop.ui.followup.dashboard import DashboardWindow  # QtCharts: only when asked for
@@ -61,11 +66,7 @@ class FollowupMenu(QObject):
             self.dashboard = DashboardWindow(self.shell.adapter, self.shell.widget)
             self.dashboard.inspectionRequested.connect(self.shell.open_inspection)
             # Units picked on a chart: the first is selected in the navigator behind.
-            self.dashboard.unitsPicked.connect(
-                lambda _title, units: (
-                    units and self.shell.open_inspection(units[0]["id"], activate=False)
-                )
-            )
+            self.dashboard.unitsPicked.connect(self._units_picked)
         self.dashboard.set_plan(self.shell.selection.plan_id)
         self.dashboard.show()
         self.dashboard.raise_()

@@ -263,6 +263,10 @@ class DashboardWindow(QWidget):
         bar_set.clicked.connect(handler)
         self.bar_sets.setdefault(name, {})[label] = bar_set
 
+    def _month_picker(self, key: str, label: str) -> Callable[[int], None]:
+        """The handler of one series of the progress chart (a bar: a month)."""
+        return lambda n: self.pick_month(key, label, n)
+
     def _draw_progress(self) -> None:
         rows = self.figures["progress"]
         chart = self._chart("progress", T_TAB_PROGRESS)
@@ -276,12 +280,7 @@ class DashboardWindow(QWidget):
             bar_set = QBarSet(label)
             bar_set.setColor(colour)
             bar_set.append([float(len(r[key])) for r in rows])
-            self._connect_set(
-                bar_set,
-                lambda n, key=key, label=label: self.pick_month(key, label, n),
-                "progress",
-                label,
-            )
+            self._connect_set(bar_set, self._month_picker(key, label), "progress", label)
             series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
@@ -437,7 +436,7 @@ class DashboardWindow(QWidget):
         )
 
     @Slot(str, list)
-    def _show_units(self, title: str, units: list) -> None:
+    def _show_units(self, title: str, units: list[dict[str, Any]]) -> None:
         self.panel_title.setText(f"<b>{title}</b>")
         self.units.set_units(units)
 

@@ -218,7 +218,7 @@ class RegisterModel(RowsTableModel):
         if col == RegisterModel.COL_UNIT:
             return f"{r['unit']} — Kế hoạch {r['plan_number']} năm {r['plan_year']}"
         if col == RegisterModel.COL_TEXT:
-            return r["text"]
+            return str(r["text"])
         if col == RegisterModel.COL_STATUS and r.get("remediations"):
             last = r["remediations"][-1]
             tip = T_VERIFY_REPORT.format(

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import attachments as attachment_service
 from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
@@ -413,7 +413,7 @@ class AttachmentsSection(QGroupBox):
         data_dir = self.data_dir
         assert data_dir is not None
         folder = data_dir / "attachments" / "open" / r["sha256"][:16]
-        target = folder / Path(r["filename"]).name
+        target: Path = folder / Path(r["filename"]).name
         try:
             if not target.exists():
                 # A copy, not a link: a viewer that saves must never change the stored file.

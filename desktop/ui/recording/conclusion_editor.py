@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
 from desktop.ui.common.autosave import Autosaver

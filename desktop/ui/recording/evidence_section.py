@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
 from desktop.ui import strings

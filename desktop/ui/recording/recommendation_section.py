@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.errors import UserError

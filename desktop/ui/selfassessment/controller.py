@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services.errors import InputFileError, Problem, UserError
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi

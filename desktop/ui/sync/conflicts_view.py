@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services.errors import UserError
 from desktop.ui import strings

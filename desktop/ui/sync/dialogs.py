@@ -210,7 +210,9 @@ class SyncExportDialog(QDialog):
         self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.recipient_combo = QComboBox()
         self.recipient_combo.setEditable(True)
-        self.recipient_combo.lineEdit().setPlaceholderText(T_RECIPIENT_HINT)
+        line_edit = self.recipient_combo.lineEdit()
+        assert line_edit is not None  # an editable combo has one
+        line_edit.setPlaceholderText(T_RECIPIENT_HINT)
         self.recipient_combo.setMinimumContentsLength(40)
         for fingerprint, name in recipients:
             self.recipient_combo.addItem(f"{name} — {fingerprint[:19]}…", fingerprint)
