@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from db import Store
 from db.text import fold
+from desktop.domain import JudgingType
 from desktop.services import judging
 from desktop.services.demo import build_demo
 from desktop.ui.checklist_model import ChecklistTableModel
@@ -242,7 +243,7 @@ def test_judging_controls_write_result_and_score(window: MainWindow) -> None:
 
     row = open_item(window, SO_KHCN, "A8.1.1")  # TEXT: observation only
     assert row["type"] == "TEXT"
-    assert editor.measure_stack.currentWidget() is editor._pages["TEXT"]
+    assert editor.measure_stack.currentWidget() is editor.measure_stack.page(JudgingType.TEXT)
     editor.note_edit.setPlainText("Bộ phận Một cửa bố trí đủ công chức")
     editor.save_note()
     assert finding(store, SO_KHCN, "A8.1.1")["note"] == "Bộ phận Một cửa bố trí đủ công chức"
