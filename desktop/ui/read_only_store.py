@@ -52,57 +52,74 @@ def _calls(node: ast.AST) -> tuple[set[str], bool]:
     return called, writes
 
 
-_WRITE_METHODS: dict[type, frozenset[str]] = {}
+_CALLS: dict[tuple[type, str], tuple[frozenset[str], bool]] = {}
+_WRITERS: dict[tuple[type, str], bool] = {}
 
 
-def write_methods(store_type: type) -> frozenset[str]:
-    """The public methods of `store_type` that write to the database (see the module doc);
-    read once per type (parsing the store's source takes a tenth of a second)."""
-    known = _WRITE_METHODS.get(store_type)
-    if known is None:
-        known = _WRITE_METHODS[store_type] = _find_write_methods(store_type)
-    return known
-
-
-def _find_write_methods(store_type: type) -> frozenset[str]:
-    calls: dict[str, set[str]] = {}
-    writers: set[str] = set()
-    for cls in reversed(store_type.__mro__):
-        if cls is object:
-            continue
-        for name, member in vars(cls).items():
-            if not inspect.isfunction(member):
-                continue
+def _method_calls(store_type: type, name: str) -> tuple[frozenset[str], bool]:
+    """What one method calls on self, and whether it writes by itself (parsed once)."""
+    key = (store_type, name)
+    if key not in _CALLS:
+        member = inspect.getattr_static(store_type, name, None)
+        info: tuple[frozenset[str], bool] = (frozenset(), False)
+        if inspect.isfunction(member):
             try:
                 source = textwrap.dedent(inspect.getsource(member))
             except (OSError, TypeError):
+                source = ""
+            if source:
+                called, writes = _calls(ast.parse(source))
+                info = (frozenset(called), writes)
+        _CALLS[key] = info
+    return _CALLS[key]
+
+
+def is_write_method(store_type: type, name: str) -> bool:
+    """True when the method `name` of `store_type` writes: it opens a transaction, runs an
+    INSERT/UPDATE/DELETE or calls such a method. Only the methods asked about are parsed
+    (a widget's first reads cost a few milliseconds, not the whole store's source)."""
+    if name == "transaction":  # the way in to every write
+        return True
+    key = (store_type, name)
+    if key not in _WRITERS:
+        _WRITERS[key] = False  # a cycle of calls adds nothing
+        seen: set[str] = set()
+        todo = [name]
+        found = False
+        while todo and not found:
+            current = todo.pop()
+            if current in seen:
                 continue
-            called, writes = _calls(ast.parse(source))
-            calls[name] = called
-            if writes:
-                writers.add(name)
-    changed = True
-    while changed:  # a method calling a writer writes
-        changed = False
-        for name, called in calls.items():
-            if name not in writers and called & writers:
-                writers.add(name)
-                changed = True
-    # transaction() itself is the way in to every write.
-    return frozenset(n for n in writers | {"transaction"} if not n.startswith("_"))
+            seen.add(current)
+            called, writes = _method_calls(store_type, current)
+            found = writes or "transaction" in called
+            todo.extend(called - seen)
+        _WRITERS[key] = found
+    return _WRITERS[key]
+
+
+def write_methods(store_type: type) -> frozenset[str]:
+    """Every public method of `store_type` that writes (see `is_write_method`)."""
+    names = {
+        name
+        for cls in store_type.__mro__
+        if cls is not object
+        for name, member in vars(cls).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    }
+    return frozenset(n for n in names | {"transaction"} if is_write_method(store_type, n))
 
 
 class ReadOnlyStore:
     """Passes reads to the Store; refuses its write methods (StoreWriteRefused)."""
 
-    __slots__ = ("_store", "_refused")
+    __slots__ = ("_store",)
 
     def __init__(self, store: Any) -> None:
         object.__setattr__(self, "_store", store)
-        object.__setattr__(self, "_refused", write_methods(type(store)))
 
     def __getattr__(self, name: str) -> Any:
-        if name in self._refused:
+        if is_write_method(type(self._store), name):
             raise StoreWriteRefused(
                 f"{name}: widgets write through the StoreAdapter, not the store"
             )
