@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
     def flush(self) -> None:
         self.editor.flush()
 
+    def show_status(self, text: str, msecs: int) -> None:
+        self.statusBar().showMessage(text, msecs)
+
     def register_feature(self, name: str, feature: object) -> None:
         self._features[name] = feature
 
@@ -236,7 +239,7 @@ class MainWindow(QMainWindow):
         self.navigation = Navigation(
             adapter, self._selection, self.plan_bar, self.navigator, self.pane, self.editor
         )
-        self.pane.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.pane.status.connect(lambda text: self.show_status(text, 5000))
         adapter.saved.connect(lambda time: self.saved_label.setText(T_SAVED.format(time=time)))
         adapter.failed.connect(self._failed)
         adapter.storeReplaced.connect(self.reload)

@@ -162,6 +162,10 @@ class Shell(Protocol):
         """Save what the finding editor holds (before a dialog reads the database)."""
         ...
 
+    def show_status(self, text: str, msecs: int) -> None:
+        """A passing message in the window's status bar."""
+        ...
+
     def open_inspection(self, inspection_id: str, activate: bool = True) -> None:
         """Show a visit, switching plans when needed."""
         ...

@@ -27,6 +27,7 @@ def install(shell: Shell) -> SelfAssessmentController:
         shell.widget,
         current_inspection=lambda: selection.inspection_id,
         flush=shell.flush,
+        status=shell.show_status,
     )
 
     def imported(inspection_id: str, side: str, updated: int) -> None:

@@ -109,12 +109,14 @@ class SelfAssessmentController(QObject):
         parent: QWidget,
         current_inspection: Callable[[], str | None],
         flush: Callable[[], Any] | None = None,
+        status: Callable[[str, int], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.adapter = adapter
         self.widget = parent
         self.current_inspection = current_inspection
         self.flush = flush or (lambda: None)
+        self.status = status or (lambda _text, _ms: None)  # the window's status bar
         self.export_action = QAction(T_EXPORT, parent)
         self.export_action.setToolTip(T_EXPORT_TIP)
         self.export_action.triggered.connect(lambda _checked=False: self.export_form())
@@ -240,8 +242,6 @@ class SelfAssessmentController(QObject):
         text = T_IMPORTED.format(n=summary["updated"])
         if summary["unchanged"]:
             text += ".\n" + T_UNCHANGED.format(n=summary["unchanged"])
-        status = getattr(self.widget, "statusBar", None)
-        if callable(status):
-            status().showMessage(T_IMPORTED.format(n=summary["updated"]), 8000)
+        self.status(T_IMPORTED.format(n=summary["updated"]), 8000)
         dialogs_vi.inform(self.widget, title, text)
         return summary
