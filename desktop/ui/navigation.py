@@ -193,7 +193,7 @@ class Navigation(QObject):
     @Slot(object)
     def _item_picked(self, row: dict[str, Any] | None) -> None:
         self.editor.set_item(self.selection.inspection_id if row else None, row)
-        self.selection.set_item(row)
+        self.selection.set_item(self.editor.current_row)
 
     # -- after a write --------------------------------------------------------------------
     @Slot(str, str)
@@ -205,6 +205,8 @@ class Navigation(QObject):
             row = self.table_model.update_item(item_id, fields)
             if row is not None:
                 self.editor.refresh(self.table_model.row_dict(row))
+                if self.editor.current_row and self.editor.current_row["item_id"] == item_id:
+                    self.selection.set_item(self.editor.current_row)  # its new values
             self.area_model.set_progress(self.table_model.area_progress())
             done = self.table_model.done_count()
         insp = self.adapter.inspection(inspection_id)

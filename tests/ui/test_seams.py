@@ -100,8 +100,12 @@ def test_selection_follows_the_window(window: Any, qtbot: Any) -> None:
         window.select_inspection(target)
     assert blocker.args == [target]
     assert window.selection.inspection_id == target
-    assert window.selection.item is not None
-    assert window.selection.item["item_id"] == window.editor.current_row["item_id"]
+    assert window.selection.item is window.editor.current_row
+    item = window.selection.item
+    with qtbot.waitSignal(window.selection.itemChanged) as changed:
+        window.editor.choose(window.editor.choice_keys()[0])
+    assert changed.args[0]["item_id"] == item["item_id"]
+    assert changed.args[0]["result"]
 
 
 def test_column_visibility_through_the_shell(window: Any) -> None:
