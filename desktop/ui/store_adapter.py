@@ -197,6 +197,13 @@ class StoreAdapter(QObject):
 
         return list_conflicts(self._store)
 
+    def device_info(self) -> dict[str, str]:
+        """This laptop's name and key fingerprint (desktop.sync.keys.device_info; the keys are
+        made on first use: device-local, no change of the user's data)."""
+        from desktop.sync.keys import device_info
+
+        return device_info(self._store)
+
     # -- writes ---------------------------------------------------------------------------
     def _announce(self, signal: Any, *args: Any) -> None:
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))

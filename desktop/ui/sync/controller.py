@@ -248,9 +248,8 @@ class SyncController(QObject):
         return self.conflicts_dialog
 
     def show_device(self) -> None:
-        from desktop.sync.keys import device_info
-
-        info = device_info(self.adapter.reads)
+        """Show this laptop's name and key fingerprint (to read out to the secretary)."""
+        info = self.adapter.device_info()
         self.show_info(
             self.widget,
             T_DEVICE_TITLE,
