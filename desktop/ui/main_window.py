@@ -36,7 +36,7 @@ from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
 from desktop.ui.navigator import Navigator, PlanBar
 from desktop.ui.opening import open_store
-from desktop.ui.shell import ActionId, Column, MenuId, Selection
+from desktop.ui.shell import ActionId, Column, MenuId, Selection, Shell
 from desktop.ui.store_adapter import (
     StoreAdapter,
 )
@@ -169,8 +169,9 @@ class MainWindow(QMainWindow):
         if self._extras_installed:
             return
         self._extras_installed = True
+        shell: Shell = self  # mypy checks here that the window is the Shell features expect
         for module in FEATURES:
-            importlib.import_module(module).install(self)
+            importlib.import_module(module).install(shell)
 
     # -- building -------------------------------------------------------------------------
     def _initial_size(self) -> QSize:
