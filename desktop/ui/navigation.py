@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QObject, Slot
 
 from desktop.ui.checklist_pane import ChecklistPane
 from desktop.ui.finding_editor import FindingEditor
-from desktop.ui.models import AreaListModel, IdRole, InspectionTreeModel
+from desktop.ui.models import IdRole
 from desktop.ui.navigator import Navigator, PlanBar
 from desktop.ui.shell import Selection
 from desktop.ui.store_adapter import (
@@ -39,8 +39,7 @@ class Navigation(QObject):
         self.adapter, self.selection = adapter, selection
         self.plan_bar, self.pane, self.editor = plan_bar, pane, editor
         self.tree, self.area_view = navigator.tree, navigator.area_view
-        self.tree_model: InspectionTreeModel = navigator.tree.model()  # type: ignore[assignment]
-        self.area_model: AreaListModel = pane.area_model
+        self.tree_model, self.area_model = navigator.tree_model, navigator.area_model
         self.table_model, self.proxy, self.table = pane.table_model, pane.proxy, pane.table
         plan_bar.plan_combo.currentIndexChanged.connect(self._plan_picked)
         plan_bar.me_combo.currentIndexChanged.connect(self._me_picked)

@@ -96,6 +96,7 @@ class Navigator(QSplitter):
 
     def __init__(self, tree_model: InspectionTreeModel, area_model: AreaListModel) -> None:
         super().__init__(Qt.Orientation.Vertical)
+        self.tree_model, self.area_model = tree_model, area_model
         self.tree = QTreeView()
         self.tree.setModel(tree_model)
         self.tree.setUniformRowHeights(True)

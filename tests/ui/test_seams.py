@@ -9,8 +9,12 @@ from typing import Any
 
 import grimp
 import pytest
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
-from desktop.ui.shell import ActionId, Column, MenuId
+from desktop.ui.shell import ActionId, Column, MenuId, Selection, Shell
+from desktop.ui.store_adapter import StoreAdapter
 
 UI = Path(__file__).resolve().parents[2] / "desktop" / "ui"
 FEATURES = ("followup", "recording", "selfassessment", "exports", "sync", "backups")
@@ -115,3 +119,103 @@ def test_column_visibility_through_the_shell(window: Any) -> None:
     assert not window.table.isColumnHidden(ChecklistTableModel.COL_SELF)
     window.set_column_visible(Column.SELF_ASSESSMENT, False)
     assert window.table.isColumnHidden(ChecklistTableModel.COL_SELF)
+
+
+class FakeShell(QMainWindow):
+    """The least a feature needs: what the Shell protocol lists, and nothing of the window."""
+
+    conflictRequested = Signal(str, str)
+
+    def __init__(self, adapter: StoreAdapter) -> None:
+        super().__init__()
+        self._adapter, self._selection = adapter, Selection(self)
+        self.menus: dict[MenuId, QMenu] = {}
+        self.features: dict[str, object] = {}
+        self.banners: list[QWidget] = []
+        self.sections: list[QWidget] = []
+        self.columns: dict[Column, bool] = {}
+        self.quit_action, self.history_action = QAction("Thoát", self), QAction("Lịch sử", self)
+        self.add_menu(MenuId.FILE, "&Tệp").addAction(self.quit_action)
+        self.add_menu(MenuId.RECORD, "&Ghi nhận")
+
+    @property
+    def adapter(self) -> StoreAdapter:
+        return self._adapter
+
+    @property
+    def selection(self) -> Selection:
+        return self._selection
+
+    @property
+    def widget(self) -> QWidget:
+        return self
+
+    def menu(self, menu_id: MenuId) -> QMenu:
+        return self.menus[menu_id]
+
+    def add_menu(self, menu_id: MenuId, title: str) -> QMenu:
+        self.menus[menu_id] = menu = self.menuBar().addMenu(title)
+        return menu
+
+    def action(self, action_id: ActionId) -> QAction:
+        return self.quit_action if action_id == ActionId.QUIT else self.history_action
+
+    def add_shortcut(self, action: QAction) -> None:
+        self.addAction(action)
+
+    def add_editor_section(self, section: QWidget) -> None:
+        self.sections.append(section)
+
+    def add_banner(self, banner: QWidget) -> None:
+        self.banners.append(banner)
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        self.columns[column] = visible
+
+    def flush(self) -> None:
+        pass
+
+    def show_status(self, text: str, msecs: int) -> None:
+        pass
+
+    def open_inspection(self, inspection_id: str, activate: bool = True) -> None:
+        self._selection.set_inspection(inspection_id)
+
+    def open_database(self, path: Path) -> bool:
+        return False
+
+    def register_feature(self, name: str, feature: object) -> None:
+        self.features[name] = feature
+
+    def feature(self, name: str) -> Any:
+        return self.features[name]
+
+
+def test_features_install_on_any_shell(qtbot: Any, adapter: StoreAdapter) -> None:
+    """Each feature can be built alone, on a shell that is not the main window."""
+    import importlib
+
+    shell = FakeShell(adapter)
+    qtbot.addWidget(shell)
+    typed: Shell = shell  # mypy: the fake is a Shell
+    for name in FEATURES:
+        importlib.import_module(f"desktop.ui.{name}").install(typed)
+    assert set(shell.features) == set(FEATURES)
+    assert len(shell.sections) == 3 and len(shell.banners) == 1
+    titles = [a.text() for a in shell.menuBar().actions()]
+    assert titles == [
+        "&Tệp",
+        "&Ghi nhận",
+        "&Theo dõi",
+        "&Kết luận",
+        "&Xuất báo cáo",
+        "Đồ&ng bộ",
+    ]
+    # The banner follows the selection, not the window.
+    plan = adapter.plans()[0]["id"]
+    first = adapter.inspections(plan)[0]["id"]
+    shell.selection.set_plan(plan)
+    shell.selection.set_inspection(first)
+    exports = shell.feature("exports")
+    exports.refresh()
+    assert all(a.isEnabled() for a in exports.inspection_actions + exports.plan_actions)
