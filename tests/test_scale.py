@@ -157,17 +157,17 @@ def test_window_browses_a_province(qtbot: Any, scale_db: Path) -> None:
     try:
         window.show()
         qtbot.waitExposed(window)
-        plan_id = window._plan_id  # noqa: SLF001
+        plan_id = window.selection.plan_id
         inspections = window.adapter.inspections(plan_id)
         assert len(inspections) >= 50
         for inspection in inspections[:10]:
             window.select_inspection(inspection["id"])
             assert window.table_model.rowCount() == inspection["total"]
-        window.not_passed_action.setChecked(True)
+        window.pane.not_passed_action.setChecked(True)
         shown = window.proxy.rowCount()
         assert 0 < shown < window.table_model.rowCount()
-        window.not_passed_action.setChecked(False)
-        window.search_edit.setText("niem yet")
+        window.pane.not_passed_action.setChecked(False)
+        window.pane.search_edit.setText("niem yet")
         assert 0 < window.proxy.rowCount() < window.table_model.rowCount()
     finally:
         window.adapter.close()

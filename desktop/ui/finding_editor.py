@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
@@ -27,50 +26,30 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain import JudgingType, Result, format_date
+from desktop.domain import JudgingType, format_date
 from desktop.services import judging
-from desktop.ui.autosave import Autosaver
-from desktop.ui.models import DISAGREE, RESULT_COLOURS, result_label, score_text
+from desktop.ui import strings
+from desktop.ui.common.autosave import Autosaver
+from desktop.ui.judging_controls import (
+    CHOICE_KEYS,
+    CHOICES,
+    MeasurePages,
+    choice_changes,
+    current_choice,
+    relabel_choices,
+)
+from desktop.ui.judging_controls import label as _label
+from desktop.ui.judging_controls import number as _number
+from desktop.ui.models import DISAGREE, result_label, score_text
 from desktop.ui.store_adapter import StoreAdapter
 
 NOTE_DEBOUNCE_MS = 800  # and saved at least every autosave.MAX_WAIT_MS while typing
 
-# The result choices by judging type, in the order of their shortcuts Alt+1…Alt+4 (Alt+digit
-# types nothing in the observation box). Each is (key, label); the key is the measure's value
-# code (co/khong, tot/dat/chua-dat) or a result code. TEXT items take no result at all.
-NA = Result.KHONG_AP_DUNG.value
-CHOICE_KEYS = ["Alt+1", "Alt+2", "Alt+3", "Alt+4"]
-_RESULTS = [(r.value, r.label) for r in (Result.DAT, Result.MOT_PHAN, Result.KHONG_DAT)]
-CHOICES: dict[JudgingType, list[tuple[str, str]]] = {
-    JudgingType.YES_NO: [
-        (judging.YES, "Có"),
-        (judging.NO, "Không"),
-        (NA, Result.KHONG_AP_DUNG.label),
-    ],
-    JudgingType.LEVEL: [(code, v[0]) for code, v in judging.LEVELS.items()]
-    + [(NA, Result.KHONG_AP_DUNG.label)],
-    JudgingType.PERCENT: [*_RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
-    JudgingType.COUNT: [*_RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
-    JudgingType.DATE_ON_TIME: [
-        (judging.YES, "Đúng hạn"),
-        (judging.NO, "Không đúng hạn"),
-        (NA, Result.KHONG_AP_DUNG.label),
-    ],
-    JudgingType.TEXT: [],
-}
-# The colour of a checked choice: the colour of the result it stands for.
-_CHOICE_RESULT = {
-    judging.YES: Result.DAT.value,
-    judging.NO: Result.KHONG_DAT.value,
-    **{code: v[1].value for code, v in judging.LEVELS.items()},
-}
 
 # Strings the user sees.
 T_EMPTY = "Chọn một nội dung trong danh sách để ghi nhận kết quả."
@@ -87,32 +66,11 @@ T_LEGAL = "Căn cứ pháp lý"
 T_EVIDENCE = "Tài liệu kiểm chứng cần có"
 T_RECORDED = "Ghi bởi {who} lúc {when}"
 T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
-T_NUM, T_DEN = "Tử số:", "Mẫu số:"
-T_COUNT = "Số lượng:"
-T_DOC_DATE = "Ngày ban hành:"
 T_OVERRIDE = "Điều chỉnh kết quả (nếu cần):"
 T_COUNT_RESULT = "Kết quả:"
-T_NUM_TOO_BIG = "Tử số lớn hơn mẫu số — kiểm tra lại."
-T_PERCENT = "= {percent} % → {result} · {score} điểm"
-T_PERCENT_WAIT = "Nhập tử số và mẫu số để tính tỷ lệ."
-T_HISTORY = "Lịch sử thay đổi"
+T_HISTORY = strings.HISTORY
 T_CONFLICT = "⇄ Nội dung này có xung đột đồng bộ: hai máy đã sửa khác nhau."
 T_SEE_CONFLICT = "Xem xung đột…"
-NO_DATE = QDate(2000, 1, 1)
-
-
-def _label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    label.setMinimumWidth(50)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
 
 
 class FindingEditor(QWidget):
@@ -202,11 +160,14 @@ class FindingEditor(QWidget):
         self.result_box = QGroupBox(T_RESULT)
         rl = QVBoxLayout(self.result_box)
         # The measure first (numbers, a date), then the choices it leads to.
-        self.measure_stack = QStackedWidget()
-        self.measure_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self._pages: dict[JudgingType, QWidget] = {}
-        self._build_measures()
-        rl.addWidget(self.measure_stack)
+        self.measure_stack = measures = MeasurePages()
+        self.num_spin, self.den_spin = measures.num_spin, measures.den_spin
+        self.count_spin, self.date_edit = measures.count_spin, measures.date_edit
+        self.percent_label = measures.percent_label
+        measures.ratioEdited.connect(self._percent_changed)
+        measures.countEdited.connect(self._count_changed)
+        measures.dateEdited.connect(self._date_changed)
+        rl.addWidget(measures)
         self.choice_caption = _label(selectable=False)
         rl.addWidget(self.choice_caption)
         buttons = QGridLayout()
@@ -238,7 +199,7 @@ class FindingEditor(QWidget):
         self._layout.addWidget(self.result_box)
 
         # Observation
-        note_box = QGroupBox(T_NOTE)
+        self.note_box = note_box = QGroupBox(T_NOTE)
         nl = QVBoxLayout(note_box)
         self.text_only_label = _label(T_TEXT_ONLY, selectable=False)
         self.text_only_label.setStyleSheet("color: #5f6368;")
@@ -301,74 +262,6 @@ class FindingEditor(QWidget):
         self._layout.addWidget(self.guide_box)
         self._layout.addStretch(1)
 
-    def _build_measures(self) -> None:
-        # YES_NO and LEVEL: the choices say it all.
-        for jtype in (JudgingType.YES_NO, JudgingType.LEVEL):
-            self._add_page(jtype, QWidget())
-
-        # PERCENT: numerator / denominator → percentage, result and score by thresholds.
-        page = QWidget()
-        form = QHBoxLayout(page)
-        form.setContentsMargins(0, 0, 0, 0)
-        self.num_spin, self.den_spin = QSpinBox(), QSpinBox()
-        for title, spin in ((T_NUM, self.num_spin), (T_DEN, self.den_spin)):
-            spin.setRange(0, 1_000_000)
-            spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(self._percent_changed)
-            form.addWidget(QLabel(title))
-            form.addWidget(spin)
-        form.addStretch(1)
-        wrapper = QWidget()
-        wl = QVBoxLayout(wrapper)
-        wl.setContentsMargins(0, 0, 0, 0)
-        wl.addWidget(page)
-        self.percent_label = _label()
-        wl.addWidget(self.percent_label)
-        self._add_page(JudgingType.PERCENT, wrapper)
-
-        # COUNT
-        page = QWidget()
-        cl = QHBoxLayout(page)
-        cl.setContentsMargins(0, 0, 0, 0)
-        self.count_spin = QSpinBox()
-        self.count_spin.setRange(0, 1_000_000)
-        self.count_spin.setKeyboardTracking(False)
-        self.count_spin.valueChanged.connect(self._count_changed)
-        cl.addWidget(QLabel(T_COUNT))
-        cl.addWidget(self.count_spin)
-        cl.addStretch(1)
-        self._add_page(JudgingType.COUNT, page)
-
-        # DATE_ON_TIME: the document's date; the choices say whether the deadline was met.
-        date_page = QWidget()
-        date_row = QHBoxLayout(date_page)
-        date_row.setContentsMargins(0, 0, 0, 0)
-        date_row.addWidget(QLabel(T_DOC_DATE))
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMinimumDate(NO_DATE)
-        self.date_edit.setSpecialValueText("—")
-        self.date_edit.setKeyboardTracking(False)
-        self.date_edit.dateChanged.connect(self._date_changed)
-        date_row.addWidget(self.date_edit)
-        date_row.addStretch(1)
-        self._add_page(JudgingType.DATE_ON_TIME, date_page)
-
-        self._add_page(JudgingType.TEXT, QWidget())
-
-    def _show_page(self, page: QWidget) -> None:
-        # A stacked widget is as tall as its tallest page unless the hidden ones are ignored.
-        for other in self._pages.values():
-            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
-            other.setSizePolicy(policy, policy)
-        self.measure_stack.setCurrentWidget(page)
-        self.measure_stack.adjustSize()
-
-    def _add_page(self, jtype: JudgingType, page: QWidget) -> None:
-        self._pages[jtype] = page
-        self.measure_stack.addWidget(page)
-
     def add_section(self, widget: QWidget) -> None:
         """Append a section (a QGroupBox) below the built-in ones; see the module docstring."""
         self._layout.insertWidget(self._layout.count() - 1, widget)
@@ -391,7 +284,7 @@ class FindingEditor(QWidget):
         self._inspection_id = inspection_id if row is not None else None
         self._row = dict(row) if row is not None else None
         enabled = row is not None
-        writable = not self._adapter.store.read_only  # read-only: look, never touch
+        writable = not self._adapter.read_only  # read-only: look, never touch
         for action in self.choice_actions:
             action.setEnabled(enabled and writable)
         self.history_action.setEnabled(enabled)
@@ -400,11 +293,11 @@ class FindingEditor(QWidget):
         self.note_edit.setReadOnly(not writable)
         for w in (self.self_box, self.guide_box, self.note_edit):
             w.setVisible(enabled)
-        text_only = enabled and row["type"] == JudgingType.TEXT
+        text_only = row is not None and row["type"] == JudgingType.TEXT
         self.result_box.setVisible(enabled and not text_only)
         self.text_only_label.setVisible(text_only)
         self._set_choices(JudgingType(row["type"]) if row is not None else None)
-        self.note_edit.parentWidget().setVisible(enabled)
+        self.note_box.setVisible(enabled)
         self._show(full=True)
         for section in self._sections:
             if hasattr(section, "set_item"):
@@ -445,7 +338,7 @@ class FindingEditor(QWidget):
             self.guidance_label.setText(r.get("guidance") or "—")
             self.evidence_label.setText(r.get("evidence") or "—")
             self.legal_label.setText(r.get("legal_basis") or "—")
-            self._show_page(self._pages[jtype])
+            self.measure_stack.show_page(self.measure_stack.page(jtype))
             self.score_spin.setRange(0.0, max_score)
             self.score_spin.setEnabled(max_score > 0)
             self.max_label.setText(f"/ {_number(max_score)}")
@@ -456,17 +349,7 @@ class FindingEditor(QWidget):
         self.max_label.setText(
             f"/ {_number(max_score)}" + (f"  ({T_NO_SCORE})" if r["score"] is None else "")
         )
-        # Measures
-        value = r.get("value")
-        if jtype == JudgingType.DATE_ON_TIME:
-            try:
-                self.date_edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE)
-            except TypeError:
-                self.date_edit.setDate(NO_DATE)
-        self.num_spin.setValue(int(r.get("numerator") or 0))
-        self.den_spin.setValue(int(r.get("denominator") or 0))
-        self._show_percent()
-        self.count_spin.setValue(int(value) if jtype == JudgingType.COUNT and value else 0)
+        self.measure_stack.show_row(r)
         # Observation: never overwrite what is being typed.
         note = r.get("note") or ""
         if full or (note != self.note_edit.toPlainText() and not self.note_autosave.pending):
@@ -494,28 +377,6 @@ class FindingEditor(QWidget):
         self.disagree_label.setVisible(judging.disagrees(r))
         self.conflict_banner.setVisible(bool(r.get("conflict")))
 
-    def _show_percent(self) -> None:
-        r = self._row
-        if r is None or r["type"] != JudgingType.PERCENT:
-            return
-        try:
-            outcome = judging.percent_outcome(
-                r.get("numerator"), r.get("denominator"), r["thresholds"], r["max_score"]
-            )
-        except ValueError:
-            self.percent_label.setText(T_NUM_TOO_BIG)
-            return
-        if outcome.percent is None:
-            self.percent_label.setText(T_PERCENT_WAIT)
-            return
-        self.percent_label.setText(
-            T_PERCENT.format(
-                percent=_number(outcome.percent),
-                result=outcome.result.label if outcome.result else "—",
-                score=_number(outcome.score or 0),
-            )
-        )
-
     # -- writing --------------------------------------------------------------------------
     def _record(self, changes: dict[str, Any]) -> bool:
         if self._row is None or self._inspection_id is None or self._loading:
@@ -525,24 +386,7 @@ class FindingEditor(QWidget):
     def _set_choices(self, jtype: JudgingType | None) -> None:
         """Relabel the four choice actions for `jtype` (hide the ones it does not use)."""
         self._choices = list(CHOICES[jtype]) if jtype is not None else []
-        for n, (action, button) in enumerate(
-            zip(self.choice_actions, self.choice_buttons, strict=True)
-        ):
-            used = n < len(self._choices)
-            action.setVisible(used)
-            button.setVisible(used)
-            if not used:
-                action.setText("")
-                continue
-            key, label = self._choices[n]
-            action.setText(label)
-            action.setToolTip(f"{label} ({CHOICE_KEYS[n]})")
-            action.setStatusTip(f"Ghi “{label}” cho nội dung đang chọn ({CHOICE_KEYS[n]})")
-            colour = RESULT_COLOURS[_CHOICE_RESULT.get(key, key)].name()
-            button.setStyleSheet(
-                f"QToolButton:checked {{ background: {colour};"
-                " color: white; font-weight: bold; border-radius: 3px; }"
-            )
+        relabel_choices(self._choices, self.choice_actions, self.choice_buttons)
         caption = {JudgingType.PERCENT: T_OVERRIDE, JudgingType.COUNT: T_COUNT_RESULT}
         self.choice_caption.setText(caption.get(jtype, "") if jtype else "")
         self.choice_caption.setVisible(bool(self.choice_caption.text()))
@@ -557,25 +401,7 @@ class FindingEditor(QWidget):
 
     def current_choice(self) -> str | None:
         """The key of the choice the stored finding corresponds to (None: none yet)."""
-        r = self._row
-        if r is None or not r.get("result"):
-            return None
-        result, value = r["result"], r.get("value")
-        if result == NA:
-            return NA
-        jtype = JudgingType(r["type"])
-        if jtype in (JudgingType.YES_NO, JudgingType.DATE_ON_TIME):
-            if jtype == JudgingType.YES_NO and value in (judging.YES, judging.NO):
-                return value
-            return {Result.DAT.value: judging.YES, Result.KHONG_DAT.value: judging.NO}.get(result)
-        if jtype == JudgingType.LEVEL:
-            if value in judging.LEVELS:
-                return value
-            if result == Result.DAT.value:  # recorded without a level (imported): by points
-                full = r.get("score") is None or r["score"] >= float(r["max_score"] or 0)
-                return "tot" if full else "dat"
-            return "chua-dat" if result == Result.KHONG_DAT.value else None
-        return result
+        return current_choice(self._row)
 
     @Slot()
     def choose(self, key: str) -> None:
@@ -583,21 +409,7 @@ class FindingEditor(QWidget):
         r = self._row
         if r is None or self._loading or key not in self.choice_keys():
             return
-        jtype = JudgingType(r["type"])
-        max_score = float(r["max_score"] or 0)
-        if key == NA:
-            changes = judging.result_changes(Result.KHONG_AP_DUNG, max_score, r["score"])
-            if jtype in (JudgingType.YES_NO, JudgingType.LEVEL):
-                changes["value"] = None
-        elif jtype == JudgingType.YES_NO:
-            changes = {**judging.yes_no_outcome(key == judging.YES, max_score).changes()}
-            changes["value"] = key
-        elif jtype == JudgingType.LEVEL:
-            changes = {**judging.level_outcome(key, max_score).changes(), "value": key}
-        elif jtype == JudgingType.DATE_ON_TIME:  # the verdict; the date stays in value
-            changes = judging.on_time_outcome(key == judging.YES, max_score).changes()
-        else:  # PERCENT (an override of the computed result) and COUNT
-            changes = judging.result_changes(Result(key), max_score, r["score"])
+        changes = choice_changes(r, key)
         if not self._record(changes):
             self._show(full=False)
 
@@ -611,18 +423,17 @@ class FindingEditor(QWidget):
             return
         self._record({"score": round(value, 2)})
 
-    @Slot()
-    def _percent_changed(self) -> None:
+    @Slot(float, float)
+    def _percent_changed(self, num: float, den: float) -> None:
         if self._loading or self._row is None:
             return
-        num, den = float(self.num_spin.value()), float(self.den_spin.value())
         changes: dict[str, Any] = {"numerator": num, "denominator": den}
         try:
             outcome = judging.percent_outcome(
                 num, den, self._row["thresholds"], self._row["max_score"]
             )
-        except ValueError:
-            self.percent_label.setText(T_NUM_TOO_BIG)
+        except ValueError:  # the label says why (numerator over denominator)
+            self.measure_stack.show_percent({**self._row, "numerator": num, "denominator": den})
             return
         if outcome.result is not None:
             changes.update(outcome.changes())
@@ -633,10 +444,10 @@ class FindingEditor(QWidget):
         if not self._loading:
             self._record({"value": str(value)})
 
-    @Slot()
-    def _date_changed(self, date: QDate) -> None:
+    @Slot(object)
+    def _date_changed(self, value: str | None) -> None:
         if not self._loading:
-            self._record({"value": None if date == NO_DATE else date.toString("yyyy-MM-dd")})
+            self._record({"value": value})
 
     @Slot()
     def _conflict_clicked(self) -> None:
@@ -652,7 +463,7 @@ class FindingEditor(QWidget):
 
         self.flush()
         HistoryDialog.show_for(
-            self, self._adapter.store, self._inspection_id, self._row["item_id"], self._row["code"]
+            self, self._adapter.reads, self._inspection_id, self._row["item_id"], self._row["code"]
         )
 
     # -- the observation ------------------------------------------------------------------

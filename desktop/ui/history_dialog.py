@@ -22,17 +22,18 @@ from PySide6.QtWidgets import (
 
 from db import Store
 from desktop.services import audit
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import ObjectRole
-from desktop.ui.rows_model import RowsTableModel
 
 # Strings the user sees.
-T_TITLE = "Lịch sử thay đổi"
+T_TITLE = strings.HISTORY
 T_OF = "Lịch sử thay đổi — {code}"
 HEADERS = ("Thời gian", "Người ghi", "Trường", "Cũ → Mới")
 T_NOTHING = "(trống)"
 T_EMPTY = "Nội dung này chưa có thay đổi nào được ghi lại."
-T_CLOSE = "Đóng"
+T_CLOSE = strings.CLOSE
 
 _NO_PARENT = QModelIndex()
 

@@ -13,17 +13,18 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from db import DatabaseLockedError, StorageReadOnlyError, Store
-from db.connection import StoreError
+from db.errors import StoreError
+from desktop.ui import strings
 
 # Strings the user sees.
 T_OPEN_FAILED = "Không mở được cơ sở dữ liệu"
 T_OFFER = "{message}\n\nMở ở chế độ chỉ đọc (xem, không sửa được)?"
-T_READ_ONLY_SUFFIX = "(chỉ đọc)"
+T_READ_ONLY_SUFFIX = strings.READ_ONLY
 
 
 def ask_read_only(parent: QWidget | None, message: str) -> bool:
     """Tell why the database cannot be written and ask whether to open it read-only."""
-    from desktop.ui import dialogs_vi  # message boxes: only when there is one to show
+    from desktop.ui.common import dialogs_vi
 
     return dialogs_vi.ask_warning(
         parent, T_OPEN_FAILED, T_OFFER.format(message=message), accept=dialogs_vi.T_OPEN
@@ -31,7 +32,7 @@ def ask_read_only(parent: QWidget | None, message: str) -> bool:
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
-    from desktop.ui import dialogs_vi
+    from desktop.ui.common import dialogs_vi
 
     dialogs_vi.error(parent, T_OPEN_FAILED, message)
 
@@ -43,12 +44,13 @@ def open_store(path: Path, parent: QWidget | None = None, *, backup: bool = True
     program's start makes it once its window is on screen, since it copies the whole file.
     """
     try:
-        store = Store.open(path)
+        store: Store = Store.open(path)
     except (DatabaseLockedError, StorageReadOnlyError) as exc:
         if not ask_read_only(parent, str(exc)):
             return None
         try:
-            return Store.open(path, read_only=True)
+            read_only: Store = Store.open(path, read_only=True)
+            return read_only
         except (StoreError, OSError) as again:
             show_error(parent, f"{path}\n{again}")
             return None

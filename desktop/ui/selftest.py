@@ -23,9 +23,9 @@ def exercise_window(db_path: Path) -> str:
         app.processEvents()
         if not window.isVisible():
             raise RuntimeError("cửa sổ chính không hiện")
-        inspection_id = window._inspection_id  # noqa: SLF001 - the visit the window opened
+        inspection_id = window.selection.inspection_id  # the visit the window opened
         if not inspection_id:
-            inspections = window.adapter.inspections(window._plan_id or "")  # noqa: SLF001
+            inspections = window.adapter.inspections(window.selection.plan_id or "")
             if not inspections:
                 raise RuntimeError("cửa sổ chính không có cuộc kiểm tra nào")
             inspection_id = inspections[0]["id"]

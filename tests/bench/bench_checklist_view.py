@@ -55,7 +55,7 @@ def checklist_view() -> Outcome:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.models import ChecklistFilterProxy, ChecklistTableModel
+    from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
 
     app = QApplication.instance() or QApplication([])
     rows = _rows()

@@ -113,15 +113,16 @@ def step(name, action):
     return result
 window = step("open", lambda: create_window(Path(sys.argv[1])))
 step("show", window.show)
-inspections = window.adapter.inspections(window._plan_id)
+inspections = window.adapter.inspections(window.selection.plan_id)
 for inspection in inspections[:20]:
     step("switch visit", lambda: window.select_inspection(inspection["id"]))
-for action in (window.unrecorded_action, window.not_passed_action, window.with_rec_action):
+pane = window.pane
+for action in (pane.unrecorded_action, pane.not_passed_action, pane.with_rec_action):
     step("filter", lambda: action.setChecked(True))
     step("filter", lambda: action.setChecked(False))
-step("search", lambda: window.search_edit.setText("niem yet"))
+step("search", lambda: window.pane.search_edit.setText("niem yet"))
 shown = window.proxy.rowCount()
-step("search", lambda: window.search_edit.setText(""))
+step("search", lambda: window.pane.search_edit.setText(""))
 window.adapter.close()
 def peak_kb():
     # VmHWM: this program's own peak. ru_maxrss would also count the parent's memory at

@@ -52,7 +52,7 @@ def open_item(window: Any, unit: str, code: str) -> dict[str, Any]:
     row = next(r for r in window.table_model.rows() if r["code"] == code)
     # Show every area so that the item is reachable whatever "my areas" says.
     window.area_view.setCurrentIndex(window.area_model.index(0))
-    window.my_areas_action.setChecked(False)
+    window.pane.my_areas_action.setChecked(False)
     assert window.select_item(row["item_id"])
     assert window.editor.current_row["code"] == code
     return row

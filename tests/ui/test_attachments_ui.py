@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.services.attachments import list_attachments
 from desktop.services.paths import data_dir_for
-from desktop.ui import dialogs_vi
-from desktop.ui.attachments_section import T_MISSING, AttachmentsSection
+from desktop.ui.common import dialogs_vi
 from desktop.ui.main_window import MainWindow
 from desktop.ui.models import ObjectRole
+from desktop.ui.recording.attachments_section import T_MISSING, AttachmentsSection
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -45,7 +45,7 @@ def _stored(window: MainWindow, code: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def section(window: MainWindow) -> AttachmentsSection:
     open_item(window, SO_KHCN, "A3.1.3")
-    return window.recording.attachments
+    return window.feature("recording").attachments
 
 
 def test_image_thumbnail_and_file_icon(

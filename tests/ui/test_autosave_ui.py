@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QWidget
 
 from db import Store
 from desktop.services import conclusions
-from desktop.ui.autosave import MAX_WAIT_MS, Autosaver
-from desktop.ui.conclusion_editor import ConclusionDialog
+from desktop.ui.common.autosave import MAX_WAIT_MS, Autosaver
 from desktop.ui.main_window import MainWindow
+from desktop.ui.recording.conclusion_editor import ConclusionDialog
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -85,7 +85,7 @@ def test_recommendation_saved_while_typing_and_on_focus_out(
     open_item(window, SO_KHCN, "A3.1.3")
     insp = inspection_id(window.adapter.store, SO_KHCN)
     window.editor.choice_action("khong-dat").trigger()
-    section = window.recording.recommendation
+    section = window.feature("recording").recommendation
     assert section.isVisibleTo(window.editor)
     assert section.save_button.text() == "Lưu kiến nghị"  # still there, for reassurance
     fast(section.autosave)

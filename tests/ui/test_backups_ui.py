@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWidget
 
 from db import Store
 from desktop.services.backup import backup_before, list_backups
-from desktop.ui import dialogs_vi
-from desktop.ui.backups_dialog import BackupsDialog, BackupsModel, human_size
+from desktop.ui.backups.dialog import BackupsDialog, BackupsModel, human_size
+from desktop.ui.common import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id
 

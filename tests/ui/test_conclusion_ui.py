@@ -17,9 +17,11 @@ from db.lock import lock_path
 from desktop.services import conclusions
 from desktop.services.backup import list_backups
 from desktop.services.demo import build_demo
-from desktop.ui import conclusion_editor, opening
-from desktop.ui.conclusion_editor import ConclusionDialog, RecommendationDialog
+from desktop.ui import opening
 from desktop.ui.main_window import MainWindow
+from desktop.ui.recording import conclusion_editor
+from desktop.ui.recording.conclusion_editor import ConclusionDialog
+from desktop.ui.recording.recommendation_dialog import RecommendationDialog
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -40,7 +42,7 @@ def test_menu_opens_the_editor(window: MainWindow, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(
         ConclusionDialog, "ask", classmethod(lambda cls, parent, adapter, insp: calls.append(insp))
     )
-    action = window.recording.conclusion_action
+    action = window.feature("recording").conclusion_action
     assert action.shortcut().toString() == "Ctrl+K"
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Kết luận")
     assert [a.text() for a in menu.actions()] == ["Soạn kết luận…"]
@@ -173,8 +175,8 @@ def test_locked_database_offers_read_only(
     editor = window.editor
     assert not editor.choice_actions[0].isEnabled()
     assert editor.note_edit.isReadOnly()
-    assert not window.recording.evidence.add_action.isEnabled()
-    assert not window.recording.attachments.add_action.isEnabled()
+    assert not window.feature("recording").evidence.add_action.isEnabled()
+    assert not window.feature("recording").attachments.add_action.isEnabled()
     assert editor.history_action.isEnabled()  # looking is fine
     dialog = ConclusionDialog(window.adapter, editor.inspection_id, window)
     try:

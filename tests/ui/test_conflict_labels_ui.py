@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from db.migrations import SYNCED_TABLES
-from desktop.ui.conflicts_view import TABLE_LABELS, table_label
+from desktop.ui.sync.conflicts_view import TABLE_LABELS, table_label
 
 pytestmark = pytest.mark.gui
 

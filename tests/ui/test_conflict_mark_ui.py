@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db import Store
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.main_window import MainWindow
-from desktop.ui.models import CONFLICT, ChecklistTableModel
+from desktop.ui.models import CONFLICT
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [
@@ -57,7 +58,7 @@ def test_conflict_marked_in_table_and_editor(
 
     # The banner's button opens the conflicts view on this finding.
     shown: list[Any] = []
-    controller = window.sync_controller
+    controller = window.feature("sync").controller
     real = controller.show_conflicts
 
     def show_conflicts() -> Any:

@@ -43,7 +43,7 @@ def campaign(demo_store: Store) -> Store:
 
 @pytest.fixture
 def dashboard(qtbot: Any, adapter: Any, campaign: Store) -> Any:
-    from desktop.ui.dashboard import DashboardWindow
+    from desktop.ui.followup.dashboard import DashboardWindow
 
     dash = DashboardWindow(adapter, today=TODAY)
     qtbot.addWidget(dash)
@@ -113,9 +113,9 @@ def test_unit_list_model(qtmodeltester: Any, dashboard: Any) -> None:
 def test_clicking_a_unit_opens_its_inspection_in_the_window(
     qtbot: Any, window: Any, campaign: Store
 ) -> None:
-    dash = window.followup.show_dashboard()
+    dash = window.feature("followup").show_dashboard()
     qtbot.addWidget(dash)
-    assert dash.plan_id == window.current_plan_id()
+    assert dash.plan_id == window.selection.plan_id
     dash.today = TODAY
     dash.refresh()
     dash.slices["qua-han"].clicked.emit()
@@ -123,12 +123,12 @@ def test_clicking_a_unit_opens_its_inspection_in_the_window(
     index = dash.units.index(dash.units.ids().index(tt))
     with qtbot.waitSignal(dash.inspectionRequested, timeout=1000):
         dash.unit_view.clicked.emit(index)
-    assert window.current_inspection_id() == tt
-    assert "Thanh tra tỉnh" in window.header_label.text()
+    assert window.selection.inspection_id == tt
+    assert "Thanh tra tỉnh" in window.pane.header_label.text()
 
 
 def test_empty_database_draws_empty_charts(qtbot: Any, store: Store) -> None:
-    from desktop.ui.dashboard import DashboardWindow
+    from desktop.ui.followup.dashboard import DashboardWindow
     from desktop.ui.store_adapter import StoreAdapter
 
     dash = DashboardWindow(StoreAdapter(store))
@@ -139,7 +139,7 @@ def test_empty_database_draws_empty_charts(qtbot: Any, store: Store) -> None:
 
 def test_main_window_does_not_load_qtcharts_until_the_dashboard_opens() -> None:
     code = (
-        "import sys; import desktop.ui.main_window, desktop.ui.followup_view; "
+        "import sys; import desktop.ui.main_window, desktop.ui.followup.register; "
         "print('PySide6.QtCharts' in sys.modules)"
     )
     out = subprocess.run(
@@ -151,14 +151,14 @@ def test_main_window_does_not_load_qtcharts_until_the_dashboard_opens() -> None:
 def test_picked_units_are_selected_in_the_navigator(
     qtbot: Any, window: Any, campaign: Store
 ) -> None:
-    dash = window.followup.show_dashboard()
+    dash = window.feature("followup").show_dashboard()
     qtbot.addWidget(dash)
     dash.today = TODAY
     dash.refresh()
     rank_set = dash.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"]
     rank_set.clicked.emit(rank_set.count() - 1)  # the best unit
     best = dash.units.ids()[0]
-    assert window.current_inspection_id() == best
+    assert window.selection.inspection_id == best
     assert window.tree.currentIndex().siblingAtColumn(0).data(IdRole) == best
     dash.slices["qua-han"].clicked.emit()  # several: the first is selected
-    assert window.current_inspection_id() == dash.units.ids()[0]
+    assert window.selection.inspection_id == dash.units.ids()[0]

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.services.evidence import add_evidence, list_evidence
-from desktop.ui import dialogs_vi
-from desktop.ui.evidence_section import EvidenceTableModel
+from desktop.ui.common import dialogs_vi
 from desktop.ui.main_window import MainWindow
+from desktop.ui.recording.evidence_section import EvidenceTableModel
 from tests.ui.conftest import inspection_id, open_item
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -31,7 +31,7 @@ def test_add_edit_delete_persist(
     qtbot: Any, qtmodeltester: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
-    section = window.recording.evidence
+    section = window.feature("recording").evidence
     assert section.isVisibleTo(window.editor)
     assert section.add_action.toolTip() == "Thêm tài liệu kiểm chứng (Ctrl+E)"
     assert section.add_action.shortcut().toString() == "Ctrl+E"
@@ -97,7 +97,7 @@ def test_add_edit_delete_persist(
 
 def test_empty_document_is_refused(window: MainWindow) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
-    section = window.recording.evidence
+    section = window.feature("recording").evidence
     section.date_edit.setText("05/01/2021")
     assert section.add_from_form() is None
     assert section.error_label.isVisibleTo(section)
@@ -106,7 +106,7 @@ def test_empty_document_is_refused(window: MainWindow) -> None:
 
 def test_ctrl_e_goes_to_the_form(qtbot: Any, window: MainWindow) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
-    section = window.recording.evidence
+    section = window.feature("recording").evidence
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.table.setFocus()
@@ -124,7 +124,7 @@ def test_documents_added_elsewhere_are_shown(window: MainWindow) -> None:
     assert item_id
     add_evidence(store, insp, item_id, "7/QĐ-SKHCN", "02/02/2021", "Quyết định kiện toàn")
     open_item(window, SO_KHCN, "A1.2.1")
-    model = window.recording.evidence.model
+    model = window.feature("recording").evidence.model
     assert [model.index(0, c).data() for c in range(3)] == [
         "7/QĐ-SKHCN",
         "02/02/2021",

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from db import Store
-from desktop.ui.export_dialog import DocumentChoice, ExportController, ReportOptionsDialog
+from desktop.ui.exports.dialog import DocumentChoice, ExportController, ReportOptionsDialog
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id
 

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
 from db import Store
-from desktop.ui import dialogs_vi
-from desktop.ui.export_dialog import DocumentChoice, ExportController, ReportOptionsDialog
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.workers import Task
+from desktop.ui.exports.dialog import DocumentChoice, ExportController, ReportOptionsDialog
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import Task
 from tests.ui.conftest import inspection_id
 
 pytestmark = [
@@ -240,8 +240,8 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Xuất báo cáo" in titles and "Đồ&ng bộ" in titles
     window.select_inspection(inspection_id(window.adapter.store, UNIT))
-    window.export_menu.aboutToShow.emit()
-    actions = {a.text(): a for a in window.export_menu.actions() if a.text()}
+    window.feature("exports").menu.aboutToShow.emit()
+    actions = {a.text(): a for a in window.feature("exports").menu.actions() if a.text()}
     assert list(actions) == [
         "Biên bản kiểm tra (PDF)…",
         "Biên bản kiểm tra (DOCX)…",
@@ -253,7 +253,7 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     ]
     assert all(a.isEnabled() for a in actions.values())
     seams["conclude"] = True  # "Đánh dấu đã kết luận?" — Có
-    with qtbot.waitSignal(window.export_controller.exported, timeout=30000) as blocker:
+    with qtbot.waitSignal(window.feature("exports").controller.exported, timeout=30000) as blocker:
         actions["Thông báo kết luận (PDF)…"].trigger()
     path = Path(blocker.args[0])
     assert path.name == f"Thông báo kết luận - {UNIT}.pdf"
@@ -264,10 +264,13 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     assert window.adapter.store.inspection(insp)["status"] == "da-ket-luan"
     status = window.tree_model.index_for(insp).siblingAtColumn(2).data()
     assert status == "Đã kết luận"
-    assert "Đã kết luận" in window.header_label.text()
-    assert window.reopen_action.isEnabled() and not window.conclude_action.isEnabled()
+    assert "Đã kết luận" in window.pane.header_label.text()
+    assert (
+        window.pane.visit_bar.reopen_action.isEnabled()
+        and not window.pane.visit_bar.conclude_action.isEnabled()
+    )
     # A second notice does not ask again.
-    with qtbot.waitSignal(window.export_controller.exported, timeout=30000):
+    with qtbot.waitSignal(window.feature("exports").controller.exported, timeout=30000):
         actions["Thông báo kết luận (DOCX)…"].trigger()
     assert seams["conclude_asked"] == [UNIT]
     # "Sao lưu và khôi phục…" sits in the Tệp menu, before Thoát.

@@ -12,15 +12,10 @@ from db import Store
 from desktop.domain import UnitLevel
 from desktop.services import conclusions, followup
 from desktop.services.plans import PlanSpec, UnitSpec, create_plan
-from desktop.ui.followup_view import (
-    STATUS_COLOURS,
-    EarlierBanner,
-    FollowupWindow,
-    RegisterFilterProxy,
-    RegisterModel,
-    ReportDialog,
-    VerifyDialog,
-)
+from desktop.ui.followup.banner import EarlierBanner
+from desktop.ui.followup.dialogs import ReportDialog, VerifyDialog
+from desktop.ui.followup.register import STATUS_COLOURS, RegisterFilterProxy, RegisterModel
+from desktop.ui.followup.window import FollowupWindow
 from desktop.ui.models import ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id
@@ -240,10 +235,9 @@ def test_no_reminder_for_a_unit_with_nothing_overdue(
     problems: list[str] = []
     monkeypatch.setattr(register, "_problem", problems.append)
     vhtt = inspection_id(demo_store, "Sở Văn hóa, Thể thao và Du lịch")
-    other = conclusions.add_recommendation(
-        demo_store, vhtt, "Kiện toàn Tổ công tác CCHC", deadline=TODAY + dt.timedelta(days=60)
+    other = register.adapter.add_recommendation(  # announced: the register reloads
+        vhtt, "Kiện toàn Tổ công tác CCHC", deadline=TODAY + dt.timedelta(days=60)
     )
-    register.adapter.notify_recommendations(vhtt)  # the register reloads
     register.select_ids([other["id"]])
     assert register.make_reminder() is None
     assert len(problems) == 1 and "không có kiến nghị nào quá hạn" in problems[0]
@@ -269,18 +263,18 @@ def test_escalation_list_to_xlsx(
 def test_menu_opens_the_register_and_double_click_opens_the_unit(
     qtbot: Any, window: Any, recs: dict[str, str]
 ) -> None:
-    action = window.followup.register_action
+    action = window.feature("followup").register_action
     assert action.shortcut().toString() == "Ctrl+R"
     menus = [a.text() for a in window.menuBar().actions()]
     assert "&Theo dõi" in menus
     action.trigger()
-    win = window.followup.register_window
+    win = window.feature("followup").register_window
     assert win is not None and win.isVisible()
     assert win.model.rowCount() == 5
     row = win.model.row_for(recs["tt_late"])
     index = win.proxy.mapFromSource(win.model.index(row, 0))
     win.table.doubleClicked.emit(index)
-    assert window.current_inspection_id() == inspection_id(window.adapter.store, THANH_TRA)
+    assert window.selection.inspection_id == inspection_id(window.adapter.store, THANH_TRA)
 
 
 # -- earlier years ----------------------------------------------------------------------------
@@ -317,9 +311,9 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window = MainWindow(StoreAdapter(store))
     qtbot.addWidget(window)
     window.show()
-    banner = window.followup.banner
+    banner = window.feature("followup").banner
     window.open_inspection(now[YTE])
-    assert window.current_inspection_id() == now[YTE]
+    assert window.selection.inspection_id == now[YTE]
     assert not banner.isHidden()
     assert banner.title.text() == "Kiến nghị chưa khắc phục từ lần kiểm tra trước: 1"
     assert not banner.expanded() and banner.details_area.isHidden()
@@ -332,7 +326,7 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window.open_inspection(now["Sở Tư pháp"])  # nothing recommended there before
     assert banner.isHidden()
     window.open_inspection(before[YTE])  # the earlier plan itself: nothing before it
-    assert window.current_plan_id() == store.inspection(before[YTE])["plan_id"]
+    assert window.selection.plan_id == store.inspection(before[YTE])["plan_id"]
     assert banner.isHidden()
 
 

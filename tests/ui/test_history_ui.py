@@ -56,7 +56,7 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
     open_item(window, SO_KHCN, "A3.1.3")
-    section = window.recording.recommendation
+    section = window.feature("recording").recommendation
     assert not section.isVisibleTo(window.editor)  # nothing to fix yet
     window.editor.choice_action("khong-dat").trigger()
     assert section.isVisibleTo(window.editor)
@@ -78,7 +78,7 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
 
     # Editing updates the same recommendation; typing then moving on saves too.
     section.text_edit.setPlainText("Niêm yết lại đầy đủ TTHC")
-    window.move_current(1)
+    window.pane.move_current(1)
     open_item(window, SO_KHCN, "A3.1.3")
     recs = conclusions.list_recommendations(store, insp)
     assert [(r["number"], r["text"]) for r in recs] == [(1, "Niêm yết lại đầy đủ TTHC")]
@@ -96,13 +96,13 @@ def test_recommendation_for_not_passed_item(window: MainWindow) -> None:
 def test_deleting_a_recommendation_asks_first(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.ui import dialogs_vi
+    from desktop.ui.common import dialogs_vi
 
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
     open_item(window, SO_KHCN, "A3.1.3")
     window.editor.choice_action("khong-dat").trigger()
-    section = window.recording.recommendation
+    section = window.feature("recording").recommendation
     section.text_edit.setPlainText("Niêm yết đầy đủ thủ tục hành chính")
     section.save_button.click()
     asked: list[str] = []

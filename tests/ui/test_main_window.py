@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication
 
 from db import Store
 from db.text import fold
+from desktop.domain import JudgingType
 from desktop.services import judging
 from desktop.services.demo import build_demo
+from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.main_window import MainWindow
-from desktop.ui.models import DISAGREE, ChecklistTableModel, ObjectRole
+from desktop.ui.models import DISAGREE, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 from tests.ui.conftest import inspection_id, open_item
 
@@ -100,18 +102,18 @@ def test_actions_have_shortcuts_in_tooltips(window: MainWindow) -> None:
     assert actions[0].toolTip() == "Tốt (Alt+1)"
     assert actions[3].toolTip() == "Không áp dụng (Alt+4)"
     assert window.open_action.shortcut().toString() == "Ctrl+O"
-    assert window.search_action.shortcut().toString() == "Ctrl+F"
+    assert window.pane.search_action.shortcut().toString() == "Ctrl+F"
     record_menu = next(
         a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Ghi nhận"
     )
     assert window.editor.choice_actions[0] in record_menu.actions()
-    assert window.next_open_action in record_menu.actions()
+    assert window.pane.next_open_action in record_menu.actions()
 
 
 def test_observation_saved_when_switching_item(qtbot: Any, window: MainWindow) -> None:
     open_item(window, SO_KHCN, "A1.1.2")
     window.editor.note_edit.setPlainText("Gõ rồi chuyển ngay")
-    window.move_current(1)
+    window.pane.move_current(1)
     assert window.editor.current_row["code"] != "A1.1.2"
     assert finding(window.adapter.store, SO_KHCN, "A1.1.2")["note"] == "Gõ rồi chuyển ngay"
 
@@ -119,14 +121,14 @@ def test_observation_saved_when_switching_item(qtbot: Any, window: MainWindow) -
 def test_next_previous_and_next_unrecorded(window: MainWindow) -> None:
     unit = "Sở Văn hóa, Thể thao và Du lịch"  # half recorded by the demo
     window.select_inspection(inspection_id(window.adapter.store, unit))
-    window.my_areas_action.setChecked(False)
+    window.pane.my_areas_action.setChecked(False)
     window.table.setCurrentIndex(window.proxy.index(0, 0))
     first = window.editor.current_row["code"]
-    window.next_action.trigger()
+    window.pane.next_action.trigger()
     assert window.editor.current_row["code"] != first
-    window.prev_action.trigger()
+    window.pane.prev_action.trigger()
     assert window.editor.current_row["code"] == first
-    window.next_open_action.trigger()
+    window.pane.next_open_action.trigger()
     current = window.editor.current_row
     assert not judging.is_recorded(current)
     before = [r for r in window.table_model.rows()]
@@ -140,20 +142,20 @@ def test_filters_my_areas_unrecorded_not_passed(window: MainWindow) -> None:
     me = window.me_combo.findText("Lâm Thị Ngọc Hân", Qt.MatchFlag.MatchStartsWith)
     window.me_combo.setCurrentIndex(me)
     assert window.adapter.recorder == "Lâm Thị Ngọc Hân"
-    window.my_areas_action.setChecked(True)
+    window.pane.my_areas_action.setChecked(True)
     shown = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
     assert shown and all(code.startswith("A3") for code in shown)
-    window.my_areas_action.setChecked(False)
+    window.pane.my_areas_action.setChecked(False)
     assert window.proxy.rowCount() == window.table_model.rowCount()
 
-    window.unrecorded_action.setChecked(True)
+    window.pane.unrecorded_action.setChecked(True)
     visible = _visible_rows(window)
     pinned = window.proxy.pinned
     assert all(not judging.is_recorded(r) for r in visible if r["item_id"] != pinned)
     assert 0 < len(visible) < window.table_model.rowCount()
-    window.unrecorded_action.setChecked(False)
+    window.pane.unrecorded_action.setChecked(False)
 
-    window.not_passed_action.setChecked(True)
+    window.pane.not_passed_action.setChecked(True)
     visible = _visible_rows(window)
     assert visible
     assert all(r["result"] in ("khong-dat", "mot-phan") for r in visible if r["item_id"] != pinned)
@@ -168,7 +170,7 @@ def test_my_choice_is_remembered_per_plan(window: MainWindow) -> None:
     window.me_combo.setCurrentIndex(me)
     window.reload()
     assert window.me_combo.currentText().startswith("Lý Minh Đức")
-    assert window.my_areas_action.isEnabled() and window.my_areas_action.isChecked()
+    assert window.pane.my_areas_action.isEnabled() and window.pane.my_areas_action.isChecked()
     assert {r["area_code"] for r in _visible_rows(window)} == {"A7"}
 
 
@@ -176,13 +178,9 @@ def test_filter_with_recommendation(window: MainWindow) -> None:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
     window.select_inspection(insp)
-    window.my_areas_action.setChecked(False)
-    store.insert_row(
-        "recommendations",
-        {"inspection_id": insp, "number": 1, "item_code": "A3.1.3", "text": "Niêm yết lại"},
-    )
-    window.adapter.notify_recommendations(insp)
-    window.with_rec_action.setChecked(True)
+    window.pane.my_areas_action.setChecked(False)
+    window.adapter.add_recommendation(insp, "Niêm yết lại", item_code="A3.1.3")
+    window.pane.with_rec_action.setChecked(True)
     codes = [r["code"] for r in _visible_rows(window) if r["item_id"] != window.proxy.pinned]
     assert codes == ["A3.1.3"]
 
@@ -190,12 +188,12 @@ def test_filter_with_recommendation(window: MainWindow) -> None:
 @pytest.mark.parametrize("query", ["niem yet", "NIÊM YẾT", "Niem Yết"])
 def test_search_ignores_diacritics_and_case(qtbot: Any, window: MainWindow, query: str) -> None:
     window.select_inspection(inspection_id(window.adapter.store, SO_KHCN))
-    window.my_areas_action.setChecked(False)
-    window.search_action.trigger()
+    window.pane.my_areas_action.setChecked(False)
+    window.pane.search_action.trigger()
     if query.isascii():
-        qtbot.keyClicks(window.search_edit, query)
+        qtbot.keyClicks(window.pane.search_edit, query)
     else:  # QTest types Latin-1 only
-        window.search_edit.setText(query)
+        window.pane.search_edit.setText(query)
     expected = {
         r["code"]
         for r in window.table_model.rows()
@@ -204,7 +202,7 @@ def test_search_ignores_diacritics_and_case(qtbot: Any, window: MainWindow, quer
     assert expected  # the checklist has items about "niêm yết"
     assert {r["code"] for r in _visible_rows(window)} == expected
     assert window.editor.current_row["code"] in expected
-    window.search_edit.clear()
+    window.pane.search_edit.clear()
     assert window.proxy.rowCount() == window.table_model.rowCount()
 
 
@@ -245,7 +243,7 @@ def test_judging_controls_write_result_and_score(window: MainWindow) -> None:
 
     row = open_item(window, SO_KHCN, "A8.1.1")  # TEXT: observation only
     assert row["type"] == "TEXT"
-    assert editor.measure_stack.currentWidget() is editor._pages["TEXT"]
+    assert editor.measure_stack.currentWidget() is editor.measure_stack.page(JudgingType.TEXT)
     editor.note_edit.setPlainText("Bộ phận Một cửa bố trí đủ công chức")
     editor.save_note()
     assert finding(store, SO_KHCN, "A8.1.1")["note"] == "Bộ phận Một cửa bố trí đủ công chức"
@@ -293,27 +291,27 @@ def test_commune_visit_switcher(window: MainWindow) -> None:
     district = inspection_id(store, "UBND huyện Mỹ Tú")
     commune = inspection_id(store, "UBND thị trấn Huỳnh Hữu Nghĩa")
     window.select_inspection(district)
-    assert window.unit_tabs.isVisibleTo(window)
-    assert [window.unit_tabs.tabText(i) for i in range(window.unit_tabs.count())] == [
+    assert window.pane.unit_tabs.isVisibleTo(window)
+    assert [window.pane.unit_tabs.tabText(i) for i in range(window.pane.unit_tabs.count())] == [
         "UBND huyện Mỹ Tú",
         "UBND thị trấn Huỳnh Hữu Nghĩa",
     ]
-    window.unit_tabs.setCurrentIndex(1)
+    window.pane.unit_tabs.setCurrentIndex(1)
     assert window.editor.inspection_id == commune
     assert window.tree.currentIndex().data() == "UBND thị trấn Huỳnh Hữu Nghĩa"
-    assert "Huỳnh Hữu Nghĩa" in window.header_label.text()
+    assert "Huỳnh Hữu Nghĩa" in window.pane.header_label.text()
     # Commune items only (level X), and the tabs stay for the whole visit.
     assert window.table_model.rowCount() == 62
-    assert window.unit_tabs.count() == 2 and window.unit_tabs.currentIndex() == 1
+    assert window.pane.unit_tabs.count() == 2 and window.pane.unit_tabs.currentIndex() == 1
     open_item(window, "UBND thị trấn Huỳnh Hữu Nghĩa", "A1.1.2")
     window.editor.choice_action("co").trigger()
     assert finding(store, "UBND thị trấn Huỳnh Hữu Nghĩa", "A1.1.2")["result"] == "dat"
     assert finding(store, "UBND huyện Mỹ Tú", "A1.1.2") is None
-    window.unit_tabs.setCurrentIndex(0)
+    window.pane.unit_tabs.setCurrentIndex(0)
     assert window.editor.inspection_id == district
     # A visit without subordinate units shows no switcher.
     window.select_inspection(inspection_id(store, SO_KHCN))
-    assert not window.unit_tabs.isVisibleTo(window)
+    assert not window.pane.unit_tabs.isVisibleTo(window)
 
 
 def test_open_another_database(
@@ -335,7 +333,7 @@ def test_empty_database_explains_next_step(qtbot: Any, tmp_path: Path) -> None:
     w = MainWindow(StoreAdapter(store))
     qtbot.addWidget(w)
     try:
-        assert "kiemtra plan import" in w.header_label.text()
+        assert "kiemtra plan import" in w.pane.header_label.text()
         assert w.table_model.rowCount() == 0
         assert not w.editor.choice_actions[0].isEnabled()
     finally:

@@ -8,14 +8,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from db import Store
-from desktop.ui.models import (
-    AreaListModel,
-    ChecklistFilterProxy,
-    ChecklistTableModel,
-    InspectionTreeModel,
-    ObjectRole,
-    SortRole,
-)
+from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
+from desktop.ui.models import AreaListModel, InspectionTreeModel, ObjectRole, SortRole
 from tests.ui.conftest import inspection_id
 
 pytestmark = [

@@ -16,7 +16,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from db import Store
-from desktop.ui.models import ChecklistFilterProxy, ChecklistTableModel, InspectionTreeModel
+from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
+from desktop.ui.models import InspectionTreeModel
 from tests.ui.conftest import inspection_id
 
 pytestmark = pytest.mark.gui

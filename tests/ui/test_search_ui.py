@@ -35,7 +35,7 @@ def _text_matches(window: MainWindow, words: str) -> set[str]:
 @pytest.fixture
 def opened(window: MainWindow) -> MainWindow:
     window.select_inspection(inspection_id(window.adapter.store, SO_KHCN))
-    window.my_areas_action.setChecked(False)
+    window.pane.my_areas_action.setChecked(False)
     return window
 
 
@@ -43,9 +43,9 @@ def opened(window: MainWindow) -> MainWindow:
 def test_with_and_without_diacritics(opened: MainWindow, query: str) -> None:
     expected = _text_matches(opened, "don vi")
     assert expected
-    opened.search_edit.setText(query)
+    opened.pane.search_edit.setText(query)
     assert _codes(opened) == expected
-    opened.search_edit.clear()
+    opened.pane.search_edit.clear()
     assert opened.proxy.rowCount() == opened.table_model.rowCount()
 
 
@@ -57,19 +57,19 @@ def test_evidence_only_match(opened: MainWindow) -> None:
     # "phúc lợi" appears in no item text or observation, only in this document's trích yếu.
     assert not _text_matches(opened, "phuc loi")
     add_evidence(store, insp, item_id, "15/QĐ-SKHCN", "10/01/2021", "Quy chế chi tiêu quỹ phúc lợi")
-    opened.search_edit.setText("phuc loi")
+    opened.pane.search_edit.setText("phuc loi")
     assert _codes(opened) == {"A6.1.1"}
     assert opened.editor.current_row["code"] == "A6.1.1"
-    opened.search_edit.setText("Phúc Lợi")
+    opened.pane.search_edit.setText("Phúc Lợi")
     assert _codes(opened) == {"A6.1.1"}
     # The same document does not leak into another unit's visit.
     opened.select_inspection(inspection_id(store, "Sở Văn hóa, Thể thao và Du lịch"))
-    assert opened.search_edit.text() == "Phúc Lợi"
+    assert opened.pane.search_edit.text() == "Phúc Lợi"
     assert _codes(opened) == set()
 
 
 def test_niem_yet_and_observation(opened: MainWindow) -> None:
-    opened.search_edit.setText("niem yet")
+    opened.pane.search_edit.setText("niem yet")
     assert _codes(opened) == _text_matches(opened, "niem yet") != set()
 
 
@@ -84,8 +84,8 @@ def test_one_letter_uses_the_folded_filter(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(search_service, "search", spy)
-    opened.search_edit.setText("đ")
+    opened.pane.search_edit.setText("đ")
     assert calls == []
     assert _codes(opened) == _text_matches(opened, "d")
-    opened.search_edit.setText("đơ")
+    opened.pane.search_edit.setText("đơ")
     assert calls == ["đơ"]

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from desktop.services import judging
 from desktop.services import selfassessment_workbook as sa
-from desktop.ui import dialogs_vi
-from desktop.ui.models import ChecklistTableModel
-from desktop.ui.selfassessment_ui import T_EXPORT, T_IMPORT, SelfAssessmentController
+from desktop.ui.checklist_model import ChecklistTableModel
+from desktop.ui.common import dialogs_vi
+from desktop.ui.selfassessment.controller import T_EXPORT, T_IMPORT, SelfAssessmentController
 from tests.ui.conftest import inspection_id
 
 pytestmark = [
@@ -108,7 +108,7 @@ def test_export_then_import_a_filled_form(
     passed = [r["code"] for r in window.table_model.rows() if r["result"] == "dat"]
     first, second = passed[:2]
 
-    with qtbot.waitSignal(window.selfassessment.exported) as blocker:
+    with qtbot.waitSignal(window.feature("selfassessment").exported) as blocker:
         record_actions(window)[T_EXPORT].trigger()
     path = Path(blocker.args[0])
     assert path == tmp_path / "phieu.xlsx" and path.is_file()
@@ -129,7 +129,7 @@ def test_export_then_import_a_filled_form(
     seams["pick"] = path
     n, row = model_row(window, first)
     assert not judging.disagrees(row)
-    with qtbot.waitSignal(window.selfassessment.imported) as done:
+    with qtbot.waitSignal(window.feature("selfassessment").imported) as done:
         record_actions(window)[T_IMPORT["self"]].trigger()
     assert done.args == [insp, "self", 2]
     assert seams["texts"] == [] and seams["errors"] == []
@@ -148,14 +148,14 @@ def test_export_then_import_a_filled_form(
     assert not judging.disagrees(row2)
 
     # The same form again: nothing to change.
-    with qtbot.waitSignal(window.selfassessment.imported) as again:
+    with qtbot.waitSignal(window.feature("selfassessment").imported) as again:
         record_actions(window)[T_IMPORT["self"]].trigger()
     assert again.args[2] == 0 and seams["informed"][-1].startswith("Đã nhập 0 nội dung")
 
     # The delegation's side of the same workbook, recorded under "Tôi là".
     window.adapter.recorder = "Trần Văn Bình"
     fill(path, {first: {sa.C_NOTE: "Kế hoạch ban hành muộn", sa.C_RESULT: "Đạt một phần"}})
-    with qtbot.waitSignal(window.selfassessment.imported):
+    with qtbot.waitSignal(window.feature("selfassessment").imported):
         record_actions(window)[T_IMPORT["inspector"]].trigger()
     finding = store.inspection_items(insp)
     got = next(r for r in finding if r["code"] == first)
@@ -174,8 +174,8 @@ def test_bad_form_lists_every_problem_and_writes_nothing(
     store = window.adapter.store
     insp = inspection_id(store, UNIT)
     window.select_inspection(insp)
-    with qtbot.waitSignal(window.selfassessment.exported) as blocker:
-        window.selfassessment.export_action.trigger()
+    with qtbot.waitSignal(window.feature("selfassessment").exported) as blocker:
+        window.feature("selfassessment").export_action.trigger()
     path = Path(blocker.args[0])
     code = next(r["code"] for r in window.table_model.rows() if r["max_score"])
     fill(
@@ -187,7 +187,7 @@ def test_bad_form_lists_every_problem_and_writes_nothing(
     )
     before = findings_dump(window)
     seams["pick"] = path
-    with qtbot.waitSignal(window.selfassessment.refused) as refused:
+    with qtbot.waitSignal(window.feature("selfassessment").refused) as refused:
         record_actions(window)[T_IMPORT["self"]].trigger()
     assert len(refused.args[0]) == 2
     assert findings_dump(window) == before
@@ -213,15 +213,15 @@ def test_form_of_another_visit_is_refused(
     window.select_inspection(inspection_id(store, UNIT))
     seams["pick"] = path
     before = findings_dump(window)
-    with qtbot.waitSignal(window.selfassessment.refused):
-        window.selfassessment.import_actions["inspector"].trigger()
+    with qtbot.waitSignal(window.feature("selfassessment").refused):
+        window.feature("selfassessment").import_actions["inspector"].trigger()
     assert findings_dump(window) == before
     assert "cuộc kiểm tra khác" in seams["texts"][0][3]
 
 
 def test_problem_dialog_scrolls_the_whole_list(qtbot: Any) -> None:
     from desktop.services.errors import Problem
-    from desktop.ui.selfassessment_ui import problem_lines
+    from desktop.ui.selfassessment.controller import problem_lines
 
     problems = [Problem(sa.SHEET, 7 + n, sa.C_SELF_SCORE, 99, "ngoài khoảng") for n in range(60)]
     dialog = dialogs_vi.TextDialog(None, "t", "m", problem_lines(problems))
@@ -245,8 +245,8 @@ def test_result_on_a_text_item_is_a_problem(
     fill(path, {text_item: {column: "Đạt"}})
     before = findings_dump(window)
     seams["pick"] = path
-    with qtbot.waitSignal(window.selfassessment.refused):
-        window.selfassessment.import_actions[side].trigger()
+    with qtbot.waitSignal(window.feature("selfassessment").refused):
+        window.feature("selfassessment").import_actions[side].trigger()
     assert findings_dump(window) == before
     text = seams["texts"][0][3]
     assert column in text and "chỉ ghi nhận xét" in text

@@ -15,14 +15,14 @@ from PySide6.QtWidgets import QWidget
 from db import Store
 from desktop.services.backup import list_backups
 from desktop.services.demo import build_demo
-from desktop.ui import dialogs_vi
-from desktop.ui.conflicts_view import ConflictsView
+from desktop.ui.common import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.sync_dialogs import (
+from desktop.ui.sync.conflicts_view import ConflictsView
+from desktop.ui.sync.controller import SyncController
+from desktop.ui.sync.dialogs import (
     ImportPreviewDialog,
     PassphraseDialog,
     PreviewTableModel,
-    SyncController,
     SyncExportChoice,
     SyncExportDialog,
 )
@@ -361,7 +361,7 @@ def test_window_reloads_after_import(
     qtbot.addWidget(window)
     try:
         assert window.plan_combo.count() == 0
-        actions = {act.text(): act for act in window.sync_menu.actions()}
+        actions = {act.text(): act for act in window.feature("sync").menu.actions()}
         assert list(actions) == [
             "Xuất tệp đồng bộ…",
             "Nhập tệp đồng bộ…",
@@ -370,7 +370,7 @@ def test_window_reloads_after_import(
             "Mã vân tay của máy này…",
         ]
         seams["see_conflicts"] = False
-        with qtbot.waitSignal(window.sync_controller.imported, timeout=30000):
+        with qtbot.waitSignal(window.feature("sync").controller.imported, timeout=30000):
             actions["Nhập tệp đồng bộ…"].trigger()
         assert window.adapter.store is not store  # reopened: a fresh clock
         assert window.plan_combo.count() == 1

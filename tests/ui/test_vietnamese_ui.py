@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from desktop.ui import dialogs_vi
+from desktop.ui.common import dialogs_vi
 from desktop.ui.main_window import MainWindow
 from tests.ui.conftest import open_item
 

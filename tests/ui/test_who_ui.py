@@ -22,7 +22,7 @@ def pick_me(window: MainWindow, member: dict[str, Any]) -> None:
 def test_two_members_on_one_item_both_in_history(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = window._members[0], window._members[1]
+    first, second = window.adapter.members(window.selection.plan_id or "")[:2]
     assert first["full_name"] != second["full_name"]
     open_item(window, SO_KHCN, "A1.1.2")
     pick_me(window, first)

@@ -8,7 +8,6 @@ warning instead of a picture. Double-click or Enter opens a file with the system
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -50,24 +49,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import attachments as attachment_service
 from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
 T_TITLE = "Tệp đính kèm"
-T_ADD = "Thêm tệp…"
+T_ADD = strings.ADD_FILE
 T_ADD_TIP = "Thêm ảnh chụp, bản quét hoặc tệp khác (có thể kéo thả tệp vào đây)"
 T_REMOVE = "Gỡ tệp"
 T_REMOVE_YES = "Gỡ"
 T_ASK_REMOVE = (
     "Gỡ tệp “{name}” khỏi kết quả kiểm tra?\nViệc gỡ được ghi lại trong lịch sử thay đổi."
 )
-T_OPEN = "Mở tệp"
+T_OPEN = strings.OPEN_FILE
 T_MISSING = "Tệp không còn trong thư mục dữ liệu"
 T_EMPTY = "Chưa có tệp nào. Kéo thả ảnh, bản quét vào đây hoặc bấm “Thêm tệp…”."
 T_NO_FOLDER = "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để lưu tệp."
@@ -308,13 +308,13 @@ class AttachmentsSection(QGroupBox):
         rows: list[dict[str, Any]] = []
         if self._row is not None and self._inspection_id and self.data_dir is not None:
             rows = attachment_service.list_attachments(
-                self._adapter.store, self.data_dir, self._inspection_id, self._row["item_id"]
+                self._adapter.reads, self.data_dir, self._inspection_id, self._row["item_id"]
             )
         self.model.set_rows(rows)
 
     @property
     def writable(self) -> bool:
-        return not self._adapter.store.read_only and self.data_dir is not None
+        return not self._adapter.read_only and self.data_dir is not None
 
     def _update_empty(self, *_: Any) -> None:
         empty = self.model.rowCount() == 0
@@ -351,26 +351,24 @@ class AttachmentsSection(QGroupBox):
             return []
         added: list[dict[str, Any]] = []
         problems: list[str] = []
+        inspection_id, item_id = self._inspection_id, self._row["item_id"]
         known = {r["sha256"] for r in self.model.rows()}
         for path in paths:
             try:
-                row = attachment_service.add_attachment(
-                    self._adapter.store, data_dir, self._inspection_id, self._row["item_id"], path
-                )
+                row = self._adapter.add_attachment(inspection_id, item_id, data_dir, path)
             except (UserError, StoreError) as exc:
                 problems.append(str(exc))
                 continue
             if row["sha256"] not in known:  # the same content twice is attached once
                 known.add(row["sha256"])
-                self.model.append(row)
                 added.append(row)
+                # The announcement may have reloaded the list (a new finding row) already.
+                if row["id"] not in {r["id"] for r in self.model.rows()}:
+                    self.model.append(row)
         if problems:
             self._say("\n".join(problems), error=True)
         elif added:
             self._say(T_ADDED.format(n=len(added)))
-        if added:
-            self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
-            self._adapter.findingChanged.emit(self._inspection_id, self._row["item_id"])
         return added
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -415,7 +413,7 @@ class AttachmentsSection(QGroupBox):
         data_dir = self.data_dir
         assert data_dir is not None
         folder = data_dir / "attachments" / "open" / r["sha256"][:16]
-        target = folder / Path(r["filename"]).name
+        target: Path = folder / Path(r["filename"]).name
         try:
             if not target.exists():
                 # A copy, not a link: a viewer that saves must never change the stored file.
@@ -437,10 +435,10 @@ class AttachmentsSection(QGroupBox):
         if not dialogs_vi.confirm_delete(self, T_REMOVE, question, accept=T_REMOVE_YES):
             return
         try:
-            attachment_service.remove_attachment(self._adapter.store, r["id"])
+            self._adapter.remove_attachment(self._inspection_id, self._row["item_id"], r["id"])
         except (UserError, StoreError) as exc:
             self._say(str(exc), error=True)
             return
-        self.model.remove(index.row())
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
-        self._adapter.findingChanged.emit(self._inspection_id, self._row["item_id"])
+        ids = [row["id"] for row in self.model.rows()]
+        if r["id"] in ids:
+            self.model.remove(ids.index(r["id"]))

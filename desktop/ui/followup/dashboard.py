@@ -34,12 +34,9 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractListModel,
     QLocale,
     QMargins,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
@@ -57,153 +54,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import InspectionStatus, UnitLevel
-from desktop.services import followup, scoring
-from desktop.services.followup import STATUS_LABELS, FollowupStatus
-from desktop.ui.followup_view import STATUS_COLOURS
+from desktop.domain import UnitLevel
+from desktop.ui.followup.register import STATUS_COLOURS
 from desktop.ui.models import IdRole
 
 if TYPE_CHECKING:
     from desktop.ui.store_adapter import StoreAdapter
-
-# Strings the user sees.
-T_TITLE = "Bảng điều khiển đợt kiểm tra"
-T_PLAN = "Kế hoạch:"
-T_PLAN_ITEM = "{number} — năm {year} ({units} đơn vị)"
-T_TAB_PROGRESS = "Tiến độ theo tháng"
-T_TAB_AREAS = "Điểm theo lĩnh vực"
-T_TAB_RANK = "Xếp hạng đơn vị"
-T_TAB_RECS = "Kiến nghị theo trạng thái"
-T_SCHEDULED = "Theo kế hoạch"
-T_VISITED = "Đã kiểm tra"
-T_CONCLUDED = "Đã kết luận"
-T_MONTH = "Tháng {month}"
-T_NO_MONTH = "Chưa xếp lịch"
-T_AVERAGE = "Điểm bình quân (%)"
-T_PERCENT = "Tỷ lệ điểm đạt (%)"
-T_UNITS = "Số cuộc kiểm tra"
-T_TOP = "{shown} đơn vị điểm cao nhất trong {total} đơn vị đã có kết quả"
-T_ALL_RANKED = "{total} đơn vị đã có kết quả, xếp theo tỷ lệ điểm"
-T_NOTHING = "Chưa có dữ liệu"
-T_PANEL = "Đơn vị"
-T_PANEL_HINT = "Bấm vào cột hoặc phần biểu đồ để xem các đơn vị; bấm tên đơn vị để mở."
-T_PICK_MONTH = "{series} — {month}: {count} đơn vị"
-T_PICK_AREA = "Lĩnh vực {code} {name}: {count} đơn vị (điểm thấp trước)"
-T_PICK_UNIT = "Xếp hạng: {unit}"
-T_PICK_STATUS = "Kiến nghị “{status}”: {count} đơn vị"
-T_UNIT_LINE = "{unit}"
-T_UNIT_PERCENT = "{unit} — {percent}%"
-T_UNIT_RECS = "{unit} — {count} kiến nghị"
-
-RANK_LIMIT = 40
-SERIES_COLOURS = (QColor("#9aa0a6"), QColor("#1a73e8"), QColor("#1b7a3a"))
-VISITED = {
-    InspectionStatus.DANG_KIEM_TRA.value,
-    InspectionStatus.DA_KIEM_TRA.value,
-    InspectionStatus.DA_KET_LUAN.value,
-}
-
-
-def _pct_text(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-# =========================================================================================
-# The figures (plain Python over the services)
-# =========================================================================================
-def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the dashboard draws for a plan, each bar/slice with its inspections."""
-    inspections = store.inspections(plan_id)
-    months = sorted({i["month"] for i in inspections}, key=lambda m: (m is None, m or 0))
-    progress = []
-    for month in months:
-        here = [i for i in inspections if i["month"] == month]
-        progress.append(
-            {
-                "month": month,
-                "label": T_MONTH.format(month=month) if month else T_NO_MONTH,
-                "scheduled": here,
-                "visited": [i for i in here if i["status"] in VISITED],
-                "concluded": [i for i in here if i["status"] == InspectionStatus.DA_KET_LUAN.value],
-            }
-        )
-    scores = [s for s in scoring.score_plan(store, plan_id) if s["recorded"]]
-    areas: dict[str, dict[str, Any]] = {}
-    for s in scores:
-        for area in s["areas"]:
-            if not area["max"]:
-                continue
-            entry = areas.setdefault(
-                area["code"], {"code": area["code"], "name": area["name"], "units": []}
-            )
-            entry["units"].append({"id": s["id"], "unit": s["unit"], "percent": area["percent"]})
-    area_rows = []
-    for entry in sorted(areas.values(), key=lambda a: _area_key(a["code"])):
-        entry["units"].sort(key=lambda u: u["percent"])
-        entry["average"] = round(sum(u["percent"] for u in entry["units"]) / len(entry["units"]), 2)
-        area_rows.append(entry)
-    ranked = sorted(scores, key=lambda s: (-s["percent"], s["unit"]))
-    recs = followup.register(store, plan_id, today=today)
-    statuses = []
-    for status in FollowupStatus:
-        mine = [r for r in recs if r["status"] == status.value]
-        if not mine:
-            continue
-        per_unit: dict[str, dict[str, Any]] = {}
-        for r in mine:
-            unit = per_unit.setdefault(
-                r["inspection_id"], {"id": r["inspection_id"], "unit": r["unit"], "count": 0}
-            )
-            unit["count"] += 1
-        statuses.append(
-            {
-                "status": status.value,
-                "label": STATUS_LABELS[status],
-                "count": len(mine),
-                "units": sorted(per_unit.values(), key=lambda u: (-u["count"], u["unit"])),
-            }
-        )
-    return {"progress": progress, "areas": area_rows, "ranked": ranked, "statuses": statuses}
-
-
-def _area_key(code: str) -> tuple[str, int]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return code.rstrip("0123456789"), int(digits or 0)
-
-
-# =========================================================================================
-# The list of units beside the charts
-# =========================================================================================
-class UnitListModel(QAbstractListModel):
-    """Units behind the clicked bar: {"id": inspection id, "label": text shown}."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict[str, str]] = []
-
-    def set_units(self, rows: list[dict[str, str]]) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
-        self.endResetModel()
-
-    def ids(self) -> list[str]:
-        return [r["id"] for r in self._rows]
-
-    def labels(self) -> list[str]:
-        return [r["label"] for r in self._rows]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row["label"]
-        if role == IdRole:
-            return row["id"]
-        return None
+from desktop.ui.followup.figures import (
+    RANK_LIMIT,
+    SERIES_COLOURS,
+    T_ALL_RANKED,
+    T_AVERAGE,
+    T_CONCLUDED,
+    T_NOTHING,
+    T_PANEL,
+    T_PANEL_HINT,
+    T_PERCENT,
+    T_PICK_AREA,
+    T_PICK_MONTH,
+    T_PICK_STATUS,
+    T_PICK_UNIT,
+    T_PLAN,
+    T_PLAN_ITEM,
+    T_SCHEDULED,
+    T_TAB_AREAS,
+    T_TAB_PROGRESS,
+    T_TAB_RANK,
+    T_TAB_RECS,
+    T_TITLE,
+    T_TOP,
+    T_UNIT_LINE,
+    T_UNIT_PERCENT,
+    T_UNIT_RECS,
+    T_UNITS,
+    T_VISITED,
+    UnitListModel,
+    _pct_text,
+    plan_figures,
+)
 
 
 # =========================================================================================
@@ -314,7 +202,7 @@ class DashboardWindow(QWidget):
         wanted = self.plan_id
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
-        for p in self.adapter.store.plans():
+        for p in self.adapter.reads.plans():
             self.plan_combo.addItem(
                 T_PLAN_ITEM.format(number=p["number"], year=p["year"], units=p["units"]), p["id"]
             )
@@ -343,7 +231,7 @@ class DashboardWindow(QWidget):
         if not self.plan_id:
             self.figures = {"progress": [], "areas": [], "ranked": [], "statuses": []}
         else:
-            self.figures = plan_figures(self.adapter.store, self.plan_id, self.today)
+            self.figures = plan_figures(self.adapter.reads, self.plan_id, self.today)
         self._draw_progress()
         self._draw_areas()
         self._draw_rank()
@@ -375,6 +263,10 @@ class DashboardWindow(QWidget):
         bar_set.clicked.connect(handler)
         self.bar_sets.setdefault(name, {})[label] = bar_set
 
+    def _month_picker(self, key: str, label: str) -> Callable[[int], None]:
+        """The handler of one series of the progress chart (a bar: a month)."""
+        return lambda n: self.pick_month(key, label, n)
+
     def _draw_progress(self) -> None:
         rows = self.figures["progress"]
         chart = self._chart("progress", T_TAB_PROGRESS)
@@ -388,12 +280,7 @@ class DashboardWindow(QWidget):
             bar_set = QBarSet(label)
             bar_set.setColor(colour)
             bar_set.append([float(len(r[key])) for r in rows])
-            self._connect_set(
-                bar_set,
-                lambda n, key=key, label=label: self.pick_month(key, label, n),
-                "progress",
-                label,
-            )
+            self._connect_set(bar_set, self._month_picker(key, label), "progress", label)
             series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
@@ -549,7 +436,7 @@ class DashboardWindow(QWidget):
         )
 
     @Slot(str, list)
-    def _show_units(self, title: str, units: list) -> None:
+    def _show_units(self, title: str, units: list[dict[str, Any]]) -> None:
         self.panel_title.setText(f"<b>{title}</b>")
         self.units.set_units(units)
 

@@ -41,11 +41,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services.errors import UserError
+from desktop.ui import strings
+from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import show_error
 
 # Strings the user sees.
 T_TITLE = "Xung đột đồng bộ"
@@ -58,7 +59,7 @@ T_MINE = "Giá trị của máy này"
 T_THEIRS = "Giá trị từ tệp"
 T_SHOWN = " (đang dùng)"
 T_SIDE = "{side}: {who}, lúc {when}"
-T_SIDE_MINE = "Máy này"
+T_SIDE_MINE = strings.THIS_DEVICE
 T_SIDE_THEIRS = "Từ tệp"
 T_WINNER = "Chưa chọn: đang dùng {which} vì được sửa sau."
 T_WINNER_MINE = "bản của máy này"
@@ -68,7 +69,7 @@ T_KEEP_THEIRS = "Lấy bản từ tệp"
 T_NONE = "Không còn xung đột nào."
 T_DIFFERS = "Khác nhau: {fields}"
 T_FAILED = "Không giải quyết được xung đột"
-T_CLOSE = "Đóng"
+T_CLOSE = strings.CLOSE
 T_COUNT = "{n} xung đột chưa giải quyết"
 
 TABLE_LABELS = {
@@ -161,7 +162,7 @@ def format_value(field: str, value: Any) -> str:
 
 def describe_row(adapter: StoreAdapter, table: str, row_id: str) -> str:
     """What a conflicting row is, in words: "Sở Y tế — nội dung A1.1.1"."""
-    store = adapter.store
+    store = adapter.reads
     row = store.get_row(table, row_id) or {}
     unit = ""
     inspection_id = row.get("inspection_id")
@@ -371,9 +372,7 @@ class ConflictsView(QWidget):
     @Slot()
     def reload(self) -> None:
         """Read the unresolved conflicts again."""
-        from desktop.sync.merge import list_conflicts
-
-        rows = list_conflicts(self.adapter.store)
+        rows = self.adapter.conflicts()
         for c in rows:
             c["what"] = describe_row(self.adapter, c["table"], c["row_id"])
         self.list_model.set_conflicts(rows)
@@ -431,13 +430,11 @@ class ConflictsView(QWidget):
 
     def resolve_current(self, keep: str) -> bool:
         """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one."""
-        from desktop.sync.merge import resolve
-
         conflict = self.current_conflict()
         if conflict is None:
             return False
         try:
-            resolve(self.adapter.store, conflict["id"], keep)
+            self.adapter.resolve_conflict(conflict, keep)
         except (UserError, StoreError) as exc:
             show_error(self, T_FAILED, str(exc))
             self.reload()

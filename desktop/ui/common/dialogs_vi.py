@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import strings
+
 # Strings the user sees.
 T_YES, T_NO = "Có", "Không"
-T_OK = "Đồng ý"
-T_CANCEL = "Hủy"
-T_CLOSE = "Đóng"
-T_SAVE = "Lưu"
+T_OK = strings.OK
+T_CANCEL = strings.CANCEL
+T_CLOSE = strings.CLOSE
+T_SAVE = strings.SAVE
 T_OPEN = "Mở"
 
 SB = QDialogButtonBox.StandardButton

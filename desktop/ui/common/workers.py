@@ -41,15 +41,16 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db import Store
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services.errors import UserError
 from desktop.services.scoring import Cancelled
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 
 log = logging.getLogger(__name__)
 
 # Strings the user sees.
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_CANCELLING = "Đang hủy…"
 T_BUG = (
     "Đã xảy ra lỗi ngoài dự kiến: {error}\n"
@@ -118,7 +119,7 @@ class _ProgressDialog(QProgressDialog):
         super().__init__(label, T_CANCEL if cancellable else "", 0, 0, parent)
         self.cancellable = cancellable
         if not cancellable:
-            self.setCancelButton(None)  # type: ignore[arg-type]
+            self.setCancelButton(None)
         self.finished_work = False
 
     def reject(self) -> None:

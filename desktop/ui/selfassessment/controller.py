@@ -17,24 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services.errors import InputFileError, Problem, UserError
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 from desktop.ui.store_adapter import StoreAdapter
-
-if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
 
 Side = Literal["self", "inspector"]
 
 # Strings the user sees.
-T_MENU_RECORD = "Ghi nhận"
 T_EXPORT = "Xuất phiếu tự đánh giá…"
 T_EXPORT_TIP = (
     "Ghi phiếu tự đánh giá và kết quả kiểm tra của cuộc kiểm tra đang mở ra tệp Excel "
@@ -48,13 +45,13 @@ T_IMPORT_TIP = {
     "self": "Nạp các cột Tự đánh giá, Điểm tự chấm, Tài liệu kiểm chứng của phiếu đơn vị đã điền",
     "inspector": "Nạp các cột Kết quả, Điểm, Nhận xét của phiếu Đoàn kiểm tra đã điền",
 }
-T_FILTER = "Bảng tính Excel (*.xlsx)"
+T_FILTER = strings.FILTER_XLSX
 T_FILE_NAME = "Phiếu tự đánh giá - {unit}"
 T_EXPORT_TITLE = "Xuất phiếu tự đánh giá"
 T_EXPORTED = "Đã ghi phiếu tự đánh giá của {unit} vào tệp:\n{path}\n\nMở tệp ngay bây giờ?"
-T_OPEN_FILE = "Mở tệp"
+T_OPEN_FILE = strings.OPEN_FILE
 T_EXPORT_FAILED = "Không xuất được phiếu tự đánh giá"
-T_OPEN_FAILED = "Không mở được tệp {path}"
+T_OPEN_FAILED = strings.CANNOT_OPEN_FILE
 T_IMPORT_TITLE = {
     "self": "Nhập phiếu tự đánh giá của đơn vị",
     "inspector": "Nhập phiếu của Đoàn kiểm tra",
@@ -70,7 +67,7 @@ T_WHERE_SHEET = "Trang “{sheet}”"
 T_WHERE_ROW = "dòng {row}"
 T_WHERE_COLUMN = "cột “{column}”"
 T_WHERE_VALUE = "giá trị “{value}”"
-T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
+T_NO_INSPECTION = strings.PICK_INSPECTION
 T_READ_ONLY = "Cơ sở dữ liệu đang mở chỉ đọc: không nhập được phiếu."
 
 SETTING_FORM_DIR = "ui.selfassessment_dir"
@@ -112,12 +109,14 @@ class SelfAssessmentController(QObject):
         parent: QWidget,
         current_inspection: Callable[[], str | None],
         flush: Callable[[], Any] | None = None,
+        status: Callable[[str, int], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.adapter = adapter
         self.widget = parent
         self.current_inspection = current_inspection
         self.flush = flush or (lambda: None)
+        self.status = status or (lambda _text, _ms: None)  # the window's status bar
         self.export_action = QAction(T_EXPORT, parent)
         self.export_action.setToolTip(T_EXPORT_TIP)
         self.export_action.triggered.connect(lambda _checked=False: self.export_form())
@@ -132,7 +131,7 @@ class SelfAssessmentController(QObject):
     def refresh_actions(self) -> None:
         """Enable the entries for an open visit (the imports only on a writable database)."""
         has_visit = bool(self.current_inspection())
-        writable = not self.adapter.store.read_only
+        writable = not self.adapter.read_only
         self.export_action.setEnabled(has_visit)
         for action in self.import_actions.values():
             action.setEnabled(has_visit and writable)
@@ -177,7 +176,7 @@ class SelfAssessmentController(QObject):
     def export_form(self) -> Path | None:
         """Write the form of the open visit, with what is recorded so far; offer to open it."""
         from desktop.services.selfassessment_workbook import write_form
-        from desktop.ui.export_dialog import safe_file_name
+        from desktop.ui.exports.dialog import safe_file_name
 
         inspection_id = self.current_inspection()
         insp = self.adapter.inspection(inspection_id) if inspection_id else None
@@ -193,7 +192,7 @@ class SelfAssessmentController(QObject):
             target = target.with_name(f"{target.name}.xlsx")
         self.flush()  # what is being typed goes on the form too
         try:
-            path = write_form(self.adapter.store, inspection_id, target)
+            path = write_form(self.adapter.reads, inspection_id, target)
         except (UserError, StoreError, OSError) as exc:
             dialogs_vi.error(self.widget, T_EXPORT_FAILED, str(exc))
             return None
@@ -205,14 +204,14 @@ class SelfAssessmentController(QObject):
 
     def import_form(self, side: Side) -> dict[str, int] | None:
         """Read one side of a filled form into the open visit; None when nothing was written."""
-        from desktop.services.selfassessment_workbook import apply_form, read_form
+        from desktop.services.selfassessment_workbook import read_form
 
         title = T_IMPORT_TITLE[side]
         inspection_id = self.current_inspection()
         if not inspection_id or self.adapter.inspection(inspection_id) is None:
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, T_NO_INSPECTION)
             return None
-        if self.adapter.store.read_only:
+        if self.adapter.read_only:
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, T_READ_ONLY)
             return None
         path = self.ask_open_path(self.widget, title, self._folder())
@@ -220,10 +219,9 @@ class SelfAssessmentController(QObject):
             return None
         self._remember_folder(path)
         self.flush()  # the editor's pending text first, so the form's values come last
-        store = self.adapter.store
         try:
-            changes = read_form(store, inspection_id, path, side)
-            summary = apply_form(store, inspection_id, changes, self.adapter.recorder)
+            changes = read_form(self.adapter.reads, inspection_id, path, side)
+            summary = self.adapter.apply_form(inspection_id, changes)
         except InputFileError as exc:
             if exc.problems:
                 dialogs_vi.show_text(
@@ -240,57 +238,10 @@ class SelfAssessmentController(QObject):
             dialogs_vi.error(self.widget, T_IMPORT_FAILED, str(exc))
             self.refused.emit([])
             return None
-        self.adapter.notify_findings(inspection_id, [item_id for item_id, _ in changes.changes])
         self.imported.emit(inspection_id, side, summary["updated"])
         text = T_IMPORTED.format(n=summary["updated"])
         if summary["unchanged"]:
             text += ".\n" + T_UNCHANGED.format(n=summary["unchanged"])
-        status = getattr(self.widget, "statusBar", None)
-        if callable(status):
-            status().showMessage(T_IMPORTED.format(n=summary["updated"]), 8000)
+        self.status(T_IMPORTED.format(n=summary["updated"]), 8000)
         dialogs_vi.inform(self.widget, title, text)
         return summary
-
-
-def _record_menu(window: MainWindow) -> QMenu | None:
-    return next(
-        (
-            a.menu()
-            for a in window.menuBar().actions()
-            if a.text().replace("&", "") == T_MENU_RECORD and a.menu() is not None
-        ),
-        None,
-    )
-
-
-def install(window: MainWindow) -> SelfAssessmentController:
-    """Add the form's three entries to the window's "Ghi nhận" menu; returns the controller
-    (also `window.selfassessment`)."""
-    controller = SelfAssessmentController(
-        window.adapter,
-        window,
-        current_inspection=window.current_inspection_id,
-        flush=window.editor.flush,
-    )
-
-    def imported(inspection_id: str, side: str, updated: int) -> None:
-        # The column of the unit's answers shows once it sent some (the window hides it
-        # while there are none).
-        if side == "self" and updated and inspection_id == window.current_inspection_id():
-            from desktop.ui.models import ChecklistTableModel
-
-            window.table.setColumnHidden(ChecklistTableModel.COL_SELF, False)
-
-    controller.imported.connect(imported)
-    menu = _record_menu(window)
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(controller.export_action)
-        for action in controller.import_actions.values():
-            menu.addAction(action)
-        menu.aboutToShow.connect(controller.refresh_actions)
-    window.inspectionOpened.connect(controller.refresh_actions)
-    window.adapter.storeReplaced.connect(controller.refresh_actions)
-    controller.refresh_actions()
-    window.selfassessment = controller  # type: ignore[attr-defined]
-    return controller

@@ -16,7 +16,6 @@ Test seams: `SyncExportDialog.ask`, `PassphraseDialog.ask`, `ImportPreviewDialog
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +23,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
-    Signal,
     Slot,
 )
 from PySide6.QtGui import QFontDatabase
@@ -37,14 +34,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -53,15 +48,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
-from desktop.ui import dialogs_vi
-from desktop.ui.menu_entries import T_SYNC_EXPORT as T_EXPORT
-from desktop.ui.menu_entries import T_SYNC_IMPORT as T_IMPORT
-from desktop.ui.menu_entries import T_SYNC_MENU as T_MENU
-from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import Task, own_store, show_error
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
 
 if TYPE_CHECKING:
-    from desktop.ui.conflicts_view import ConflictsDialog
+    pass
 
 # Strings the user sees.
 T_EXPORT_TITLE = "Xuất tệp đồng bộ"
@@ -81,7 +72,7 @@ T_RECIPIENT = "Thiết bị nhận:"
 T_RECIPIENT_HINT = "chọn hoặc dán mã vân tay (64 ký tự)"
 T_EXPORT_BUTTON = "Xuất tệp"
 T_IMPORT_BUTTON = "Nhập dữ liệu"
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_MISMATCH = "Hai lần nhập mật khẩu không khớp."
 T_EMPTY_PASSPHRASE = "Hãy nhập mật khẩu."
 T_BAD_FINGERPRINT = "Mã vân tay không hợp lệ (cần 64 chữ số thập lục phân)."
@@ -104,7 +95,7 @@ T_TRUSTED = "Thiết bị đã được tin cậy"
 T_SELF = "Gói do chính máy này xuất"
 T_UNKNOWN = "Thiết bị CHƯA được tin cậy"
 T_CREATED = "Tạo lúc:"
-T_PLAN = "Kế hoạch:"
+T_PLAN = strings.PLAN
 T_ALL_DATA = "Toàn bộ dữ liệu"
 T_KIND = "Loại gói:"
 T_KIND_FULL = "Bản đầy đủ"
@@ -115,7 +106,7 @@ T_ENC = {
     "passphrase": "Bằng mật khẩu",
     "recipient": "Cho máy này",
 }
-T_ATTACHMENTS = "Tệp đính kèm:"
+T_ATTACHMENTS = strings.ATTACHMENTS
 T_TOTAL = "Tổng số bản ghi:"
 T_TABLE = "Loại dữ liệu"
 T_ROWS = "Số bản ghi"
@@ -136,8 +127,8 @@ T_IMPORTED = (
     "• {conflicts} xung đột cần giải quyết"
 )
 T_SEE_CONFLICTS = "Xem xung đột"
-T_CLOSE = "Đóng"
-T_DEVICE_TITLE = "Máy này"
+T_CLOSE = strings.CLOSE
+T_DEVICE_TITLE = strings.THIS_DEVICE
 T_DEVICE_TEXT = "Tên máy: {name}\nMã vân tay:\n{fingerprint}"
 
 
@@ -219,7 +210,9 @@ class SyncExportDialog(QDialog):
         self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.recipient_combo = QComboBox()
         self.recipient_combo.setEditable(True)
-        self.recipient_combo.lineEdit().setPlaceholderText(T_RECIPIENT_HINT)
+        line_edit = self.recipient_combo.lineEdit()
+        assert line_edit is not None  # an editable combo has one
+        line_edit.setPlaceholderText(T_RECIPIENT_HINT)
         self.recipient_combo.setMinimumContentsLength(40)
         for fingerprint, name in recipients:
             self.recipient_combo.addItem(f"{name} — {fingerprint[:19]}…", fingerprint)
@@ -338,7 +331,7 @@ class PreviewTableModel(QAbstractTableModel):
             return None
         table, count = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            from desktop.ui.conflicts_view import table_label
+            from desktop.ui.sync.conflicts_view import table_label
 
             return table_label(table) if index.column() == 0 else f"{count:,}".replace(",", ".")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
@@ -446,244 +439,9 @@ class ImportPreviewDialog(QDialog):
         return cls(parent, preview).exec() == QDialog.DialogCode.Accepted
 
 
-# -- the controller ------------------------------------------------------------------------
-class SyncController(QObject):
-    """Runs sync export and import for a window.
-
-    `reopen(path)` must reopen the database in the window after an import (MainWindow's
-    open_database); `flush()` saves what the editor holds before the import.
-
-    Signals:
-      taskCreated(task: Task) — a worker is about to start.
-      exported(summary: dict) — a package was written.
-      previewed(preview: dict) — a package was verified and its preview shown.
-      imported(result: dict) — a package was imported and the window reloaded.
-      refused(message: str) — a package was refused or an export failed (message shown).
-    """
-
-    taskCreated = Signal(object)
-    exported = Signal(object)
-    previewed = Signal(object)
-    imported = Signal(object)
-    refused = Signal(str)
-
-    def __init__(
-        self,
-        adapter: StoreAdapter,
-        parent: QWidget,
-        current_plan: Callable[[], str | None],
-        reopen: Callable[[Path], Any],
-        flush: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.adapter = adapter
-        self.widget = parent
-        self.current_plan = current_plan
-        self.reopen = reopen
-        self.flush = flush or (lambda: None)
-        self.task: Task | None = None
-        self.conflicts_dialog: ConflictsDialog | None = None
-
-    # -- seams ----------------------------------------------------------------------------
-    @staticmethod
-    def ask_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, T_EXPORT, str(suggested), T_PACKAGE_FILTER)
-        return Path(path) if path else None
-
-    @staticmethod
-    def ask_open_path(parent: QWidget | None, start: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(parent, T_IMPORT, start, T_PACKAGE_FILTER)
-        return Path(path) if path else None
-
-    @staticmethod
-    def show_summary(parent: QWidget | None, text: str, conflicts: int) -> bool:
-        """The import summary; True when the user asks to see the conflicts."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(T_IMPORTED_TITLE)
-        box.setText(text)
-        see = (
-            box.addButton(T_SEE_CONFLICTS, QMessageBox.ButtonRole.AcceptRole) if conflicts else None
-        )
-        box.addButton(T_CLOSE, QMessageBox.ButtonRole.RejectRole)
-        if see is not None:
-            box.setDefaultButton(see)
-        box.exec()
-        return see is not None and box.clickedButton() is see
-
-    @staticmethod
-    def show_info(parent: QWidget | None, title: str, text: str) -> None:
-        dialogs_vi.inform(parent, title, text)
-
-    # -- export ---------------------------------------------------------------------------
-    def _db_path(self) -> Path:
-        path = self.adapter.path
-        assert path is not None, "sync needs a database file"
-        return path
-
-    def export_package(self) -> Task | None:
-        """Ask what to export and where, then write the package in a worker."""
-        store = self.adapter.store
-        plan_id = self.current_plan()
-        plan = store.plan(plan_id) if plan_id else None
-        plan_label = f"{plan['number']}" if plan else None
-        recipients = [
-            (d["fingerprint"], d["name"])
-            for d in store.devices()
-            if not d["is_self"]
-            and d["trusted"]
-            and not d["revoked"]
-            and d["fingerprint"]
-            and d.get("encryption_key")
-        ]
-        choice = SyncExportDialog.ask(self.widget, plan_label, recipients)
-        if choice is None:
-            return None
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        folder = self.adapter.setting("ui.sync_dir") or str(Path.home())
-        suggested = Path(folder) / f"{store.device_name}-{stamp}.kiemtra"
-        target = self.ask_save_path(self.widget, suggested)
-        if target is None:
-            return None
-        if target.suffix.lower() != ".kiemtra":
-            target = target.with_name(target.name + ".kiemtra")
-        self.adapter.set_setting("ui.sync_dir", str(target.parent))
-        chosen_plan = plan_id if choice.plan_only and plan else None
-        self.flush()
-
-        def work(_progress: Any) -> dict[str, Any]:
-            from desktop.sync.export import export_package
-
-            with own_store(self._db_path(), read_only=False) as own:
-                return export_package(
-                    own,
-                    target,
-                    plan_id=chosen_plan,
-                    full=choice.full,
-                    recipient=choice.recipient,
-                    passphrase=choice.passphrase,
-                )
-
-        task = self._task(T_EXPORTING, work)
-        task.succeeded.connect(self._exported)
-        task.failed.connect(lambda message: self._refused(T_EXPORT_FAILED, message))
-        return task.start()
-
-    def _exported(self, summary: dict[str, Any]) -> None:
-        self.show_info(self.widget, T_EXPORTED_TITLE, T_EXPORTED.format(**summary))
-        self.exported.emit(summary)
-
-    # -- import ---------------------------------------------------------------------------
-    def import_package(self, path: Path | None = None) -> Task | None:
-        """Ask for a package (unless given), verify and preview it in a worker."""
-        if path is None:
-            start = self.adapter.setting("ui.sync_dir") or str(Path.home())
-            path = self.ask_open_path(self.widget, start)
-            if path is None:
-                return None
-        return self._preview(path, None)
-
-    def _preview(self, path: Path, passphrase: str | None) -> Task:
-        def work(_progress: Any) -> dict[str, Any]:
-            from desktop.sync.preview import preview_package
-
-            with own_store(self._db_path(), read_only=True) as own:
-                return preview_package(own, path, passphrase=passphrase)
-
-        task = self._task(T_CHECKING, work)
-        task.succeeded.connect(lambda preview: self._previewed(path, passphrase, preview))
-        task.failed.connect(lambda message: self._refused(T_REFUSED, message))
-        return task.start()
-
-    def _previewed(self, path: Path, passphrase: str | None, preview: dict[str, Any]) -> None:
-        if preview["needs_passphrase"]:
-            given = PassphraseDialog.ask(self.widget, path.name)
-            if given:
-                self._preview(path, given)
-            return
-        self.previewed.emit(preview)
-        if not ImportPreviewDialog.ask(self.widget, preview):
-            return
-        trust_new = preview["trust"] == "unknown"
-        self.flush()
-
-        def work(_progress: Any) -> dict[str, Any]:
-            from desktop.services.backup import backup_before
-            from desktop.sync.importer import import_package
-
-            with own_store(self._db_path(), read_only=False) as own:
-                backup_before(own, "import")
-                return import_package(own, path, passphrase=passphrase, trust_new=trust_new)
-
-        task = self._task(T_IMPORTING, work)
-        task.succeeded.connect(self._imported)
-        task.failed.connect(lambda message: self._refused(T_REFUSED, message))
-        task.start()
-
-    def _imported(self, result: dict[str, Any]) -> None:
-        # A fresh Store for the window: its clock has seen every imported stamp, and the
-        # navigator, progress and editor read the new rows.
-        self.reopen(self._db_path())
-        text = T_IMPORTED.format(name=result["from"]["name"], **result)
-        self.imported.emit(result)
-        if self.show_summary(self.widget, text, result["conflicts"]):
-            self.show_conflicts()
-        elif self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
-            self.conflicts_dialog.view.reload()
-
-    # -- conflicts, device ----------------------------------------------------------------
-    def show_conflicts(self) -> ConflictsDialog:
-        """Open (or refresh) the conflicts screen."""
-        if self.conflicts_dialog is None:
-            from desktop.ui.conflicts_view import ConflictsDialog  # only when asked for
-
-            self.conflicts_dialog = ConflictsDialog(self.adapter, self.widget)
-            self.conflicts_dialog.view.resolved.connect(self._resolved)
-        else:
-            self.conflicts_dialog.view.reload()
-        self.conflicts_dialog.show()
-        self.conflicts_dialog.raise_()
-        return self.conflicts_dialog
-
-    @Slot(str, str)
-    def _resolved(self, table: str, row_id: str) -> None:
-        row = self.adapter.store.get_row(table, row_id) or {}
-        if table == "findings" and row.get("inspection_id") and row.get("item_id"):
-            # The window follows a finding change as after any write.
-            self.adapter.findingChanged.emit(row["inspection_id"], row["item_id"])
-        elif table == "recommendations" and row.get("inspection_id"):
-            self.adapter.notify_recommendations(row["inspection_id"])
-        else:
-            self.adapter.storeReplaced.emit()
-
-    def show_device(self) -> None:
-        from desktop.sync.keys import device_info
-
-        info = device_info(self.adapter.store)
-        self.show_info(
-            self.widget,
-            T_DEVICE_TITLE,
-            T_DEVICE_TEXT.format(
-                name=info["name"], fingerprint=group_fingerprint(info["fingerprint"])
-            ),
-        )
-
-    # -- plumbing -------------------------------------------------------------------------
-    def _task(self, label: str, work: Any) -> Task:
-        task = Task(self.widget, T_MENU.replace("&", ""), label, work, cancellable=False)
-        self.task = task
-        self.taskCreated.emit(task)
-        return task
-
-    def _refused(self, title: str, message: str) -> None:
-        show_error(self.widget, title, message)
-        self.refused.emit(message)
-
-
 __all__ = [
     "ImportPreviewDialog",
     "PassphraseDialog",
-    "SyncController",
     "SyncExportChoice",
     "SyncExportDialog",
 ]

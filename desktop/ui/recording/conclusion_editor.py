@@ -18,23 +18,16 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Slot,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -46,184 +39,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
-from desktop.ui.autosave import Autosaver
-from desktop.ui.models import IdRole, ObjectRole
-from desktop.ui.rows_model import RowsTableModel
+from desktop.ui.common.autosave import Autosaver
+from desktop.ui.models import ObjectRole
+from desktop.ui.recording.recommendation_dialog import (
+    T_ADD_REC,
+    T_AREAS,
+    T_CAUSES,
+    T_CLOSE,
+    T_DELETE_ASK,
+    T_DELETE_REC,
+    T_EDIT_REC,
+    T_LIMITATIONS,
+    T_NOT_SAVED,
+    T_READ_ONLY,
+    T_REPLACE,
+    T_SAVE,
+    T_SAVED,
+    T_STRENGTHS,
+    T_SUGGEST,
+    T_SUGGEST_TIP,
+    T_TAB_AREAS,
+    T_TAB_CAUSES,
+    T_TAB_RECS,
+    T_TITLE,
+    RecommendationDialog,
+    RecommendationTableModel,
+    ask_yes_no,
+)
 from desktop.ui.store_adapter import StoreAdapter
-
-# Strings the user sees.
-T_TITLE = "Kết luận kiểm tra — {unit}"
-T_TAB_AREAS = "Ưu điểm, hạn chế"
-T_TAB_CAUSES = "Nguyên nhân"
-T_TAB_RECS = "Kiến nghị"
-T_STRENGTHS = "Ưu điểm (mỗi ý một dòng)"
-T_LIMITATIONS = "Tồn tại, hạn chế (mỗi ý một dòng)"
-T_CAUSES = "Nguyên nhân của tồn tại, hạn chế (mỗi ý một dòng)"
-T_SUGGEST = "Gợi ý từ kết quả"
-T_SUGGEST_TIP = "Điền ưu điểm và hạn chế từ kết quả đã ghi nhận (sửa lại trước khi lưu)"
-T_REPLACE = "Thay nội dung đã soạn bằng gợi ý từ kết quả kiểm tra?"
-T_AREAS = "Lĩnh vực"
-T_SAVE = "Lưu"
-T_CLOSE = "Đóng"
-T_SAVED = "Đã lưu lúc {time}"
-T_NOT_SAVED = "Không lưu được kết luận. Vẫn đóng (bỏ phần vừa gõ)?"
-T_ADD_REC = "Thêm kiến nghị…"
-T_EDIT_REC = "Sửa…"
-T_DELETE_REC = "Xóa"
-T_DELETE_ASK = "Xóa kiến nghị số {number}?"
-REC_HEADERS = ("Số", "Kiến nghị", "Nội dung", "Đơn vị thực hiện", "Thời hạn")
-T_REC_DIALOG = "Kiến nghị"
-T_REC_TEXT = "Nội dung kiến nghị:"
-T_REC_ITEM = "Gắn với nội dung:"
-T_REC_NO_ITEM = "— không gắn với nội dung cụ thể —"
-T_REC_RESPONSIBLE = "Đơn vị thực hiện:"
-T_REC_DEADLINE = "Thời hạn khắc phục:"
-T_READ_ONLY = "Cơ sở dữ liệu đang mở ở chế độ chỉ đọc: chỉ xem, không lưu được."
-
-_NO_PARENT = QModelIndex()
-
-
-def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
-    """A yes/no question (Có/Không); tests patch this."""
-    return dialogs_vi.ask_yes_no(parent, title, question)
-
-
-def _qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-class RecommendationTableModel(RowsTableModel):
-    """The live recommendations of an inspection, by number (dicts from the service)."""
-
-    HEADERS = REC_HEADERS
-
-    COL_NUMBER, COL_TEXT, COL_ITEM, COL_RESPONSIBLE, COL_DEADLINE = range(5)
-
-    def replace(self, row: dict[str, Any]) -> None:
-        for n, r in enumerate(self._rows):
-            if r["id"] == row["id"]:
-                self._rows[n] = dict(row)
-                self.dataChanged.emit(
-                    self.index(n, 0),
-                    self.index(n, self.columnCount() - 1),
-                    [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
-                )
-                return
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == self.COL_NUMBER:
-                return str(r["number"])
-            if col == self.COL_TEXT:
-                return r["text"]
-            if col == self.COL_ITEM:
-                return r["item_code"] or r["area_code"] or ""
-            if col == self.COL_RESPONSIBLE:
-                return r["responsible"] or ""
-            if col == self.COL_DEADLINE:
-                return r["deadline_text"]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_NUMBER:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == IdRole:
-            return r["id"]
-        if role == ObjectRole:
-            return r
-        return None
-
-
-class RecommendationDialog(QDialog):
-    """One recommendation: text, item, responsible unit, deadline. See `ask`."""
-
-    def __init__(
-        self,
-        items: list[tuple[str, str]],
-        initial: dict[str, Any] | None,
-        deadline: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(T_REC_DIALOG)
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.text_edit = QPlainTextEdit()
-        self.text_edit.setTabChangesFocus(True)
-        self.text_edit.setMinimumHeight(80)
-        form.addRow(T_REC_TEXT, self.text_edit)
-        self.item_combo = QComboBox()
-        self.item_combo.addItem(T_REC_NO_ITEM, None)
-        for code, text in items:
-            self.item_combo.addItem(f"{code}  {text}", code)
-            self.item_combo.setItemData(
-                self.item_combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole
-            )
-        self.item_combo.setMinimumContentsLength(40)
-        self.item_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        form.addRow(T_REC_ITEM, self.item_combo)
-        self.responsible_edit = QLineEdit()
-        form.addRow(T_REC_RESPONSIBLE, self.responsible_edit)
-        self.deadline_edit = QDateEdit()
-        self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
-        self.deadline_edit.setCalendarPopup(True)
-        self.deadline_edit.setDate(_qdate(deadline))
-        form.addRow(T_REC_DEADLINE, self.deadline_edit)
-        if initial:
-            self.text_edit.setPlainText(initial.get("text") or "")
-            self.item_combo.setCurrentIndex(
-                max(0, self.item_combo.findData(initial.get("item_code")))
-            )
-            # An existing recommendation keeps its item (renumbering is not an edit).
-            self.item_combo.setEnabled(False)
-            self.responsible_edit.setText(initial.get("responsible") or "")
-            if initial.get("deadline"):
-                self.deadline_edit.setDate(_qdate(dt.date.fromisoformat(initial["deadline"])))
-        buttons = dialogs_vi.buttons(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(T_SAVE)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(620, 300)
-
-    def _accept(self) -> None:
-        if self.text_edit.toPlainText().strip():
-            self.accept()
-        else:
-            self.text_edit.setFocus()
-
-    def values(self) -> dict[str, Any]:
-        d = self.deadline_edit.date()
-        return {
-            "text": self.text_edit.toPlainText().strip(),
-            "item_code": self.item_combo.currentData(),
-            "responsible": self.responsible_edit.text().strip(),
-            "deadline": dt.date(d.year(), d.month(), d.day()),
-        }
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        items: list[tuple[str, str]],
-        initial: dict[str, Any] | None,
-        deadline: dt.date,
-    ) -> dict[str, Any] | None:
-        """Values typed (text, item_code, responsible, deadline) or None when cancelled."""
-        dialog = cls(items, initial, deadline, parent)
-        try:
-            return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
 
 
 class ConclusionDialog(QDialog):
@@ -235,8 +81,8 @@ class ConclusionDialog(QDialog):
         super().__init__(parent)
         self._adapter = adapter
         self._inspection_id = inspection_id
-        store = adapter.store
-        self.read_only = bool(store.read_only)
+        store = adapter.reads
+        self.read_only = adapter.read_only
         insp = store.inspection(inspection_id) or {}
         self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
         items = store.inspection_items(inspection_id)
@@ -445,7 +291,7 @@ class ConclusionDialog(QDialog):
         )
         if written and not ask_yes_no(self, T_SUGGEST, T_REPLACE):
             return
-        for area in conclusions.draft(self._adapter.store, self._inspection_id):
+        for area in conclusions.draft(self._adapter.reads, self._inspection_id):
             if area["area"] in self.texts:
                 self.texts[area["area"]] = {
                     "strengths": "\n".join(area["strengths"]),
@@ -462,27 +308,24 @@ class ConclusionDialog(QDialog):
         """Save every area's texts and the causes in one transaction."""
         self.autosave.cancel()
         self._keep_current()
-        store = self._adapter.store
+        entries: list[tuple[str, dict[str, Any]]] = []
+        codes: list[str] = []
+        for code, texts in self.texts.items():
+            if (
+                code in self._saved_codes
+                or texts["strengths"].strip()
+                or texts["limitations"].strip()
+            ):
+                entries.append(
+                    (code, {"strengths": texts["strengths"], "limitations": texts["limitations"]})
+                )
+                codes.append(code)
+        causes = self.causes_edit.toPlainText()
+        if "" in self._saved_codes or causes.strip():
+            entries.append(("", {"causes": causes}))
+            codes.append("")
         try:
-            with store.transaction():
-                for code, texts in self.texts.items():
-                    if (
-                        code in self._saved_codes
-                        or texts["strengths"].strip()
-                        or texts["limitations"].strip()
-                    ):
-                        conclusions.save_conclusion(
-                            store,
-                            self._inspection_id,
-                            code,
-                            strengths=texts["strengths"],
-                            limitations=texts["limitations"],
-                        )
-                        self._saved_codes.add(code)
-                causes = self.causes_edit.toPlainText()
-                if "" in self._saved_codes or causes.strip():
-                    conclusions.save_conclusion(store, self._inspection_id, "", causes=causes)
-                    self._saved_codes.add("")
+            self._adapter.save_conclusions(self._inspection_id, entries)
         except (UserError, StoreError) as exc:
             self.message_label.setStyleSheet("color: #b3261e;")
             self.message_label.setText(str(exc))
@@ -490,8 +333,8 @@ class ConclusionDialog(QDialog):
         self._dirty = False
         self.saved_any = True
         self.message_label.setStyleSheet("color: #1b7a3a;")
+        self._saved_codes.update(codes)
         self.message_label.setText(T_SAVED.format(time=dt.datetime.now().strftime("%H:%M:%S")))
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         return True
 
     def reject(self) -> None:
@@ -512,10 +355,6 @@ class ConclusionDialog(QDialog):
         self.message_label.setStyleSheet("color: #b3261e;")
         self.message_label.setText(str(exc))
 
-    def _recs_changed(self) -> None:
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
-        self._adapter.notify_recommendations(self._inspection_id)
-
     def add_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Add a recommendation (asking for it when `values` is None); the stored row."""
         if values is None:
@@ -523,13 +362,12 @@ class ConclusionDialog(QDialog):
                 self,
                 self._items,
                 None,
-                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+                conclusions.default_deadline(self._adapter.reads, self._inspection_id),
             )
         if values is None:
             return None
         try:
-            rec = conclusions.add_recommendation(
-                self._adapter.store,
+            rec = self._adapter.add_recommendation(
                 self._inspection_id,
                 values["text"],
                 item_code=values.get("item_code"),
@@ -540,9 +378,8 @@ class ConclusionDialog(QDialog):
             self._rec_failed(exc)
             return None
         self.rec_model.set_rows(
-            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+            conclusions.list_recommendations(self._adapter.reads, self._inspection_id)
         )
-        self._recs_changed()
         return rec
 
     def edit_recommendation(self, values: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -555,13 +392,13 @@ class ConclusionDialog(QDialog):
                 self,
                 self._items,
                 rec,
-                conclusions.default_deadline(self._adapter.store, self._inspection_id),
+                conclusions.default_deadline(self._adapter.reads, self._inspection_id),
             )
         if values is None:
             return None
         try:
-            stored = conclusions.update_recommendation(
-                self._adapter.store,
+            stored = self._adapter.update_recommendation(
+                self._inspection_id,
                 rec["id"],
                 text=values.get("text"),
                 deadline=values.get("deadline"),
@@ -571,7 +408,6 @@ class ConclusionDialog(QDialog):
             self._rec_failed(exc)
             return None
         self.rec_model.replace(stored)
-        self._recs_changed()
         return stored
 
     def delete_recommendation(self, confirm: bool = True) -> bool:
@@ -584,14 +420,13 @@ class ConclusionDialog(QDialog):
         ):
             return False
         try:
-            conclusions.delete_recommendation(self._adapter.store, rec["id"])
+            self._adapter.delete_recommendation(self._inspection_id, rec["id"])
         except (UserError, StoreError) as exc:
             self._rec_failed(exc)
             return False
         self.rec_model.set_rows(
-            conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+            conclusions.list_recommendations(self._adapter.reads, self._inspection_id)
         )
-        self._recs_changed()
         return True
 
     @classmethod

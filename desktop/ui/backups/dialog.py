@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import Task, own_store, show_error
 
 # Strings the user sees.
 T_TITLE = "Sao lưu và khôi phục"
@@ -53,7 +54,7 @@ T_REASON = "Lý do"
 T_SIZE = "Dung lượng"
 T_BACKUP_NOW = "Sao lưu ngay"
 T_RESTORE = "Khôi phục…"
-T_CLOSE = "Đóng"
+T_CLOSE = strings.CLOSE
 T_NONE = "Chưa có bản sao lưu nào."
 T_COUNT = "{n} bản sao lưu"
 T_BACKING_UP = "Đang sao lưu cơ sở dữ liệu…"
@@ -66,7 +67,7 @@ T_CONFIRM = (
     "quay lại nếu cần."
 )
 T_RESTORE_BUTTON = "Khôi phục"
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_RESTORED_TITLE = "Đã khôi phục"
 T_RESTORED = "Đã khôi phục cơ sở dữ liệu từ bản sao lưu lúc {when}."
 T_SAFETY = "\nDữ liệu trước khi khôi phục được lưu tại:\n{path}"

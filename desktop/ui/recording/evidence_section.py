@@ -7,7 +7,6 @@ Every change is written at once through desktop.services.evidence.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -33,12 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
-from desktop.ui.rows_model import RowsTableModel
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -48,7 +48,7 @@ T_ADD = "Thêm tài liệu kiểm chứng"
 T_ADD_KEY = "Ctrl+E"
 T_ADD_SHORT = "Thêm"
 T_DELETE = "Xóa tài liệu"
-T_DELETE_YES = "Xóa"
+T_DELETE_YES = strings.DELETE
 T_ASK_DELETE = (
     "Xóa tài liệu kiểm chứng “{document}” khỏi kết quả kiểm tra?\n"
     "Việc xóa được ghi lại trong lịch sử thay đổi."
@@ -244,7 +244,7 @@ class EvidenceSection(QGroupBox):
         self._inspection_id, self._row = inspection_id, row
         key = (inspection_id, row["item_id"], row.get("finding_id")) if row else None
         self.setVisible(row is not None)
-        writable = not self._adapter.store.read_only
+        writable = not self._adapter.read_only
         self.model.editable = writable
         for w in (self.number_edit, self.date_edit, self.summary_edit):
             w.setEnabled(writable)
@@ -260,7 +260,7 @@ class EvidenceSection(QGroupBox):
         rows: list[dict[str, Any]] = []
         if self._row is not None and self._inspection_id:
             rows = evidence_service.list_evidence(
-                self._adapter.store, self._inspection_id, self._row["item_id"]
+                self._adapter.reads, self._inspection_id, self._row["item_id"]
             )
         self.model.set_rows(rows)
 
@@ -286,13 +286,12 @@ class EvidenceSection(QGroupBox):
         self.error_label.setText(message)
         self.error_label.show()
 
+    def _item_id(self) -> str:
+        return self._row["item_id"] if self._row is not None else ""
+
     def _written(self) -> None:
+        # The adapter announced the write (saved, evidenceChanged, findingChanged).
         self.error_label.hide()
-        self._adapter.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
-        if self._inspection_id and self._row:
-            item_id = self._row["item_id"]
-            self._key = None if self._row.get("finding_id") is None else self._key
-            self._adapter.findingChanged.emit(self._inspection_id, item_id)
 
     @Slot()
     def _add_triggered(self) -> None:
@@ -316,8 +315,7 @@ class EvidenceSection(QGroupBox):
         if self._row is None or not self._inspection_id:
             return None
         try:
-            row = evidence_service.add_evidence(
-                self._adapter.store,
+            row = self._adapter.add_evidence(
                 self._inspection_id,
                 self._row["item_id"],
                 number=number,
@@ -327,8 +325,12 @@ class EvidenceSection(QGroupBox):
         except (UserError, StoreError) as exc:
             self._fail(str(exc))
             return None
-        self.model.append(row)
-        self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1, 0))
+        # The announcement may have reloaded the list already (a new finding row).
+        ids = [r["id"] for r in self.model.rows()]
+        if row["id"] not in ids:
+            self.model.append(row)
+            ids.append(row["id"])
+        self.table.setCurrentIndex(self.model.index(ids.index(row["id"]), 0))
         self._written()
         return row
 
@@ -337,7 +339,9 @@ class EvidenceSection(QGroupBox):
         if field == "issued_on" and not text:
             kwargs = {"clear_date": True}
         try:
-            stored = evidence_service.update_evidence(self._adapter.store, row["id"], **kwargs)
+            stored = self._adapter.update_evidence(
+                self._inspection_id or "", self._item_id(), row["id"], **kwargs
+            )
         except (UserError, StoreError) as exc:
             self._fail(str(exc))
             return None
@@ -356,7 +360,7 @@ class EvidenceSection(QGroupBox):
         if not dialogs_vi.confirm_delete(self, T_DELETE, question, accept=T_DELETE_YES):
             return
         try:
-            evidence_service.delete_evidence(self._adapter.store, row["id"])
+            self._adapter.delete_evidence(self._inspection_id or "", self._item_id(), row["id"])
         except (UserError, StoreError) as exc:
             self._fail(str(exc))
             return

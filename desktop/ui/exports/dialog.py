@@ -35,31 +35,32 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
-from desktop.ui import dialogs_vi
-from desktop.ui.menu_entries import EXPORT_LABELS as LABELS
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.workers import Task, own_store, show_error
+from desktop.ui.exports.labels import EXPORT_LABELS as LABELS
 from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.workers import Task, own_store, show_error
 
 # Strings the user sees.
 T_TITLE = "Xuất báo cáo"
 T_OPTIONS_TITLE = "Thông tin văn bản"
 T_NUMBER = "Số/ký hiệu:"
 T_NUMBER_HINT = "ví dụ 12/BB-ĐKT"
-T_DATE = "Ngày ban hành:"
+T_DATE = strings.ISSUED_ON
 T_SIGNER = "Người ký:"
 T_SIGNER_HINT = "để trống: Trưởng đoàn"
 T_GENERATE = "Lập văn bản"
-T_CANCEL = "Hủy"
+T_CANCEL = strings.CANCEL
 T_WORKING = "Đang lập {label}…"
 T_DONE_TITLE = "Đã xuất báo cáo"
 T_DONE = "Đã ghi {label} vào tệp:\n{path}"
-T_OPEN = "Mở tệp"
-T_CLOSE = "Đóng"
+T_OPEN = strings.OPEN_FILE
+T_CLOSE = strings.CLOSE
 T_FAILED = "Không xuất được báo cáo"
 T_CANCELLED = "Đã hủy xuất báo cáo; không có tệp nào được ghi."
-T_NO_INSPECTION = "Chọn một cuộc kiểm tra trong danh sách bên trái trước."
+T_NO_INSPECTION = strings.PICK_INSPECTION
 T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào."
-T_OPEN_FAILED = "Không mở được tệp {path}"
+T_OPEN_FAILED = strings.CANNOT_OPEN_FILE
 T_CONCLUDE_TITLE = "Đánh dấu đã kết luận"
 T_CONCLUDE_ASK = (
     "Đã lập Thông báo kết luận cho {unit}.\n\n"
@@ -210,7 +211,7 @@ class ExportController(QObject):
     def offer_concluded(self, inspection_id: str) -> bool:
         """Offer to mark a visit "Đã kết luận" (unless it is already); True when marked."""
         insp = self.adapter.inspection(inspection_id)
-        if insp is None or insp["status"] == "da-ket-luan" or self.adapter.store.read_only:
+        if insp is None or insp["status"] == "da-ket-luan" or self.adapter.read_only:
             return False
         if not self.ask_mark_concluded(self.widget, insp.get("unit_name") or ""):
             return False
@@ -313,9 +314,9 @@ class ExportController(QObject):
         inspection for the minutes and the notice, signer per kind), then remember the
         answer the same way, here in the GUI's writable Store: the worker then reads them
         through its own read-only Store."""
-        from desktop.reports.context import ReportOptions, remembered_options, resolve_options
+        from desktop.reports.context import ReportOptions, remembered_options
 
-        store = self.adapter.store
+        store = self.adapter.reads
         default_date = self._default_date(kind, inspection_id)
         known = remembered_options(store, kind, inspection_id, default_date)
         choice = ReportOptionsDialog.ask(
@@ -327,12 +328,11 @@ class ExportController(QObject):
         )
         if choice is None:
             return None
-        resolve_options(
-            store,
+        self.adapter.remember_report_options(
             kind,
             ReportOptions(choice.number or None, choice.date, choice.signer or None),
-            inspection_id=inspection_id,
-            default_date=default_date,
+            inspection_id,
+            default_date,
         )
         return choice
 

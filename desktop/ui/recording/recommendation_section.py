@@ -26,25 +26,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import StoreError
+from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services import conclusions
 from desktop.services.errors import UserError
-from desktop.ui import dialogs_vi
-from desktop.ui.autosave import Autosaver
+from desktop.ui import strings
+from desktop.ui.common import dialogs_vi
+from desktop.ui.common.autosave import Autosaver
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
-T_TITLE = "Kiến nghị"
+T_TITLE = strings.RECOMMENDATION
 T_NUMBERED = "Kiến nghị số {number}"
 T_NEW = "Kiến nghị mới cho nội dung này"
 T_TEXT_HINT = "Yêu cầu đơn vị khắc phục… (vd. Niêm yết đầy đủ TTHC tại Bộ phận Một cửa)"
-T_RESPONSIBLE = "Đơn vị thực hiện:"
+T_RESPONSIBLE = strings.RESPONSIBLE
 T_RESPONSIBLE_HINT = "Đơn vị/bộ phận chịu trách nhiệm"
-T_DEADLINE = "Thời hạn khắc phục:"
+T_DEADLINE = strings.DEADLINE
 T_SAVE = "Lưu kiến nghị"
 T_DELETE = "Xóa kiến nghị"
-T_DELETE_YES = "Xóa"
+T_DELETE_YES = strings.DELETE
 T_ASK_DELETE = (
     "Xóa kiến nghị số {number} của nội dung này?\n"
     "Các kiến nghị khác giữ nguyên số thứ tự; việc xóa được ghi lại trong lịch sử thay đổi."
@@ -65,7 +66,7 @@ def from_qdate(value: QDate) -> dt.date:
 class RecommendationSection(QGroupBox):
     """Plugged into FindingEditor with `add_section`; `set_item` follows the current item.
 
-    After every write it calls `adapter.notify_recommendations(inspection_id)`.
+    It writes through the adapter, which announces recommendationsChanged.
     """
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
@@ -135,7 +136,7 @@ class RecommendationSection(QGroupBox):
         self.setVisible(
             r is not None and (r.get("result") in SHOWN_FOR or self._rec is not None or self._dirty)
         )
-        writable = not self._adapter.store.read_only
+        writable = not self._adapter.read_only
         for w in (self.text_edit, self.responsible_edit, self.deadline_edit):
             w.setEnabled(writable)
         self.save_button.setEnabled(writable)
@@ -148,7 +149,7 @@ class RecommendationSection(QGroupBox):
         return next(
             (
                 r
-                for r in conclusions.list_recommendations(self._adapter.store, self._inspection_id)
+                for r in conclusions.list_recommendations(self._adapter.reads, self._inspection_id)
                 if r["item_code"] == code
             ),
             None,
@@ -182,7 +183,7 @@ class RecommendationSection(QGroupBox):
         if not self._inspection_id:
             return None
         try:
-            return conclusions.default_deadline(self._adapter.store, self._inspection_id)
+            return conclusions.default_deadline(self._adapter.reads, self._inspection_id)
         except UserError:
             return None
 
@@ -209,39 +210,38 @@ class RecommendationSection(QGroupBox):
         self.autosave.cancel()
         if self._row is None or not self._inspection_id:
             return None
-        store = self._adapter.store
         deadline = from_qdate(self.deadline_edit.date())
+        inspection_id = self._inspection_id
+        # Not dirty while the adapter announces the write (its listeners may flush us).
+        self._dirty = False
         try:
             if self._rec is None:
-                rec = conclusions.add_recommendation(
-                    store,
-                    self._inspection_id,
+                rec = self._adapter.add_recommendation(
+                    inspection_id,
                     self.text_edit.toPlainText(),
                     item_code=self._row["code"],
                     deadline=deadline,
                     responsible=self.responsible_edit.text(),
                 )
             else:
-                rec = conclusions.update_recommendation(
-                    store,
+                rec = self._adapter.update_recommendation(
+                    inspection_id,
                     self._rec["id"],
                     text=self.text_edit.toPlainText(),
                     deadline=deadline,
                     responsible=self.responsible_edit.text(),
                 )
         except (UserError, StoreError) as exc:
+            self._dirty = True
             self.message_label.setStyleSheet("color: #b3261e;")
             self.message_label.setText(str(exc))
             return None
-        self._rec, self._dirty = rec, False
+        self._rec = rec
         self.number_label.setText(T_NUMBERED.format(number=rec["number"]))
         self.message_label.setStyleSheet("color: #1b7a3a;")
         now = dt.datetime.now().strftime("%H:%M:%S")
         self.message_label.setText(T_SAVED.format(number=rec["number"], time=now))
-        inspection_id = self._inspection_id
         self._update_visibility()
-        self._adapter.saved.emit(now)
-        self._adapter.notify_recommendations(inspection_id)
         return rec
 
     @Slot()
@@ -253,11 +253,9 @@ class RecommendationSection(QGroupBox):
         if not dialogs_vi.confirm_delete(self, T_DELETE, question, accept=T_DELETE_YES):
             return
         try:
-            conclusions.delete_recommendation(self._adapter.store, self._rec["id"])
+            self._adapter.delete_recommendation(self._inspection_id, self._rec["id"])
         except (UserError, StoreError) as exc:
             self.message_label.setText(str(exc))
             return
-        inspection_id = self._inspection_id
         self._load()
         self._update_visibility()
-        self._adapter.notify_recommendations(inspection_id)
