@@ -26,8 +26,8 @@ def write(db: str, tag: str) -> None:
     store = Store.open(db, app="crash-writer")
     targets = [
         (inspection["id"], item["code"])
-        for inspection in store.inspections()[:3]
-        for item in store.inspection_items(inspection["id"])[:20]
+        for inspection in store.planning.inspections()[:3]
+        for item in store.findings.inspection_items(inspection["id"])[:20]
     ]
     print("ready", flush=True)
     n = 0

@@ -21,11 +21,11 @@ def small_plan(store: Store) -> tuple[str, str]:
             ],
         ),
     )
-    by_unit = {i["unit"]: i["id"] for i in store.inspections(plan_id)}
+    by_unit = {i["unit"]: i["id"] for i in store.planning.inspections(plan_id)}
     return by_unit["Sở Y tế"], by_unit["UBND xã Đại Ân 2"]
 
 
 def item_id(store: Store, inspection_id: str, code: str) -> str:
-    found = store.item_id_for_code(inspection_id, code)
+    found = store.findings.item_id_for_code(inspection_id, code)
     assert found is not None, code
     return found

@@ -43,7 +43,7 @@ def test_file_is_copied_under_its_hash_with_private_mode(store: Store, setup) ->
     assert row["size"] == photo.stat().st_size
     assert row["missing"] is False and row["is_image"] is True
     assert attachments.is_image(row)
-    assert store.finding(so, item_id(store, so, "A3.1.1")) is not None
+    assert store.findings.finding(so, item_id(store, so, "A3.1.1")) is not None
 
 
 def test_same_content_stored_once(store: Store, setup, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_remove_is_a_tombstone_and_keeps_the_file(store: Store, setup) -> None:
     row = attachments.add_attachment(store, data_dir, so, item, photo)
     attachments.remove_attachment(store, row["id"])
     assert attachments.list_attachments(store, data_dir, so, item) == []
-    assert store.get_row("attachments", row["id"])["deleted"] == 1
+    assert store.core.get_row("attachments", row["id"])["deleted"] == 1
     assert Path(row["path"]).exists()
     with pytest.raises(UserError):
         attachments.remove_attachment(store, row["id"])

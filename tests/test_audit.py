@@ -150,7 +150,7 @@ def test_store_actor_names_the_window_user(store: Store, plan) -> None:
         ("Lê Văn Cường", "Kết quả"),
         ("Phạm Thị Dung", "Nhận xét"),
     }
-    assert store.finding(so, item)["recorded_by"] == "Phạm Thị Dung"
+    assert store.findings.finding(so, item)["recorded_by"] == "Phạm Thị Dung"
 
 
 def _delete_last(path: Path) -> int:
@@ -201,6 +201,6 @@ def test_a_database_without_a_recorded_head_still_verifies(
     assert audit.verify(store)["ok"] is True
     findings.record(store, so, "A1.1.1", note="Lần 2")
     assert audit.verify(store)["ok"] is True
-    assert store.audit_head() == tuple(
+    assert store.core.audit_head() == tuple(
         store.db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     )

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _note_of(store: Store) -> tuple[str, str, str]:
-    inspection = store.inspections()[0]
-    code = store.inspection_items(inspection["id"])[0]["code"]
-    item_id = str(store.item_id_for_code(inspection["id"], code))
-    row = store.finding(inspection["id"], item_id)
+    inspection = store.planning.inspections()[0]
+    code = store.findings.inspection_items(inspection["id"])[0]["code"]
+    item_id = str(store.findings.item_id_for_code(inspection["id"], code))
+    row = store.findings.finding(inspection["id"], item_id)
     return inspection["id"], code, (row or {}).get("note") or ""
 
 
@@ -95,7 +95,7 @@ def test_cli_backup_backups_and_restore_round_trip(
     store = Store.open(db_path)
     try:
         assert _note_of(store)[2] == "bản đã sao lưu"
-        assert store.verify_audit() is None
+        assert store.core.verify_audit() is None
     finally:
         store.close()
     # The database as it was before the restore was kept.
@@ -236,7 +236,7 @@ def test_restore_brings_an_old_schema_up_to_date(kiemtra: Any, db_path: Path) ->
     kiemtra("restore", str(v1))
     store = Store.open(db_path)
     try:
-        assert [p["number"] for p in store.plans()] == ["21/KH-UBND"]
+        assert [p["number"] for p in store.planning.plans()] == ["21/KH-UBND"]
     finally:
         store.close()
 

@@ -91,8 +91,8 @@ def test_round_trip_equal_apart_from_version(tmp_path: Path, kiemtra: Any) -> No
 def test_round_trip_keeps_every_field(tmp_path: Path, store: Store) -> None:
     old_id = ensure_checklist(store)
     summary = cw.import_checklist(store, exported(store, tmp_path), version="2027.1")
-    assert store.current_checklist_version() == summary["id"] != old_id
-    old, new = store.checklist(old_id), store.checklist(summary["id"])
+    assert store.checklists.current_checklist_version() == summary["id"] != old_id
+    old, new = store.checklists.checklist(old_id), store.checklists.checklist(summary["id"])
     assert new["version"] == "2027.1"
     assert new["areas"] == old["areas"]  # guidance, legal basis, evidence, thresholds too
 
@@ -111,8 +111,8 @@ def test_inspections_keep_their_version(tmp_path: Path, store: Store) -> None:
         store,
         PlanSpec("1/KH-UBND", 2024, "UBND tỉnh", units=[UnitSpec("Sở Y tế", UnitLevel.SO, 6)]),
     )
-    (old_visit,) = store.inspections(old_plan)
-    old_items = store.inspection_items(old_visit["id"])
+    (old_visit,) = store.planning.inspections(old_plan)
+    old_items = store.findings.inspection_items(old_visit["id"])
 
     def reword(book: Any) -> None:
         sheet = book["Tiêu chí"]
@@ -122,7 +122,7 @@ def test_inspections_keep_their_version(tmp_path: Path, store: Store) -> None:
     path = edit(exported(store, tmp_path), reword)
     summary = cw.import_checklist(store, path, version="2025.2")
     # The visit created before keeps its items...
-    assert store.inspection_items(old_visit["id"]) == old_items
+    assert store.findings.inspection_items(old_visit["id"]) == old_items
     assert old_items[0]["text"].startswith("Ban hành Kế hoạch CCHC năm kịp thời")
     assert any(i["code"] == "A1.1.2" for i in old_items)
     # ...a plan created after uses the new version.
@@ -130,9 +130,9 @@ def test_inspections_keep_their_version(tmp_path: Path, store: Store) -> None:
         store,
         PlanSpec("2/KH-UBND", 2025, "UBND tỉnh", units=[UnitSpec("Sở Y tế", UnitLevel.SO, 6)]),
     )
-    (new_visit,) = store.inspections(new_plan)
+    (new_visit,) = store.planning.inspections(new_plan)
     assert new_visit["checklist_version_id"] == summary["id"]
-    new_items = store.inspection_items(new_visit["id"])
+    new_items = store.findings.inspection_items(new_visit["id"])
     assert new_items[0]["text"] == "Ban hành Kế hoạch CCHC năm mới"
     assert not any(i["code"] == "A1.1.2" for i in new_items)
     assert len(new_items) == len(old_items) - 1

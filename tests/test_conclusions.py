@@ -26,7 +26,7 @@ def test_draft_from_findings(store: Store, plan) -> None:
     findings.record(store, so, "A1.1.3", result=Result.KHONG_DAT, note="Chưa xác định kinh phí.")
     findings.record(store, so, "A1.2.1", result=Result.MOT_PHAN)
     findings.record(store, so, "A1.2.2", result=Result.KHONG_AP_DUNG)
-    items = {r["code"]: r["text"] for r in store.inspection_items(so)}
+    items = {r["code"]: r["text"] for r in store.findings.inspection_items(so)}
     areas = conclusions.draft(store, so)
     assert [a["area"] for a in areas] == [f"A{n}" for n in range(1, 9)]
     a1 = areas[0]
@@ -45,7 +45,7 @@ def test_draft_from_findings(store: Store, plan) -> None:
 
 def test_draft_leaves_out_the_summary_when_nothing_passed(store: Store, plan) -> None:
     so, _ = plan
-    items = {r["code"]: r["text"].rstrip(".") for r in store.inspection_items(so)}
+    items = {r["code"]: r["text"].rstrip(".") for r in store.findings.inspection_items(so)}
     findings.record(store, so, "A1.1.1", result=Result.KHONG_DAT, note="Ban hành chậm 2 tháng.")
     findings.record(store, so, "A1.1.2", result=Result.MOT_PHAN, note="  Thiếu  thời hạn ")
     findings.record(store, so, "A2.1.1", result=Result.DAT, note="Đầy đủ, đúng hạn")
@@ -85,7 +85,7 @@ def test_save_conclusion_is_one_row_per_area(store: Store, plan) -> None:
 
 def test_default_deadline_is_visit_date_plus_30(store: Store, plan) -> None:
     so, xa = plan
-    store.update_row("inspections", so, {"visit_date": "2025-03-20"})
+    store.core.update_row("inspections", so, {"visit_date": "2025-03-20"})
     rec = conclusions.add_recommendation(store, so, "Ban hành kế hoạch kiểm tra")
     assert rec["deadline"] == "2025-04-19"
     assert rec["deadline_text"] == "19/04/2025"
@@ -135,7 +135,7 @@ def test_cli_conclusion_and_recommendations(kiemtra: Kiemtra, store: Store, plan
     areas = kiemtra.json("conclusion", "draft", so)
     assert all(set(a) >= {"area", "name", "strengths", "limitations"} for a in areas)
     assert any("Chưa có" in line for line in areas[0]["limitations"])
-    store.update_row("inspections", so, {"visit_date": "2025-03-20"})
+    store.core.update_row("inspections", so, {"visit_date": "2025-03-20"})
     added = kiemtra.json(
         "recommendation", "add", so, "--text", "Bổ sung kinh phí", "--item", "A1.1.3"
     )

@@ -17,11 +17,11 @@ def test_demo_is_realistic_and_fast(store: Store) -> None:
     plan = build_demo(store)
     assert time.perf_counter() - started < 5
     assert build_demo(store) == plan  # once
-    june = [i for i in store.inspections(plan) if i["month"] == 6]
+    june = [i for i in store.planning.inspections(plan) if i["month"] == 6]
     assert [i["visit_date"] for i in june] == ["2021-06-08", "2021-06-15", "2021-06-22"]
     first = june[0]["id"]
-    rows = [r for r in store.inspection_items(first) if r["recorded_at"]]
-    assert len(rows) == len(store.inspection_items(first))
+    rows = [r for r in store.findings.inspection_items(first) if r["recorded_at"]]
+    assert len(rows) == len(store.findings.inspection_items(first))
 
     responsible = {a: name for name, _r, _p, _a, areas in reversed(DELEGATION) for a in areas}
     for row in rows:

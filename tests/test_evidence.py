@@ -18,19 +18,19 @@ def target(store: Store) -> tuple[str, str]:
 
 def test_add_creates_the_finding_and_stores_iso_date(store: Store, target) -> None:
     so, item = target
-    assert store.finding(so, item) is None
+    assert store.findings.finding(so, item) is None
     doc = evidence.add_evidence(
         store, so, item, number=" 125/KH-SYT ", issued_on="5/1/2025", summary="Kế hoạch CCHC"
     )
-    assert store.finding(so, item) is not None
-    assert doc["finding_id"] == store.finding(so, item)["id"]
+    assert store.findings.finding(so, item) is not None
+    assert doc["finding_id"] == store.findings.finding(so, item)["id"]
     assert doc["number"] == "125/KH-SYT"
     assert doc["issued_on"] == "2025-01-05"
     assert doc["issued_on_text"] == "05/01/2025"
-    raw = store.get_row("evidence_docs", doc["id"])
+    raw = store.core.get_row("evidence_docs", doc["id"])
     assert raw["issued_on"] == "2025-01-05"
     # the finding exists but holds no result yet
-    assert store.finding(so, item)["result"] is None
+    assert store.findings.finding(so, item)["result"] is None
 
 
 def test_list_in_order_and_nfc(store: Store, target) -> None:
@@ -54,8 +54,8 @@ def test_update_and_delete_are_tombstones_with_audit(store: Store, target) -> No
     assert cleared["issued_on"] is None
     evidence.delete_evidence(store, doc["id"])
     assert evidence.list_evidence(store, so, item) == []
-    assert store.get_row("evidence_docs", doc["id"])["deleted"] == 1
-    assert [h["action"] for h in store.history("evidence_docs", doc["id"])] == [
+    assert store.core.get_row("evidence_docs", doc["id"])["deleted"] == 1
+    assert [h["action"] for h in store.core.history("evidence_docs", doc["id"])] == [
         "insert",
         "update",
         "update",
@@ -70,7 +70,7 @@ def test_bad_date_is_a_user_error_and_writes_nothing(store: Store, target, bad: 
     so, item = target
     with pytest.raises(UserError, match="dd/mm/yyyy"):
         evidence.add_evidence(store, so, item, number="1/KH", issued_on=bad)
-    assert store.finding(so, item) is None
+    assert store.findings.finding(so, item) is None
     assert store.db.execute("SELECT count(*) FROM evidence_docs").fetchone()[0] == 0
 
 

@@ -15,7 +15,7 @@ from tests.recording_helpers import small_plan
 
 def _item(store: Store, inspection_id: str, *, text: bool = False) -> dict:
     """A scored (or TEXT) item of the inspection that nobody has recorded yet."""
-    for row in store.inspection_items(inspection_id):
+    for row in store.findings.inspection_items(inspection_id):
         if (row["type"] == "TEXT") == text and (text or row["max_score"]):
             assert row["result"] is None and not row["note"]
             return row
@@ -91,7 +91,7 @@ def test_service_returns_the_whole_stored_finding(store: Store, plan: tuple[str,
     so, _ = plan
     item = _item(store, so)
     row = findings.record(store, so, item["code"], note="Ghi nhận")
-    assert row == store.finding(so, item["item_id"])
+    assert row == store.findings.finding(so, item["item_id"])
     assert row["result"] is None and row["score"] is None and row["note"] == "Ghi nhận"
 
 
@@ -105,8 +105,8 @@ def test_service_refuses_what_the_window_refuses(store: Store, plan: tuple[str, 
     text = _item(store, so, text=True)
     with pytest.raises(UserError, match="chỉ ghi nhận xét"):
         findings.record_changes(store, so, text, {"result": "dat"})
-    assert store.finding(so, item["item_id"]) is None
-    assert store.finding(so, text["item_id"]) is None
+    assert store.findings.finding(so, item["item_id"]) is None
+    assert store.findings.finding(so, text["item_id"]) is None
 
 
 def test_record_changes_applies_the_default_score(store: Store, plan: tuple[str, str]) -> None:

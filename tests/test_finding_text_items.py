@@ -8,8 +8,8 @@ from tests.conftest import Kiemtra
 
 def _text_item(store: Store) -> tuple[str, str]:
     """An inspection and the code of a TEXT item that applies to it."""
-    for insp in store.inspections():
-        for item in store.inspection_items(insp["id"]):
+    for insp in store.planning.inspections():
+        for item in store.findings.inspection_items(insp["id"]):
             if item["type"] == "TEXT":
                 return insp["id"], item["code"]
     raise AssertionError("the demo has no TEXT item")

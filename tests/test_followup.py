@@ -30,11 +30,11 @@ def make_plan(store: Store, year: int, units: list[tuple[str, UnitLevel]]) -> di
             units=[UnitSpec(name, level, 6) for name, level in units],
         ),
     )
-    return {i["unit"]: i["id"] for i in store.inspections(plan_id)}
+    return {i["unit"]: i["id"] for i in store.planning.inspections(plan_id)}
 
 
 def add_rec(store: Store, inspection_id: str, number: int, text: str, deadline: dt.date) -> str:
-    row = store.insert_row(
+    row = store.core.insert_row(
         "recommendations",
         {
             "inspection_id": inspection_id,
@@ -88,7 +88,7 @@ def test_overdue_filter_and_plan_filter(store: Store, campaign: dict[str, str]) 
     assert {r["id"] for r in overdue} == {campaign["yesterday"], campaign["old"]}
     other = make_plan(store, 2025, [("Sở Tư pháp", UnitLevel.SO)])
     add_rec(store, other["Sở Tư pháp"], 1, "Rà soát văn bản", TODAY)
-    plan_id = store.inspection(campaign["yte"])["plan_id"]
+    plan_id = store.planning.inspection(campaign["yte"])["plan_id"]
     assert len(followup.register(store, plan_id, today=TODAY)) == 5
     assert len(followup.register(store, today=TODAY)) == 6
     with pytest.raises(UserError):
@@ -96,7 +96,7 @@ def test_overdue_filter_and_plan_filter(store: Store, campaign: dict[str, str]) 
 
 
 def test_tombstoned_recommendation_is_left_out(store: Store, campaign: dict[str, str]) -> None:
-    store.delete_row("recommendations", campaign["old"])
+    store.core.delete_row("recommendations", campaign["old"])
     assert campaign["old"] not in by_id(followup.register(store, today=TODAY))
 
 
@@ -118,9 +118,9 @@ def test_report_then_verify_ok(store: Store, campaign: dict[str, str]) -> None:
     assert row["status_label"] == "Đã xác minh"
     # Audited: the report's insert and the verdict's update are in the chain.
     rem_id = row["remediations"][-1]["id"]
-    actions = [h["action"] for h in store.history("remediations", rem_id)]
+    actions = [h["action"] for h in store.core.history("remediations", rem_id)]
     assert actions == ["insert", "update"]
-    assert store.verify_audit() is None
+    assert store.core.verify_audit() is None
     with pytest.raises(UserError, match="đã được xác minh"):
         followup.record_report(store, [rid], TODAY, "16/BC-UBND", "Lần nữa", today=TODAY)
     with pytest.raises(UserError, match="chưa có báo cáo"):
@@ -226,7 +226,7 @@ def test_cli_followup_json_keys(store: Store, campaign: dict[str, str], kiemtra)
     overdue = kiemtra.json("followup", "--overdue", "--today", "10/09/2024")
     assert {r["id"] for r in overdue} == {campaign["yesterday"], campaign["old"]}
     assert {r["unit"] for r in overdue} == {"UBND xã Đại Ân 2"}
-    plan_id = store.inspection(campaign["yte"])["plan_id"]
+    plan_id = store.planning.inspection(campaign["yte"])["plan_id"]
     assert len(kiemtra.json("followup", "--plan", plan_id, "--today", "10/09/2024")) == 5
 
 
@@ -400,7 +400,7 @@ def test_remediation_attachment_travels_in_sync_packages(tmp_path: Path) -> None
     snv, laptop = Laptop(tmp_path, "so-noi-vu"), Laptop(tmp_path, "thu-ky")
     try:
         plan_id = build_demo(laptop.store)
-        inspection = laptop.store.inspections(plan_id)[0]["id"]
+        inspection = laptop.store.planning.inspections(plan_id)[0]["id"]
         rec = {"id": add_rec(laptop.store, inspection, 1, "Niêm yết thủ tục", TODAY)}
         evidence = _file(tmp_path, "Báo cáo số 7.pdf", b"%PDF noi dung khac phuc")
         laptop.cli("remediation", "add", rec["id"], "--date", dt.date.today().strftime(

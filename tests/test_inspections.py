@@ -23,7 +23,7 @@ def plan(store: Store) -> tuple[str, str]:
 def audit_actions(store: Store, inspection_id: str) -> list[dict[str, object]]:
     return [
         {"action": e["action"], **json.loads(e["new"] or "{}")}
-        for e in store.history("inspections", inspection_id)
+        for e in store.core.history("inspections", inspection_id)
     ]
 
 
@@ -35,7 +35,7 @@ def test_set_visit_date_and_place_is_audited(store: Store, plan) -> None:
     # None leaves a field as it is.
     again = inspections.set_visit(store, so, place="Hội trường")
     assert again["visit_date"] == "2025-03-20" and again["place"] == "Hội trường"
-    assert store.inspection(so)["place"] == "Hội trường"
+    assert store.planning.inspection(so)["place"] == "Hội trường"
     assert audit_actions(store, so)[-1] == {"action": "update", "place": "Hội trường"}
     with pytest.raises(UserError):
         inspections.set_visit(store, "khong-co", dt.date(2025, 3, 20))
@@ -43,15 +43,15 @@ def test_set_visit_date_and_place_is_audited(store: Store, plan) -> None:
 
 def test_lifecycle_transitions(store: Store, plan) -> None:
     so, xa = plan
-    assert store.inspection(so)["status"] == "chua-kiem-tra"
+    assert store.planning.inspection(so)["status"] == "chua-kiem-tra"
     with pytest.raises(UserError, match="chưa bắt đầu"):
         inspections.mark_concluded(store, so)
     with pytest.raises(UserError, match="chưa bắt đầu"):
         inspections.finish_visit(store, so)
-    assert store.inspection(so)["status"] == "chua-kiem-tra"
+    assert store.planning.inspection(so)["status"] == "chua-kiem-tra"
 
     findings.record(store, so, "A1.1.1", result=Result.DAT)
-    assert store.inspection(so)["status"] == "dang-kiem-tra"
+    assert store.planning.inspection(so)["status"] == "dang-kiem-tra"
     done = inspections.finish_visit(store, so)
     assert done["status"] == "da-kiem-tra" and done["status_label"] == "Đã kiểm tra"
     concluded = inspections.mark_concluded(store, so)
@@ -72,16 +72,16 @@ def test_lifecycle_transitions(store: Store, plan) -> None:
 
 def test_first_finding_dates_the_visit_and_deadline_follows(store: Store, plan) -> None:
     so, xa = plan
-    assert store.inspection(so)["visit_date"] is None
+    assert store.planning.inspection(so)["visit_date"] is None
     findings.record(store, so, "A1.1.1", note="Chưa ban hành")  # a note is an inspector field
     today = dt.date.today()
-    assert store.inspection(so)["visit_date"] == today.isoformat()
+    assert store.planning.inspection(so)["visit_date"] == today.isoformat()
     assert conclusions.default_deadline(store, so) == today + dt.timedelta(days=30)
 
     # A dated visit keeps its date; the deadline counts from it.
     inspections.set_visit(store, xa, dt.date(2021, 6, 8))
     findings.record(store, xa, "A1.1.1", result=Result.DAT)
-    assert store.inspection(xa)["visit_date"] == "2021-06-08"
+    assert store.planning.inspection(xa)["visit_date"] == "2021-06-08"
     assert conclusions.default_deadline(store, xa) == dt.date(2021, 7, 8)
     rec = conclusions.add_recommendation(store, xa, "Ban hành kế hoạch")
     assert rec["deadline"] == "2021-07-08"
@@ -89,8 +89,8 @@ def test_first_finding_dates_the_visit_and_deadline_follows(store: Store, plan) 
 
 def test_unit_self_assessment_does_not_date_the_visit(store: Store, plan) -> None:
     so, _ = plan
-    store.set_finding(so, item_id(store, so, "A1.1.1"), {"self_result": "dat"})
-    insp = store.inspection(so)
+    store.findings.set_finding(so, item_id(store, so, "A1.1.1"), {"self_result": "dat"})
+    insp = store.planning.inspection(so)
     assert insp["visit_date"] is None and insp["status"] == "chua-kiem-tra"
 
 
@@ -104,14 +104,14 @@ def test_conflicted_item_ids(store: Store, plan) -> None:
     # Another laptop edited the same first version of A1.1.1.
     wall = int(first["hlc"].split(".")[0]) + 1
     theirs = {
-        **store.get_row("findings", first["id"]),
+        **store.core.get_row("findings", first["id"]),
         "note": "Máy kia sửa",
         "hlc": f"{wall:013d}.00000.may-kia",
         "origin": "may-kia",
         "base_hlc": first["hlc"],
     }
     with store.transaction():
-        assert store.merge_version("findings", theirs) == "conflict"
+        assert store.sync.merge.merge_version("findings", theirs) == "conflict"
     assert inspections.conflicted_item_ids(store, so) == {a111}
     assert a112 not in inspections.conflicted_item_ids(store, so)
     assert inspections.conflicted_item_ids(store, xa) == set()
@@ -139,7 +139,7 @@ def test_cli_inspection_set(kiemtra: Kiemtra, store: Store, plan) -> None:
     assert bad.exit_code != 0
     check = Store.open(kiemtra.db_path, read_only=True)
     try:
-        assert check.inspection(plan[1])["visit_date"] is None
-        assert check.inspection(plan[1])["status"] == "chua-kiem-tra"
+        assert check.planning.inspection(plan[1])["visit_date"] is None
+        assert check.planning.inspection(plan[1])["status"] == "chua-kiem-tra"
     finally:
         check.close()

@@ -152,11 +152,11 @@ def test_example_template_imports_soc_trang(tmp_path: Path, kiemtra: Any) -> Non
 def test_pre_2025_plan_with_districts_and_communes(tmp_path: Path, store: Store) -> None:
     summary = pw.import_plan(store, good_file(tmp_path))
     assert (summary["units"], summary["inspections"], summary["members"]) == (4, 4, 3)
-    plan = store.plan(summary["id"])
+    plan = store.planning.plan(summary["id"])
     assert plan is not None
     assert plan["issued_on"] == "2021-02-02"
     assert (plan["period_from"], plan["period_to"]) == ("2021-01-01", "2021-12-31")
-    visits = {v["unit"]: v for v in store.inspections(summary["id"])}
+    visits = {v["unit"]: v for v in store.planning.inspections(summary["id"])}
     district = visits["UBND huyện Mỹ Tú"]
     commune = visits["UBND thị trấn Huỳnh Hữu Nghĩa"]
     assert district["month"] == 8  # "Tháng 8"
@@ -165,9 +165,9 @@ def test_pre_2025_plan_with_districts_and_communes(tmp_path: Path, store: Store)
     assert commune["level"] == "xa" and district["level"] == "huyen"
     assert visits["Chi cục Dân số"]["mode"] == "truc-tuyen"
     assert visits["Chi cục Dân số"]["parent_id"] == visits["Sở Y tế"]["id"]
-    unit = store.get_row("units", commune["unit_id"])
+    unit = store.core.get_row("units", commune["unit_id"])
     assert unit is not None and unit["parent_id"] == district["unit_id"]
-    members = store.members(summary["id"])
+    members = store.planning.members(summary["id"])
     assert [m["role"] for m in members] == ["truong-doan", "thanh-vien", "thu-ky"]
     assert members[0]["areas"] == "A1,A4,A5"
 
@@ -192,7 +192,7 @@ def test_post_2025_plan_with_departments_and_communes_only(tmp_path: Path, store
     ]
     path = write_plan(tmp_path / "2025.xlsx", plan, units, MEMBERS[:1])
     summary = pw.import_plan(store, path)
-    visits = store.inspections(summary["id"])
+    visits = store.planning.inspections(summary["id"])
     assert [(v["unit"], v["level"], v["month"]) for v in visits] == [
         ("Sở Nội vụ", "so", 10),
         ("UBND phường Sóc Trăng", "xa", 10),
@@ -202,7 +202,7 @@ def test_post_2025_plan_with_departments_and_communes_only(tmp_path: Path, store
     assert all(v["parent_id"] is None for v in visits)
     assert not any(v["level"] == "huyen" for v in visits)
     assert visits[2]["kind"] == "dot-xuat"
-    assert store.plan(summary["id"])["period_to"] is None  # type: ignore[index]
+    assert store.planning.plan(summary["id"])["period_to"] is None  # type: ignore[index]
 
 
 def test_decomposed_vietnamese_is_normalised(tmp_path: Path, store: Store) -> None:
@@ -211,7 +211,7 @@ def test_decomposed_vietnamese_is_normalised(tmp_path: Path, store: Store) -> No
     units = [[1, unicodedata.normalize("NFD", "Sở Y tế"), "Sở/ngành", None, 6, None]]
     path = write_plan(tmp_path / "nfd.xlsx", PLAN_2021, units, [])
     summary = pw.import_plan(store, path)
-    (visit,) = store.inspections(summary["id"])
+    (visit,) = store.planning.inspections(summary["id"])
     assert visit["unit"] == "Sở Y tế"
 
 

@@ -35,10 +35,10 @@ def campaign(store: Store) -> dict[str, str]:
             ],
         ),
     )
-    ids = {i["unit"]: i["id"] for i in store.inspections(plan_id)}
+    ids = {i["unit"]: i["id"] for i in store.planning.inspections(plan_id)}
 
     def rec(unit: str, number: int, text: str, deadline: dt.date) -> str:
-        row = store.insert_row(
+        row = store.core.insert_row(
             "recommendations",
             {
                 "inspection_id": ids[unit],
@@ -228,7 +228,7 @@ def test_long_letter_numbers_pages_from_two(
     from pypdf import PdfReader
 
     for n in range(4, 40):
-        store.insert_row(
+        store.core.insert_row(
             "recommendations",
             {
                 "inspection_id": campaign["xa"],
@@ -260,7 +260,7 @@ def test_number_with_symbol_remembered(
     from docx import Document
 
     assert "Số: 12/SNV-TTr" in Document(str(out)).tables[0].rows[0].cells[0].text
-    assert store.setting(reminders.SYMBOL_SETTING) == "SNV-TTr"
+    assert store.settings.setting(reminders.SYMBOL_SETTING) == "SNV-TTr"
     later = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="13")
     assert later.number == "Số: 13/SNV-TTr"
     # a full "số/ký hiệu" is printed as given

@@ -79,21 +79,21 @@ def _scans(plans: list[tuple[str, list[str]]]) -> list[str]:
 
 
 def _hot_queries(store: Store) -> dict[str, Callable[[], Any]]:
-    plan_id = store.plans()[0]["id"]
-    inspection_id = store.inspections(plan_id)[3]["id"]
-    item_id = store.inspection_items(inspection_id)[5]["item_id"]
+    plan_id = store.planning.plans()[0]["id"]
+    inspection_id = store.planning.inspections(plan_id)[3]["id"]
+    item_id = store.findings.inspection_items(inspection_id)[5]["item_id"]
     return {
-        "inspections of a plan": lambda: store.inspections(plan_id),
-        "items of an inspection": lambda: store.inspection_items(inspection_id),
-        "one finding": lambda: store.finding(inspection_id, item_id),
+        "inspections of a plan": lambda: store.planning.inspections(plan_id),
+        "items of an inspection": lambda: store.findings.inspection_items(inspection_id),
+        "one finding": lambda: store.findings.finding(inspection_id, item_id),
         "search in an inspection": lambda: search.search(store, "niem yet", inspection_id),
         "search everywhere": lambda: search.search(store, "bao cao cham"),
-        "follow-up of a plan": lambda: store.followup_recommendations(plan_id=plan_id),
-        "follow-up of an inspection": lambda: store.followup_recommendations(
+        "follow-up of a plan": lambda: store.followup.followup_recommendations(plan_id=plan_id),
+        "follow-up of an inspection": lambda: store.followup.followup_recommendations(
             inspection_id=inspection_id
         ),
-        "recommendations of an inspection": lambda: store.recommendations(inspection_id),
-        "recommended items": lambda: store.recommended_item_codes(inspection_id),
+        "recommendations of an inspection": lambda: store.outcomes.recommendations(inspection_id),
+        "recommended items": lambda: store.outcomes.recommended_item_codes(inspection_id),
     }
 
 
@@ -121,11 +121,12 @@ def test_start_up_reads_come_from_covering_indexes(scale_store: Store) -> None:
     # What the window reads before its first paint: the plan list (live visits per plan) and
     # the navigator's progress. Without these indexes SQLite picked a poor one (no ANALYZE
     # statistics): 58 ms for the plan list of a 950-unit province over ten years.
-    plan_id = scale_store.plans()[0]["id"]
+    plan_id = scale_store.planning.plans()[0]["id"]
     details = [
         line
         for _sql, plan in _plans_of(
-            scale_store, lambda: (scale_store.plans(), scale_store.inspections(plan_id))
+            scale_store,
+            lambda: (scale_store.planning.plans(), scale_store.planning.inspections(plan_id)),
         )
         for line in plan
     ]

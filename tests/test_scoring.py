@@ -63,7 +63,7 @@ def tiny_checklist(points: bool = True) -> dict[str, Any]:
 
 
 def make_plan(store: Store, units: list[tuple[str, UnitLevel]], points: bool = True) -> str:
-    store.import_checklist(tiny_checklist(points), source="test")
+    store.checklists.import_checklist(tiny_checklist(points), source="test")
     return create_plan(
         store,
         PlanSpec(
@@ -78,7 +78,7 @@ def make_plan(store: Store, units: list[tuple[str, UnitLevel]], points: bool = T
 
 
 def ids(store: Store, plan_id: str) -> dict[str, str]:
-    return {i["unit"]: i["id"] for i in store.inspections(plan_id)}
+    return {i["unit"]: i["id"] for i in store.planning.inspections(plan_id)}
 
 
 def rec(store: Store, insp: str, code: str, result: Result, score: float | None = None) -> None:
@@ -92,8 +92,12 @@ def test_points_with_not_applicable_and_unrecorded(store: Store) -> None:
     rec(store, insp, "A2", Result.KHONG_AP_DUNG)  # leaves the maximum
     rec(store, insp, "A3", Result.MOT_PHAN, 1.5)  # 1.5 of 3
     # B1 not recorded: 0 of 4, still in the maximum
-    store.set_finding(insp, store.item_id_for_code(insp, "A1"), {"self_score": 2.0})
-    store.set_finding(insp, store.item_id_for_code(insp, "B1"), {"self_score": 3.0})
+    store.findings.set_finding(
+        insp, store.findings.item_id_for_code(insp, "A1"), {"self_score": 2.0}
+    )
+    store.findings.set_finding(
+        insp, store.findings.item_id_for_code(insp, "B1"), {"self_score": 3.0}
+    )
     s = score_inspection(store, insp)
     assert s["total"] == 3.5
     assert s["max"] == 9.0  # 2 + 3 + 4 (A2 not applicable)
@@ -177,7 +181,7 @@ def test_unknown_ids(store: Store) -> None:
 
 
 def test_demo_scores_are_consistent(demo_store: Store) -> None:
-    plan = demo_store.plans()[0]["id"]
+    plan = demo_store.planning.plans()[0]["id"]
     rows = score_plan(demo_store, plan)
     assert len(rows) == 15
     first = rows[0]

@@ -98,7 +98,7 @@ def test_edit_replaces_old_words(store: Store, plan) -> None:
     assert codes(search(store, "phieu xin loi", so), "finding") == set()
     assert codes(search(store, "bo sung", so), "finding") == {"A1.1.1"}
     # One index row per finding, however often it is edited.
-    fid = store.finding(so, item_id(store, so, "A1.1.1"))["id"]
+    fid = store.findings.finding(so, item_id(store, so, "A1.1.1"))["id"]
     rows = store.db.execute("SELECT count(*) FROM search_index WHERE ref_id = ?", [fid])
     assert rows.fetchone()[0] == 1
     findings.record(store, so, "A1.1.1", note="")
@@ -123,7 +123,7 @@ def test_observations_are_indexed_in_one_batch_before_a_search(store: Store, pla
     so, _ = plan
     findings.record(store, so, "A1.1.1", note="Thiếu phiếu xin lỗi")
     findings.record(store, so, "A1.1.2", note="Niêm yết chưa đầy đủ")
-    fid = store.finding(so, item_id(store, so, "A1.1.1"))["id"]
+    fid = store.findings.finding(so, item_id(store, so, "A1.1.1"))["id"]
     # Saving only marks the findings (the save does not rewrite the FTS index) …
     assert fid in _stale(store) and len(_stale(store)) == 2
     assert not store.db.execute("SELECT 1 FROM search_refs WHERE ref_id = ?", [fid]).fetchone()
@@ -132,8 +132,8 @@ def test_observations_are_indexed_in_one_batch_before_a_search(store: Store, pla
     assert _stale(store) == set()
     assert codes(search(store, "niem yet", so), "finding") == {"A1.1.2"}
     # A tombstoned finding leaves the index at the next refresh.
-    store.delete_row("findings", fid)
-    store.mark_finding_stale(fid)
+    store.core.delete_row("findings", fid)
+    store.search.mark_finding_stale(fid)
     assert codes(search(store, "phieu xin loi", so), "finding") == set()
 
 
@@ -148,7 +148,7 @@ def test_closing_the_store_indexes_what_is_pending(db_path: Path) -> None:
     try:
         assert _stale(reader) == set()
         assert codes(search(reader, "phieu xin loi", so), "finding") == {"A1.1.1"}
-        assert reader.refresh_search_index() == 0
+        assert reader.search.refresh_search_index() == 0
     finally:
         reader.close()
 
@@ -208,7 +208,7 @@ def test_rebuild_gives_the_same_hits(store: Store, plan) -> None:
     so, _ = plan
     findings.record(store, so, "A1.1.1", note="Đã niêm yết công khai")
     before = search(store, "niem yet", so)
-    store.rebuild_search_index()
+    store.search.rebuild_search_index()
     assert search(store, "niem yet", so) == before
 
 

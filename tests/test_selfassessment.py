@@ -42,7 +42,7 @@ def visit(store: Store) -> str:
             ],
         ),
     )
-    return str(store.inspections(plan)[0]["id"])
+    return str(store.planning.inspections(plan)[0]["id"])
 
 
 def findings_dump(store: Store) -> list[tuple[Any, ...]]:
@@ -94,7 +94,7 @@ def test_template_is_a_printable_form(
     first = [c.value for c in ws[sa.HEADER_ROW + 1]][:3]
     assert first == ["A1", "Công tác chỉ đạo, điều hành CCHC", 12]
     assert ws.cell(row=sa.HEADER_ROW + 2, column=1).value == "A1.1"
-    items = store.inspection_items(visit)
+    items = store.findings.inspection_items(visit)
     codes = [r[0].value for r in ws.iter_rows(min_row=sa.HEADER_ROW + 1)]
     assert [c for c in codes if c.count(".") == 2] == [i["code"] for i in items]
     assert ws.cell(row=row_of(ws, items[0]["code"]), column=2).alignment.wrap_text
@@ -112,13 +112,13 @@ def test_template_is_a_printable_form(
 
 
 def test_commune_form_lists_only_commune_items(tmp_path: Path, store: Store, visit: str) -> None:
-    commune = [i for i in store.inspections() if i["level"] == "xa"][0]["id"]
+    commune = [i for i in store.planning.inspections() if i["level"] == "xa"][0]["id"]
     ws = openpyxl.load_workbook(sa.write_form(store, commune, tmp_path / "xa.xlsx"))[sa.SHEET]
     codes = [
         r[0].value for r in ws.iter_rows(min_row=sa.HEADER_ROW + 1) if r[0].value.count(".") == 2
     ]
-    assert codes == [i["code"] for i in store.inspection_items(commune)]
-    assert all("X" in i["levels"] for i in store.inspection_items(commune))
+    assert codes == [i["code"] for i in store.findings.inspection_items(commune)]
+    assert all("X" in i["levels"] for i in store.findings.inspection_items(commune))
 
 
 def test_self_assessment_round_trip(tmp_path: Path, store: Store, visit: str, kiemtra: Any) -> None:
@@ -134,9 +134,9 @@ def test_self_assessment_round_trip(tmp_path: Path, store: Store, visit: str, ki
     )
     assert kiemtra.json("findings", "import", visit, str(out), "--as", "self") == {
         "updated": 3,
-        "unchanged": len(store.inspection_items(visit)) - 3,
+        "unchanged": len(store.findings.inspection_items(visit)) - 3,
     }
-    rows = {r["code"]: r for r in store.inspection_items(visit)}
+    rows = {r["code"]: r for r in store.findings.inspection_items(visit)}
     assert rows["A1.1.1"]["self_result"] == "dat"
     assert rows["A1.1.1"]["self_score"] == 1
     assert rows["A1.1.1"]["self_evidence"] == "Kế hoạch số 120/KH-UBND ngày 25/12/2020"
@@ -162,9 +162,9 @@ def test_inspector_import(tmp_path: Path, store: Store, visit: str) -> None:
     )
     assert sa.import_form(store, visit, path, "inspector") == {
         "updated": 3,
-        "unchanged": len(store.inspection_items(visit)) - 3,
+        "unchanged": len(store.findings.inspection_items(visit)) - 3,
     }
-    rows = {r["code"]: r for r in store.inspection_items(visit)}
+    rows = {r["code"]: r for r in store.findings.inspection_items(visit)}
     assert (rows["A1.1.1"]["result"], rows["A1.1.1"]["score"]) == (
         "dat",
         rows["A1.1.1"]["max_score"],
@@ -173,7 +173,7 @@ def test_inspector_import(tmp_path: Path, store: Store, visit: str) -> None:
     assert rows["A1.1.2"]["note"] == "Chưa phân công đơn vị chủ trì"
     assert rows["A1.1.3"]["score"] == 0.5
     assert rows["A1.2.1"]["self_result"] is None
-    assert store.inspection(visit)["status"] == "dang-kiem-tra"  # type: ignore[index]
+    assert store.planning.inspection(visit)["status"] == "dang-kiem-tra"  # type: ignore[index]
 
 
 def test_rows_are_matched_by_code_not_position(tmp_path: Path, store: Store, visit: str) -> None:
@@ -184,7 +184,7 @@ def test_rows_are_matched_by_code_not_position(tmp_path: Path, store: Store, vis
     ws.cell(row=row_of(ws, "A2.1.1"), column=7).value = "Không áp dụng"
     book.save(path)
     assert sa.import_form(store, visit, path, "inspector")["updated"] == 1
-    assert {r["code"]: r for r in store.inspection_items(visit)}["A2.1.1"]["result"] == (
+    assert {r["code"]: r for r in store.findings.inspection_items(visit)}["A2.1.1"]["result"] == (
         "khong-ap-dung"
     )
 

@@ -29,7 +29,6 @@ from db.database import Database
 from db.errors import StoreError, store_error
 from db.hlc import HybridClock
 from db.lock import WriterLock
-from db.store._flat_names import _FlatNames
 from db.store.checklists import Checklists
 from db.store.core import Core, new_id, now_iso, stable_id
 from db.store.evidence import Evidence
@@ -43,7 +42,7 @@ from db.store.settings import Settings
 from db.store.sync import Sync
 
 
-class Store(_FlatNames):  # _FlatNames: TEMPORARY, see db/store/_flat_names.py
+class Store:
     """The application's database: `Store.open(path, read_only=False)`, then its repositories."""
 
     path: Path | None = None

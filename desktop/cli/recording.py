@@ -24,7 +24,7 @@ def search(
     from desktop.services.errors import UserError
     from desktop.services.search import search as run_search
 
-    if inspection_id is not None and app.store.inspection(inspection_id) is None:
+    if inspection_id is not None and app.store.planning.inspection(inspection_id) is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     hits = run_search(app.store, " ".join(text), inspection_id=inspection_id, limit=limit)
     rows = [

@@ -80,7 +80,7 @@ def device_list(app: AppContext, as_json: bool) -> None:
             "trusted": bool(d["trusted"] or d["is_self"]),
             "revoked": bool(d["revoked"]),
         }
-        for d in app.store.devices()
+        for d in app.store.sync.devices.devices()
     ]
     if as_json:
         emit_json(rows)
@@ -107,7 +107,7 @@ def device_trust(app: AppContext, fingerprint: str, name: str | None) -> None:
     from desktop.domain import nfc
 
     fp = _fingerprint(fingerprint)
-    app.store.set_device_trust(fp, trusted=True, name=nfc(name) if name else None)
+    app.store.sync.devices.set_device_trust(fp, trusted=True, name=nfc(name) if name else None)
     click.echo(f"Đã tin cậy thiết bị {fp}")
 
 
@@ -121,7 +121,7 @@ def device_rename(app: AppContext, name: str) -> None:
     cleaned = " ".join(nfc(name).split())
     if not cleaned:
         raise UserError(MESSAGES["empty_name"])
-    app.store.rename_self_device(cleaned)
+    app.store.sync.devices.rename_self_device(cleaned)
     click.echo(f"Đã đổi tên máy này thành “{cleaned}”")
 
 
@@ -131,9 +131,9 @@ def device_rename(app: AppContext, name: str) -> None:
 def device_revoke(app: AppContext, fingerprint: str) -> None:
     """Thu hồi thiết bị có mã vân tay FINGERPRINT: từ chối mọi gói nó ký."""
     fp = _fingerprint(fingerprint)
-    if app.store.self_device().get("fingerprint") == fp:
+    if app.store.sync.devices.self_device().get("fingerprint") == fp:
         raise UserError(MESSAGES["self"])
-    app.store.set_device_trust(fp, trusted=False, name=None)
+    app.store.sync.devices.set_device_trust(fp, trusted=False, name=None)
     click.echo(f"Đã thu hồi thiết bị {fp}")
 
 

@@ -71,16 +71,16 @@ def remembered_options(
     assert kind in KINDS, kind
     out = ReportOptions()
     for name in ("signer", "signer_title", "place"):
-        setattr(out, name, store.setting(f"report.{kind}.{name}") or None)
+        setattr(out, name, store.settings.setting(f"report.{kind}.{name}") or None)
     per = kind in PER_INSPECTION and inspection_id is not None
     number_key, date_key = _number_date_keys(kind, inspection_id if per else None)
-    out.number = store.setting(number_key) or None
-    out.date = _iso(store.setting(date_key))
+    out.number = store.settings.setting(number_key) or None
+    out.date = _iso(store.settings.setting(date_key))
     if per and out.number is None and out.date is None:
-        owner = store.setting(OWNER.format(kind=kind))
+        owner = store.settings.setting(OWNER.format(kind=kind))
         if owner in ("", inspection_id):
-            out.number = store.setting(f"report.{kind}.number") or None
-            out.date = _iso(store.setting(f"report.{kind}.date"))
+            out.number = store.settings.setting(f"report.{kind}.number") or None
+            out.date = _iso(store.settings.setting(f"report.{kind}.date"))
     out.date = out.date or default_date or dt.date.today()
     return out
 
@@ -107,7 +107,7 @@ def resolve_options(
         value = getattr(given, name)
         if value:
             value = nfc(str(value)).strip()
-            store.set_setting(f"report.{kind}.{name}", value)
+            store.settings.set_setting(f"report.{kind}.{name}", value)
             setattr(out, name, value)
     number = nfc(str(given.number)).strip() if given.number else None
     out.number = number or out.number
@@ -116,21 +116,21 @@ def resolve_options(
     if per:
         number_key, date_key = _number_date_keys(kind, inspection_id)
         if out.number:
-            store.set_setting(number_key, out.number)
-        if given.date or store.setting(date_key) or out.number:
-            store.set_setting(date_key, out.date.isoformat() if out.date else "")
+            store.settings.set_setting(number_key, out.number)
+        if given.date or store.settings.setting(date_key) or out.number:
+            store.settings.set_setting(date_key, out.date.isoformat() if out.date else "")
         # This inspection owns the kind-wide values from now on (the window's prefill).
-        store.set_setting(f"report.{kind}.number", out.number or "")
-        store.set_setting(f"report.{kind}.date", out.date.isoformat() if out.date else "")
-        store.set_setting(OWNER.format(kind=kind), inspection_id)
+        store.settings.set_setting(f"report.{kind}.number", out.number or "")
+        store.settings.set_setting(f"report.{kind}.date", out.date.isoformat() if out.date else "")
+        store.settings.set_setting(OWNER.format(kind=kind), inspection_id)
     else:
         number_key, date_key = _number_date_keys(kind, None)
         if number:
-            store.set_setting(number_key, number)
+            store.settings.set_setting(number_key, number)
         if given.date:
-            store.set_setting(date_key, given.date.isoformat())
+            store.settings.set_setting(date_key, given.date.isoformat())
         if kind in PER_INSPECTION and (number or given.date):
-            store.set_setting(OWNER.format(kind=kind), "")
+            store.settings.set_setting(OWNER.format(kind=kind), "")
     return out
 
 
@@ -154,11 +154,11 @@ def province_of(plan: dict[str, Any]) -> str:
 
 
 def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
-    plan = store.plan(plan_id)
+    plan = store.planning.plan(plan_id)
     if plan is None:
         raise UserError(f"Không có kế hoạch {plan_id}")
     members = []
-    for m in store.members(plan_id):
+    for m in store.planning.members(plan_id):
         role = Role(m["role"]) if m["role"] in set(Role) else None
         members.append(
             {
@@ -314,15 +314,15 @@ def stored_conclusions(
 
 def inspection_data(store: Store, inspection_id: str, date: dt.date) -> InspectionData:
     """The minutes' and the notice's data; `date` is the document's date (for deadlines)."""
-    insp = store.inspection(inspection_id)
+    insp = store.planning.inspection(inspection_id)
     if insp is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     plan = plan_data(store, insp["plan_id"])
-    items = store.inspection_items(inspection_id)
-    found = store.report_inspection_findings(inspection_id)
-    areas = group_items(items, found, store.report_evidence(inspection_id))
+    items = store.findings.inspection_items(inspection_id)
+    found = store.reports.report_inspection_findings(inspection_id)
+    areas = group_items(items, found, store.reports.report_evidence(inspection_id))
     score = scoring.score_inspection(store, inspection_id)
-    rows = store.report_conclusions(inspection_id)
+    rows = store.reports.report_conclusions(inspection_id)
     if rows:
         strengths, limitations, causes = stored_conclusions(rows, areas)
     else:
@@ -331,7 +331,9 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
     recommendations = recommendations_for(store, inspection_id, limitations, date)
     level = UnitLevel(insp["unit_level"])
     children = [
-        i["unit"] for i in store.inspections(insp["plan_id"]) if i["parent_id"] == inspection_id
+        i["unit"]
+        for i in store.planning.inspections(insp["plan_id"])
+        if i["parent_id"] == inspection_id
     ]
     mode = InspectionMode(insp["mode"]) if insp["mode"] in set(InspectionMode) else None
     return InspectionData(
@@ -362,7 +364,7 @@ def recommendations_for(
 ) -> list[dict[str, Any]]:
     """Stored recommendations, or one per limitation with the default deadline (the visit
     date + 30 days; the document's `date` + 30 when no visit date is recorded)."""
-    stored = store.report_recommendations(inspection_id)
+    stored = store.reports.report_recommendations(inspection_id)
     if stored:
         return [
             {
@@ -376,7 +378,7 @@ def recommendations_for(
             }
             for r in stored
         ]
-    insp = store.inspection(inspection_id) or {}
+    insp = store.planning.inspection(inspection_id) or {}
     deadline = deadline_after(insp.get("visit_date"), date)
     out: list[dict[str, Any]] = []
     for lim in limitations:
@@ -425,9 +427,9 @@ def plan_data_full(
 ) -> PlanData:
     """Scores of every inspection of the plan with (optionally) its items and findings."""
     plan = plan_data(store, plan_id)
-    found = store.report_plan_findings(plan_id)
+    found = store.reports.report_plan_findings(plan_id)
     rows = scoring.score_plan(store, plan_id, found=found)
-    inspections = {i["id"]: i for i in store.inspections(plan_id)}
+    inspections = {i["id"]: i for i in store.planning.inspections(plan_id)}
     cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
     area_names: dict[str, str] = {}
     causes: list[str] = []
@@ -442,12 +444,14 @@ def plan_data_full(
             key = (insp["checklist_version_id"] or "", insp["level"])
             if key not in cache:
                 cache[key] = (
-                    store.checklist_items(key[0], UnitLevel(key[1]).letter) if key[0] else []
+                    store.checklists.checklist_items(key[0], UnitLevel(key[1]).letter)
+                    if key[0]
+                    else []
                 )
             row["areas_items"] = group_items(cache[key], found.get(row["id"], {}))
-        conclusions = store.report_conclusions(row["id"]) if row["recorded"] else []
+        conclusions = store.reports.report_conclusions(row["id"]) if row["recorded"] else []
         if row["recommendations"]:
-            deadlines[row["id"]] = store.report_recommendations(row["id"])
+            deadlines[row["id"]] = store.reports.report_recommendations(row["id"])
         elif row["recorded"]:
             row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:

@@ -78,7 +78,7 @@ def inspection_report(
 
     if kind not in INSPECTION_KINDS:
         raise UserError(f"Loại văn bản không hỗ trợ: {kind} (chọn bien-ban hoặc ket-luan)")
-    inspection = store.inspection(inspection_id)
+    inspection = store.planning.inspection(inspection_id)
     if inspection is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     _step(progress, 0, 3)
@@ -105,7 +105,7 @@ def plan_report(
     """Báo cáo kết quả kiểm tra of the whole plan."""
     from desktop.reports import documents
 
-    if store.plan(plan_id) is None:
+    if store.planning.plan(plan_id) is None:
         raise UserError(f"Không có kế hoạch {plan_id}")
     opts = resolve_options(store, "bao-cao", options)
     data = plan_data_full(store, plan_id, opts.date or _today(), _scaled(progress, 0.8))
@@ -119,7 +119,7 @@ def plan_summary(
     """The Excel compilation of a plan (sheet "Tổng hợp" and one sheet per unit)."""
     from desktop.reports.compilation_xlsx import write_xlsx
 
-    if store.plan(plan_id) is None:
+    if store.planning.plan(plan_id) is None:
         raise UserError(f"Không có kế hoạch {plan_id}")
     data = plan_data_full(store, plan_id, _today(), _scaled(progress, 0.8))
     with atomic_output(target) as tmp:

@@ -102,9 +102,9 @@ def add_attachment(
         raise UserError(MESSAGES["missing"].format(path=source))
     if not source.is_file():
         raise UserError(MESSAGES["not_file"].format(path=source))
-    if store.inspection(inspection_id) is None:
+    if store.planning.inspection(inspection_id) is None:
         raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
-    if not any(r["item_id"] == item_id for r in store.inspection_items(inspection_id)):
+    if not any(r["item_id"] == item_id for r in store.findings.inspection_items(inspection_id)):
         raise UserError(MESSAGES["no_item"])
     try:
         sha = sha256_of(source)
@@ -117,7 +117,7 @@ def add_attachment(
         raise UserError(MESSAGES["no_space"].format(error=exc)) from exc
     filename = nfc(source.name)
     with store.transaction():
-        row = store.add_attachment_row(
+        row = store.evidence.add_attachment_row(
             inspection_id,
             item_id,
             {
@@ -134,15 +134,15 @@ def list_attachments(
     store: Store, data_dir: Path, inspection_id: str, item_id: str
 ) -> list[dict[str, Any]]:
     """The live attachments of one item at one inspection; `missing` marks a vanished file."""
-    finding = store.finding(inspection_id, item_id)
+    finding = store.findings.finding(inspection_id, item_id)
     if finding is None:
         return []
-    return [_view(Path(data_dir), r) for r in store.attachment_rows(finding["id"])]
+    return [_view(Path(data_dir), r) for r in store.evidence.attachment_rows(finding["id"])]
 
 
 def remove_attachment(store: Store, attachment_id: str) -> None:
     """Tombstone an attachment row; the stored file is kept."""
-    row = store.live_row("attachments", attachment_id)
+    row = store.core.live_row("attachments", attachment_id)
     if row is None:
         raise UserError(MESSAGES["no_attachment"].format(id=attachment_id))
-    store.delete_row("attachments", attachment_id)
+    store.core.delete_row("attachments", attachment_id)

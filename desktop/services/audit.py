@@ -76,7 +76,7 @@ def _readable(table: str, field: str, value: Any) -> str:
 def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict[str, Any]]:
     """Every change to the finding of one item at one inspection, oldest first."""
     entries: list[dict[str, Any]] = []
-    for entry in store.finding_audit(finding_id(inspection_id, item_id)):
+    for entry in store.core.finding_audit(finding_id(inspection_id, item_id)):
         table = entry["table_name"]
         old = json.loads(entry["old"]) if entry["old"] else {}
         new = json.loads(entry["new"]) if entry["new"] else {}
@@ -109,9 +109,9 @@ def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict
 
 def verify(store: Store) -> dict[str, Any]:
     """Check every link of the audit chain; report the first broken entry."""
-    count = store.audit_count()
-    broken = store.verify_audit()
-    truncated = store.audit_truncated_after() if broken is None else None
+    count = store.core.audit_count()
+    broken = store.core.verify_audit()
+    truncated = store.core.audit_truncated_after() if broken is None else None
     if truncated is not None:
         return {
             "ok": False,
@@ -128,7 +128,7 @@ def verify(store: Store) -> dict[str, Any]:
             "broken_at": None,
             "message": MESSAGES["intact"].format(n=count),
         }
-    entry = store.audit_entry(broken) or {}
+    entry = store.core.audit_entry(broken) or {}
     at = entry.get("at")
     return {
         "ok": False,

@@ -149,7 +149,7 @@ def export_checklist(store: Store, path: Path | str, version_id: str | None = No
     from openpyxl.styles import Alignment
 
     version_id = version_id or checklists.ensure_checklist(store)
-    data = store.checklist(version_id)
+    data = store.checklists.checklist(version_id)
     book = Workbook()
     ws = book.active
     ws.title = SHEET
@@ -361,7 +361,7 @@ def _thresholds(record: Record) -> list[dict[str, Any]] | None:
 
 
 def _free_version(store: Store, wanted: str) -> str:
-    taken = {v["version"] for v in store.checklist_versions()}
+    taken = {v["version"] for v in store.checklists.checklist_versions()}
     if wanted not in taken:
         return wanted
     n = 2
@@ -378,8 +378,8 @@ def import_checklist(store: Store, path: Path | str, version: str | None = None)
     """
     data = read_checklist(path)
     with store.transaction():
-        current = store.checklist(checklists.ensure_checklist(store))
-        taken = {v["version"] for v in store.checklist_versions()}
+        current = store.checklists.checklist(checklists.ensure_checklist(store))
+        taken = {v["version"] for v in store.checklists.checklist_versions()}
         if version:
             version = version.strip()
             if version in taken:
@@ -388,7 +388,7 @@ def import_checklist(store: Store, path: Path | str, version: str | None = None)
         else:
             data["version"] = _free_version(store, data["version"] or current["version"])
         data["name"] = data["name"] or current["name"]
-        version_id = store.import_checklist(data, source=Path(path).name)
+        version_id = store.checklists.import_checklist(data, source=Path(path).name)
     return {
         "id": version_id,
         "version": data["version"],

@@ -38,11 +38,13 @@ def ensure_checklist(store: Store) -> str:
     The default gets a stable id and fixed stamps, so every laptop holds the same rows and
     sync never brings a second copy; an imported user checklist is an ordinary new version.
     """
-    current = store.current_checklist_version()
+    current = store.checklists.current_checklist_version()
     if current:
         return current
     data = load_default()
-    return store.import_default_checklist(data, default_version_id(data), source="mặc định")
+    return store.checklists.import_default_checklist(
+        data, default_version_id(data), source="mặc định"
+    )
 
 
 def validate(data: dict[str, Any]) -> list[str]:
@@ -84,7 +86,7 @@ def normalise(data: Any) -> Any:
 def checklist_json(store: Store) -> dict[str, Any]:
     """The current template in the shape of `kiemtra checklist show --json`."""
     version_id = ensure_checklist(store)
-    full = store.checklist(version_id)
+    full = store.checklists.checklist(version_id)
     return {
         "version": full["version"],
         "name": full["name"],

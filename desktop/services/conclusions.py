@@ -35,7 +35,7 @@ LIMITATION_LABELS = {Result.KHONG_DAT.value: "Chưa đạt", Result.MOT_PHAN.val
 
 
 def _inspection(store: Store, inspection_id: str) -> dict[str, Any]:
-    insp = store.inspection(inspection_id)
+    insp = store.planning.inspection(inspection_id)
     if insp is None:
         raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
     return insp
@@ -71,7 +71,7 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     _inspection(store, inspection_id)
     return [
         {**area, "limitations": [text for _, text in area["limitations"]]}
-        for area in suggest(store.inspection_items(inspection_id))
+        for area in suggest(store.findings.inspection_items(inspection_id))
     ]
 
 
@@ -127,7 +127,9 @@ def save_conclusion(
     """Save one area's conclusion (lists are joined one per line); area_code '' = whole unit."""
     insp = _inspection(store, inspection_id)
     if area_code and insp["checklist_version_id"]:
-        known = {a["code"] for a in store.checklist(insp["checklist_version_id"])["areas"]}
+        known = {
+            a["code"] for a in store.checklists.checklist(insp["checklist_version_id"])["areas"]
+        }
         if area_code not in known:
             raise UserError(MESSAGES["no_area"].format(code=area_code))
     fields = {
@@ -136,7 +138,7 @@ def save_conclusion(
         "causes": _text(causes),
     }
     with store.transaction():
-        row = store.save_conclusion(inspection_id, area_code, fields)
+        row = store.outcomes.save_conclusion(inspection_id, area_code, fields)
     return _conclusion_view(row)
 
 
@@ -154,7 +156,7 @@ def _conclusion_view(row: dict[str, Any]) -> dict[str, Any]:
 def list_conclusions(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     """Saved conclusions of an inspection, one per area."""
     _inspection(store, inspection_id)
-    return [_conclusion_view(r) for r in store.conclusions(inspection_id)]
+    return [_conclusion_view(r) for r in store.outcomes.conclusions(inspection_id)]
 
 
 def deadline_after(visit_date: str | dt.date | None, today: dt.date | None = None) -> dt.date:
@@ -211,10 +213,10 @@ def add_recommendation(
     when = _deadline(deadline) or default_deadline(store, inspection_id)
     if item_code:
         item_code = item_code.strip()
-        item_id = store.item_id_for_code(inspection_id, item_code)
+        item_id = store.findings.item_id_for_code(inspection_id, item_code)
         if item_id is None:
             raise UserError(MESSAGES["no_item"].format(code=item_code))
-        area_code = store.item_area_code(item_id) or area_code
+        area_code = store.outcomes.item_area_code(item_id) or area_code
     fields = {
         "text": text,
         "item_code": item_code or None,
@@ -223,14 +225,14 @@ def add_recommendation(
         "deadline": when.isoformat(),
     }
     with store.transaction():
-        row = store.add_recommendation(inspection_id, fields)
+        row = store.outcomes.add_recommendation(inspection_id, fields)
     return _rec_view(row)
 
 
 def list_recommendations(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     """Live recommendations by number."""
     _inspection(store, inspection_id)
-    return [_rec_view(r) for r in store.recommendations(inspection_id)]
+    return [_rec_view(r) for r in store.outcomes.recommendations(inspection_id)]
 
 
 def update_recommendation(
@@ -242,7 +244,7 @@ def update_recommendation(
     responsible: str | None = None,
 ) -> dict[str, Any]:
     """Change text, deadline or responsible unit of one recommendation (None = unchanged)."""
-    row = store.live_row("recommendations", rec_id)
+    row = store.core.live_row("recommendations", rec_id)
     if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
     changes: dict[str, Any] = {}
@@ -256,13 +258,13 @@ def update_recommendation(
     if responsible is not None:
         changes["responsible"] = nfc(responsible).strip()
     with store.transaction():
-        updated = store.update_recommendation(rec_id, changes)
+        updated = store.outcomes.update_recommendation(rec_id, changes)
     return _rec_view(updated)
 
 
 def delete_recommendation(store: Store, rec_id: str) -> None:
     """Tombstone a recommendation."""
-    row = store.live_row("recommendations", rec_id)
+    row = store.core.live_row("recommendations", rec_id)
     if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=rec_id))
-    store.delete_recommendation(rec_id)
+    store.outcomes.delete_recommendation(rec_id)

@@ -249,25 +249,25 @@ def build_demo(store: Store, seed: int = 2021, *, recommendations: bool = True) 
     on some items), evidence documents and (unless `recommendations=False`, for tests that
     count the ones they add) recommendations on items not passed.
     """
-    for plan in store.plans():
+    for plan in store.planning.plans():
         if plan["number"] == "21/KH-UBND" and plan["year"] == 2021:
             return str(plan["id"])
     rng = random.Random(seed)
     plan_id = create_plan(store, sample_plan())
-    june = [i for i in store.inspections(plan_id) if i["month"] == 6]
-    who = _responsible(store.members(plan_id))
+    june = [i for i in store.planning.inspections(plan_id) if i["month"] == 6]
+    who = _responsible(store.planning.members(plan_id))
     leader = DELEGATION[0][0]
     actor = store.actor
     try:
         with store.transaction():
             for n, inspection in enumerate(june):
                 insp_id = inspection["id"]
-                store.update_row(
+                store.core.update_row(
                     "inspections",
                     insp_id,
                     {"visit_date": dt.date(2021, 6, 8 + 7 * n).isoformat(), "place": "Sóc Trăng"},
                 )
-                items = store.inspection_items(insp_id)
+                items = store.findings.inspection_items(insp_id)
                 # The first visit complete, the others half-way, as on a real campaign.
                 share = 1.0 if n == 0 else 0.5
                 failed: list[dict[str, Any]] = []
@@ -276,14 +276,16 @@ def build_demo(store: Store, seed: int = 2021, *, recommendations: bool = True) 
                     store.actor = member
                     if item["type"] == JudgingType.TEXT:
                         note = _note(rng, item, True)
-                        store.set_finding(insp_id, item["id"], {"note": note}, recorded_by=member)
+                        store.findings.set_finding(
+                            insp_id, item["id"], {"note": note}, recorded_by=member
+                        )
                         continue
                     ok = rng.random() < 0.8
                     changes = _measure(rng, item, ok)
                     # The note follows the result the judging rules gave (a low threshold can
                     # make a "bad" measure pass).
                     changes["note"] = _note(rng, item, changes["result"] == Result.DAT.value)
-                    store.set_finding(insp_id, item["id"], changes, recorded_by=member)
+                    store.findings.set_finding(insp_id, item["id"], changes, recorded_by=member)
                     passed = changes["result"] == Result.DAT.value
                     if not passed:
                         failed.append(item)
@@ -291,7 +293,7 @@ def build_demo(store: Store, seed: int = 2021, *, recommendations: bool = True) 
                         # The unit's own answer, sent before the visit: it claims Đạt on half
                         # of what the delegation found wanting.
                         claims = passed or rng.random() < 0.5
-                        store.set_finding(
+                        store.findings.set_finding(
                             insp_id,
                             item["id"],
                             {
@@ -432,13 +434,13 @@ def build_scale_demo(
 
     rng = random.Random(seed)
     version_id = ensure_checklist(store)
-    items = store.checklist_items(version_id)
+    items = store.checklists.checklist_items(version_id)
     unit_specs = _scale_units(units, rng)
     last_year = dt.date.today().year
     counts = {"plans": 0, "inspections": 0, "findings": 0, "recommendations": 0}
     unit_ids: dict[str, str] = {}
     for name, level, parent in unit_specs:
-        unit_ids[name] = store.ensure_unit(
+        unit_ids[name] = store.planning.ensure_unit(
             name, level.value, unit_ids.get(parent) if parent else None
         )
     notes_ok, notes_bad = NOTES_OK, NOTES_BAD
@@ -446,7 +448,7 @@ def build_scale_demo(
         year = last_year - years + 1 + y
         two_level = year >= 2025  # districts abolished on 1 July 2025
         with store.transaction():
-            plan_id = store.create_plan(
+            plan_id = store.planning.create_plan(
                 {
                     "number": f"{10 + y}/KH-UBND",
                     "year": year,
@@ -529,18 +531,16 @@ def build_scale_demo(
                                 "status": "mo",
                             }
                         )
-            store.insert_rows("inspections", inspection_rows)
-            store.insert_rows("findings", finding_rows)
-            store.insert_rows("recommendations", rec_rows)
+            store.core.insert_rows("inspections", inspection_rows)
+            store.core.insert_rows("findings", finding_rows)
+            store.core.insert_rows("recommendations", rec_rows)
         counts["inspections"] += len(inspection_rows)
         counts["findings"] += len(finding_rows)
         counts["recommendations"] += len(rec_rows)
         if progress is not None:
             progress(y + 1, years)
     counts["attachments"] = _scale_attachments(store, rng) if store.path is not None else 0
-    reindex = getattr(store, "rebuild_search_index", None)
-    if reindex is not None:
-        reindex()
+    store.search.rebuild_search_index()
     return counts
 
 
@@ -574,18 +574,18 @@ def _scale_attachments(store: Store, rng: random.Random) -> int:
     from desktop.services.attachments import add_attachment
     from desktop.services.paths import data_dir_for
 
-    plans = store.plans()
+    plans = store.planning.plans()
     if not plans:
         return 0
     latest = max(plans, key=lambda p: p["year"])
-    inspections = store.inspections(latest["id"])[:SCALE_ATTACHMENTS]
+    inspections = store.planning.inspections(latest["id"])[:SCALE_ATTACHMENTS]
     if store.path is None:  # an in-memory database keeps no files
         return 0
     data_dir = data_dir_for(Path(store.path))
     added = 0
     with tempfile.TemporaryDirectory() as tmp:
         for n, inspection in enumerate(inspections):
-            items = store.inspection_items(inspection["id"])
+            items = store.findings.inspection_items(inspection["id"])
             if not items:
                 continue
             item = items[rng.randrange(len(items))]

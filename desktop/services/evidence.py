@@ -45,16 +45,16 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_item(store: Store, inspection_id: str, item_id: str) -> None:
-    if store.inspection(inspection_id) is None:
+    if store.planning.inspection(inspection_id) is None:
         raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
-    if not any(r["item_id"] == item_id for r in store.inspection_items(inspection_id)):
+    if not any(r["item_id"] == item_id for r in store.findings.inspection_items(inspection_id)):
         raise UserError(MESSAGES["no_item"])
 
 
 def list_evidence(store: Store, inspection_id: str, item_id: str) -> list[dict[str, Any]]:
     """The live documents recorded for one item at one inspection."""
-    fid = store.finding(inspection_id, item_id)
-    return [_view(r) for r in store.evidence_docs(fid["id"])] if fid else []
+    fid = store.findings.finding(inspection_id, item_id)
+    return [_view(r) for r in store.evidence.evidence_docs(fid["id"])] if fid else []
 
 
 def add_evidence(
@@ -72,7 +72,7 @@ def add_evidence(
         raise UserError(MESSAGES["empty"])
     fields = {"number": number, "issued_on": _date(issued_on), "summary": summary}
     with store.transaction():
-        row = store.add_evidence_doc(inspection_id, item_id, fields)
+        row = store.evidence.add_evidence_doc(inspection_id, item_id, fields)
     return _view(row)
 
 
@@ -86,7 +86,7 @@ def update_evidence(
     clear_date: bool = False,
 ) -> dict[str, Any]:
     """Change some fields of a document (None = unchanged; clear_date=True empties the date)."""
-    existing = store.live_row("evidence_docs", evidence_id)
+    existing = store.core.live_row("evidence_docs", evidence_id)
     if existing is None:
         raise UserError(MESSAGES["no_doc"].format(id=evidence_id))
     changes: dict[str, Any] = {}
@@ -102,13 +102,13 @@ def update_evidence(
     if not merged["number"] and not merged["summary"]:
         raise UserError(MESSAGES["empty"])
     with store.transaction():
-        row = store.update_evidence_doc(evidence_id, changes)
+        row = store.evidence.update_evidence_doc(evidence_id, changes)
     return _view(row)
 
 
 def delete_evidence(store: Store, evidence_id: str) -> None:
     """Tombstone a document (it disappears from lists and search)."""
-    existing = store.live_row("evidence_docs", evidence_id)
+    existing = store.core.live_row("evidence_docs", evidence_id)
     if existing is None:
         raise UserError(MESSAGES["no_doc"].format(id=evidence_id))
-    store.delete_evidence_doc(evidence_id)
+    store.evidence.delete_evidence_doc(evidence_id)

@@ -17,9 +17,9 @@ from desktop.services.errors import UserError
 
 
 def _item(store: Store, inspection_id: str, item_code: str) -> dict[str, Any]:
-    if store.inspection(inspection_id) is None:
+    if store.planning.inspection(inspection_id) is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
-    for row in store.inspection_items(inspection_id):
+    for row in store.findings.inspection_items(inspection_id):
         if row["code"] == item_code:
             return dict(row)
     raise UserError(f"Nội dung {item_code} không áp dụng hoặc không có trong cuộc kiểm tra này")
@@ -50,13 +50,13 @@ def record_changes(
         raise UserError(str(exc)) from exc
     if clean.get("result") and "score" not in clean:
         # The stored score, not the caller's copy of the row: it may be stale.
-        current = store.finding(inspection_id, item["item_id"])
+        current = store.findings.finding(inspection_id, item["item_id"])
         current_score = current["score"] if current else None
         defaults = judging.result_changes(Result(clean["result"]), max_score, current_score)
         clean = {**defaults, **clean}
-    row = store.set_finding(inspection_id, item["item_id"], clean, recorded_by=recorded_by)
+    row = store.findings.set_finding(inspection_id, item["item_id"], clean, recorded_by=recorded_by)
     # set_finding returns only the columns it wrote for a new finding: read the whole row.
-    return store.finding(inspection_id, item["item_id"]) or row
+    return store.findings.finding(inspection_id, item["item_id"]) or row
 
 
 def record(

@@ -93,8 +93,10 @@ def compute_status(
 
 
 def _with_status(store: Store, rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    trails = store.remediations_of([r["id"] for r in rows])
-    files = store.remediation_attachment_rows([m["id"] for trail in trails.values() for m in trail])
+    trails = store.followup.remediations_of([r["id"] for r in rows])
+    files = store.followup.remediation_attachment_rows(
+        [m["id"] for trail in trails.values() for m in trail]
+    )
     for row in rows:
         trail = trails[row["id"]]
         for report in trail:
@@ -125,15 +127,17 @@ def register(
     across plans and years. `overdue_only` keeps the recommendations counted as overdue.
     """
     unit_id = None
-    if plan_id is not None and store.plan(plan_id) is None:
+    if plan_id is not None and store.planning.plan(plan_id) is None:
         raise UserError(MESSAGES["no_plan"].format(id=plan_id))
     if unit_of is not None:
-        inspection = store.inspection(unit_of)
+        inspection = store.planning.inspection(unit_of)
         if inspection is None:
             raise UserError(MESSAGES["no_inspection"].format(id=unit_of))
         unit_id = inspection["unit_id"]
     rows = _with_status(
-        store, store.followup_recommendations(plan_id=plan_id, unit_id=unit_id), _today(today)
+        store,
+        store.followup.followup_recommendations(plan_id=plan_id, unit_id=unit_id),
+        _today(today),
     )
     if overdue_only:
         rows = [r for r in rows if r["overdue"]]
@@ -144,10 +148,10 @@ def recommendation_status(
     store: Store, recommendation_id: str, today: dt.date | None = None
 ) -> dict[str, Any]:
     """One recommendation as it appears in the register."""
-    row = store.live_row("recommendations", recommendation_id)
+    row = store.core.live_row("recommendations", recommendation_id)
     if row is None:
         raise UserError(MESSAGES["no_recommendation"].format(id=recommendation_id))
-    found = store.followup_recommendations(inspection_id=row["inspection_id"])
+    found = store.followup.followup_recommendations(inspection_id=row["inspection_id"])
     mine = [r for r in found if r["id"] == recommendation_id]
     if not mine:
         raise UserError(MESSAGES["no_recommendation"].format(id=recommendation_id))
@@ -159,12 +163,12 @@ def open_recommendations_from_earlier(
 ) -> list[dict[str, Any]]:
     """Recommendations from inspections of the same unit under plans of earlier years that
     are not verified as done — what the delegation must look at again on this visit."""
-    inspection = store.inspection(inspection_id)
+    inspection = store.planning.inspection(inspection_id)
     if inspection is None:
         raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
-    plan = store.plan(inspection["plan_id"])
+    plan = store.planning.plan(inspection["plan_id"])
     year = plan["year"] if plan else None
-    rows = store.followup_recommendations(unit_id=inspection["unit_id"], before_year=year)
+    rows = store.followup.followup_recommendations(unit_id=inspection["unit_id"], before_year=year)
     rows = _with_status(store, rows, _today(today))
     return [r for r in rows if r["status"] != FollowupStatus.DA_XAC_MINH]
 
@@ -222,7 +226,7 @@ def report_attachments(
 ) -> list[dict[str, Any]]:
     """The live files attached to one remediation report (attachment_view rows)."""
     folder = _data_dir(store, data_dir)
-    rows = store.remediation_attachment_rows([remediation_id])[remediation_id]
+    rows = store.followup.remediation_attachment_rows([remediation_id])[remediation_id]
     return [attachment_view(folder, r) for r in rows]
 
 
@@ -276,14 +280,14 @@ def record_report(
     out = []
     with store.transaction():
         for rec in current:
-            row = store.add_remediation(
+            row = store.followup.add_remediation(
                 rec["id"],
                 {"reported_on": reported_on.isoformat(), "doc_number": doc_number, "note": note},
             )
             row["attachments"] = [
                 attachment_view(
                     folder,  # type: ignore[arg-type]
-                    store.add_remediation_attachment(
+                    store.followup.add_remediation_attachment(
                         row["id"], {k: f[k] for k in ("sha256", "filename", "media_type", "size")}
                     ),
                 )
@@ -319,7 +323,7 @@ def verify(
             )
         )
     with store.transaction():
-        return store.update_remediation(
+        return store.followup.update_remediation(
             pending["id"],
             {
                 "verdict": "ok" if ok else "reject",

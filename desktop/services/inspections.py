@@ -43,7 +43,7 @@ _ALLOWED = {
 
 
 def _inspection(store: Store, inspection_id: str) -> dict[str, Any]:
-    insp = store.inspection(inspection_id)
+    insp = store.planning.inspection(inspection_id)
     if insp is None:
         raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
     return insp
@@ -86,7 +86,7 @@ def set_visit(
     with store.transaction():
         insp = _inspection(store, inspection_id)
         if changes:
-            insp = store.update_row("inspections", inspection_id, changes)
+            insp = store.core.update_row("inspections", inspection_id, changes)
     return view(insp)
 
 
@@ -105,7 +105,7 @@ def _move(store: Store, inspection_id: str, target: str) -> dict[str, Any]:
         changes: dict[str, Any] = {"status": target}
         if current == CHUA and not insp.get("visit_date"):
             changes["visit_date"] = dt.date.today().isoformat()
-        insp = store.update_row("inspections", inspection_id, changes)
+        insp = store.core.update_row("inspections", inspection_id, changes)
     return view(insp)
 
 
@@ -134,4 +134,4 @@ def set_status(store: Store, inspection_id: str, status: str) -> dict[str, Any]:
 
 def conflicted_item_ids(store: Store, inspection_id: str) -> set[str]:
     """Item ids of this inspection's findings that have an unresolved sync conflict."""
-    return store.conflicted_finding_items(inspection_id)
+    return store.sync.conflicts.conflicted_finding_items(inspection_id)

@@ -226,8 +226,8 @@ _HELP = [
 
 def area_codes(store: Store) -> list[str]:
     """The valid area codes: those of the current checklist (the default on a fresh database)."""
-    version = store.current_checklist_version()
-    data = store.checklist(version) if version else load_default()
+    version = store.checklists.current_checklist_version()
+    data = store.checklists.checklist(version) if version else load_default()
     return [area["code"] for area in data["areas"]]
 
 
@@ -427,7 +427,7 @@ def _read_members(sheet: Sheet, valid_areas: list[str]) -> list[MemberSpec]:
 def import_plan(store: Store, path: Path | str) -> dict[str, Any]:
     """Read the workbook and create the plan in one transaction; a summary for `--json`."""
     spec = read_plan(path, area_codes(store))
-    for plan in store.plans():
+    for plan in store.planning.plans():
         if plan["year"] == spec.year and key(plan["number"]) == key(spec.number):
             raise UserError(MSG_PLAN_EXISTS.format(number=spec.number, year=spec.year))
     plan_id = create_plan(store, spec)
@@ -436,8 +436,8 @@ def import_plan(store: Store, path: Path | str) -> dict[str, Any]:
         "number": spec.number,
         "year": spec.year,
         "units": len(spec.units),
-        "inspections": len(store.inspections(plan_id)),
-        "members": len(store.members(plan_id)),
+        "inspections": len(store.planning.inspections(plan_id)),
+        "members": len(store.planning.members(plan_id)),
     }
 
 

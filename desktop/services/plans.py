@@ -53,7 +53,7 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
     """
     with store.transaction():
         version_id = ensure_checklist(store)
-        plan_id = store.create_plan(
+        plan_id = store.planning.create_plan(
             {
                 "number": spec.number,
                 "year": spec.year,
@@ -71,9 +71,9 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
         ordered = sorted(enumerate(spec.units), key=lambda p: (p[1].parent is not None, p[0]))
         for position, unit in ordered:
             parent_unit = unit_ids.get(unit.parent) if unit.parent else None
-            unit_id = store.ensure_unit(unit.name, unit.level.value, parent_unit)
+            unit_id = store.planning.ensure_unit(unit.name, unit.level.value, parent_unit)
             unit_ids[unit.name] = unit_id
-            inspection_ids[unit.name] = store.create_inspection(
+            inspection_ids[unit.name] = store.planning.create_inspection(
                 {
                     "plan_id": plan_id,
                     "unit_id": unit_id,
@@ -88,7 +88,7 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
                 }
             )
         for position, member in enumerate(spec.members):
-            store.add_member(
+            store.planning.add_member(
                 {
                     "plan_id": plan_id,
                     "full_name": member.full_name,
@@ -99,5 +99,5 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
                     "position": position,
                 }
             )
-        store.append_audit("insert", "plans", plan_id, None, {"number": spec.number})
+        store.core.append_audit("insert", "plans", plan_id, None, {"number": spec.number})
     return plan_id

@@ -150,7 +150,7 @@ def _signer(store: Store, plan_id: str) -> tuple[list[str], str]:
     deputy director; a blank director's block when the delegation has no head on record."""
     from desktop.domain import fold
 
-    for member in store.members(plan_id):
+    for member in store.planning.members(plan_id):
         if member["role"] == "truong-doan":
             title = fold(member["position_title"])
             if "pho giam doc" in title:
@@ -167,9 +167,9 @@ def reminder_symbol(store: Store, given: str | None = None) -> str:
 
     symbol = nfc(given or "").strip().strip("/")
     if symbol:
-        store.set_setting(SYMBOL_SETTING, symbol)
+        store.settings.set_setting(SYMBOL_SETTING, symbol)
         return symbol
-    return store.setting(SYMBOL_SETTING) or DEFAULT_SYMBOL
+    return store.settings.setting(SYMBOL_SETTING) or DEFAULT_SYMBOL
 
 
 def number_line(number: str, symbol: str) -> str:
@@ -198,7 +198,7 @@ def reminder_letter(
     day = today or dt.date.today()
     if reply_days <= 0:
         raise UserError(TEXT["bad_days"])
-    inspection = store.inspection(inspection_id)
+    inspection = store.planning.inspection(inspection_id)
     if inspection is None:
         raise UserError(followup.MESSAGES["no_inspection"].format(id=inspection_id))
     unit = inspection["unit_name"]
@@ -209,7 +209,7 @@ def reminder_letter(
     ]
     if not rows:
         raise UserError(TEXT["no_overdue"].format(unit=unit, today=format_date(day)))
-    plan = store.plan(inspection["plan_id"]) or {}
+    plan = store.planning.plan(inspection["plan_id"]) or {}
     province = (plan.get("province") or "").strip()
     visit = f" ngày {format_date(inspection['visit_date'])}" if inspection["visit_date"] else ""
     plan_date = f"ngày {format_date(plan.get('issued_on'))} " if plan.get("issued_on") else ""

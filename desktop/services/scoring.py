@@ -143,22 +143,24 @@ class _ItemCache:
             return [], True
         key = (version_id, level)
         if key not in self.items:
-            self.items[key] = self.store.checklist_items(version_id, LEVEL_LETTERS[level])
+            self.items[key] = self.store.checklists.checklist_items(
+                version_id, LEVEL_LETTERS[level]
+            )
         if version_id not in self.scored:
-            self.scored[version_id] = self.store.report_checklist_is_scored(version_id)
+            self.scored[version_id] = self.store.reports.report_checklist_is_scored(version_id)
         return self.items[key], self.scored[version_id]
 
 
 def score_inspection(store: Store, inspection_id: str) -> dict[str, Any]:
     """{"total","max","percent","self_total","areas":[{"code","name","score","max","percent",
     "self_score","criteria"}], "not_passed"} for one inspection."""
-    inspection = store.inspection(inspection_id)
+    inspection = store.planning.inspection(inspection_id)
     if inspection is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     items, scored = _ItemCache(store).get(
         inspection["checklist_version_id"], inspection["unit_level"]
     )
-    return score_items(items, store.report_inspection_findings(inspection_id), scored)
+    return score_items(items, store.reports.report_inspection_findings(inspection_id), scored)
 
 
 def rank(rows: list[dict[str, Any]]) -> None:
@@ -186,14 +188,14 @@ def score_plan(
 ) -> list[dict[str, Any]]:
     """One row per inspection of the plan, in schedule order, with scores and rank in level.
 
-    `found`: the plan's findings (store.report_plan_findings) when the caller has read them.
+    `found`: the plan's findings (store.reports.report_plan_findings) when the caller has read them.
     """
-    if store.plan(plan_id) is None:
+    if store.planning.plan(plan_id) is None:
         raise UserError(f"Không có kế hoạch {plan_id}")
-    inspections = store.inspections(plan_id)
+    inspections = store.planning.inspections(plan_id)
     if found is None:
-        found = store.report_plan_findings(plan_id)
-    recommendations = store.report_recommendation_counts(plan_id)
+        found = store.reports.report_plan_findings(plan_id)
+    recommendations = store.reports.report_recommendation_counts(plan_id)
     cache = _ItemCache(store)
     rows = []
     for n, insp in enumerate(inspections, start=1):

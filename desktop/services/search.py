@@ -43,7 +43,7 @@ def search(
     terms = query_terms(text)
     if not terms or limit <= 0:
         return []
-    hits = store.search_hits(fts_query(terms), inspection_id=inspection_id, limit=limit)
+    hits = store.search.search_hits(fts_query(terms), inspection_id=inspection_id, limit=limit)
     out = []
     for hit in hits:
         out.append(

@@ -89,11 +89,11 @@ def write_form(store: Store, inspection_id: str, path: Path | str) -> Path:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    inspection = store.inspection(inspection_id)
+    inspection = store.planning.inspection(inspection_id)
     if inspection is None:
         raise UserError(MSG_NO_INSPECTION.format(id=inspection_id))
-    plan = store.plan(inspection["plan_id"]) or {}
-    items = store.inspection_items(inspection_id)
+    plan = store.planning.plan(inspection["plan_id"]) or {}
+    items = store.findings.inspection_items(inspection_id)
 
     book = Workbook()
     ws = book.active
@@ -260,9 +260,9 @@ def read_form(store: Store, inspection_id: str, path: Path | str, side: Side) ->
     """Compare the form with what is recorded; raise InputFileError listing every bad row."""
     if side not in SIDE_COLUMNS:
         raise UserError(MSG_SIDE)
-    if store.inspection(inspection_id) is None:
+    if store.planning.inspection(inspection_id) is None:
         raise UserError(MSG_NO_INSPECTION.format(id=inspection_id))
-    items = {item["code"]: item for item in store.inspection_items(inspection_id)}
+    items = {item["code"]: item for item in store.findings.inspection_items(inspection_id)}
     headings = {item["area_code"] for item in items.values()} | {
         item["criterion_code"] for item in items.values()
     }
@@ -364,7 +364,7 @@ def apply_form(
     """Write what `read_form` found in one transaction; {"updated": n, "unchanged": m}."""
     with store.transaction():
         for item_id, changes in plan.changes:
-            store.set_finding(inspection_id, item_id, changes, recorded_by=recorded_by)
+            store.findings.set_finding(inspection_id, item_id, changes, recorded_by=recorded_by)
     return {"updated": len(plan.changes), "unchanged": plan.unchanged}
 
 

@@ -39,7 +39,7 @@ def export_package(
 ) -> dict[str, Any]:
     """Write one package file; returns {"package", "file", "rows", "attachments", ...}."""
     keys = ensure_device_keys(store)
-    if plan_id is not None and store.plan(plan_id) is None:
+    if plan_id is not None and store.planning.plan(plan_id) is None:
         raise UserError(MESSAGES["no_plan"].format(plan=plan_id))
     recipient_key = None
     target = None
@@ -47,7 +47,7 @@ def export_package(
         target = normalize_fingerprint(recipient)
         if target is None:
             raise UserError(MESSAGES["bad_fingerprint"].format(fingerprint=recipient))
-        device = store.device_by_fingerprint(target)
+        device = store.sync.devices.device_by_fingerprint(target)
         if device is not None and device["revoked"]:
             raise UserError(MESSAGES["revoked_recipient"].format(fingerprint=target))
         if device is None or not device.get("encryption_key"):
@@ -56,22 +56,23 @@ def export_package(
     if passphrase is not None and not passphrase:
         raise UserError(MESSAGES["empty_passphrase"])
 
-    store.normalize_all_conflicts()
-    up_to_seq = store.sync_max_seq()
-    since = 0 if full else store.last_export_seq(target, plan_id)
+    store.sync.conflicts.normalize_all_conflicts()
+    up_to_seq = store.sync.versions.sync_max_seq()
+    since = 0 if full else store.sync.export_scope.last_export_seq(target, plan_id)
     parts: list[pkg.Part] = []
     edges: list[list[str]] = []
     shas: set[str] = set()
     total_rows = 0
     max_hlc: str | None = None
     for table in SYNCED_TABLES:
-        rows = store.sync_export_rows(table, plan_id, since)
+        rows = store.sync.export_scope.sync_export_rows(table, plan_id, since)
         if not rows:
             continue
         total_rows += len(rows)
         parts.append(pkg.Part(f"rows/{table}.jsonl", data=pkg.jsonl(rows), rows=len(rows)))
         edges.extend(
-            [table, *edge] for edge in store.sync_row_edges(table, (r["id"] for r in rows))
+            [table, *edge]
+            for edge in store.sync.versions.sync_row_edges(table, (r["id"] for r in rows))
         )
         stamp = max(r["hlc"] for r in rows)
         max_hlc = stamp if max_hlc is None or stamp > max_hlc else max_hlc
@@ -110,7 +111,7 @@ def export_package(
                 "fingerprint": d["fingerprint"],
                 "encryption_key": d.get("encryption_key"),
             }
-            for d in store.devices()
+            for d in store.sync.devices.devices()
             if d["trusted"] and not d["revoked"] and not d["is_self"] and d["fingerprint"]
         ],
         "encryption": "none",
@@ -138,7 +139,9 @@ def export_package(
         pkg.write_package(Path(out), manifest, signature, manifest_bytes, outer)
     except OSError as exc:
         raise UserError(MESSAGES["write_failed"].format(path=out, error=exc)) from exc
-    store.record_export(package_id, target, plan_id, max_hlc, up_to_seq, total_rows)
+    store.sync.export_scope.record_export(
+        package_id, target, plan_id, max_hlc, up_to_seq, total_rows
+    )
     return {
         "package": package_id,
         "file": str(out),

@@ -231,7 +231,7 @@ def parse_rows(
         table = name[len("rows/") : -len(".jsonl")]
         if table not in SYNCED_TABLES:
             raise _broken("unknown_table", table=table)
-        columns = {c["name"]: c for c in store.sync_columns(table)}
+        columns = {c["name"]: c for c in store.sync.versions.sync_columns(table)}
         required = sorted(
             {c["name"] for c in columns.values() if c["notnull"] and c["default"] is None}
             | set(SYNC_REQUIRED)
@@ -254,13 +254,13 @@ def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> No
     carried = {table: {r["id"] for r in rows} for table, rows in versions.items()}
     for table in SYNCED_TABLES:
         wanted: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-        for column, parent in store.sync_foreign_keys(table):
+        for column, parent in store.sync.versions.sync_foreign_keys(table):
             for row in versions.get(table, []):
                 value = row.get(column)
                 if value is not None and value not in carried.get(parent, set()):
                     wanted[parent].setdefault(value, (row["id"], column))
         for parent, refs in wanted.items():
-            present = store.existing_ids(parent, refs)
+            present = store.sync.versions.existing_ids(parent, refs)
             for value, (row_id, _column) in refs.items():
                 if value not in present:
                     raise _broken(
@@ -271,14 +271,14 @@ def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> No
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
-    known = store.device_by_fingerprint(fingerprint)
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
     shown = {"name": source["name"], "fingerprint": fingerprint}
     if known is not None and known["revoked"]:
         raise UserError(MESSAGES["revoked"].format(**shown))
     trusted = known is not None and bool(known["trusted"] or known["is_self"])
     if not trusted and not trust_new:
         raise UserError(MESSAGES["untrusted"].format(**shown))
-    by_id = store.device_by_id(source["id"])
+    by_id = store.sync.devices.device_by_id(source["id"])
     if by_id is not None and by_id["fingerprint"] not in (None, fingerprint):
         raise UserError(MESSAGES["id_taken"].format(id=source["id"]))
     return {"id": source["id"], "name": source["name"], "fingerprint": fingerprint}
@@ -369,7 +369,7 @@ def import_package(
     max_hlc = None
     try:
         with store.transaction():
-            store.record_device(
+            store.sync.devices.record_device(
                 source["id"],
                 nfc(source["name"]),
                 manifest["source"]["public_key"],
@@ -380,7 +380,7 @@ def import_package(
             # A plan package from a trusted device brings the delegation's keys with it.
             adopt = manifest.get("scope", {}).get("plan_id") is not None
             for device, fingerprint in listed:
-                store.record_device(
+                store.sync.devices.record_device(
                     device["id"],
                     nfc(device["name"]),
                     device.get("public_key") or None,
@@ -389,14 +389,14 @@ def import_package(
                     trust=adopt,
                 )
             for table, table_edges in edges.items():
-                store.add_sync_edges(table, table_edges)
+                store.sync.versions.add_sync_edges(table, table_edges)
             for table in SYNCED_TABLES:
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
-                for outcome in store.merge_versions(table, ordered):
+                for outcome in store.sync.merge.merge_versions(table, ordered):
                     tally(counts, outcome)
                 if ordered and (max_hlc is None or ordered[-1]["hlc"] > max_hlc):
                     max_hlc = ordered[-1]["hlc"]
-            store.record_import(manifest["package_id"], source["id"], counts)
+            store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc
     if max_hlc is not None:

@@ -141,9 +141,9 @@ def data_dir_of(store: Any) -> Path:
 def ensure_device_keys(store: Any) -> DeviceKeys:
     """Load (creating on first need) the keys and publish them in this device's row."""
     keys = load_or_create_keys(data_dir_of(store))
-    me = store.self_device()
+    me = store.sync.devices.self_device()
     if (me.get("public_key"), me.get("encryption_key")) != (keys.public_key, keys.encryption_key):
-        store.set_self_keys(keys.public_key, keys.fingerprint, keys.encryption_key)
+        store.sync.devices.set_self_keys(keys.public_key, keys.fingerprint, keys.encryption_key)
     return keys
 
 

@@ -1,7 +1,7 @@
 """Merge outcomes and conflicts as the secretary sees them.
 
-The merge itself lives in the store (db/store/sync.py, SyncMixin.merge_version; merge_versions
-for a table's versions at once, in bulk for rows new here): an incoming
+The merge itself lives in the store (db/store/sync/merge.py: `store.sync.merge.merge_version`;
+`merge_versions` for a table's versions at once, in bulk for rows new here): an incoming
 version the laptop already has (or has built on) changes nothing; one that builds on every
 version the laptop has replaces the row; otherwise both are kept, the row shows the one with
 the greater stamp, and the pair is a conflict to settle with `resolve`.
@@ -94,8 +94,11 @@ def describe(conflict: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 
 def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[dict[str, Any]]:
     """Conflicts with what differs, who wrote each version and when."""
-    names = store.device_names()
-    return [describe(c, names) for c in store.sync_conflicts(include_resolved=include_resolved)]
+    names = store.sync.devices.device_names()
+    return [
+        describe(c, names)
+        for c in store.sync.conflicts.settle_and_list(include_resolved=include_resolved)
+    ]
 
 
 def resolve(
@@ -109,7 +112,7 @@ def resolve(
     if keep not in ("mine", "theirs"):
         raise UserError(MESSAGES["bad_keep"])
     fields = dict(fields or {})
-    conflict = store.sync_conflict(conflict_id)
+    conflict = store.sync.conflicts.get(conflict_id)
     if conflict is None:
         raise UserError(MESSAGES["no_conflict"].format(id=conflict_id))
     if conflict["resolved_at"]:
@@ -126,7 +129,7 @@ def resolve(
             )
         if choice not in ("mine", "theirs"):
             raise UserError(MESSAGES["bad_field_choice"].format(field=field, value=choice))
-    row = store.resolve_sync_conflict(conflict_id, keep, fields)
+    row = store.sync.conflicts.resolve_sync_conflict(conflict_id, keep, fields)
     return {
         "id": conflict_id,
         "table": conflict["table_name"],

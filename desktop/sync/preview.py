@@ -34,7 +34,7 @@ def preview_package(store: Store, path: Path, *, passphrase: str | None = None) 
     manifest = signed.manifest
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
-    known = store.device_by_fingerprint(fingerprint)
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
     if known is None:
         trust = TRUST_UNKNOWN
     elif known["is_self"]:
@@ -45,7 +45,7 @@ def preview_package(store: Store, path: Path, *, passphrase: str | None = None) 
         trust = TRUST_TRUSTED if known["trusted"] else TRUST_UNKNOWN
     scope = manifest.get("scope") or {}
     plan_id = scope.get("plan_id")
-    plan = store.plan(plan_id) if plan_id else None
+    plan = store.planning.plan(plan_id) if plan_id else None
     out: dict[str, Any] = {
         "package": manifest["package_id"],
         "file": str(path),

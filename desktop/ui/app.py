@@ -89,7 +89,7 @@ class ErrorReporter(QObject):
             return
         self._showing = True
         try:
-            from desktop.ui import dialogs_vi
+            from desktop.ui.common import dialogs_vi
 
             app = QApplication.instance()
             parent = app.activeWindow() if isinstance(app, QApplication) else None

@@ -140,22 +140,22 @@ class StoreAdapter(QObject):
 
     # -- reads ----------------------------------------------------------------------------
     def plans(self) -> list[dict[str, Any]]:
-        return self._store.plans()
+        return self._store.planning.plans()
 
     def inspections(self, plan_id: str) -> list[dict[str, Any]]:
-        return self._store.inspections(plan_id)
+        return self._store.planning.inspections(plan_id)
 
     def inspection(self, inspection_id: str) -> dict[str, Any] | None:
-        return self._store.inspection(inspection_id)
+        return self._store.planning.inspection(inspection_id)
 
     def inspection_items(self, inspection_id: str) -> list[dict[str, Any]]:
-        return self._store.inspection_items(inspection_id)
+        return self._store.findings.inspection_items(inspection_id)
 
     def members(self, plan_id: str) -> list[dict[str, Any]]:
-        return self._store.members(plan_id)
+        return self._store.planning.members(plan_id)
 
     def recommended_item_codes(self, inspection_id: str) -> set[str]:
-        return self._store.recommended_item_codes(inspection_id)
+        return self._store.outcomes.recommended_item_codes(inspection_id)
 
     def conflicted_item_ids(self, inspection_id: str) -> set[str]:
         """Items of the inspection whose finding has an unresolved sync conflict."""
@@ -164,7 +164,7 @@ class StoreAdapter(QObject):
         return conflicted_item_ids(self._store, inspection_id)
 
     def finding(self, inspection_id: str, item_id: str) -> dict[str, Any] | None:
-        return self._store.finding(inspection_id, item_id)
+        return self._store.findings.finding(inspection_id, item_id)
 
     @property
     def read_only(self) -> bool:
@@ -189,7 +189,7 @@ class StoreAdapter(QObject):
         return fields
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        return self._store.setting(key, default)
+        return self._store.settings.setting(key, default)
 
     def conflicts(self) -> list[dict[str, Any]]:
         """The unresolved sync conflicts, described (desktop.sync.merge.list_conflicts; it
@@ -214,7 +214,7 @@ class StoreAdapter(QObject):
     def set_setting(self, key: str, value: str | None) -> None:
         if self._store.read_only:
             return  # a read-only database remembers nothing (the last visit, filters)
-        self._store.set_setting(key, value)
+        self._store.settings.set_setting(key, value)
         self.settingChanged.emit(key)
 
     @announces("settingChanged")
@@ -342,7 +342,7 @@ class StoreAdapter(QObject):
         result = resolve(self._store, conflict["id"], keep)
         table, row_id = conflict["table"], conflict["row_id"]
         self._announce(self.conflictResolved, table, row_id)
-        row = self._store.get_row(table, row_id) or {}
+        row = self._store.core.get_row(table, row_id) or {}
         if table == "findings" and row.get("inspection_id") and row.get("item_id"):
             self.findingChanged.emit(row["inspection_id"], row["item_id"])
         elif table == "recommendations" and row.get("inspection_id"):

@@ -20,8 +20,8 @@ def _rows() -> list[dict[str, Any]]:
         store = Store.open(Path(tmp) / "bench.sqlite")
         try:
             build_demo(store)
-            inspection = store.inspections()[0]["id"]
-            source = store.inspection_items(inspection)
+            inspection = store.planning.inspections()[0]["id"]
+            source = store.findings.inspection_items(inspection)
         finally:
             store.close()
     rows = []

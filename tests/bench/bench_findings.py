@@ -24,14 +24,14 @@ def finding_save() -> Outcome:
         path = Path(tmp) / "bench.sqlite"
         store = Store.open(path)
         build_demo(store)
-        inspection = store.inspections()[0]["id"]
-        items = store.inspection_items(inspection)[:EDITS]
+        inspection = store.planning.inspections()[0]["id"]
+        items = store.findings.inspection_items(inspection)[:EDITS]
         counter = iter(range(10**9))
 
         def ours() -> None:
             for _ in range(PASSES):
                 for item in items:
-                    store.set_finding(
+                    store.findings.set_finding(
                         inspection,
                         item["item_id"],
                         {"note": f"Ghi chú kiểm tra số {next(counter)} niêm yết"},

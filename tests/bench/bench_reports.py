@@ -25,7 +25,7 @@ def _plan() -> tuple[Path, str, dict[str, int]]:
     path, counts = scale_db(UNITS, YEARS)
     store = Store.open(path)
     try:
-        biggest = max(store.plans(), key=lambda p: (p["units"], -p["year"]))
+        biggest = max(store.planning.plans(), key=lambda p: (p["units"], -p["year"]))
         return path, biggest["id"], counts
     finally:
         store.close()

@@ -41,4 +41,4 @@ def scale_db(units: int, years: int, seed: int = 1) -> tuple[Path, dict[str, int
 
 
 def latest_plan(store: Store) -> dict:
-    return max(store.plans(), key=lambda p: p["year"])
+    return max(store.planning.plans(), key=lambda p: p["year"])

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from db import Store
-from db.store import _flat_names
 from db.store.checklists import Checklists
 from db.store.core import Core
 from db.store.findings import Findings
@@ -136,17 +135,6 @@ def test_a_superseded_conflict_cannot_be_resolved(store: Store) -> None:
     _supersede(store, row_id, conflict)
     with pytest.raises(KeyError):
         store.sync.conflicts.resolve_sync_conflict(conflict["id"], "mine")
-
-
-@pytest.mark.parametrize("old", sorted(_flat_names.FLAT_NAMES))
-def test_every_flat_name_resolves_to_its_repository_method(store: Store, old: str) -> None:
-    target = getattr(store, old)
-    repo_path, method = _flat_names.FLAT_NAMES[old].rsplit(".", 1)
-    repo = store
-    for part in repo_path.split("."):
-        repo = getattr(repo, part)
-    assert callable(target) and target == getattr(repo, method)
-    assert old not in vars(Store)  # the Store itself no longer defines it
 
 
 def test_an_unknown_name_is_still_an_attribute_error(store: Store) -> None:

@@ -44,8 +44,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     db_path = root / "data" / "kiemtra.sqlite"
     store = Store.open(db_path)
     plan_id = build_demo(store)
-    inspection = store.inspections(plan_id)[0]["id"]
-    item = store.item_id_for_code(inspection, "A1.1.1")
+    inspection = store.planning.inspections(plan_id)[0]["id"]
+    item = store.findings.item_id_for_code(inspection, "A1.1.1")
     yield {
         "root": root,
         "store": store,
@@ -161,7 +161,7 @@ def try_restore(world: dict[str, Any], source: Path) -> Any:
     # Whatever happened, the database in place opens and answers.
     store = Store.open(db_path)
     try:
-        store.plans()
+        store.planning.plans()
     finally:
         store.close()
     return result

@@ -50,8 +50,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("packages")
     sender = Laptop(root, "may-1")
     plan_id = build_demo(sender.store)
-    inspection = sender.store.inspections(plan_id)[0]["id"]
-    item = sender.store.item_id_for_code(inspection, "A1.1.1")
+    inspection = sender.store.planning.inspections(plan_id)[0]["id"]
+    item = sender.store.findings.item_id_for_code(inspection, "A1.1.1")
     photo = root / "anh.jpg"
     photo.write_bytes(b"\xff\xd8 anh chup ho so " * 50)
     add_attachment(sender.store, sender.data_dir, inspection, item, photo)

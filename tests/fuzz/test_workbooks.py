@@ -71,7 +71,7 @@ class Kind:
 
 
 def _inspection(store: Store) -> str:
-    return str(store.inspections(store.plans()[0]["id"])[0]["id"])
+    return str(store.planning.inspections(store.planning.plans()[0]["id"])[0]["id"])
 
 
 KINDS = {
@@ -124,7 +124,7 @@ def read(world: dict[str, Any], kind: str, path: Path) -> Any:
         data = cw.read_checklist(path)
         # The guide sheet (name, version) is optional: the import then takes the current
         # checklist's name; the version is made free ("-2" …) whatever the workbook says.
-        current = store.checklist(checklists.ensure_checklist(store))
+        current = store.checklists.checklist(checklists.ensure_checklist(store))
         data["name"] = data["name"] or current["name"]
         del data["version"]
         return data

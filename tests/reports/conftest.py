@@ -44,9 +44,9 @@ def sample(store: Store) -> Sample:
             ],
         ),
     )
-    ids = {i["unit"]: i["id"] for i in store.inspections(plan)}
+    ids = {i["unit"]: i["id"] for i in store.planning.inspections(plan)}
     unit = ids[DIACRITICS_UNIT]
-    items = store.inspection_items(unit)
+    items = store.findings.inspection_items(unit)
     scored = [i for i in items if i["max_score"] > 0]
     findings.record(
         store, unit, scored[0]["code"], result=Result.DAT, note="Kế hoạch ban hành kịp thời."

@@ -38,7 +38,7 @@ def test_an_observation_without_a_result_is_no_strength(store: Store, sample: Sa
     theo dõi" under ƯU ĐIỂM); the draft's rule counts judged items only."""
     pending = next(
         i
-        for i in store.inspection_items(sample.unit)
+        for i in store.findings.inspection_items(sample.unit)
         if i["max_score"] > 0 and i["result"] is None and not i["note"]
     )
     findings.record(store, sample.unit, pending["code"], note="Chưa có sổ theo dõi")

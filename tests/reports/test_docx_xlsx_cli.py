@@ -165,7 +165,7 @@ def test_cli_commands(kiemtra, store: Store, sample: Sample, tmp_path: Path) -> 
     )
     kiemtra("report-plan", sample.plan, "--format", "pdf", "-o", str(tmp_path / "bc.pdf"))
     kiemtra("summary", sample.plan, "-o", str(tmp_path / "th.xlsx"))
-    assert store.setting("report.ket-luan.number") == "3"
+    assert store.settings.setting("report.ket-luan.number") == "3"
     rows = kiemtra.json("scores", sample.plan)
     assert [r["unit"] for r in rows] == [DIACRITICS_UNIT, "Sở Y tế"]
     assert set(rows[0]) >= {"unit", "level", "total", "max", "percent", "rank", "areas"}
@@ -201,13 +201,13 @@ def test_two_hundred_units(store: Store, tmp_path: Path) -> None:
             number="9/KH-UBND", year=2025, issuer="UBND tỉnh", province="Sóc Trăng", units=units
         ),
     )
-    inspections = store.inspections(plan)
+    inspections = store.planning.inspections(plan)
     with store.transaction():
         for n, insp in enumerate(inspections):
-            items = [i for i in store.inspection_items(insp["id"]) if i["max_score"]][:4]
+            items = [i for i in store.findings.inspection_items(insp["id"]) if i["max_score"]][:4]
             for k, item in enumerate(items):
                 ok = (n + k) % 3 != 0
-                store.set_finding(
+                store.findings.set_finding(
                     insp["id"],
                     item["item_id"],
                     {

@@ -105,7 +105,7 @@ def test_inspection_without_findings(store: Store, sample: Sample, tmp_path: Pat
 def test_stored_conclusions_and_recommendations_win(
     store: Store, sample: Sample, tmp_path: Path
 ) -> None:
-    store.insert_row(
+    store.core.insert_row(
         "conclusions",
         {
             "inspection_id": sample.unit,
@@ -115,7 +115,7 @@ def test_stored_conclusions_and_recommendations_win(
             "causes": "Cán bộ kiêm nhiệm nhiều việc",
         },
     )
-    store.insert_row(
+    store.core.insert_row(
         "recommendations",
         {
             "inspection_id": sample.unit,

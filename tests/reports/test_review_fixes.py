@@ -25,10 +25,10 @@ from tests.reports.conftest import Sample
 
 def _self_scores(store: Store, sample: Sample) -> float:
     """The unit gives its own points on two scored items; returns their sum."""
-    items = [i for i in store.inspection_items(sample.unit) if i["max_score"] > 0]
+    items = [i for i in store.findings.inspection_items(sample.unit) if i["max_score"] > 0]
     given = [items[0]["max_score"], items[1]["max_score"] / 2]
     for item, points in zip(items, given, strict=False):
-        store.set_finding(sample.unit, item["item_id"], {"self_score": points})
+        store.findings.set_finding(sample.unit, item["item_id"], {"self_score": points})
     return float(sum(given))
 
 
@@ -89,7 +89,7 @@ def test_campaign_report_lists_unvisited_units_blank(
 
 
 def _visit(store: Store, inspection_id: str, day: dt.date) -> None:
-    store.update_row("inspections", inspection_id, {"visit_date": day.isoformat()})
+    store.core.update_row("inspections", inspection_id, {"visit_date": day.isoformat()})
 
 
 def test_minutes_dated_the_visit_day(store: Store, sample: Sample) -> None:

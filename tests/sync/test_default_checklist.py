@@ -63,15 +63,15 @@ def test_a_users_checklist_keeps_normal_stamps_and_travels(tmp_path: Path) -> No
         a.cli("checklist", "export", "-o", str(tmp_path / "ds.xlsx"))
         made = a.cli.json("checklist", "import", str(tmp_path / "ds.xlsx"), "--version", "2027.1")
         a.reopen()
-        row = a.store.get_row("checklist_versions", made["id"])
+        row = a.store.core.get_row("checklist_versions", made["id"])
         assert row["origin"] == a.store.device_id and row["hlc"] != "0000000000000.00000.default"
         b.cli("device", "trust", a.info()["fingerprint"], "--name", "may-a")
         a.cli("sync", "export", "-o", str(tmp_path / "a.kiemtra"))
         b.cli.json("sync", "import", str(tmp_path / "a.kiemtra"))
         b.reopen()
-        versions = b.store.checklist_versions()
+        versions = b.store.checklists.checklist_versions()
         assert [v["version"] for v in versions] == ["2027.1", "2026.1"]
-        assert b.store.current_checklist_version() == made["id"]
+        assert b.store.checklists.current_checklist_version() == made["id"]
     finally:
         a.close()
         b.close()

@@ -69,9 +69,9 @@ def database_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 def one_by_one(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make `store` merge every version through the general path."""
     monkeypatch.setattr(
-        store,
+        store.sync.merge,
         "merge_versions",
-        lambda table, versions: [store.merge_version(table, v) for v in versions],
+        lambda table, versions: [store.sync.merge.merge_version(table, v) for v in versions],
     )
 
 
@@ -175,8 +175,8 @@ def test_a_stale_search_ref_takes_the_general_path(
     store = Store.open(empty)
     try:
         with store.transaction():
-            store.index_text("finding", noted, "cũ", None)
-            store.index_text("finding", "not-a-row", "khác", None)
+            store.search.index_text("finding", noted, "cũ", None)
+            store.search.index_text("finding", "not-a-row", "khác", None)
     finally:
         store.close()
     import_both_ways(empty, delegation["full"], delegation["tmp"] / "c", monkeypatch)
@@ -223,8 +223,8 @@ def test_versions_not_stored_as_given(tmp_path: Path, monkeypatch: pytest.Monkey
                     store.db.execute(f"DELETE FROM {table}")
                 store.db.execute("DELETE FROM search_refs")
                 store.db.execute("DELETE FROM search_index")
-                outcomes = store.merge_versions("findings", [dict(r) for r in rows[:3]])
-                outcomes += store.merge_versions("findings", [dict(r) for r in rows[3:]])
+                outcomes = store.sync.merge.merge_versions("findings", [dict(r) for r in rows[:3]])
+                outcomes += store.sync.merge.merge_versions("findings", [dict(r) for r in rows[3:]])
             assert outcomes == ["inserted"] * 6
         finally:
             store.close()
@@ -268,7 +268,7 @@ VALUES = st.one_of(
 def test_quick_row_check_never_passes_a_row_the_full_check_refuses(
     store: Store, table: str, data: st.DataObject
 ) -> None:
-    columns = {c["name"]: c for c in store.sync_columns(table)}
+    columns = {c["name"]: c for c in store.sync.versions.sync_columns(table)}
     required = sorted(
         {c["name"] for c in columns.values() if c["notnull"] and c["default"] is None}
         | set(SYNC_REQUIRED)

@@ -91,7 +91,7 @@ def content(store: Store) -> dict[str, Any]:
                 (json.dumps(c["local"], sort_keys=True), json.dumps(c["remote"], sort_keys=True))
             ),
         )
-        for c in store.sync_conflicts()
+        for c in store.sync.conflicts.settle_and_list()
     )
     return {"rows": rows, "conflicts": pairs}
 
@@ -102,18 +102,18 @@ def known_versions(store: Store) -> dict[str, dict[str, Any]]:
     for table in TRACKED:
         for row in store.db.query(f"SELECT * FROM {table}"):
             out[row["hlc"]] = dict(row)
-    for conflict in store.sync_conflicts():
+    for conflict in store.sync.conflicts.settle_and_list():
         for side in ("local", "remote"):
             out[conflict[side]["hlc"]] = conflict[side]
     return out
 
 
 def ancestors_of_heads(store: Store, table: str, row_id: str) -> set[str]:
-    heads = [r["hlc"] for r in store.row_heads(table, row_id)]
-    parents = store._parents(table, row_id)
+    heads = [r["hlc"] for r in store.sync.conflicts.row_heads(table, row_id)]
+    parents = store.sync.versions.parents(table, row_id)
     found: set[str] = set()
     for head in heads:
-        found |= store._ancestors(parents, head)
+        found |= store.sync.versions.ancestors(parents, head)
     return found
 
 
@@ -126,10 +126,12 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
         try:
             for s in stores:
                 ensure_device_keys(s)
-            plan = stores[0].create_plan({"number": "1/KH", "year": 2025, "issuer": "UBND tỉnh"})
-            version = stores[0].import_checklist(TINY_CHECKLIST)
-            unit = stores[0].ensure_unit("Sở Y tế", "so", None)
-            inspection = stores[0].create_inspection(
+            plan = stores[0].planning.create_plan(
+                {"number": "1/KH", "year": 2025, "issuer": "UBND tỉnh"}
+            )
+            version = stores[0].checklists.import_checklist(TINY_CHECKLIST)
+            unit = stores[0].planning.ensure_unit("Sở Y tế", "so", None)
+            inspection = stores[0].planning.create_inspection(
                 {
                     "plan_id": plan,
                     "unit_id": unit,
@@ -150,23 +152,23 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
             for op in ops:
                 kind, dev = op[0], stores[op[1]]
                 if kind == "edit":
-                    row = dev.upsert_row(
+                    row = dev.core.upsert_row(
                         "members",
                         stable_id("member", str(op[2])),
                         {"plan_id": plan, "full_name": op[3], "role": "thanh-vien"},
                     )
-                    written.append(("members", dev.get_row("members", row["id"]) or {}))
+                    written.append(("members", dev.core.get_row("members", row["id"]) or {}))
                 elif kind == "finding":
                     field, n = op[3], op[4]
                     value: Any = {"result": RESULTS[n], "note": f"Nhận xét {n}", "score": n / 4}
-                    row = dev.set_finding(inspection, items[op[2]], {field: value[field]})
-                    written.append(("findings", dev.get_row("findings", row["id"]) or {}))
+                    row = dev.findings.set_finding(inspection, items[op[2]], {field: value[field]})
+                    written.append(("findings", dev.core.get_row("findings", row["id"]) or {}))
                 elif kind == "delete":
                     rid = stable_id("member", str(op[2]))
-                    current = dev.get_row("members", rid)
+                    current = dev.core.get_row("members", rid)
                     if current is not None and not current["deleted"]:
-                        dev.delete_row("members", rid)
-                        written.append(("members", dev.get_row("members", rid) or {}))
+                        dev.core.delete_row("members", rid)
+                        written.append(("members", dev.core.get_row("members", rid) or {}))
                 elif kind == "export":
                     path = root / f"p{len(packages)}.kiemtra"
                     export_package(dev, path, full=op[2])
@@ -174,21 +176,23 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
                 elif kind == "import" and packages:
                     import_package(dev, packages[op[2] % len(packages)], trust_new=True)
                 elif kind == "resolve":
-                    open_ = dev.sync_conflicts()
+                    open_ = dev.sync.conflicts.settle_and_list()
                     if open_:
                         event("resolved a conflict")
-                        dev.resolve_sync_conflict(open_[0]["id"], op[2])
+                        dev.sync.conflicts.resolve_sync_conflict(open_[0]["id"], op[2])
                         table = open_[0]["table_name"]
-                        written.append((table, dev.get_row(table, open_[0]["row_id"]) or {}))
+                        written.append((table, dev.core.get_row(table, open_[0]["row_id"]) or {}))
                 elif kind == "resolve_fields":
-                    open_ = dev.sync_conflicts()
+                    open_ = dev.sync.conflicts.settle_and_list()
                     if open_:
                         conflict = open_[-1]
                         other = "theirs" if op[2] == "mine" else "mine"
                         sides = {"mine": conflict["local"], "theirs": conflict["remote"]}
                         fields = {op[3]: other} if op[3] in conflict["local"] else {}
                         event("resolved field by field")
-                        row = dev.resolve_sync_conflict(conflict["id"], op[2], fields)
+                        row = dev.sync.conflicts.resolve_sync_conflict(
+                            conflict["id"], op[2], fields
+                        )
                         for column in conflict["local"]:
                             if column in ("id", "hlc", "origin", "base_hlc"):
                                 continue
@@ -235,7 +239,7 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
             # The secretary settles what is left; her package settles it everywhere.
             secretary = stores[3]
             for attempt in range(20):
-                remaining = secretary.sync_conflicts()
+                remaining = secretary.sync.conflicts.settle_and_list()
                 if not remaining:
                     break
                 event("resolved at the end")
@@ -250,14 +254,14 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
                 fields = {differing[0]: "mine"} if differing and attempt % 2 else {}
                 if fields:
                     event("resolved field by field at the end")
-                secretary.resolve_sync_conflict(first["id"], "theirs", fields)
+                secretary.sync.conflicts.resolve_sync_conflict(first["id"], "theirs", fields)
             settled = root / "settled.kiemtra"
             export_package(secretary, settled)
             for s in stores[:3]:
                 import_package(s, settled, trust_new=True)
             for s in stores:
                 assert content(s) == content(secretary)
-                assert s.sync_conflicts() == []
+                assert s.sync.conflicts.settle_and_list() == []
         finally:
             for s in stores:
                 s.close()

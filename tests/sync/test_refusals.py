@@ -32,8 +32,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("refusals")
     sender = Laptop(root, "may-1")
     plan_id = build_demo(sender.store)
-    insp = sender.store.inspections(plan_id)[0]["id"]
-    item = sender.store.item_id_for_code(insp, "A1.1.1")
+    insp = sender.store.planning.inspections(plan_id)[0]["id"]
+    item = sender.store.findings.item_id_for_code(insp, "A1.1.1")
     source = root / "anh.jpg"
     source.write_bytes(b"\xff\xd8 anh chup ho so " * 50)
     add_attachment(sender.store, sender.data_dir, insp, item, source)

@@ -68,7 +68,7 @@ def test_resolve_field_by_field_travels(pair: dict[str, Any]) -> None:
     # Bình's result, An's note and score (fields not named follow --keep, default mine).
     a.cli("sync", "resolve", conflict["id"], "--field", "result=theirs")
     a.reopen()
-    row = a.store.get_row("findings", conflict["row_id"])
+    row = a.store.core.get_row("findings", conflict["row_id"])
     assert (row["result"], row["note"], row["score"]) == ("khong-dat", "Ghi của An", 1.0)
     assert a.cli.json("sync", "conflicts") == []
     (done,) = a.cli.json("sync", "conflicts", "--all")
@@ -77,7 +77,7 @@ def test_resolve_field_by_field_travels(pair: dict[str, Any]) -> None:
     a.cli("sync", "export", "-o", str(tmp / "settled.kiemtra"))
     b.cli.json("sync", "import", str(tmp / "settled.kiemtra"))
     b.reopen()
-    assert b.store.get_row("findings", conflict["row_id"]) == row
+    assert b.store.core.get_row("findings", conflict["row_id"]) == row
     assert b.cli.json("sync", "conflicts") == []
     assert dump(a.store)["findings"] == dump(b.store)["findings"]
 
@@ -87,7 +87,7 @@ def test_keep_theirs_with_one_field_mine(pair: dict[str, Any]) -> None:
     conflict = make_conflict(pair)
     a.cli("sync", "resolve", conflict["id"], "--keep", "theirs", "--field", "note=mine")
     a.reopen()
-    row = a.store.get_row("findings", conflict["row_id"])
+    row = a.store.core.get_row("findings", conflict["row_id"])
     assert (row["result"], row["note"]) == ("khong-dat", "Ghi của An")
     assert row["recorded_by"] == "Trần Thị Bình"
 

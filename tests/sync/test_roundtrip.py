@@ -99,7 +99,7 @@ def test_two_laptops_then_secretary(office: dict[str, Any]) -> None:
     conflicts = sec.cli.json("sync", "conflicts")
     assert len(conflicts) == 1
     conflict = conflicts[0]
-    item = sec.store.item_id_for_code(insp, "A1.1.1")
+    item = sec.store.findings.item_id_for_code(insp, "A1.1.1")
     assert conflict["table"] == "findings" and conflict["row_id"] == finding_id(insp, item)
     fields = {d["field"]: d for d in conflict["differences"]}
     assert {"result", "note"} <= set(fields)
@@ -107,14 +107,14 @@ def test_two_laptops_then_secretary(office: dict[str, Any]) -> None:
     assert versions == {"Máy 1 ghi lại", "Máy 2 ghi"}
     assert {conflict["local"]["who"], conflict["remote"]["who"]} == {"may-1", "may-2"}
     # The row shows the version with the greater stamp (may-2 recorded last).
-    shown = sec.store.get_row("findings", conflict["row_id"])
+    shown = sec.store.core.get_row("findings", conflict["row_id"])
     assert shown["note"] == "Máy 2 ghi"
 
     # The secretary keeps may-1's version: a new change that settles the conflict everywhere.
     keep = "mine" if conflict["local"]["who"] == "may-1" else "theirs"
     sec.cli("sync", "resolve", conflict["id"], "--keep", keep)
     sec.reopen()
-    row = sec.store.get_row("findings", conflict["row_id"])
+    row = sec.store.core.get_row("findings", conflict["row_id"])
     assert row["note"] == "Máy 1 ghi lại" and row["result"] == "dat"
     assert row["base_hlc"] == max(conflict["local"]["hlc"], conflict["remote"]["hlc"])
     assert sec.cli.json("sync", "conflicts") == []
@@ -126,7 +126,7 @@ def test_two_laptops_then_secretary(office: dict[str, Any]) -> None:
     for laptop in (sec2, may1, may2):
         laptop.cli.json("sync", "import", str(out))
         laptop.reopen()
-        assert laptop.store.get_row("findings", conflict["row_id"]) == row
+        assert laptop.store.core.get_row("findings", conflict["row_id"]) == row
     assert sec2.cli.json("sync", "conflicts") == []
     # may-2 sends its packages again: nothing comes back to life.
     result = sec.cli.json("sync", "import", str(f2))
@@ -151,10 +151,10 @@ def test_incremental_export_holds_only_changes(office: dict[str, Any]) -> None:
     for name in ("2", "3"):
         sec.cli.json("sync", "import", str(tmp / f"{name}.kiemtra"))
     sec.reopen()
-    assert sec.store.get_row(
-        "findings", finding_id(insp, sec.store.item_id_for_code(insp, "A1.1.1"))
-    ) == may1.store.get_row(
-        "findings", finding_id(insp, may1.store.item_id_for_code(insp, "A1.1.1"))
+    assert sec.store.core.get_row(
+        "findings", finding_id(insp, sec.store.findings.item_id_for_code(insp, "A1.1.1"))
+    ) == may1.store.core.get_row(
+        "findings", finding_id(insp, may1.store.findings.item_id_for_code(insp, "A1.1.1"))
     )
 
 
@@ -169,8 +169,8 @@ def test_relay_forwards_what_arrived_later(office: dict[str, Any]) -> None:
     sec.cli("sync", "export", "-o", str(tmp / "s1.kiemtra"))
     snv.cli("sync", "import", str(tmp / "s1.kiemtra"), "--json")
     snv.reopen()
-    fid = finding_id(insp, snv.store.item_id_for_code(insp, "A1.1.1"))
-    assert snv.store.get_row("findings", fid)["result"] == "dat"
+    fid = finding_id(insp, snv.store.findings.item_id_for_code(insp, "A1.1.1"))
+    assert snv.store.core.get_row("findings", fid)["result"] == "dat"
 
 
 def test_attachments_travel_by_hash(office: dict[str, Any]) -> None:
@@ -180,7 +180,7 @@ def test_attachments_travel_by_hash(office: dict[str, Any]) -> None:
     insp = first_inspection(may1)
     source = tmp / "bien-ban.pdf"
     source.write_bytes(b"%PDF-1.4 bien ban kiem tra " * 100)
-    item = may1.store.item_id_for_code(insp, "A1.1.1")
+    item = may1.store.findings.item_id_for_code(insp, "A1.1.1")
     row = add_attachment(may1.store, may1.data_dir, insp, item, source)
     assert attachment_path(may1.data_dir, row["sha256"]) == path_of(may1.data_dir, row["sha256"])
     out = tmp / "m1.kiemtra"

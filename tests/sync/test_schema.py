@@ -16,8 +16,8 @@ def test_every_travelling_table_records_its_versions(store: Store) -> None:
 
 
 def test_edits_build_a_chain(store: Store) -> None:
-    row = store.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
-    second = store.update_row("plans", row["id"], {"number": "2/KH"})
-    third = store.update_row("plans", row["id"], {"number": "3/KH"})
-    parents = store._parents("plans", row["id"])
-    assert store._ancestors(parents, third["hlc"]) == {row["hlc"], second["hlc"]}
+    row = store.core.insert_row("plans", {"number": "1/KH", "year": 2025, "issuer": "UBND"})
+    second = store.core.update_row("plans", row["id"], {"number": "2/KH"})
+    third = store.core.update_row("plans", row["id"], {"number": "3/KH"})
+    parents = store.sync.versions.parents("plans", row["id"])
+    assert store.sync.versions.ancestors(parents, third["hlc"]) == {row["hlc"], second["hlc"]}

@@ -43,7 +43,7 @@ def window(qtbot: Any, adapter: Any) -> Iterator[Any]:
 
 
 def inspection_id(store: Store, unit: str) -> str:
-    return next(i["id"] for i in store.inspections() if i["unit"] == unit)
+    return next(i["id"] for i in store.planning.inspections() if i["unit"] == unit)
 
 
 def open_item(window: Any, unit: str, code: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def _png(
 def _stored(window: MainWindow, code: str) -> list[dict[str, Any]]:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item_id = store.item_id_for_code(insp, code)
+    item_id = store.findings.item_id_for_code(insp, code)
     assert item_id and window.adapter.path
     return list_attachments(store, data_dir_for(window.adapter.path), insp, item_id)
 

@@ -69,7 +69,7 @@ def test_observation_saved_while_typing_on(qtbot: Any, window: MainWindow, db_pa
     editor.note_edit.setFocus()
 
     def note() -> str:
-        f = fresh(db_path, lambda s: s.finding(insp, row["item_id"]))
+        f = fresh(db_path, lambda s: s.findings.finding(insp, row["item_id"]))
         return (f or {}).get("note") or ""
 
     with typing_on(lambda: type_at_end(editor.note_edit, "x")):

@@ -62,16 +62,16 @@ def dialog(qtbot: Any, demo_store: Store, db_path: Path) -> Iterator[BackupsDial
 
 def note_of(store: Store) -> str:
     insp = inspection_id(store, UNIT)
-    item = store.item_id_for_code(insp, "A1.1.1")
+    item = store.findings.item_id_for_code(insp, "A1.1.1")
     assert item
-    return (store.finding(insp, item) or {}).get("note") or ""
+    return (store.findings.finding(insp, item) or {}).get("note") or ""
 
 
 def set_note(store: Store, text: str) -> None:
     insp = inspection_id(store, UNIT)
-    item = store.item_id_for_code(insp, "A1.1.1")
+    item = store.findings.item_id_for_code(insp, "A1.1.1")
     assert item
-    store.set_finding(insp, item, {"note": text})
+    store.findings.set_finding(insp, item, {"note": text})
 
 
 def test_lists_backups_newest_first(

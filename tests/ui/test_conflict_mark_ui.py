@@ -23,18 +23,18 @@ SO_KHCN = "Sở Khoa học và Công nghệ"
 
 def make_conflict(store: Store, insp: str, item_id: str) -> None:
     """Another laptop edited the same first version of the finding."""
-    first = store.set_finding(insp, item_id, {"note": "Bản đầu"})
-    store.set_finding(insp, item_id, {"note": "Máy này sửa"})
+    first = store.findings.set_finding(insp, item_id, {"note": "Bản đầu"})
+    store.findings.set_finding(insp, item_id, {"note": "Máy này sửa"})
     wall = int(first["hlc"].split(".")[0]) + 1
     theirs = {
-        **store.get_row("findings", first["id"]),
+        **store.core.get_row("findings", first["id"]),
         "note": "Máy kia sửa",
         "hlc": f"{wall:013d}.00000.may-kia",
         "origin": "may-kia",
         "base_hlc": first["hlc"],
     }
     with store.transaction():
-        assert store.merge_version("findings", theirs) == "conflict"
+        assert store.sync.merge.merge_version("findings", theirs) == "conflict"
 
 
 def test_conflict_marked_in_table_and_editor(
@@ -42,8 +42,8 @@ def test_conflict_marked_in_table_and_editor(
 ) -> None:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item = store.item_id_for_code(insp, "A1.1.2")
-    other = store.item_id_for_code(insp, "A1.1.3")
+    item = store.findings.item_id_for_code(insp, "A1.1.2")
+    other = store.findings.item_id_for_code(insp, "A1.1.3")
     assert item and other
     make_conflict(store, insp, item)
     window.select_inspection(None)
@@ -71,7 +71,7 @@ def test_conflict_marked_in_table_and_editor(
     assert shown
     view = shown[0].view
     current = view.current_conflict()
-    assert current is not None and current["row_id"] == store.finding(insp, item)["id"]
+    assert current is not None and current["row_id"] == store.findings.finding(insp, item)["id"]
 
     # Resolved: the mark goes away.
     assert view.resolve_current("mine")

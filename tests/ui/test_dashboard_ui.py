@@ -37,7 +37,7 @@ def campaign(demo_store: Store) -> Store:
         demo_store, tt, "Báo cáo quý đúng hạn", deadline=TODAY - dt.timedelta(days=1)
     )
     with demo_store.transaction():
-        demo_store.update_row("inspections", yte, {"status": "da-ket-luan"})
+        demo_store.core.update_row("inspections", yte, {"status": "da-ket-luan"})
     return demo_store
 
 

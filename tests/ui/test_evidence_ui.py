@@ -22,7 +22,7 @@ SO_KHCN = "Sở Khoa học và Công nghệ"  # nothing recorded yet in the demo
 def _docs(window: MainWindow, code: str) -> list[dict[str, Any]]:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item_id = store.item_id_for_code(insp, code)
+    item_id = store.findings.item_id_for_code(insp, code)
     assert item_id
     return list_evidence(store, insp, item_id)
 
@@ -120,7 +120,7 @@ def test_ctrl_e_goes_to_the_form(qtbot: Any, window: MainWindow) -> None:
 def test_documents_added_elsewhere_are_shown(window: MainWindow) -> None:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item_id = store.item_id_for_code(insp, "A1.2.1")
+    item_id = store.findings.item_id_for_code(insp, "A1.2.1")
     assert item_id
     add_evidence(store, insp, item_id, "7/QĐ-SKHCN", "02/02/2021", "Quyết định kiện toàn")
     open_item(window, SO_KHCN, "A1.2.1")

@@ -76,7 +76,7 @@ def docx_text(path: Path) -> str:
 
 def controller_for(host: QWidget, store: Store) -> ExportController:
     adapter = StoreAdapter(store, host)
-    plan_id = store.plans()[0]["id"]
+    plan_id = store.planning.plans()[0]["id"]
     insp = inspection_id(store, UNIT)
     return ExportController(adapter, host, lambda: plan_id, lambda: insp)
 
@@ -104,9 +104,9 @@ def test_inspection_documents(
     else:
         assert "15/BB-ĐKT" in docx_text(path)
     # Remembered for next time, per kind.
-    assert demo_store.setting(f"report.{kind}.number") == "15/BB-ĐKT"
-    assert demo_store.setting(f"report.{kind}.signer") == "Nguyễn Thị Hòa"
-    assert demo_store.setting(f"report.{kind}.date") == "2025-07-09"
+    assert demo_store.settings.setting(f"report.{kind}.number") == "15/BB-ĐKT"
+    assert demo_store.settings.setting(f"report.{kind}.signer") == "Nguyễn Thị Hòa"
+    assert demo_store.settings.setting(f"report.{kind}.date") == "2025-07-09"
     assert not list(path.parent.glob(".*.tmp"))
 
 
@@ -223,7 +223,7 @@ def test_cancelled_options_dialog_writes_nothing(
     controller = controller_for(host, demo_store)
     assert controller.export_inspection("bien-ban", "pdf") is None
     assert seams["targets"] == []
-    assert demo_store.setting("report.bien-ban.number") is None
+    assert demo_store.settings.setting("report.bien-ban.number") is None
 
 
 def test_options_dialog_returns_plain_values(qtbot: Any) -> None:
@@ -261,7 +261,7 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     # The conclusion notice is out: the visit is marked concluded, navigator and header follow.
     insp = inspection_id(window.adapter.store, UNIT)
     assert seams["conclude_asked"] == [UNIT]
-    assert window.adapter.store.inspection(insp)["status"] == "da-ket-luan"
+    assert window.adapter.store.planning.inspection(insp)["status"] == "da-ket-luan"
     status = window.tree_model.index_for(insp).siblingAtColumn(2).data()
     assert status == "Đã kết luận"
     assert "Đã kết luận" in window.pane.header_label.text()

@@ -290,7 +290,7 @@ def _plan(store: Store, year: int) -> dict[str, str]:
             units=[UnitSpec(YTE, UnitLevel.SO, 6), UnitSpec("Sở Tư pháp", UnitLevel.SO, 7)],
         ),
     )
-    return {i["unit"]: i["id"] for i in store.inspections(plan_id)}
+    return {i["unit"]: i["id"] for i in store.planning.inspections(plan_id)}
 
 
 def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store: Store) -> None:
@@ -326,7 +326,7 @@ def test_banner_lists_what_is_still_open_from_an_earlier_year(qtbot: Any, store:
     window.open_inspection(now["Sở Tư pháp"])  # nothing recommended there before
     assert banner.isHidden()
     window.open_inspection(before[YTE])  # the earlier plan itself: nothing before it
-    assert window.selection.plan_id == store.inspection(before[YTE])["plan_id"]
+    assert window.selection.plan_id == store.planning.inspection(before[YTE])["plan_id"]
     assert banner.isHidden()
 
 

@@ -64,7 +64,7 @@ def test_text_item_has_no_result_box(window: MainWindow) -> None:
     assert window.adapter.record(editor.inspection_id, row, {"result": "khong-dat"}) is None
     assert failures and "chỉ ghi nhận xét" in failures[0]
     insp = inspection_id(window.adapter.store, SO_KHCN)
-    stored = window.adapter.store.finding(insp, row["item_id"])
+    stored = window.adapter.store.findings.finding(insp, row["item_id"])
     assert stored is None or stored["result"] is None
 
 
@@ -91,17 +91,17 @@ def test_shortcuts_follow_the_visible_choices(qtbot: Any, window: MainWindow) ->
     row = open_item(window, SO_KHCN, "A1.3.1")  # LEVEL: Alt+2 = Đạt (half points)
     window.table.setFocus()
     press(2)
-    f = store.finding(insp, row["item_id"])
+    f = store.findings.finding(insp, row["item_id"])
     assert (f["result"], f["value"], f["score"]) == ("dat", "dat", 0.5)
     assert window.editor.choice_buttons[1].isChecked()
     press(4)  # Không áp dụng
-    f = store.finding(insp, row["item_id"])
+    f = store.findings.finding(insp, row["item_id"])
     assert (f["result"], f["value"], f["score"]) == ("khong-ap-dung", None, None)
 
     row = open_item(window, SO_KHCN, "A1.1.1")  # DATE_ON_TIME: Alt+1 = Đúng hạn
     window.table.setFocus()
     press(1)
-    f = store.finding(insp, row["item_id"])
+    f = store.findings.finding(insp, row["item_id"])
     assert (f["result"], f["score"]) == ("dat", 1.0)
     assert window.editor.choice_buttons[0].isChecked()
 
@@ -109,7 +109,7 @@ def test_shortcuts_follow_the_visible_choices(qtbot: Any, window: MainWindow) ->
     window.editor.count_spin.setValue(7)
     window.table.setFocus()
     press(3)
-    f = store.finding(insp, row["item_id"])
+    f = store.findings.finding(insp, row["item_id"])
     assert (f["value"], f["result"], f["score"]) == ("7", "khong-dat", 0.0)
 
 
@@ -123,6 +123,6 @@ def test_percent_computes_then_override(window: MainWindow) -> None:
     assert editor.choice_action("dat").isChecked()
     assert editor.choice_caption.isVisibleTo(editor)
     editor.choice_action("mot-phan").trigger()
-    f = store.finding(insp, row["item_id"])
+    f = store.findings.finding(insp, row["item_id"])
     assert (f["numerator"], f["denominator"], f["result"]) == (10, 10, "mot-phan")
     assert editor.choice_action("mot-phan").isChecked()

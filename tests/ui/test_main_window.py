@@ -38,9 +38,9 @@ def click_choice(editor: Any, key: str) -> None:
 
 def finding(store: Store, unit: str, code: str) -> dict[str, Any] | None:
     insp = inspection_id(store, unit)
-    item_id = store.item_id_for_code(insp, code)
+    item_id = store.findings.item_id_for_code(insp, code)
     assert item_id
-    return store.finding(insp, item_id)
+    return store.findings.finding(insp, item_id)
 
 
 def test_title_status_and_first_visit(window: MainWindow, db_path: Path) -> None:
@@ -269,8 +269,8 @@ def test_result_buttons_default_scores(window: MainWindow) -> None:
 def test_self_assessment_disagreement_is_marked(window: MainWindow) -> None:
     store = window.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item_id = store.item_id_for_code(insp, "A1.1.2")
-    store.set_finding(insp, item_id, {"self_result": "dat", "self_score": 1.0})
+    item_id = store.findings.item_id_for_code(insp, "A1.1.2")
+    store.findings.set_finding(insp, item_id, {"self_result": "dat", "self_score": 1.0})
     row = open_item(window, SO_KHCN, "A1.1.2")
     assert not window.table.isColumnHidden(ChecklistTableModel.COL_SELF)
     source = window.table_model.index(window.table_model.row_for_item(row["item_id"]), 0)

@@ -21,7 +21,7 @@ pytestmark = [
 
 def test_tree_model(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
     model = InspectionTreeModel()
-    model.set_inspections(demo_store.inspections())
+    model.set_inspections(demo_store.planning.inspections())
     qtmodeltester.check(model)
     months = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert months == ["Tháng 6", "Tháng 7", "Tháng 8"]
@@ -37,7 +37,7 @@ def test_tree_model(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
 
 def test_tree_model_progress_updates_without_reset(qtbot: Any, demo_store: Store) -> None:
     model = InspectionTreeModel()
-    model.set_inspections(demo_store.inspections())
+    model.set_inspections(demo_store.planning.inspections())
     insp = inspection_id(demo_store, "Thanh tra tỉnh")
     with qtbot.assertNotEmitted(model.modelReset):
         with qtbot.waitSignal(model.dataChanged):
@@ -48,7 +48,7 @@ def test_tree_model_progress_updates_without_reset(qtbot: Any, demo_store: Store
 
 def test_table_model_roles(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
     model = ChecklistTableModel()
-    model.set_rows(demo_store.inspection_items(inspection_id(demo_store, "Sở Y tế")))
+    model.set_rows(demo_store.findings.inspection_items(inspection_id(demo_store, "Sở Y tế")))
     qtmodeltester.check(model)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Mã", "Nội dung", "Kết quả", "Điểm", "Tự đánh giá", "Nhận xét"]
@@ -64,7 +64,7 @@ def test_table_model_roles(qtbot: Any, qtmodeltester: Any, demo_store: Store) ->
 
 
 def test_proxy_and_area_models(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:
-    rows = demo_store.inspection_items(inspection_id(demo_store, "Thanh tra tỉnh"))
+    rows = demo_store.findings.inspection_items(inspection_id(demo_store, "Thanh tra tỉnh"))
     table = ChecklistTableModel()
     table.set_rows(rows)
     proxy = ChecklistFilterProxy()
@@ -99,7 +99,7 @@ def test_sorting_by_code_keeps_checklist_order(qtbot: Any, demo_store: Store) ->
     model = ChecklistTableModel()
     proxy = ChecklistFilterProxy()
     proxy.setSourceModel(model)
-    rows = demo_store.inspection_items(inspection_id(demo_store, "Sở Y tế"))
+    rows = demo_store.findings.inspection_items(inspection_id(demo_store, "Sở Y tế"))
     model.set_rows(rows)
     source_codes = [r["code"] for r in rows]
 

@@ -34,7 +34,7 @@ def _none_refs_lost(call: Any) -> int:
 
 def test_unanswered_roles_do_not_leak_none(qtbot: Any, demo_store: Store) -> None:
     model = ChecklistTableModel()
-    model.set_rows(demo_store.inspection_items(inspection_id(demo_store, "Sở Y tế")))
+    model.set_rows(demo_store.findings.inspection_items(inspection_id(demo_store, "Sở Y tế")))
     proxy = ChecklistFilterProxy()
     proxy.setSourceModel(model)
     cell = proxy.index(0, ChecklistTableModel.COL_TEXT)  # through C++: proxy → our data()
@@ -43,7 +43,7 @@ def test_unanswered_roles_do_not_leak_none(qtbot: Any, demo_store: Store) -> Non
     assert _none_refs_lost(lambda: cell.data(unanswered)) < CALLS // 10
 
     tree = InspectionTreeModel()
-    tree.set_inspections(demo_store.inspections())
+    tree.set_inspections(demo_store.planning.inspections())
     tree_proxy = QSortFilterProxyModel()
     tree_proxy.setSourceModel(tree)
     month = tree_proxy.index(0, 0, QModelIndex())

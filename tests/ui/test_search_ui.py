@@ -52,7 +52,7 @@ def test_with_and_without_diacritics(opened: MainWindow, query: str) -> None:
 def test_evidence_only_match(opened: MainWindow) -> None:
     store = opened.adapter.store
     insp = inspection_id(store, SO_KHCN)
-    item_id = store.item_id_for_code(insp, "A6.1.1")
+    item_id = store.findings.item_id_for_code(insp, "A6.1.1")
     assert item_id
     # "phúc lợi" appears in no item text or observation, only in this document's trích yếu.
     assert not _text_matches(opened, "phuc loi")

@@ -134,7 +134,7 @@ def test_export_then_import_a_filled_form(
     assert done.args == [insp, "self", 2]
     assert seams["texts"] == [] and seams["errors"] == []
     assert seams["informed"][-1].startswith("Đã nhập 2 nội dung")
-    stored = {r["code"]: r for r in store.inspection_items(insp)}
+    stored = {r["code"]: r for r in store.findings.inspection_items(insp)}
     assert (stored[first]["self_result"], stored[first]["self_score"]) == ("khong-dat", 0)
     assert stored[second]["self_evidence"] == "Báo cáo số 15/BC-SVHTTDL"
     # The table follows through the adapter: the column shows, the disagreement is marked.
@@ -157,7 +157,7 @@ def test_export_then_import_a_filled_form(
     fill(path, {first: {sa.C_NOTE: "Kế hoạch ban hành muộn", sa.C_RESULT: "Đạt một phần"}})
     with qtbot.waitSignal(window.feature("selfassessment").imported):
         record_actions(window)[T_IMPORT["inspector"]].trigger()
-    finding = store.inspection_items(insp)
+    finding = store.findings.inspection_items(insp)
     got = next(r for r in finding if r["code"] == first)
     assert (got["result"], got["note"], got["recorded_by"]) == (
         "mot-phan",

@@ -142,10 +142,10 @@ def import_(qtbot: Any, laptop: Laptop) -> dict[str, Any]:
 
 
 def finding_of(store: Store, unit: str, code: str) -> dict[str, Any]:
-    insp = next(i["id"] for i in store.inspections() if i["unit"] == unit)
-    item = store.item_id_for_code(insp, code)
+    insp = next(i["id"] for i in store.planning.inspections() if i["unit"] == unit)
+    item = store.findings.item_id_for_code(insp, code)
     assert item
-    row = store.finding(insp, item)
+    row = store.findings.finding(insp, item)
     assert row is not None
     return row
 
@@ -157,7 +157,7 @@ def test_export_preview_import_summary(
     summary = export(qtbot, a)
     assert Path(summary["file"]).is_file() and summary["rows"] > 100
     assert "Đã xuất" in seams["infos"][0]
-    fingerprint = a.store.self_device()["fingerprint"]
+    fingerprint = a.store.sync.devices.self_device()["fingerprint"]
 
     result = import_(qtbot, b)
     preview = seams["previews"][0]
@@ -168,7 +168,7 @@ def test_export_preview_import_summary(
     }
     assert preview["trust"] == "unknown" and preview["encryption"] == "none"
     assert preview["scope"]["full"] is True and preview["scope"]["plan"].startswith(
-        a.store.plans()[0]["number"]
+        a.store.planning.plans()[0]["number"]
     )
     assert preview["tables"]["findings"] == len(
         a.store.db.execute("SELECT id FROM findings").fetchall()
@@ -186,7 +186,7 @@ def test_export_preview_import_summary(
     assert f"{result['inserted']} bản ghi mới" in text and "0 xung đột" in text
     # The window got a fresh store on the same file, now holding the plan.
     assert b.reopened == 1 and len(b.adapter.plans()) == 1
-    assert b.store.device_by_fingerprint(fingerprint)["trusted"]
+    assert b.store.sync.devices.device_by_fingerprint(fingerprint)["trusted"]
     assert [x["reason"] for x in list_backups(b.path)] == ["import"]
 
 
@@ -215,11 +215,15 @@ def test_conflict_shown_side_by_side_and_resolved(
     seams["see_conflicts"] = False
     import_(qtbot, b)
     # The same finding edited on both laptops from the same version.
-    insp = next(i["id"] for i in a.store.inspections() if i["unit"] == UNIT)
-    item = a.store.item_id_for_code(insp, "A1.1.1")
+    insp = next(i["id"] for i in a.store.planning.inspections() if i["unit"] == UNIT)
+    item = a.store.findings.item_id_for_code(insp, "A1.1.1")
     assert item
-    a.store.set_finding(insp, item, {"note": "Bản của máy thư ký"}, recorded_by="Lê Văn An")
-    b.store.set_finding(insp, item, {"note": "Bản của Sở Nội vụ"}, recorded_by="Phạm Thị Mai")
+    a.store.findings.set_finding(
+        insp, item, {"note": "Bản của máy thư ký"}, recorded_by="Lê Văn An"
+    )
+    b.store.findings.set_finding(
+        insp, item, {"note": "Bản của Sở Nội vụ"}, recorded_by="Phạm Thị Mai"
+    )
 
     seams["choice"] = SyncExportChoice(plan_only=True, full=False)
     seams["target"] = tmp_path / "thay-doi.kiemtra"

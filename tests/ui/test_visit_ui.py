@@ -28,10 +28,10 @@ def test_header_shows_and_edits_date_and_place(window: MainWindow) -> None:
     assert window.pane.visit_bar.visit_date_edit.text() == "08/06/2021"
     assert window.pane.visit_bar.place_edit.text() == "Sóc Trăng"
     window.pane.visit_bar.visit_date_edit.setDate(QDate(2021, 6, 9))
-    assert store.inspection(insp)["visit_date"] == "2021-06-09"
+    assert store.planning.inspection(insp)["visit_date"] == "2021-06-09"
     window.pane.visit_bar.place_edit.setText("Hội trường Sở Y tế")
     window.pane.visit_bar.place_edit.editingFinished.emit()
-    assert store.inspection(insp)["place"] == "Hội trường Sở Y tế"
+    assert store.planning.inspection(insp)["place"] == "Hội trường Sở Y tế"
     assert window.saved_label.text().startswith("Đã lưu lúc ")
     # An unvisited unit: no date yet ("—").
     window.select_inspection(inspection_id(store, SO_KHCN))
@@ -65,7 +65,7 @@ def test_finish_conclude_reopen(window: MainWindow) -> None:
     changed: list[str] = []
     window.tree_model.dataChanged.connect(lambda *_: changed.append("x"))
     window.pane.visit_bar.finish_action.trigger()
-    assert store.inspection(insp)["status"] == "da-kiem-tra"
+    assert store.planning.inspection(insp)["status"] == "da-kiem-tra"
     assert status_cell(window, insp) == "Đã kiểm tra" and changed
     assert "Đã kiểm tra" in window.pane.header_label.text()
     assert (
@@ -74,12 +74,12 @@ def test_finish_conclude_reopen(window: MainWindow) -> None:
     )
 
     window.pane.visit_bar.conclude_action.trigger()
-    assert store.inspection(insp)["status"] == "da-ket-luan"
+    assert store.planning.inspection(insp)["status"] == "da-ket-luan"
     assert status_cell(window, insp) == "Đã kết luận"
     assert not window.pane.visit_bar.conclude_action.isEnabled()
 
     window.pane.visit_bar.reopen_action.trigger()
-    assert store.inspection(insp)["status"] == "dang-kiem-tra"
+    assert store.planning.inspection(insp)["status"] == "dang-kiem-tra"
     assert status_cell(window, insp) == "Đang kiểm tra"
 
 
@@ -98,4 +98,4 @@ def test_unstarted_visit_cannot_be_finished(window: MainWindow, monkeypatch: Any
     # Even when asked directly, the service refuses and the user reads why.
     assert window.adapter.inspection_step(insp, "finish") is None
     assert warned and "chưa bắt đầu" in warned[0]
-    assert store.inspection(insp)["status"] == "chua-kiem-tra"
+    assert store.planning.inspection(insp)["status"] == "chua-kiem-tra"

@@ -72,7 +72,7 @@ def _pct_text(value: float) -> str:
 # =========================================================================================
 def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the dashboard draws for a plan, each bar/slice with its inspections."""
-    inspections = store.inspections(plan_id)
+    inspections = store.planning.inspections(plan_id)
     months = sorted({i["month"] for i in inspections}, key=lambda m: (m is None, m or 0))
     progress = []
     for month in months:

@@ -200,7 +200,7 @@ class FollowupWindow(QWidget):
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         self.plan_combo.addItem(T_ALL_PLANS, None)
-        for p in store.plans():
+        for p in store.planning.plans():
             self.plan_combo.addItem(T_PLAN_ITEM.format(number=p["number"], year=p["year"]), p["id"])
         self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(wanted)) if wanted else 0)
         self.plan_combo.blockSignals(False)

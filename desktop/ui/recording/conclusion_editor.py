@@ -83,9 +83,9 @@ class ConclusionDialog(QDialog):
         self._inspection_id = inspection_id
         store = adapter.reads
         self.read_only = adapter.read_only
-        insp = store.inspection(inspection_id) or {}
+        insp = store.planning.inspection(inspection_id) or {}
         self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
-        items = store.inspection_items(inspection_id)
+        items = store.findings.inspection_items(inspection_id)
         self._items = [(r["code"], r["text"]) for r in items]
         self._areas: list[tuple[str, str]] = []
         for r in items:

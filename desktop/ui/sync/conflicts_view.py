@@ -163,15 +163,15 @@ def format_value(field: str, value: Any) -> str:
 def describe_row(adapter: StoreAdapter, table: str, row_id: str) -> str:
     """What a conflicting row is, in words: "Sở Y tế — nội dung A1.1.1"."""
     store = adapter.reads
-    row = store.get_row(table, row_id) or {}
+    row = store.core.get_row(table, row_id) or {}
     unit = ""
     inspection_id = row.get("inspection_id")
     if table == "evidence_docs" and row.get("finding_id"):
-        finding = store.get_row("findings", row["finding_id"]) or {}
+        finding = store.core.get_row("findings", row["finding_id"]) or {}
         inspection_id = finding.get("inspection_id")
         row = {**row, "item_code": finding.get("item_code")}
     if inspection_id:
-        unit = (store.get_row("inspections", inspection_id) or {}).get("unit_name") or ""
+        unit = (store.core.get_row("inspections", inspection_id) or {}).get("unit_name") or ""
     if table in ("findings", "evidence_docs") and row.get("item_code"):
         what = f"nội dung {row['item_code']}"
     elif table == "recommendations":

@@ -128,11 +128,11 @@ class SyncController(QObject):
         """Ask what to export and where, then write the package in a worker."""
         store = self.adapter.reads
         plan_id = self.current_plan()
-        plan = store.plan(plan_id) if plan_id else None
+        plan = store.planning.plan(plan_id) if plan_id else None
         plan_label = f"{plan['number']}" if plan else None
         recipients = [
             (d["fingerprint"], d["name"])
-            for d in store.devices()
+            for d in store.sync.devices.devices()
             if not d["is_self"]
             and d["trusted"]
             and not d["revoked"]

@@ -30,7 +30,7 @@ def main(target: Path) -> None:
         "ORDER BY item_code, inspection_id LIMIT 6"
     ).fetchall()
     for n, (finding_id, inspection_id, item_code) in enumerate(recorded, start=1):
-        store.insert_row(
+        store.core.insert_row(
             "evidence_docs",
             {
                 "id": f"00000000-0000-4000-8000-00000000000{n}",
@@ -41,7 +41,7 @@ def main(target: Path) -> None:
                 "position": n,
             },
         )
-        rec = store.insert_row(
+        rec = store.core.insert_row(
             "recommendations",
             {
                 "inspection_id": inspection_id,
@@ -54,7 +54,7 @@ def main(target: Path) -> None:
             },
         )
         if n == 1:
-            store.insert_row(
+            store.core.insert_row(
                 "remediations",
                 {
                     "recommendation_id": rec["id"],
@@ -64,7 +64,7 @@ def main(target: Path) -> None:
                 },
             )
     inspection_id = recorded[0][1]
-    store.insert_row(
+    store.core.insert_row(
         "conclusions",
         {
             "inspection_id": inspection_id,
