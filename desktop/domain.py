@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 
 # The letters of the unit levels in a checklist item's "levels" are the database's (its
-# queries filter items by them): one definition, in db (db.store.planning.plans).
+# queries filter items by them): one definition, in db (db/store/plans.py).
 from db.store import LEVEL_LETTERS
 from db.text import fold, nfc
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -117,11 +117,13 @@ class StoreAdapter(QObject):
         return self._store
 
     @property
-    def reads(self) -> Any:
-        """A view of the Store that reads and refuses every write method."""
+    def reads(self) -> Store:
+        """A view of the Store that reads and refuses every write method.
+
+        Typed as the Store it stands for, so that mypy checks every read through it."""
         if self._reads is None or self._reads._store is not self._store:
             self._reads = ReadOnlyStore(self._store)
-        return self._reads
+        return cast(Store, self._reads)
 
     @property
     def path(self) -> Path | None:

@@ -202,7 +202,7 @@ class DashboardWindow(QWidget):
         wanted = self.plan_id
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
-        for p in self.adapter.reads.plans():
+        for p in self.adapter.reads.planning.plans():
             self.plan_combo.addItem(
                 T_PLAN_ITEM.format(number=p["number"], year=p["year"], units=p["units"]), p["id"]
             )
