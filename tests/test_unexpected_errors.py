@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import Store
-from db.store.planning.plans import Planning
+from db.store.plans import Planning
 from desktop.launcher import main
 from desktop.services import applog
 
