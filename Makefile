@@ -40,6 +40,7 @@ run: debian-deps install
 test: debian-deps install
 	$(BIN)/ruff check desktop db tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	# Every core (pytest-xdist); then, alone, the tests that assert wall time (tests/conftest.py).
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto -m "not timing"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:xdist -m timing
@@ -48,6 +49,7 @@ lint: install
 	$(BIN)/ruff check desktop db tests
 	$(BIN)/ruff format --check desktop db tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: debian-deps install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench

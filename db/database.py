@@ -76,7 +76,7 @@ class Database:
         keys = [d[0] for d in cursor.description]
         if len(set(keys)) != len(keys):
             # rare: "id", "id_2", … as sqlite-utils (which does not re-export the helper)
-            from sqlite_utils.db import dedupe_keys  # type: ignore[attr-defined]
+            from sqlite_utils.db import dedupe_keys  # type: ignore[attr-defined]  # not in its __all__
 
             keys = dedupe_keys(keys)
         return (dict(zip(keys, row, strict=True)) for row in cursor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -42,9 +43,10 @@ def template(app: AppContext, inspection_id: str, output: Path) -> None:
 @pass_app
 def import_(app: AppContext, inspection_id: str, file: Path, side: str, as_json: bool) -> None:
     """Nạp phiếu đã điền FILE vào cuộc kiểm tra (cả tệp bị từ chối nếu có dòng sai)."""
-    from desktop.services.selfassessment_workbook import import_form
+    from desktop.services.selfassessment_workbook import Side, import_form
 
-    summary = import_form(app.store, inspection_id, file, side)  # type: ignore[arg-type]
+    # click.Choice has checked `side` against the two values of Side
+    summary = import_form(app.store, inspection_id, file, cast(Side, side))
     if as_json:
         emit_json(summary)
         return

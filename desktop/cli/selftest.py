@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ def _check_pdf(path: Path) -> None:
         raise RuntimeError(f"{path.name} không nhúng phông chữ")
 
 
-def run_selftest(echo=click.echo) -> int:  # type: ignore[no-untyped-def]
+def run_selftest(echo: Callable[[str], object] = click.echo) -> int:
     """Run every step; the exit code."""
     from desktop import __version__
 

@@ -20,6 +20,7 @@ from desktop.reports.context import (
     plan_data_full,
     resolve_options,
 )
+from desktop.reports.documents import Document
 from desktop.services.errors import UserError
 from desktop.services.scoring import Cancelled
 
@@ -48,18 +49,18 @@ def _step(progress: Progress | None, done: int, total: int) -> None:
         raise Cancelled()
 
 
-def _write(doc: object, fmt: str, target: str | Path, progress: Progress | None = None) -> Path:
+def _write(doc: Document, fmt: str, target: str | Path, progress: Progress | None = None) -> Path:
     if fmt not in FORMATS:
         raise UserError(f"Định dạng không hỗ trợ: {fmt} (chọn pdf hoặc docx)")
     with atomic_output(target) as tmp:
         if fmt == "pdf":
             from desktop.reports.layout_pdf import write_pdf
 
-            write_pdf(doc, tmp)  # type: ignore[arg-type]
+            write_pdf(doc, tmp)
         else:
             from desktop.reports.layout_docx import write_docx
 
-            write_docx(doc, tmp)  # type: ignore[arg-type]
+            write_docx(doc, tmp)
         _step(progress, 100, 100)  # the last chance to cancel, before the rename
     return Path(target)
 

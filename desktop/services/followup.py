@@ -284,15 +284,20 @@ def record_report(
                 rec["id"],
                 {"reported_on": reported_on.isoformat(), "doc_number": doc_number, "note": note},
             )
-            row["attachments"] = [
-                attachment_view(
-                    folder,  # type: ignore[arg-type]
-                    store.followup.add_remediation_attachment(
-                        row["id"], {k: f[k] for k in ("sha256", "filename", "media_type", "size")}
-                    ),
-                )
-                for f in files
-            ]
+            row["attachments"] = (
+                [
+                    attachment_view(
+                        folder,
+                        store.followup.add_remediation_attachment(
+                            row["id"],
+                            {k: f[k] for k in ("sha256", "filename", "media_type", "size")},
+                        ),
+                    )
+                    for f in files
+                ]
+                if folder is not None  # there is a folder exactly when there are files
+                else []
+            )
             out.append(row)
     return out
 

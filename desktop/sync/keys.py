@@ -57,6 +57,7 @@ def unb64(text: str, length: int | None = None) -> bytes:
 def raw_public(private_key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
+    # private_key is Any: the key type is chosen at run time (Ed25519 or X25519)
     return private_key.public_key().public_bytes(  # type: ignore[no-any-return]
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )

@@ -66,19 +66,6 @@ def test_no_repository_reaches_another_by_hasattr_or_ignores_types() -> None:
         assert "type: ignore" not in path.read_text(encoding="utf-8"), path
 
 
-def test_db_has_no_import_cycle() -> None:
-    import grimp
-
-    graph = grimp.build_graph("db")
-    cycles = [
-        (a, b)
-        for a in graph.modules
-        for b in graph.find_modules_directly_imported_by(a)
-        if graph.chain_exists(importer=b, imported=a)
-    ]
-    assert cycles == []
-
-
 def _two_heads(store: Store) -> str:
     """A finding edited here and, from the same version, on another laptop: a conflict."""
     from desktop.services.demo import build_demo

@@ -1,5 +1,5 @@
-"""The house rules of desktop/ui: features plug in through the Shell only, no import cycle,
-no module too big to live in."""
+"""The house rules of desktop/ui: features plug in through the Shell only, no module too big
+to live in (import cycles: tests/test_architecture.py)."""
 
 from __future__ import annotations
 
@@ -23,18 +23,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise"),
 ]
-
-
-def test_no_import_cycle_inside_desktop_ui() -> None:
-    graph = grimp.build_graph("desktop")
-    ui = sorted(m for m in graph.modules if m.startswith("desktop.ui"))
-    cycles = {
-        tuple(sorted((a, b)))
-        for a in ui
-        for b in graph.find_modules_directly_imported_by(a)
-        if b.startswith("desktop.ui") and graph.chain_exists(importer=b, imported=a)
-    }
-    assert cycles == set()
 
 
 def test_features_never_import_the_window() -> None:
