@@ -78,8 +78,30 @@ def fail_unexpectedly(exc: BaseException, db_path: Path, where: str) -> NoReturn
     sys.exit(1)
 
 
+def utf8_streams() -> None:
+    """Write stdout and stderr in UTF-8 when they are not already (issue 19, bug A).
+
+    On Windows a stream that is not a console (redirected, piped, read by another program or a
+    scheduled task) uses the ANSI code page (cp1252, cp1258), which has no "ể" or "ở": every
+    command did its work, then died on its last message with UnicodeEncodeError. A console is
+    already UTF-8 (Python writes to it through the wide-character API) and is left alone; the
+    frozen kiemtra.exe also runs in UTF-8 mode (build.spec's "X utf8" option).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding == "utf8" or reconfigure is None:
+            continue
+        try:
+            stream.flush()
+            reconfigure(encoding="utf-8")
+        except (OSError, ValueError):
+            pass  # a closed or detached stream: nothing will be written to it
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script `kiemtra`."""
+    utf8_streams()
     args = sys.argv[1:] if argv is None else list(argv)
     path = window_database(args)
     if path is None:
