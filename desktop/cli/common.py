@@ -7,6 +7,7 @@ imports them all (no cycle inside desktop.cli).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,12 @@ class AppContext:
     """What every command gets: the database path, opened lazily."""
 
     def __init__(self, db_path: Path, actor: str | None = None) -> None:
+        from db.files import protect_database
+
         self.db_path = db_path
+        # No `-o` of any command may write over it, its -wal/-shm/lock or its managed folders,
+        # even a command that never opens it (db.files.check_target).
+        protect_database(db_path)
         self.actor = actor
         self._store: Any = None
 
@@ -34,7 +40,7 @@ class AppContext:
             self._store.actor = self.actor or self._store.device_name
             try:
                 daily_backup(self._store)
-            except (OSError, StoreError) as exc:
+            except (OSError, StoreError, sqlite3.Error) as exc:
                 # A failed automatic backup must not stop the work; say so and carry on.
                 click.echo(f"Cảnh báo: không tạo được bản sao lưu tự động: {exc}", err=True)
         return self._store
