@@ -207,7 +207,9 @@ def prune(db_path: Path, reason: str, keep: int) -> list[Path]:
 
 
 def list_backups(db_path: str | Path) -> list[dict[str, Any]]:
-    """The backups of a database, newest first: path, created (ISO), size, reason, label."""
+    """The backups of a database, newest first: path, created (ISO), size, reason, label.
+    A killed run's temporary files are removed first (never listed in any case)."""
+    clean_partial(db_path)
     return [
         {
             "path": str(b["path"]),
