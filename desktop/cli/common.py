@@ -69,4 +69,24 @@ class KiemtraError(click.ClickException):
         click.echo(f"Lỗi: {self.message}", err=True)
 
 
+class OutputFile(click.ParamType):
+    """The file an `-o` writes: refused at once, in one Vietnamese line, when it is the
+    database, its -wal/-shm/lock, inside the data folder's managed parts, or not a regular
+    file (a device, a FIFO, a folder) — db.files.check_target, before any work is done. The
+    root group has registered `--db` already (AppContext) when a subcommand's options are
+    parsed."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from db.files import TargetRefusedError, check_target
+
+        path = Path(value)
+        try:
+            check_target(path)
+        except TargetRefusedError as exc:
+            raise KiemtraError(str(exc)) from exc
+        return path
+
+
 pass_app = click.make_pass_decorator(AppContext)
