@@ -69,7 +69,8 @@ class KiemtraError(click.ClickException):
         click.echo(f"Lỗi: {self.message}", err=True)
 
 
-class OutputFile(click.ParamType):
+# Not ParamType[...]: it is generic only from click 8.2, and pyproject allows 8.1.
+class OutputFile(click.ParamType):  # type: ignore[type-arg]
     """The file an `-o` writes: refused at once, in one Vietnamese line, when it is the
     database, its -wal/-shm/lock, inside the data folder's managed parts, or not a regular
     file (a device, a FIFO, a folder) — db.files.check_target, before any work is done. The
