@@ -26,7 +26,7 @@ def backup(app: AppContext, output: Path | None) -> None:
     """Sao lưu cơ sở dữ liệu ngay (an toàn cả khi chương trình đang mở)."""
     from desktop.services.backup import backup_now
 
-    target = backup_now(app.store, output)
+    target = backup_now(app.reader, output)
     click.echo(f"Đã sao lưu vào {target}")
 
 

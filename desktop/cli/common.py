@@ -13,7 +13,14 @@ from typing import Any
 
 import click
 
+from db.errors import DatabaseLockedError
 from desktop.services.errors import StoreError
+
+# Said when a command that writes finds the database held (by the window, most often).
+WINDOW_WRITES = (
+    "Lệnh này ghi dữ liệu: hãy làm việc này trong cửa sổ chương trình đang mở, "
+    "hoặc đóng cửa sổ rồi chạy lại lệnh"
+)
 
 
 class AppContext:
@@ -35,7 +42,10 @@ class AppContext:
             from db import Store
             from desktop.services.backup import daily_backup
 
-            self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
+            try:
+                self._store = Store.open(self.db_path, app="Kiểm tra CCHC (dòng lệnh)")
+            except DatabaseLockedError as exc:
+                raise DatabaseLockedError(f"{exc}. {WINDOW_WRITES}", exc.holder) from exc
             # Who the audit log names for every change: --as / KIEMTRA_ACTOR, else this laptop.
             self._store.actor = self.actor or self._store.device_name
             try:
@@ -43,6 +53,21 @@ class AppContext:
             except (OSError, StoreError, sqlite3.Error) as exc:
                 # A failed automatic backup must not stop the work; say so and carry on.
                 click.echo(f"Cảnh báo: không tạo được bản sao lưu tự động: {exc}", err=True)
+        return self._store
+
+    @property
+    def reader(self) -> Any:
+        """The store for a command that only reads (or backs up): the writer's when this
+        process can take the lock, else — the window is open — a read-only one, which WAL lets
+        read (and the online backup API copy) while the window writes."""
+        if self._store is None:
+            try:
+                return self.store
+            except DatabaseLockedError:
+                from db import Store
+
+                self._store = Store.open(self.db_path, read_only=True)
+                self._store.actor = self.actor or self._store.device_name
         return self._store
 
     def close(self) -> None:

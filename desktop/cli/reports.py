@@ -179,7 +179,7 @@ def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
                 for a in r["areas"]
             ],
         }
-        for r in score_plan(app.store, plan_id)
+        for r in score_plan(app.reader, plan_id)
     ]
     if as_json:
         emit_json(rows)
