@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from db.database import Database
@@ -16,6 +17,14 @@ from db.errors import (
     StorageReadOnlyError,
     StoreError,
     store_error,
+)
+from db.files import (
+    check_target,
+    not_regular_file,
+    protect_database,
+    sqlite_storage_error,
+    storage_error,
+    temp_name,
 )
 from db.migrations import (
     M001_SYNCED_TABLES,
@@ -32,8 +41,12 @@ from db.migrations import (
 def _private(path: Path) -> None:
     # Findings are official records: keep them readable by this user only. Only group and
     # other bits are removed: a file the user made read-only (0400) stays read-only.
+    # Never a device, a FIFO or a folder: their modes are the system's, not ours.
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return
+        mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077:
             os.chmod(path, mode & 0o700)
     except OSError:
@@ -84,21 +97,88 @@ def _create_private_file(path: Path) -> None:
 
 
 # -- backups ----------------------------------------------------------------------------------
-def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy a live database with SQLite's online backup API (never a file copy)."""
-    private_dir(target.parent)
-    if target.exists():
-        target.unlink()
-    _create_private_file(target)
-    dest = sqlite3.connect(target)
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder is flushed (POSIX; Windows has no such call).
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        return
     try:
-        conn.backup(dest)
-        # A backup is one self-contained file: no -wal beside it.
-        dest.execute("PRAGMA journal_mode = DELETE")
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
-        dest.close()
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    # Opened for writing: Windows' FlushFileBuffers refuses a handle opened read-only.
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _checked_copy(write: Callable[[Path], None], target: Path, *, check: bool = True) -> Path:
+    """Write a database copy under a temporary name beside `target` (`write(temp)`), check it
+    (PRAGMA quick_check), flush it, then rename it to `target`: a copy is visible under its
+    final name only when complete. A killed run leaves only a temporary name (cleaned at the
+    next start, never listed); a full disk or a read-only folder raises one StoreError naming
+    the folder and leaves nothing behind."""
+    target = Path(target)
+    check_target(target, managed_ok=True)
+    folder = target.parent
+    temp = temp_name(target)
+    try:
+        private_dir(folder)
+        _create_private_file(temp)
+        write(temp)
+        if check:
+            _quick_check(temp)
+        _fsync_file(temp)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise (storage_error(exc, folder.resolve(), "bản sao lưu") or exc) from exc
+    except sqlite3.Error as exc:
+        mapped = sqlite_storage_error(exc, folder.resolve(), "bản sao lưu")
+        if mapped is None:
+            raise  # the source itself (a damaged database): the caller decides
+        raise mapped from exc
+    finally:
+        for leftover in (temp, Path(f"{temp}-journal")):
+            leftover.unlink(missing_ok=True)
+    _sync_folder(folder)
     _private(target)
     return target
+
+
+def _quick_check(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    finally:
+        conn.close()
+    if rows != ["ok"]:
+        raise StoreError(f"Bản sao lưu {path} không đạt kiểm tra toàn vẹn: {rows[:3]}")
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy a live database with SQLite's online backup API (never a file copy), through a
+    checked temporary file (`_checked_copy`)."""
+
+    def write(temp: Path) -> None:
+        dest = sqlite3.connect(temp)
+        try:
+            conn.backup(dest)
+            # A backup is one self-contained file: no -wal beside it.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+
+    return _checked_copy(write, Path(target))
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -210,11 +290,7 @@ def replace_database(path: str | Path, source: str | Path) -> None:
     finally:
         dest.close()
         src.close()
-    fd = os.open(temp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync_file(temp)
     # Fold the old database's write-ahead log into it (nothing committed is dropped), then
     # remove the log: it must never be replayed onto the new file.
     if path.exists():
@@ -246,15 +322,26 @@ def safety_copy(db_path: str | Path, target: Path) -> Path:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        private_dir(target.parent)
-        target.unlink(missing_ok=True)
-        _create_private_file(target)
-        with open(db_path, "rb") as src, open(target, "wb") as dest:
-            shutil.copyfileobj(src, dest)
-        return target
+        # Storage errors arrive as StoreError (they pass); this is a damaged source.
+        def copy(temp: Path) -> None:
+            with open(db_path, "rb") as src, open(temp, "wb") as dest:
+                shutil.copyfileobj(src, dest)
+
+        return _checked_copy(copy, target, check=False)
 
 
 # -- opening ----------------------------------------------------------------------------------
+def refuse_special_file(path: str | Path) -> None:
+    """StoreError when `path` exists and is not a regular file (a device such as /dev/null, a
+    FIFO, a folder): never opened, locked or chmod-ed."""
+    kind = not_regular_file(path)
+    if kind is not None:
+        raise StoreError(
+            f"Không mở được cơ sở dữ liệu {path}: đây là {kind}, không phải tệp cơ sở dữ liệu; "
+            "hãy chọn một tệp khác (--db)"
+        )
+
+
 def _read_only_connection(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise StoreError(f"Không có tệp cơ sở dữ liệu {path}")
@@ -280,6 +367,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> Database:
     """
     path = Path(path)
     memory = str(path) == ":memory:"
+    if not memory:
+        refuse_special_file(path)
+        protect_database(path)
     try:
         if read_only and not memory:
             conn = _read_only_connection(path)

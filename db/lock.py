@@ -21,8 +21,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from db.connection import private_dir
+from db.connection import private_dir, refuse_special_file
 from db.errors import DatabaseLockedError, StorageReadOnlyError
+from db.files import storage_error
 
 APP_NAME = "Kiểm tra CCHC"
 
@@ -107,6 +108,7 @@ class WriterLock:
     """The writer lock of one database file; `acquire` raises DatabaseLockedError when taken."""
 
     def __init__(self, db_path: str | Path, app: str | None = None) -> None:
+        self.db_path = Path(db_path)
         self.path = lock_path(db_path)
         self.app = app or APP_NAME
         self._key: str | None = None
@@ -118,6 +120,9 @@ class WriterLock:
     def acquire(self) -> None:
         if self._key is not None:
             return
+        # A device, a FIFO or a folder named as the database: no lock file beside it (in /dev).
+        refuse_special_file(self.db_path)
+        refuse_special_file(self.path)
         key = os.path.realpath(self.path)
         with _guard:
             if key in _held:
@@ -134,6 +139,9 @@ class WriterLock:
                 private_dir(self.path.parent)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as exc:
+                full = storage_error(exc, self.path.parent.resolve(), "tệp khóa")
+                if full is not None and not isinstance(full, StorageReadOnlyError):
+                    raise full from exc
                 raise StorageReadOnlyError(
                     f"Không tạo được tệp khóa {self.path}: thư mục dữ liệu chỉ cho phép đọc "
                     "hoặc không có quyền ghi. Có thể mở cơ sở dữ liệu ở chế độ chỉ đọc."
@@ -162,9 +170,18 @@ class WriterLock:
             "app": self.app,
         }
         payload = json.dumps(holder, ensure_ascii=False).encode("utf-8")
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, payload)
+        try:
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, payload)
+        except OSError:
+            # A full disk: the lock itself (held above) is what guards the database; the
+            # description is a courtesy. Leave it empty rather than half written (an empty
+            # file reads as "another program").
+            try:
+                os.ftruncate(fd, 0)
+            except OSError:
+                pass
         try:
             os.chmod(self.path, 0o600)
         except OSError:

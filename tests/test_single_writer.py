@@ -100,7 +100,7 @@ def test_second_program_is_told_who_holds_the_database(made: Path, holder: Holde
 def test_command_line_refuses_while_another_program_writes(
     made: Path, holder: Holder, kiemtra: Any
 ) -> None:
-    result = kiemtra("plans", "--json", ok=False)
+    result = kiemtra("device", "rename", "Máy mới", ok=False)  # a command that writes
     assert result.exit_code != 0
     assert "đang được mở để ghi bởi Kiểm tra CCHC (máy thư ký)" in result.output
     assert f"(tiến trình {holder.pid})" in result.output

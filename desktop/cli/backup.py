@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 
 
 def _size(n: int) -> str:
@@ -18,7 +18,7 @@ def _size(n: int) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Tệp sao lưu (mặc định: thư mục backups cạnh cơ sở dữ liệu, tên có ngày giờ).",
 )
 @pass_app
@@ -26,7 +26,7 @@ def backup(app: AppContext, output: Path | None) -> None:
     """Sao lưu cơ sở dữ liệu ngay (an toàn cả khi chương trình đang mở)."""
     from desktop.services.backup import backup_now
 
-    target = backup_now(app.store, output)
+    target = backup_now(app.reader, output)
     click.echo(f"Đã sao lưu vào {target}")
 
 

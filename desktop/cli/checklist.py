@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 
 
 @click.group()
@@ -36,7 +36,7 @@ def show(app: AppContext, as_json: bool) -> None:
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Tệp .xlsx sẽ ghi.",
 )
 @pass_app

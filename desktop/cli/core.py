@@ -56,7 +56,7 @@ def plans(app: AppContext, as_json: bool) -> None:
             "issuer": p["issuer"],
             "units": p["units"],
         }
-        for p in app.store.planning.plans()
+        for p in app.reader.planning.plans()
     ]
     if as_json:
         emit_json(rows)
@@ -89,7 +89,7 @@ def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
             "visit_date": i["visit_date"],
             "plan_id": i["plan_id"],
         }
-        for i in app.store.planning.inspections(plan_id)
+        for i in app.reader.planning.inspections(plan_id)
     ]
     if as_json:
         emit_json(rows)
@@ -110,7 +110,7 @@ def findings() -> None:
 @pass_app
 def findings_list(app: AppContext, inspection_id: str, as_json: bool) -> None:
     """Mọi nội dung áp dụng cho cuộc kiểm tra và kết quả đã ghi (null nếu chưa ghi)."""
-    if app.store.planning.inspection(inspection_id) is None:
+    if app.reader.planning.inspection(inspection_id) is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     rows = [
         {
@@ -123,7 +123,7 @@ def findings_list(app: AppContext, inspection_id: str, as_json: bool) -> None:
             "max_score": r["max_score"],
             "note": r["note"] or None,
         }
-        for r in app.store.findings.inspection_items(inspection_id)
+        for r in app.reader.findings.inspection_items(inspection_id)
     ]
     if as_json:
         emit_json(rows)

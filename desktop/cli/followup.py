@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 from desktop.domain import format_date, parse_date
 from desktop.services.errors import UserError
 
@@ -161,7 +161,7 @@ def remediation_verify(
 @click.command()
 @click.argument("inspection_id", metavar="UNIT_INSPECTION_ID")
 @click.option("--format", "fmt", required=True, help="pdf hoặc docx.")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Tệp ra.")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="Tệp ra.")
 @click.option("--days", type=int, default=15, show_default=True, help="Hạn báo cáo (ngày).")
 @click.option("--number", default="", help="Số công văn, ví dụ 88 (để trống nếu chưa cấp số).")
 @click.option(
@@ -204,7 +204,7 @@ def reminder(
 @click.option("--plan", "plan_id", help="Chỉ các đơn vị của kế hoạch này.")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Ghi ra tệp .xlsx.")
+@click.option("-o", "--output", type=OutputFile(), help="Ghi ra tệp .xlsx.")
 @pass_app
 def escalation(
     app: AppContext, plan_id: str | None, today: str | None, as_json: bool, output: Path | None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 
 
 @click.group()
@@ -20,7 +20,7 @@ def plan() -> None:
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Tệp .xlsx sẽ ghi.",
 )
 @click.option("--example", is_flag=True, help="Điền sẵn ví dụ: kế hoạch năm 2021 của Sóc Trăng.")

@@ -112,7 +112,7 @@ def recommendations(app: AppContext, inspection_id: str, as_json: bool) -> None:
     from desktop.services.conclusions import list_recommendations
 
     keys = ("id", "number", "text", "item_code", "area_code", "responsible", "deadline", "status")
-    rows = [{k: r[k] for k in keys} for r in list_recommendations(app.store, inspection_id)]
+    rows = [{k: r[k] for k in keys} for r in list_recommendations(app.reader, inspection_id)]
     if as_json:
         emit_json(rows)
         return
@@ -134,7 +134,7 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
     """Kiểm tra tính toàn vẹn của nhật ký; mã thoát 1 nếu có mục bị sửa."""
     from desktop.services.audit import verify
 
-    report = verify(app.store)
+    report = verify(app.reader)
     if as_json:
         emit_json(report)
     elif report["ok"]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 from desktop.services.errors import UserError
 
 if TYPE_CHECKING:  # imported by the commands only when run: `kiemtra --help` stays fast
@@ -44,7 +44,7 @@ def document_options(func: F) -> F:
             click.option(
                 "-o",
                 "--output",
-                type=click.Path(dir_okay=False, path_type=Path),
+                type=OutputFile(),
                 required=True,
                 help="Tệp kết quả.",
             ),
@@ -138,7 +138,7 @@ def report_plan(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="Tệp Excel kết quả (.xlsx).",
 )
@@ -179,7 +179,7 @@ def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
                 for a in r["areas"]
             ],
         }
-        for r in score_plan(app.store, plan_id)
+        for r in score_plan(app.reader, plan_id)
     ]
     if as_json:
         emit_json(rows)

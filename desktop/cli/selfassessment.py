@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 
 
 @click.command("template")
@@ -17,7 +17,7 @@ from desktop.cli.common import AppContext, emit_json, pass_app
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Tệp .xlsx sẽ ghi.",
 )
 @pass_app

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from desktop.cli.common import AppContext, emit_json, pass_app
+from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
 from desktop.services.errors import UserError
 
 MESSAGES = {
@@ -148,7 +148,7 @@ def sync() -> None:
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Tệp gói (.kiemtra) sẽ ghi.",
 )
 @click.option("--plan", "plan_id", help="Chỉ dữ liệu của kế hoạch này.")

@@ -3,11 +3,18 @@
 Every copy is made with SQLite's online backup API (never a file copy of a live database) into
 the `backups/` folder beside the database, named `<reason prefix>-<yyyymmdd-HHMMSS>.sqlite` so
 that the folder explains itself to a user who opens it.
+
+A copy is written under a temporary name, checked (PRAGMA quick_check), flushed, and only then
+renamed to its final name (db.connection._checked_copy): a killed run leaves a hidden
+temporary file, which the next start removes (`clean_partial`) and which is never listed. A
+file under a backup's name that is not a whole database (an older version's killed copy) is
+neither listed nor counted as the day's automatic backup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,7 @@ from db.connection import (
     replace_database,
     safety_copy,
 )
+from db.files import check_target, is_temporary
 from db.lock import WriterLock
 from desktop.services.errors import UserError
 
@@ -81,6 +89,8 @@ def backup_now(store: Store, target: str | Path | None = None) -> Path:
     target = Path(target)
     if target.resolve() == _db_path(store).resolve():
         raise UserError("Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng")
+    # Its -wal, lock, a device, a managed folder of the data folder: refused in one line.
+    check_target(target)
     if target.exists():
         raise UserError(f"Tệp {target} đã có; hãy chọn tên khác")
     return store.backup(target)
@@ -93,12 +103,75 @@ def daily_backup(store: Store, keep: int = KEEP, now: dt.datetime | None = None)
         return None
     now = now or dt.datetime.now()
     db_path = Path(store.path)
+    clean_partial(db_path)
     today = now.date()
     if any(b["reason"] == "daily" and b["created_at"].date() == today for b in _scan(db_path)):
         return None
     target = store.backup(_target(db_path, "daily", now))
     prune(db_path, "daily", keep)
     return target
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (POSIX); on Windows, True: an open file there cannot
+    be removed anyway, so a running copy is safe and a dead one's file goes."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would end the process there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def clean_partial(db_path: str | Path) -> list[Path]:
+    """Remove the temporary files a killed backup left in the backups folder (those of a
+    process still running are kept: it may be copying right now); returns what went."""
+    folder = backups_dir(Path(db_path))
+    gone: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return gone
+    for path in entries:
+        if not is_temporary(path):
+            continue
+        # The writer's pid is in the name: ".<stem>.<pid>-<random>.tmp<suffix>".
+        match = re.search(r"\.(\d+)-[0-9a-f]{8}\.tmp", path.name)
+        if match and _alive(int(match[1])):
+            continue
+        try:
+            path.unlink()
+            gone.append(path)
+        except OSError:
+            pass  # still open (Windows) or not ours to remove
+    return gone
+
+
+def is_whole_database(path: Path) -> bool:
+    """A cheap check that `path` is a complete SQLite file: its header, the size the header
+    announces, no hot journal beside it. An older version's killed copy fails it."""
+    try:
+        if Path(f"{path}-journal").exists():
+            return False
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid only when "version-valid-for" matches the change counter.
+    if header[92:96] != header[24:28] or pages == 0:
+        return size > 0 and size % page_size == 0
+    return size == pages * page_size
 
 
 def _scan(db_path: Path) -> list[dict[str, Any]]:
@@ -110,6 +183,8 @@ def _scan(db_path: Path) -> list[dict[str, Any]]:
         match = _NAME.match(path.name)
         if not match or match["prefix"] not in _BY_PREFIX or not path.is_file():
             continue
+        if not is_whole_database(path):
+            continue  # a partial copy: never listed, never "today's backup"
         created = dt.datetime.strptime(match["stamp"], _STAMP)
         found.append(
             {
@@ -132,7 +207,9 @@ def prune(db_path: Path, reason: str, keep: int) -> list[Path]:
 
 
 def list_backups(db_path: str | Path) -> list[dict[str, Any]]:
-    """The backups of a database, newest first: path, created (ISO), size, reason, label."""
+    """The backups of a database, newest first: path, created (ISO), size, reason, label.
+    A killed run's temporary files are removed first (never listed in any case)."""
+    clean_partial(db_path)
     return [
         {
             "path": str(b["path"]),

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.files import PRIVATE, private_folder
+from db.errors import StoreError
+from db.files import create_new, private_folder, storage_error
+from desktop.services.errors import UserError
 
 KEYS_DIR = "keys"
 SIGNING_FILE = "device_ed25519.pem"
@@ -81,27 +82,54 @@ def keys_dir(data_dir: Path) -> Path:
 
 
 def _write_private(path: Path, pem: bytes) -> None:
-    """Create a key file PRIVATE (db.files' policy). Not db.files.write_bytes: O_EXCL keeps a
-    second process from replacing a key the first one already uses."""
-    private_folder(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
+    """Create a key file PRIVATE (db.files' policy), atomically: written and flushed under a
+    temporary name, then linked to its name only when whole — a crash or a full disk never
+    leaves an empty or half key. Linking (not renaming) fails when the name exists, so a second
+    process never replaces a key the first one already uses."""
+    try:
+        private_folder(path.parent)
+        create_new(path, pem)  # False: another process made it first; its key is the one
+    except OSError as exc:
+        raise _storage(exc, path) from exc
+
+
+def _storage(exc: OSError, path: Path) -> Exception:
+    return storage_error(exc, path.parent.resolve(), "khóa thiết bị") or StoreError(
+        f"Không tạo được khóa thiết bị {path}: {exc.strerror or exc}"
+    )
 
 
 def _load(path: Path) -> Any:
     from cryptography.hazmat.primitives import serialization
 
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Không đọc được khóa thiết bị {path}: {exc.strerror or exc}") from exc
+    try:
+        return serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise UserError(
+            f"Tệp khóa thiết bị {path} bị hỏng. Hãy khôi phục thư mục {path.parent} từ bản sao; "
+            "nếu không còn bản sao, đổi tên tệp này để chương trình tạo khóa mới (các máy khác "
+            "sẽ phải xác nhận lại dấu vân tay của máy này)."
+        ) from exc
+
+
+def _empty(path: Path) -> bool:
+    """An empty key file: an older version's creation cut short (a crash, a full disk). It was
+    never loaded, so never published: it is safe to make the key again."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def load_keys(data_dir: Path) -> DeviceKeys | None:
     """The keys already on disk, or None (never creates anything)."""
     folder = keys_dir(data_dir)
     signing, exchange = folder / SIGNING_FILE, folder / EXCHANGE_FILE
-    if not (signing.exists() and exchange.exists()):
+    if not (signing.exists() and exchange.exists()) or _empty(signing) or _empty(exchange):
         return None
     return DeviceKeys(_load(signing), _load(exchange))
 
@@ -118,6 +146,8 @@ def load_or_create_keys(data_dir: Path) -> DeviceKeys:
         (EXCHANGE_FILE, X25519PrivateKey.generate),
     ):
         path = folder / name
+        if _empty(path):
+            path.unlink(missing_ok=True)
         if not path.exists():
             pem = generate().private_bytes(
                 serialization.Encoding.PEM,

@@ -155,7 +155,11 @@ def test_broken_backup_is_refused_and_database_reopened(
 ) -> None:
     with qtbot.waitSignal(dialog.backedUp, timeout=30000) as blocker:
         dialog.backup_now()
-    Path(blocker.args[0]).write_bytes(b"not a database at all" * 100)
+    # Damaged inside (a whole file by its header, so still listed): restore must refuse it.
+    broken = Path(blocker.args[0])
+    data = bytearray(broken.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)
+    broken.write_bytes(bytes(data))
     set_note(dialog.adapter.store, "Còn nguyên")
     dialog.reload()
     with qtbot.waitSignal(dialog.failed, timeout=30000) as failed:
