@@ -11,6 +11,7 @@ from typing import Any
 
 from db import Store
 from db.files import atomic_open
+from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
@@ -25,7 +26,8 @@ from desktop.sync.keys import (
 )
 from desktop.sync.merge import COUNT_KEYS, tally
 
-HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
+# Exactly the fixed widths (db.hlc): a wider counter would sort below a narrower one as text.
+HLC = STAMP
 SYNC_REQUIRED = ("id", "hlc", "origin", "deleted")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Every travelling row is named by a UUID (random, or uuid5 for stable ids such as the shipped
@@ -48,6 +50,10 @@ MESSAGES = {
     "wrong_passphrase": "Gói đồng bộ không mở được: mật khẩu không đúng",
     "not_for_us": "Gói đồng bộ được mã hóa cho thiết bị khác ({fingerprint})",
     "bad_key": "Gói đồng bộ không giải mã được bằng khóa của máy này",
+    "future": (
+        "Gói đồng bộ bị từ chối: thiết bị “{name}” ghi dữ liệu lúc {date}, đi trước đồng hồ "
+        "máy này hơn một ngày; hãy kiểm tra ngày giờ của thiết bị đó (và của máy này)"
+    ),
     # reasons after "Gói đồng bộ bị hỏng: "
     "unknown_table": "bảng không xác định “{table}”",
     "row_count": "{name} có {found} dòng, khai báo {declared}",
@@ -268,6 +274,47 @@ def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> No
                     )
 
 
+def check_stamps(
+    store: Store,
+    manifest: dict[str, Any],
+    versions: dict[str, list[dict[str, Any]]],
+    edges: dict[str, list[tuple[str, str, str]]],
+) -> str | None:
+    """Refuse a package with any stamp more than a day ahead of this laptop's clock.
+
+    Such a stamp (a clock far ahead, or forged) would hold this laptop's clock there: every
+    later edit anywhere would sort below it. Returns the greatest stamp carried (None if none).
+    Fixed-width stamps (db.hlc) compare as text, so one max() per list finds it.
+    """
+    tops = [max(rows, key=lambda r: r["hlc"])["hlc"] for rows in versions.values() if rows]
+    tops += [
+        max(r["base_hlc"] for r in rows if r.get("base_hlc"))
+        for rows in versions.values()
+        if any(r.get("base_hlc") for r in rows)
+    ]
+    for table_edges in edges.values():
+        if table_edges:
+            tops.append(max(max(e[1], e[2]) for e in table_edges))
+    if not tops:
+        return None
+    top: str = max(tops)
+    wall, _counter, device = top.split(".", 2)
+    if int(wall) <= store.clock.wall_ms() + DAY_MS:
+        return top
+    import datetime as dt
+
+    names = {d["id"]: d["name"] for d in manifest.get("devices", [])}
+    names[manifest["source"]["id"]] = manifest["source"]["name"]
+    names.update(store.sync.devices.device_names())
+    moment = dt.datetime.fromtimestamp(int(wall) / 1000, tz=dt.UTC).astimezone()
+    raise UserError(
+        MESSAGES["future"].format(
+            name=pkg.shown(names.get(device) or device),
+            date=moment.strftime("%d/%m/%Y %H:%M"),
+        )
+    )
+
+
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -342,6 +389,7 @@ def import_package(
     source = _trust_source(store, manifest, trust_new)
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
     versions, edges = parse_rows(store, content)
+    top_stamp = check_stamps(store, manifest, versions, edges)
     check_parents(store, versions)
     needed = {
         r["sha256"]
@@ -366,7 +414,6 @@ def import_package(
     _store_attachments(store, content, needed)
 
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    max_hlc = None
     try:
         with store.transaction():
             store.sync.devices.record_device(
@@ -394,11 +441,10 @@ def import_package(
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
                 for outcome in store.sync.merge.merge_versions(table, ordered):
                     tally(counts, outcome)
-                if ordered and (max_hlc is None or ordered[-1]["hlc"] > max_hlc):
-                    max_hlc = ordered[-1]["hlc"]
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc
-    if max_hlc is not None:
-        store.clock.observe(max_hlc)
+    if top_stamp is not None:
+        # Past every stamp carried (rows and history), all within a day of this clock.
+        store.clock.observe(top_stamp)
     return {"package": manifest["package_id"], "from": source, **counts}

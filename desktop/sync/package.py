@@ -83,11 +83,11 @@ class PackageError(UserError):
     """A package refused as damaged or forged; the message says what is wrong."""
 
     def __init__(self, key: str, **values: Any) -> None:
-        shown = {k: _shown(v) if isinstance(v, str) else v for k, v in values.items()}
-        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**shown)))
+        safe = {k: shown(v) if isinstance(v, str) else v for k, v in values.items()}
+        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**safe)))
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     """A name from the package as the message shows it: NFC, control characters escaped (a
     newline in a member name must not split the one-line error)."""
     import unicodedata
