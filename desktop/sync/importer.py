@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -58,6 +57,7 @@ MESSAGES = {
     "unknown_table": "bảng không xác định “{table}”",
     "row_count": "{name} có {found} dòng, khai báo {declared}",
     "not_json": "{name} dòng {line}: không phải JSON hợp lệ",
+    "not_finite": "{name} dòng {line}: số không hữu hạn (NaN, Infinity hoặc quá lớn)",
     "not_object": "{name} dòng {line}: không phải một bản ghi",
     "unknown_column": "{name} dòng {line}: cột không xác định “{column}”",
     "missing_field": "{name} dòng {line}: thiếu trường bắt buộc “{column}”",
@@ -69,6 +69,10 @@ MESSAGES = {
     "missing_parent": "{table} {id}: tham chiếu tới {parent} {parent_id} không có trong gói lẫn "
     "cơ sở dữ liệu",
     "missing_attachment": "thiếu tệp đính kèm {sha256}",
+    "score_range": (
+        "findings {id}: điểm “{column}” = {value:g} ngoài khoảng 0–{max:g} "
+        "(điểm tối đa của nội dung)"
+    ),
     "constraint": "dữ liệu vi phạm ràng buộc của cơ sở dữ liệu ({detail})",
 }
 
@@ -199,7 +203,8 @@ def parse_rows(
     """Every row checked against the schema: known table and columns, types, required fields."""
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    decode = json.JSONDecoder().decode  # json.loads for a str, without its per-call checks
+    # json.loads for a str without its per-call checks, and without NaN or Infinity.
+    decode = pkg.STRICT_JSON.decode
     for name, data in content.texts.items():
         try:
             lines = data.decode("utf-8").splitlines()
@@ -213,7 +218,11 @@ def parse_rows(
         for number, line in enumerate(lines, start=1):
             try:
                 parsed.append(decode(line))
-            except json.JSONDecodeError as exc:
+            except pkg.NotFinite as exc:
+                raise _broken("not_finite", name=name, line=number) from exc
+            except (ValueError, RecursionError) as exc:
+                # ValueError: JSONDecodeError, or an integer beyond Python's 4,300 digits;
+                # RecursionError: nesting deeper than json's recursion (a line of "[[[[").
                 raise _broken("not_json", name=name, line=number) from exc
         if name == pkg.VERSIONS:
             hlc_match, uuid_match = HLC.match, UUID.match
@@ -315,6 +324,32 @@ def check_stamps(
     )
 
 
+SCORE_COLUMNS = ("score", "self_score")
+
+
+def check_scores(store: Store, versions: dict[str, list[dict[str, Any]]]) -> None:
+    """Every finding's scores lie between 0 and its item's maximum, as the service requires
+    of a score typed here (the item from the package, else from the database)."""
+    scored = [
+        row
+        for row in versions.get("findings", [])
+        if any(row.get(c) is not None for c in SCORE_COLUMNS)
+    ]
+    if not scored:
+        return
+    maxima: dict[str, float] = {}
+    for item in sorted(versions.get("checklist_items", []), key=lambda r: r["hlc"]):
+        maxima[item["id"]] = float(item.get("max_score") or 0)
+    missing = {r["item_id"] for r in scored} - maxima.keys()
+    maxima.update(store.sync.versions.item_max_scores(missing))
+    for row in scored:
+        top = maxima.get(row["item_id"], 0.0)
+        for column in SCORE_COLUMNS:
+            value = row.get(column)
+            if value is not None and not 0 <= value <= top + 1e-9:
+                raise _broken("score_range", id=row["id"], column=column, value=value, max=top)
+
+
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -391,6 +426,7 @@ def import_package(
     versions, edges = parse_rows(store, content)
     top_stamp = check_stamps(store, manifest, versions, edges)
     check_parents(store, versions)
+    check_scores(store, versions)
     needed = {
         r["sha256"]
         for table in ATTACHMENT_TABLES

@@ -40,6 +40,7 @@ SUFFIX = ".kiemtra"
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
 MAX_ENTRIES = 100_000
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_JSON_DEPTH = 32  # a manifest nests 4 deep; json's recursion must never be reached
 MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
 CHUNK = 64 * 1024
@@ -94,6 +95,60 @@ def shown(text: str) -> str:
 
     text = unicodedata.normalize("NFC", text)
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
+
+
+class NotFinite(ValueError):
+    """NaN, Infinity or a float that overflows: not a number a package may carry."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotFinite(name)
+
+
+def finite_float(text: str) -> float:
+    """json's parse_float that refuses what overflows to infinity (1e999)."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise NotFinite(text)
+    return value
+
+
+# json without NaN, Infinity and overflowing floats (json.loads takes them by default).
+STRICT_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=finite_float)
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+
+
+def nesting_within(data: bytes, limit: int) -> bool:
+    """True when the JSON text `data` nests at most about `limit` deep (without parsing it).
+
+    Strings are dropped, then the innermost bracket pairs are removed `limit` times; what is
+    left is too deep (or unbalanced, which json would refuse anyway). Linear in the size.
+    """
+    skeleton = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    for _ in range(limit):
+        if not skeleton:
+            return True
+        shorter = skeleton.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == skeleton:
+            return False
+        skeleton = shorter
+    return not skeleton
+
+
+def parse_document(data: bytes, name: str) -> Any:
+    """A JSON document read from a package (manifest, index), its size already bounded:
+    nesting bounded before json sees it; huge integers, NaN and Infinity refused."""
+    where = "" if name == MANIFEST else f"{name}: "
+    if not nesting_within(data, MAX_JSON_DEPTH):
+        raise PackageError("bad_manifest", detail=f"{where}JSON lồng nhau quá sâu")
+    try:
+        return STRICT_JSON.decode(data.decode("utf-8"))
+    except NotFinite as exc:
+        raise PackageError("bad_manifest", detail=f"{where}số không hữu hạn") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: JSONDecodeError, and an integer beyond Python's 4,300 digits.
+        raise PackageError("bad_manifest", detail=f"{where}JSON") from exc
 
 
 def canonical_json(data: Any) -> bytes:
@@ -385,11 +440,8 @@ def read_signed(path: Path) -> SignedPackage:
         raise PackageError("no_signature")
     manifest_bytes = read_member(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
     signature = read_member(zf, members[SIGNATURE], 1024)
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError("bad_manifest", detail="JSON") from exc
-    manifest = _check_manifest(manifest)
+    # Parsed before the signature can be checked (the key is inside): bounded first.
+    manifest = _check_manifest(parse_document(manifest_bytes, MANIFEST))
     try:
         public_key = Ed25519PublicKey.from_public_bytes(unb64(manifest["source"]["public_key"], 32))
         public_key.verify(signature, manifest_bytes)
@@ -415,10 +467,7 @@ def read_content(signed: SignedPackage, decrypt: Any) -> Content:
     zf, members = open_zip(inner_bytes)
     if INDEX not in members:
         raise PackageError("missing_part", name=INDEX)
-    try:
-        index = json.loads(read_member(zf, members[INDEX], MAX_MANIFEST_BYTES).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError("bad_manifest", detail=INDEX) from exc
+    index = parse_document(read_member(zf, members[INDEX], MAX_MANIFEST_BYTES), INDEX)
     if not isinstance(index, dict):
         raise PackageError("bad_manifest", detail=INDEX)
     return verify_parts(zf, members, _declared_parts(index.get("parts")), {INDEX}, _PART_NAME)
