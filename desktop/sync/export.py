@@ -37,7 +37,8 @@ def export_package(
     recipient: str | None = None,
     passphrase: str | None = None,
 ) -> dict[str, Any]:
-    """Write one package file; returns {"package", "file", "rows", "attachments", ...}."""
+    """Write one package file; returns {"package", "file", "rows", "attachments",
+    "encryption", "full", "bytes"} (bytes: the size of the file written)."""
     keys = ensure_device_keys(store)
     if plan_id is not None and store.planning.plan(plan_id) is None:
         raise UserError(MESSAGES["no_plan"].format(plan=plan_id))
@@ -149,4 +150,5 @@ def export_package(
         "attachments": len(shas),
         "encryption": manifest["encryption"],
         "full": manifest["scope"]["full"],
+        "bytes": Path(out).stat().st_size,
     }

@@ -195,12 +195,21 @@ class Part:
         return {"name": self.name, "sha256": self.sha256, "rows": self.rows, "size": self.size}
 
 
+def _compression(name: str) -> int:
+    """Rows, history and manifests deflated (JSON lines shrink 7× or more); attachments and
+    the encrypted payload stored as they are (photos and PDFs are compressed already, and
+    ciphertext does not compress). Reading takes either: packages made before stored all."""
+    if name.startswith("attachments/") or name == PAYLOAD:
+        return zipfile.ZIP_STORED
+    return zipfile.ZIP_DEFLATED
+
+
 def _write_parts(zf: zipfile.ZipFile, parts: list[Part]) -> None:
     for part in parts:
         info = zipfile.ZipInfo(part.name, date_time=(2020, 1, 1, 0, 0, 0))
-        # Stored, not deflated: every byte of a member is then content covered by its hash,
-        # so any flipped byte is caught (a deflate stream has bits that change nothing).
-        info.compress_type = zipfile.ZIP_STORED
+        # Deflated or not, what is checked is the inflated content against the hash the
+        # signed manifest declares; a deflate bit that changes nothing changes no content.
+        info.compress_type = _compression(part.name)
         with zf.open(info, "w") as out:
             for chunk in part.chunks():
                 out.write(chunk)

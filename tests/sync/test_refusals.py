@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,18 @@ def test_a_flipped_byte_in_any_part(world: dict[str, Any]) -> None:
             flipped[offset] ^= 0x01
             path = world["root"] / "flipped.kiemtra"
             path.write_bytes(bytes(flipped))
+            if info.compress_type == zipfile.ZIP_DEFLATED and _same_content(path, world["good"]):
+                # A deflate bit that changes nothing (the padding of the last byte): the
+                # content, which is what the hashes cover, is the good package's.
+                continue
             assert_refused(world, path, says="Gói đồng bộ bị hỏng")
+
+
+def _same_content(path: Path, good: Path) -> bool:
+    try:
+        return read_members(path) == read_members(good)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return False
 
 
 def test_changed_content_keeps_no_valid_hash(world: dict[str, Any]) -> None:
