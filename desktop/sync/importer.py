@@ -49,6 +49,9 @@ MESSAGES = {
     "wrong_passphrase": "Gói đồng bộ không mở được: mật khẩu không đúng",
     "not_for_us": "Gói đồng bộ được mã hóa cho thiết bị khác ({fingerprint})",
     "bad_key": "Gói đồng bộ không giải mã được bằng khóa của máy này",
+    "bad_key_or_corrupt": (
+        "Gói đồng bộ không giải mã được bằng khóa của máy này, hoặc dữ liệu mã hóa bị hỏng"
+    ),
     "future": (
         "Gói đồng bộ bị từ chối: thiết bị “{name}” ghi dữ liệu lúc {date}, đi trước đồng hồ "
         "máy này hơn một ngày; hãy kiểm tra ngày giờ của thiết bị đó (và của máy này)"
@@ -69,6 +72,8 @@ MESSAGES = {
     "missing_parent": "{table} {id}: tham chiếu tới {parent} {parent_id} không có trong gói lẫn "
     "cơ sở dữ liệu",
     "missing_attachment": "thiếu tệp đính kèm {sha256}",
+    "corrupt_payload": "dữ liệu mã hóa bị hỏng (khóa đúng nhưng nội dung không giải mã được)",
+    "kdf_params": "tham số mã hóa không được hỗ trợ (scrypt {detail})",
     "score_range": (
         "findings {id}: điểm “{column}” = {value:g} ngoài khoảng 0–{max:g} "
         "(điểm tối đa của nội dung)"
@@ -379,6 +384,10 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                     raise UserError(MESSAGES["need_passphrase"])
                 try:
                     return crypto.decrypt_with_passphrase(payload, params, passphrase, aad)
+                except crypto.UnsupportedParametersError as exc:
+                    raise _broken("kdf_params", detail=str(exc)) from exc
+                except crypto.CorruptPayloadError as exc:
+                    raise _broken("corrupt_payload") from exc
                 except crypto.DecryptionError as exc:
                     raise UserError(MESSAGES["wrong_passphrase"]) from exc
             keys = load_keys(data_dir_of(store))
@@ -386,8 +395,13 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                 raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
             try:
                 return crypto.decrypt_for_recipient(payload, params, keys.exchange, aad)
-            except crypto.DecryptionError as exc:
+            except crypto.CorruptPayloadError as exc:
+                raise _broken("corrupt_payload") from exc
+            except crypto.WrongKeyError as exc:
                 raise UserError(MESSAGES["bad_key"]) from exc
+            except crypto.DecryptionError as exc:
+                # A package made before the key check: the two cannot be told apart.
+                raise UserError(MESSAGES["bad_key_or_corrupt"]) from exc
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise pkg.PackageError("bad_manifest", detail="encryption_params") from exc
 

@@ -41,7 +41,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     good = root / "good.kiemtra"
     sender.cli("sync", "export", "-o", str(good), "--full")
     secret = root / "pass.txt"
-    secret.write_text("đúng", encoding="utf-8")
+    secret.write_text("mật khẩu đúng của đoàn", encoding="utf-8")
     locked = root / "locked.kiemtra"
     sender.cli("sync", "export", "-o", str(locked), "--full", "--passphrase-file", str(secret))
     receiver = Laptop(root, "thu-ky")
@@ -355,3 +355,37 @@ def test_a_score_above_the_items_maximum(world: dict[str, Any]) -> None:
     assert_refused(
         world, tampered(world, "negative", _rows_edit("findings", negative)), says="điểm"
     )
+
+
+@pytest.mark.parametrize("value", [b"Infinity", b"NaN", b"1e999"])
+def test_scores_json_never_prints_infinity(
+    world: dict[str, Any], tmp_path: Path, value: bytes
+) -> None:
+    """A newer version of a finding scored Infinity (or NaN) is refused; `scores --json` stays
+    JSON (json.loads with NaN and Infinity refused reads it)."""
+    import time
+
+    other = Laptop(tmp_path, "khac")
+    other.cli("device", "trust", world["sender"].info()["fingerprint"], "--name", "may-1")
+    other.cli("sync", "import", str(world["good"]))
+    sender: Laptop = world["sender"]
+
+    def mutate(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        lines = members["rows/findings.jsonl"].splitlines()
+        row = json.loads(lines[0])
+        stamp = f"{int(time.time() * 1000):013d}.00000.{sender.store.device_id}"
+        row.update(score=0.5, hlc=stamp, base_hlc=row["hlc"])
+        text = pkg.canonical_json(row).replace(b'"score":0.5', b'"score":' + value)
+        members["rows/findings.jsonl"] = b"\n".join([text, *lines[1:]]) + b"\n"
+
+    path = tampered(world, "infinite", mutate)
+    result = other.cli("sync", "import", str(path), ok=False)
+    assert result.exit_code != 0 and "số không hữu hạn" in result.stderr
+    plan_id = other.cli.json("plans")[0]["id"]
+    out = other.cli("scores", plan_id, "--json").stdout
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"scores --json printed {name}")
+
+    json.loads(out, parse_constant=refuse)
+    other.close()
