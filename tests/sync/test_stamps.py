@@ -128,3 +128,29 @@ def test_a_six_digit_counter_is_refused(pair: dict[str, Any]) -> None:
 
     path = rebuild(pair["good"], pair["tmp"] / "wide.kiemtra", sender, mutate)
     assert "dấu thời gian" in _refused(pair["receiver"], path)
+
+
+@pytest.mark.parametrize("where", ["base_hlc", "history"])
+def test_a_far_stamp_anywhere_in_the_package_is_refused(pair: dict[str, Any], where: str) -> None:
+    """Not only a row's own stamp: the version it was edited from, or a line of the history
+    (versions.jsonl), would move the clock the same way."""
+    import json
+
+    from desktop.sync import package as pkg
+
+    sender: Laptop = pair["sender"]
+    far = f"9999999999999.00000.{sender.store.device_id}"
+
+    def mutate(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        if where == "base_hlc":
+            rows = rows_of(members, "units")
+            rows[0] = {**rows[0], "base_hlc": far}
+            set_rows(members, "units", rows)
+        else:
+            edges = [json.loads(line) for line in members[pkg.VERSIONS].splitlines()]
+            edges.append([edges[0][0], edges[0][1], far, edges[0][2]])
+            members[pkg.VERSIONS] = pkg.jsonl(edges)
+
+    path = rebuild(pair["good"], pair["tmp"] / f"far-{where}.kiemtra", sender, mutate)
+    message = _refused(pair["receiver"], path)
+    assert "may-1" in message and "2286" in message
