@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -60,6 +61,7 @@ MESSAGES = {
     "unknown_table": "bảng không xác định “{table}”",
     "row_count": "{name} có {found} dòng, khai báo {declared}",
     "not_json": "{name} dòng {line}: không phải JSON hợp lệ",
+    "too_large": "{name} dòng {line}: số quá lớn",
     "not_finite": "{name} dòng {line}: số không hữu hạn (NaN, Infinity hoặc quá lớn)",
     "not_object": "{name} dòng {line}: không phải một bản ghi",
     "unknown_column": "{name} dòng {line}: cột không xác định “{column}”",
@@ -225,10 +227,11 @@ def parse_rows(
                 parsed.append(decode(line))
             except pkg.NotFinite as exc:
                 raise _broken("not_finite", name=name, line=number) from exc
-            except (ValueError, RecursionError) as exc:
-                # ValueError: JSONDecodeError, or an integer beyond Python's 4,300 digits;
+            except (json.JSONDecodeError, RecursionError) as exc:
                 # RecursionError: nesting deeper than json's recursion (a line of "[[[[").
                 raise _broken("not_json", name=name, line=number) from exc
+            except ValueError as exc:  # an integer beyond Python's 4,300 digits
+                raise _broken("too_large", name=name, line=number) from exc
         if name == pkg.VERSIONS:
             hlc_match, uuid_match = HLC.match, UUID.match
             for number, edge in enumerate(parsed, start=1):

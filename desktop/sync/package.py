@@ -146,9 +146,10 @@ def parse_document(data: bytes, name: str) -> Any:
         return STRICT_JSON.decode(data.decode("utf-8"))
     except NotFinite as exc:
         raise PackageError("bad_manifest", detail=f"{where}số không hữu hạn") from exc
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        # ValueError: JSONDecodeError, and an integer beyond Python's 4,300 digits.
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PackageError("bad_manifest", detail=f"{where}JSON") from exc
+    except ValueError as exc:  # an integer beyond Python's 4,300 digits
+        raise PackageError("bad_manifest", detail=f"{where}số quá lớn") from exc
 
 
 def canonical_json(data: Any) -> bytes:

@@ -320,7 +320,8 @@ def test_a_huge_integer_in_the_manifest(world: dict[str, Any], signed: bool) -> 
     good = read_members(world["good"])[pkg.MANIFEST]
     assert b'"format_version":1' in good
     manifest = good.replace(b'"format_version":1', b'"format_version":' + HUGE)
-    assert_refused(world, _with_manifest(world, "huge", manifest, signed), says="manifest.json")
+    path = _with_manifest(world, "huge", manifest, signed)
+    assert_refused(world, path, says="manifest.json không hợp lệ (số quá lớn)")
 
 
 @pytest.mark.parametrize("value", [DEEP, HUGE, b"NaN", b"Infinity", b"-Infinity", b"1e999"])
