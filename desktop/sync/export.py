@@ -15,6 +15,8 @@ from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
 from desktop.sync.keys import data_dir_of, ensure_device_keys, normalize_fingerprint
 
+MIN_PASSPHRASE = 12  # characters (NFC), for the passphrase of a new package
+
 MESSAGES = {
     "no_plan": "Không có kế hoạch {plan}",
     "bad_fingerprint": "Mã vân tay {fingerprint} không hợp lệ (cần 64 chữ số thập lục phân)",
@@ -24,6 +26,7 @@ MESSAGES = {
     "revoked_recipient": "Thiết bị {fingerprint} đã bị thu hồi",
     "missing_attachment": "Thiếu tệp đính kèm {sha256} trong thư mục dữ liệu",
     "empty_passphrase": "Mật khẩu không được để trống",
+    "short_passphrase": "Mật khẩu cần ít nhất {min} ký tự (mật khẩu đã cho có {length})",
     "write_failed": "Không ghi được tệp {path}: {error}",
 }
 
@@ -37,7 +40,8 @@ def export_package(
     recipient: str | None = None,
     passphrase: str | None = None,
 ) -> dict[str, Any]:
-    """Write one package file; returns {"package", "file", "rows", "attachments", ...}."""
+    """Write one package file; returns {"package", "file", "rows", "attachments",
+    "encryption", "full", "bytes"} (bytes: the size of the file written)."""
     keys = ensure_device_keys(store)
     if plan_id is not None and store.planning.plan(plan_id) is None:
         raise UserError(MESSAGES["no_plan"].format(plan=plan_id))
@@ -55,6 +59,11 @@ def export_package(
         recipient_key = device["encryption_key"]
     if passphrase is not None and not passphrase:
         raise UserError(MESSAGES["empty_passphrase"])
+    if passphrase is not None and len(passphrase) < MIN_PASSPHRASE:
+        # New packages only: importing one made before takes the passphrase it was made with.
+        raise UserError(
+            MESSAGES["short_passphrase"].format(min=MIN_PASSPHRASE, length=len(passphrase))
+        )
 
     store.sync.conflicts.normalize_all_conflicts()
     up_to_seq = store.sync.versions.sync_max_seq()
@@ -149,4 +158,5 @@ def export_package(
         "attachments": len(shas),
         "encryption": manifest["encryption"],
         "full": manifest["scope"]["full"],
+        "bytes": Path(out).stat().st_size,
     }

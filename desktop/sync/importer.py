@@ -11,6 +11,7 @@ from typing import Any
 
 from db import Store
 from db.files import atomic_open
+from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
@@ -25,7 +26,8 @@ from desktop.sync.keys import (
 )
 from desktop.sync.merge import COUNT_KEYS, tally
 
-HLC = re.compile(r"^\d{13}\.\d{5,}\.[0-9A-Za-z_\-]{1,100}$")
+# Exactly the fixed widths (db.hlc): a wider counter would sort below a narrower one as text.
+HLC = STAMP
 SYNC_REQUIRED = ("id", "hlc", "origin", "deleted")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Every travelling row is named by a UUID (random, or uuid5 for stable ids such as the shipped
@@ -48,10 +50,19 @@ MESSAGES = {
     "wrong_passphrase": "Gói đồng bộ không mở được: mật khẩu không đúng",
     "not_for_us": "Gói đồng bộ được mã hóa cho thiết bị khác ({fingerprint})",
     "bad_key": "Gói đồng bộ không giải mã được bằng khóa của máy này",
+    "bad_key_or_corrupt": (
+        "Gói đồng bộ không giải mã được bằng khóa của máy này, hoặc dữ liệu mã hóa bị hỏng"
+    ),
+    "future": (
+        "Gói đồng bộ bị từ chối: thiết bị “{name}” ghi dữ liệu lúc {date}, đi trước đồng hồ "
+        "máy này hơn một ngày; hãy kiểm tra ngày giờ của thiết bị đó (và của máy này)"
+    ),
     # reasons after "Gói đồng bộ bị hỏng: "
     "unknown_table": "bảng không xác định “{table}”",
     "row_count": "{name} có {found} dòng, khai báo {declared}",
     "not_json": "{name} dòng {line}: không phải JSON hợp lệ",
+    "too_large": "{name} dòng {line}: số quá lớn",
+    "not_finite": "{name} dòng {line}: số không hữu hạn (NaN, Infinity hoặc quá lớn)",
     "not_object": "{name} dòng {line}: không phải một bản ghi",
     "unknown_column": "{name} dòng {line}: cột không xác định “{column}”",
     "missing_field": "{name} dòng {line}: thiếu trường bắt buộc “{column}”",
@@ -63,6 +74,12 @@ MESSAGES = {
     "missing_parent": "{table} {id}: tham chiếu tới {parent} {parent_id} không có trong gói lẫn "
     "cơ sở dữ liệu",
     "missing_attachment": "thiếu tệp đính kèm {sha256}",
+    "corrupt_payload": "dữ liệu mã hóa bị hỏng (khóa đúng nhưng nội dung không giải mã được)",
+    "kdf_params": "tham số mã hóa không được hỗ trợ (scrypt {detail})",
+    "score_range": (
+        "findings {id}: điểm “{column}” = {value:g} ngoài khoảng 0–{max:g} "
+        "(điểm tối đa của nội dung)"
+    ),
     "constraint": "dữ liệu vi phạm ràng buộc của cơ sở dữ liệu ({detail})",
 }
 
@@ -193,7 +210,8 @@ def parse_rows(
     """Every row checked against the schema: known table and columns, types, required fields."""
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    decode = json.JSONDecoder().decode  # json.loads for a str, without its per-call checks
+    # json.loads for a str without its per-call checks, and without NaN or Infinity.
+    decode = pkg.STRICT_JSON.decode
     for name, data in content.texts.items():
         try:
             lines = data.decode("utf-8").splitlines()
@@ -207,8 +225,13 @@ def parse_rows(
         for number, line in enumerate(lines, start=1):
             try:
                 parsed.append(decode(line))
-            except json.JSONDecodeError as exc:
+            except pkg.NotFinite as exc:
+                raise _broken("not_finite", name=name, line=number) from exc
+            except (json.JSONDecodeError, RecursionError) as exc:
+                # RecursionError: nesting deeper than json's recursion (a line of "[[[[").
                 raise _broken("not_json", name=name, line=number) from exc
+            except ValueError as exc:  # an integer beyond Python's 4,300 digits
+                raise _broken("too_large", name=name, line=number) from exc
         if name == pkg.VERSIONS:
             hlc_match, uuid_match = HLC.match, UUID.match
             for number, edge in enumerate(parsed, start=1):
@@ -268,6 +291,73 @@ def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> No
                     )
 
 
+def check_stamps(
+    store: Store,
+    manifest: dict[str, Any],
+    versions: dict[str, list[dict[str, Any]]],
+    edges: dict[str, list[tuple[str, str, str]]],
+) -> str | None:
+    """Refuse a package with any stamp more than a day ahead of this laptop's clock.
+
+    Such a stamp (a clock far ahead, or forged) would hold this laptop's clock there: every
+    later edit anywhere would sort below it. Returns the greatest stamp carried (None if none).
+    Fixed-width stamps (db.hlc) compare as text, so one max() per list finds it.
+    """
+    tops = [max(rows, key=lambda r: r["hlc"])["hlc"] for rows in versions.values() if rows]
+    tops += [
+        max(r["base_hlc"] for r in rows if r.get("base_hlc"))
+        for rows in versions.values()
+        if any(r.get("base_hlc") for r in rows)
+    ]
+    for table_edges in edges.values():
+        if table_edges:
+            tops.append(max(max(e[1], e[2]) for e in table_edges))
+    if not tops:
+        return None
+    top: str = max(tops)
+    wall, _counter, device = top.split(".", 2)
+    if int(wall) <= store.clock.wall_ms() + DAY_MS:
+        return top
+    import datetime as dt
+
+    names = {d["id"]: d["name"] for d in manifest.get("devices", [])}
+    names[manifest["source"]["id"]] = manifest["source"]["name"]
+    names.update(store.sync.devices.device_names())
+    moment = dt.datetime.fromtimestamp(int(wall) / 1000, tz=dt.UTC).astimezone()
+    raise UserError(
+        MESSAGES["future"].format(
+            name=pkg.shown(names.get(device) or device),
+            date=moment.strftime("%d/%m/%Y %H:%M"),
+        )
+    )
+
+
+SCORE_COLUMNS = ("score", "self_score")
+
+
+def check_scores(store: Store, versions: dict[str, list[dict[str, Any]]]) -> None:
+    """Every finding's scores lie between 0 and its item's maximum, as the service requires
+    of a score typed here (the item from the package, else from the database)."""
+    scored = [
+        row
+        for row in versions.get("findings", [])
+        if any(row.get(c) is not None for c in SCORE_COLUMNS)
+    ]
+    if not scored:
+        return
+    maxima: dict[str, float] = {}
+    for item in sorted(versions.get("checklist_items", []), key=lambda r: r["hlc"]):
+        maxima[item["id"]] = float(item.get("max_score") or 0)
+    missing = {r["item_id"] for r in scored} - maxima.keys()
+    maxima.update(store.sync.versions.item_max_scores(missing))
+    for row in scored:
+        top = maxima.get(row["item_id"], 0.0)
+        for column in SCORE_COLUMNS:
+            value = row.get(column)
+            if value is not None and not 0 <= value <= top + 1e-9:
+                raise _broken("score_range", id=row["id"], column=column, value=value, max=top)
+
+
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -297,6 +387,10 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                     raise UserError(MESSAGES["need_passphrase"])
                 try:
                     return crypto.decrypt_with_passphrase(payload, params, passphrase, aad)
+                except crypto.UnsupportedParametersError as exc:
+                    raise _broken("kdf_params", detail=str(exc)) from exc
+                except crypto.CorruptPayloadError as exc:
+                    raise _broken("corrupt_payload") from exc
                 except crypto.DecryptionError as exc:
                     raise UserError(MESSAGES["wrong_passphrase"]) from exc
             keys = load_keys(data_dir_of(store))
@@ -304,8 +398,13 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                 raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
             try:
                 return crypto.decrypt_for_recipient(payload, params, keys.exchange, aad)
-            except crypto.DecryptionError as exc:
+            except crypto.CorruptPayloadError as exc:
+                raise _broken("corrupt_payload") from exc
+            except crypto.WrongKeyError as exc:
                 raise UserError(MESSAGES["bad_key"]) from exc
+            except crypto.DecryptionError as exc:
+                # A package made before the key check: the two cannot be told apart.
+                raise UserError(MESSAGES["bad_key_or_corrupt"]) from exc
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise pkg.PackageError("bad_manifest", detail="encryption_params") from exc
 
@@ -342,7 +441,9 @@ def import_package(
     source = _trust_source(store, manifest, trust_new)
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
     versions, edges = parse_rows(store, content)
+    top_stamp = check_stamps(store, manifest, versions, edges)
     check_parents(store, versions)
+    check_scores(store, versions)
     needed = {
         r["sha256"]
         for table in ATTACHMENT_TABLES
@@ -366,7 +467,6 @@ def import_package(
     _store_attachments(store, content, needed)
 
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    max_hlc = None
     try:
         with store.transaction():
             store.sync.devices.record_device(
@@ -394,11 +494,10 @@ def import_package(
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
                 for outcome in store.sync.merge.merge_versions(table, ordered):
                     tally(counts, outcome)
-                if ordered and (max_hlc is None or ordered[-1]["hlc"] > max_hlc):
-                    max_hlc = ordered[-1]["hlc"]
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc
-    if max_hlc is not None:
-        store.clock.observe(max_hlc)
+    if top_stamp is not None:
+        # Past every stamp carried (rows and history), all within a day of this clock.
+        store.clock.observe(top_stamp)
     return {"package": manifest["package_id"], "from": source, **counts}

@@ -40,6 +40,7 @@ SUFFIX = ".kiemtra"
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
 MAX_ENTRIES = 100_000
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_JSON_DEPTH = 32  # a manifest nests 4 deep; json's recursion must never be reached
 MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
 CHUNK = 64 * 1024
@@ -83,17 +84,72 @@ class PackageError(UserError):
     """A package refused as damaged or forged; the message says what is wrong."""
 
     def __init__(self, key: str, **values: Any) -> None:
-        shown = {k: _shown(v) if isinstance(v, str) else v for k, v in values.items()}
-        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**shown)))
+        safe = {k: shown(v) if isinstance(v, str) else v for k, v in values.items()}
+        super().__init__(MESSAGES["broken"].format(reason=MESSAGES[key].format(**safe)))
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     """A name from the package as the message shows it: NFC, control characters escaped (a
     newline in a member name must not split the one-line error)."""
     import unicodedata
 
     text = unicodedata.normalize("NFC", text)
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:200]
+
+
+class NotFinite(ValueError):
+    """NaN, Infinity or a float that overflows: not a number a package may carry."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotFinite(name)
+
+
+def finite_float(text: str) -> float:
+    """json's parse_float that refuses what overflows to infinity (1e999)."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise NotFinite(text)
+    return value
+
+
+# json without NaN, Infinity and overflowing floats (json.loads takes them by default).
+STRICT_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=finite_float)
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+
+
+def nesting_within(data: bytes, limit: int) -> bool:
+    """True when the JSON text `data` nests at most about `limit` deep (without parsing it).
+
+    Strings are dropped, then the innermost bracket pairs are removed `limit` times; what is
+    left is too deep (or unbalanced, which json would refuse anyway). Linear in the size.
+    """
+    skeleton = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    for _ in range(limit):
+        if not skeleton:
+            return True
+        shorter = skeleton.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == skeleton:
+            return False
+        skeleton = shorter
+    return not skeleton
+
+
+def parse_document(data: bytes, name: str) -> Any:
+    """A JSON document read from a package (manifest, index), its size already bounded:
+    nesting bounded before json sees it; huge integers, NaN and Infinity refused."""
+    where = "" if name == MANIFEST else f"{name}: "
+    if not nesting_within(data, MAX_JSON_DEPTH):
+        raise PackageError("bad_manifest", detail=f"{where}JSON lồng nhau quá sâu")
+    try:
+        return STRICT_JSON.decode(data.decode("utf-8"))
+    except NotFinite as exc:
+        raise PackageError("bad_manifest", detail=f"{where}số không hữu hạn") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise PackageError("bad_manifest", detail=f"{where}JSON") from exc
+    except ValueError as exc:  # an integer beyond Python's 4,300 digits
+        raise PackageError("bad_manifest", detail=f"{where}số quá lớn") from exc
 
 
 def canonical_json(data: Any) -> bytes:
@@ -140,12 +196,21 @@ class Part:
         return {"name": self.name, "sha256": self.sha256, "rows": self.rows, "size": self.size}
 
 
+def _compression(name: str) -> int:
+    """Rows, history and manifests deflated (JSON lines shrink 7× or more); attachments and
+    the encrypted payload stored as they are (photos and PDFs are compressed already, and
+    ciphertext does not compress). Reading takes either: packages made before stored all."""
+    if name.startswith("attachments/") or name == PAYLOAD:
+        return zipfile.ZIP_STORED
+    return zipfile.ZIP_DEFLATED
+
+
 def _write_parts(zf: zipfile.ZipFile, parts: list[Part]) -> None:
     for part in parts:
         info = zipfile.ZipInfo(part.name, date_time=(2020, 1, 1, 0, 0, 0))
-        # Stored, not deflated: every byte of a member is then content covered by its hash,
-        # so any flipped byte is caught (a deflate stream has bits that change nothing).
-        info.compress_type = zipfile.ZIP_STORED
+        # Deflated or not, what is checked is the inflated content against the hash the
+        # signed manifest declares; a deflate bit that changes nothing changes no content.
+        info.compress_type = _compression(part.name)
         with zf.open(info, "w") as out:
             for chunk in part.chunks():
                 out.write(chunk)
@@ -385,11 +450,8 @@ def read_signed(path: Path) -> SignedPackage:
         raise PackageError("no_signature")
     manifest_bytes = read_member(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
     signature = read_member(zf, members[SIGNATURE], 1024)
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError("bad_manifest", detail="JSON") from exc
-    manifest = _check_manifest(manifest)
+    # Parsed before the signature can be checked (the key is inside): bounded first.
+    manifest = _check_manifest(parse_document(manifest_bytes, MANIFEST))
     try:
         public_key = Ed25519PublicKey.from_public_bytes(unb64(manifest["source"]["public_key"], 32))
         public_key.verify(signature, manifest_bytes)
@@ -415,10 +477,7 @@ def read_content(signed: SignedPackage, decrypt: Any) -> Content:
     zf, members = open_zip(inner_bytes)
     if INDEX not in members:
         raise PackageError("missing_part", name=INDEX)
-    try:
-        index = json.loads(read_member(zf, members[INDEX], MAX_MANIFEST_BYTES).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError("bad_manifest", detail=INDEX) from exc
+    index = parse_document(read_member(zf, members[INDEX], MAX_MANIFEST_BYTES), INDEX)
     if not isinstance(index, dict):
         raise PackageError("bad_manifest", detail=INDEX)
     return verify_parts(zf, members, _declared_parts(index.get("parts")), {INDEX}, _PART_NAME)

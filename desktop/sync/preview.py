@@ -15,7 +15,14 @@ from typing import Any
 from db import Store
 from desktop.services.errors import UserError
 from desktop.sync import package as pkg
-from desktop.sync.importer import MESSAGES, _decryptor, check_parents, parse_rows
+from desktop.sync.importer import (
+    MESSAGES,
+    _decryptor,
+    check_parents,
+    check_scores,
+    check_stamps,
+    parse_rows,
+)
 from desktop.sync.keys import fingerprint_of, unb64
 
 TRUST_SELF, TRUST_TRUSTED, TRUST_UNKNOWN, TRUST_REVOKED = "self", "trusted", "unknown", "revoked"
@@ -68,8 +75,10 @@ def preview_package(store: Store, path: Path, *, passphrase: str | None = None) 
         out["needs_passphrase"] = True
         return out
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    versions, _edges = parse_rows(store, content)
+    versions, edges = parse_rows(store, content)
+    check_stamps(store, manifest, versions, edges)
     check_parents(store, versions)
+    check_scores(store, versions)
     out["tables"] = {table: len(rows) for table, rows in versions.items() if rows}
     out["rows"] = sum(out["tables"].values())
     out["attachments"] = len(content.attachments)

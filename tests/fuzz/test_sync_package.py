@@ -434,3 +434,34 @@ def test_the_oracle_sees_a_package_that_was_changed(world: dict[str, Any]) -> No
     tampered["findings"] = [{**f, "note": "khác"} for f in tampered["findings"]]
     with pytest.raises(AssertionError, match="not what was signed"):
         accepted_as(world, path, tampered, signed_by_forger=True)
+
+
+@FEWER
+@given(
+    depth=st.integers(1, 200_000),
+    digits=st.integers(1, 20_000),
+    where=st.sampled_from(["nested", "integer", "both"]),
+    signed=st.booleans(),
+)
+def test_deep_or_huge_manifests_before_the_signature(
+    world: dict[str, Any], depth: int, digits: int, where: str, signed: bool
+) -> None:
+    """Found by the issue-15 review: a 100,000-deep manifest or a 5,000-digit integer gave a
+    traceback before the signature was checked. Refused now, or (shallow and short enough
+    when a key holder signed it) read as a manifest like any other."""
+    from desktop.sync.keys import load_keys
+
+    good = read_members(world["good"])[pkg.MANIFEST]
+    number = b"9" * digits
+    nested = b"[" * depth + number + b"]" * depth
+    value = {"nested": b"[" * depth + b"]" * depth, "integer": number, "both": nested}[where]
+    manifest = good.replace(b'"format_version":1', b'"format_version":' + value)
+    members = read_members(world["good"])
+    members[pkg.MANIFEST] = manifest
+    if signed:
+        keys = load_keys(world["sender"].data_dir)
+        assert keys is not None
+        members[pkg.SIGNATURE] = keys.signing.sign(manifest)
+    path = fresh(world)
+    write_members(path, members)
+    assert refused(run(world, path))

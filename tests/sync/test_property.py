@@ -1,10 +1,14 @@
-"""Random edit histories on three laptops and a secretary, packages imported in random orders."""
+"""Random edit histories on three laptops and a secretary, packages imported in random orders,
+their clocks skewed forward and back (within the one-day bound the import keeps), one of them
+possibly stopped with its counter near the end of its width, laptops closed and reopened."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from db import Store
+from db.hlc import MAX_COUNTER, STAMP, format_stamp
 from db.migrations import SYNCED_TABLES
 from db.store import stable_id
 from desktop.sync.export import export_package
@@ -68,6 +73,7 @@ operation = st.one_of(
     st.tuples(st.just("import"), device, st.integers(0, 50)),
     st.tuples(st.just("import"), device, st.integers(0, 50)),
     st.tuples(st.just("resolve"), device, st.sampled_from(["mine", "theirs"])),
+    st.tuples(st.just("reopen"), device),
     st.tuples(
         st.just("resolve_fields"),
         device,
@@ -117,12 +123,44 @@ def ancestors_of_heads(store: Store, table: str, row_id: str) -> set[str]:
     return found
 
 
+HOUR_MS = 3_600_000
+# Pairwise at most 22 hours apart: inside the one-day bound, so no package is refused.
+skews = st.lists(st.integers(-11 * HOUR_MS, 11 * HOUR_MS), min_size=DEVICES, max_size=DEVICES)
+
+
+class Clocks:
+    """Each device's wall clock: skewed by a fixed amount, or (device 0, when `stopped`)
+    standing still with its counter a few stamps from the end of its width."""
+
+    def __init__(self, skew: list[int], stopped: bool) -> None:
+        self.skew, self.stopped = skew, stopped
+        self.start = int(time.time() * 1000)
+
+    def wall(self, index: int) -> Callable[[], int]:
+        if self.stopped and index == 0:
+            return lambda: self.start + self.skew[0]
+        return lambda: int(time.time() * 1000) + self.skew[index]
+
+    def apply(self, store: Store, index: int) -> Store:
+        store.clock.wall_ms = self.wall(index)
+        if self.stopped and index == 0:
+            frozen = self.start + self.skew[0]
+            store.clock.observe(format_stamp(frozen, MAX_COUNTER - 3, store.device_id))
+        return store
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(operation, min_size=6, max_size=24))
-def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) -> None:
+@given(st.lists(operation, min_size=6, max_size=24), skews, st.booleans())
+def test_devices_that_saw_the_same_packages_agree(
+    ops: list[tuple[Any, ...]], skew: list[int], stopped: bool
+) -> None:
+    clocks = Clocks(skew, stopped)
+    if stopped:
+        event("a stopped clock at the end of its counter")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        stores = [Store.open(root / f"d{i}" / "kiemtra.sqlite") for i in range(DEVICES)]
+        paths = [root / f"d{i}" / "kiemtra.sqlite" for i in range(DEVICES)]
+        stores = [clocks.apply(Store.open(p), i) for i, p in enumerate(paths)]
         try:
             for s in stores:
                 ensure_device_keys(s)
@@ -151,7 +189,12 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
 
             for op in ops:
                 kind, dev = op[0], stores[op[1]]
-                if kind == "edit":
+                if kind == "reopen":
+                    # A fresh clock from the stamps stored (where a six-digit counter, sorting
+                    # below five digits as text, made the next edits reuse old stamps).
+                    dev.close()
+                    stores[op[1]] = clocks.apply(Store.open(paths[op[1]]), op[1])
+                elif kind == "edit":
                     row = dev.core.upsert_row(
                         "members",
                         stable_id("member", str(op[2])),
@@ -213,6 +256,12 @@ def test_devices_that_saw_the_same_packages_agree(ops: list[tuple[Any, ...]]) ->
             for s, path in itertools.product(stores, final):
                 import_package(s, path, trust_new=True)
 
+            # No stamp issued twice: two different versions never share one, and every stamp
+            # keeps the fixed width.
+            by_stamp: dict[str, dict[str, Any]] = {}
+            for _table, version in written:
+                assert STAMP.match(version["hlc"]), version["hlc"]
+                assert by_stamp.setdefault(version["hlc"], version) == version
             reference = content(stores[0])
             event(f"conflicts at the end: {min(len(reference['conflicts']), 2)}")
             for s in stores[1:]:

@@ -44,6 +44,21 @@ class Versions:
             )
         return found
 
+    def item_max_scores(self, item_ids: Iterable[str]) -> dict[str, float]:
+        """max_score of these checklist items (those present here), by id."""
+        wanted = list(set(item_ids))
+        found: dict[str, float] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(
+                (r[0], float(r[1] or 0))
+                for r in self.db.execute(
+                    f"SELECT id, max_score FROM checklist_items WHERE id IN ({marks})", chunk
+                )
+            )
+        return found
+
     # -- export ---------------------------------------------------------------------------
     def sync_max_seq(self) -> int:
         return int(self.db.execute("SELECT coalesce(max(seq), 0) FROM sync_versions").fetchone()[0])
