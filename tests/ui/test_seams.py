@@ -75,7 +75,7 @@ def test_features_are_reached_by_the_shell(window: Any) -> None:
         "&Tệp",
         "&Ghi nhận",
         "&Lọc",
-        "&Theo dõi",
+        "Th&eo dõi",
         "&Kết luận",
         "&Xuất báo cáo",
         "Đồ&ng bộ",
@@ -194,7 +194,7 @@ def test_features_install_on_any_shell(qtbot: Any, adapter: StoreAdapter) -> Non
     assert titles == [
         "&Tệp",
         "&Ghi nhận",
-        "&Theo dõi",
+        "Th&eo dõi",
         "&Kết luận",
         "&Xuất báo cáo",
         "Đồ&ng bộ",

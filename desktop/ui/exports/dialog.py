@@ -22,7 +22,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import nfc
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.exports.labels import EXPORT_LABELS as LABELS
 from desktop.ui.store_adapter import StoreAdapter
@@ -111,7 +111,7 @@ class ReportOptionsDialog(QDialog):
         form = QFormLayout()
         self.number_edit = QLineEdit(number)
         self.number_edit.setPlaceholderText(T_NUMBER_HINT)
-        self.date_edit = QDateEdit(QDate(date.year, date.month, date.day))
+        self.date_edit = DateField(QDate(date.year, date.month, date.day))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.signer_edit = QLineEdit(signer)

@@ -39,6 +39,7 @@ from desktop.ui.models import ObjectRole
 
 if TYPE_CHECKING:
     from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.followup.dialogs import (
     ReportDialog,
     VerifyDialog,
@@ -161,6 +162,7 @@ class FollowupWindow(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        tab_leaves(self.table)  # Tab goes on; arrows move in the register
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

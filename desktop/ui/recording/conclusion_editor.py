@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +44,7 @@ from db.errors import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
 from desktop.ui.common.autosave import Autosaver
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.models import ObjectRole
 from desktop.ui.recording.recommendation_dialog import (
     T_ADD_REC,
@@ -68,6 +70,7 @@ from desktop.ui.recording.recommendation_dialog import (
     RecommendationDialog,
     RecommendationTableModel,
     ask_yes_no,
+    confirm_delete,
 )
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -204,6 +207,14 @@ class ConclusionDialog(QDialog):
             RecommendationTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch
         )
         self.rec_table.doubleClicked.connect(lambda _: self.edit_recommendation())
+        # Tab leaves the table; the Delete key asks to delete the selected recommendation.
+        tab_leaves(self.rec_table)
+        delete_key = QAction(T_DELETE_REC, self.rec_table)
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.setEnabled(not self.read_only)
+        delete_key.triggered.connect(lambda: self.delete_recommendation())
+        self.rec_table.addAction(delete_key)
         self.rec_model.modelReset.connect(self.rec_table.resizeRowsToContents)
         self.rec_model.dataChanged.connect(lambda *_: self.rec_table.resizeRowsToContents())
         self.rec_model.rowsInserted.connect(lambda *_: self.rec_table.resizeRowsToContents())
@@ -415,7 +426,7 @@ class ConclusionDialog(QDialog):
         rec = self._current_rec()
         if rec is None or self.read_only:
             return False
-        if confirm and not ask_yes_no(
+        if confirm and not confirm_delete(
             self, T_DELETE_REC, T_DELETE_ASK.format(number=rec["number"])
         ):
             return False

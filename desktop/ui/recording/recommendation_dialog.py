@@ -15,7 +15,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
 
@@ -64,6 +64,11 @@ _NO_PARENT = QModelIndex()
 def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
     """A yes/no question (Có/Không); tests patch this."""
     return dialogs_vi.ask_yes_no(parent, title, question)
+
+
+def confirm_delete(parent: QWidget | None, title: str, question: str) -> bool:
+    """Ask before deleting; "Hủy" is the default (Enter keeps it). Tests patch this."""
+    return dialogs_vi.confirm_delete(parent, title, question, accept=T_DELETE_REC)
 
 
 def _qdate(value: dt.date) -> QDate:
@@ -145,7 +150,7 @@ class RecommendationDialog(QDialog):
         form.addRow(T_REC_ITEM, self.item_combo)
         self.responsible_edit = QLineEdit()
         form.addRow(T_REC_RESPONSIBLE, self.responsible_edit)
-        self.deadline_edit = QDateEdit()
+        self.deadline_edit = DateField()
         self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
         self.deadline_edit.setCalendarPopup(True)
         self.deadline_edit.setDate(_qdate(deadline))
