@@ -108,10 +108,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(self._initial_size())
-        if defer_extras:
+        if defer_extras:  # the focus frame's style sheet too: it restyles every widget
             self.firstPainted.connect(self.install_extras)
+            self.firstPainted.connect(keyboard.install_focus_frame)
         else:
             self.install_extras()
+            keyboard.install_focus_frame()
         self.reload()
 
     # -- the Shell ------------------------------------------------------------------------
@@ -216,7 +218,6 @@ class MainWindow(QMainWindow):
         order: list[QWidget] = [self.plan_combo, self.me_combo, self.tree, self.area_view]
         order += [self.pane.search_edit, self.table, *self.editor.focus_order()]
         keyboard.chain_focus(order)
-        keyboard.install_focus_frame()
 
     def _build_menus(self) -> None:
         file_menu = self.add_menu(MenuId.FILE, T_MENU_FILE)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton, QWidget
 
 from desktop.services import conclusions
 from desktop.ui.main_window import MainWindow
@@ -248,6 +248,15 @@ def test_focused_fields_are_scrolled_into_view(qtbot: Any, window: MainWindow) -
     assert in_view(window, first)
     QTest.keyClick(window.table, Key.Key_Tab)
     assert focused() is first and in_view(window, first)
+    # "Thêm tệp", the last section's button, reached by the keyboard: in view.
+    attachments = window.feature("recording").attachments
+    add_file = next(
+        b
+        for b in attachments.findChildren(QToolButton)
+        if b.defaultAction() is attachments.add_action
+    )
+    add_file.setFocus(Qt.FocusReason.TabFocusReason)
+    assert focused() is add_file and in_view(window, add_file)
 
 
 def test_focus_frame_is_styled(window: MainWindow) -> None:
