@@ -345,6 +345,13 @@ def test_report_date_takes_what_is_typed_or_refuses(qtbot: Any) -> None:
     type_into(qtbot, dialog.date_edit, "31022021")  # no such day
     QTest.keyClick(dialog.date_edit, Key.Key_Tab)
     assert dialog.date_edit.hasFocus() and dialog.date_edit.error_text()
+    # Enter on a refused date does not close the dialog with the old one.
+    QTest.keyClick(dialog.date_edit, Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == 0
+    type_into(qtbot, dialog.date_edit, "01/09/2021")
+    QTest.keyClick(dialog.date_edit, Key.Key_Return)  # taken; OK answers
+    assert dialog.values()[0] == dt.date(2021, 9, 1)
+    assert not dialog.isVisible() and dialog.result() == 1
 
 
 def test_empty_visit_date_can_be_typed_and_left(qtbot: Any, window: MainWindow) -> None:

@@ -305,8 +305,10 @@ class DateField(QLineEdit):
                     self._set(date)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.commit()
-            event.ignore()  # a dialog's default button still answers
+            if self.commit():
+                event.ignore()  # taken: a dialog's default button still answers
+            else:
+                event.accept()  # refused: the dialog must not close on the old date
             return
         if self._special and self.text() == self._special and event.text().isdigit():
             self.clear()  # typing into an empty date replaces the "—"
@@ -319,5 +321,6 @@ class DateField(QLineEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         popup = self._calendar is not None and self._calendar.isVisible()
         if not popup and not self.commit():
-            self._show()  # the last good date stays; the message said why
+            self._show()  # the last good date stays; the message (status bar) said why
+            self.setStyleSheet("")
         super().focusOutEvent(event)
