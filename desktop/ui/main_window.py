@@ -68,6 +68,7 @@ FEATURES = (
     "desktop.ui.exports",
     "desktop.ui.sync",
     "desktop.ui.backups",
+    "desktop.ui.help",
 )
 _COLUMNS = {Column.SELF_ASSESSMENT: ChecklistTableModel.COL_SELF}
 

@@ -43,6 +43,7 @@ class MenuId(StrEnum):
     CONCLUSION = "conclusion"  # Kết luận
     EXPORT = "export"  # Xuất báo cáo
     SYNC = "sync"  # Đồng bộ
+    HELP = "help"  # Trợ giúp
 
 
 class ActionId(StrEnum):
