@@ -444,3 +444,34 @@ def test_delete_key_asks_and_enter_keeps_the_recommendation(qtbot: Any, window: 
     dialog.rec_table.setFocus()
     QTest.keyClick(dialog.rec_table, Key.Key_Delete)
     assert rec["id"] not in ids()
+
+
+# -- Small screens: Escape closes the windows, which fit 1024×600 ------------------------
+
+
+def test_dashboard_and_register_close_on_escape_and_fit_a_small_screen(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QSize
+
+    from desktop.ui.common.keyboard import fit_on_screen
+    from desktop.ui.followup.dashboard import DashboardWindow
+    from desktop.ui.followup.window import FollowupWindow
+    from desktop.ui.recording.conclusion_editor import ConclusionDialog
+
+    insp = inspection_id(window.adapter.store, HALF_DONE)
+    small = QSize(1024, 600)
+    made = [
+        (DashboardWindow(window.adapter, today=dt.date(2021, 9, 15)), (1240, 760)),
+        (FollowupWindow(window.adapter, today=dt.date(2021, 9, 15)), (1180, 640)),
+        (ConclusionDialog(window.adapter, insp, window), (980, 640)),
+    ]
+    for win, (width, height) in made:
+        qtbot.addWidget(win)
+        fit_on_screen(win, width, height, small)
+        assert win.width() <= 1024 - 16 and win.height() <= 600 - 48, type(win).__name__
+    for win, _ in made[:2]:
+        win.show()
+        activate(qtbot, win)
+        QTest.keyClick(win, Key.Key_Escape)
+        assert not win.isVisible(), type(win).__name__

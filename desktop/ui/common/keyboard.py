@@ -1,13 +1,14 @@
 """Keyboard helpers shared by every window: tables that Tab leaves, a visible focus frame,
-a scroll area that follows the focus, and `DateField`, a date box that takes what is typed.
+a scroll area that follows the focus, windows that Escape closes and that fit the screen, and
+`DateField`, a date box that takes what is typed.
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -51,6 +52,26 @@ def install_focus_frame() -> None:
     app = QApplication.instance()
     if isinstance(app, QApplication) and FOCUS_STYLE not in app.styleSheet():
         app.setStyleSheet((app.styleSheet() + "\n" + FOCUS_STYLE).strip())
+
+
+def fit_on_screen(window: QWidget, width: int, height: int, room: QSize | None = None) -> None:
+    """Resize a top-level window to width×height, or less so that it stays whole on the
+    screen (frame and title bar included): a 1024×600 laptop shows every button."""
+    if room is None:
+        screen = window.screen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
+    room = room - QSize(16, 48)  # frame and title bar
+    window.resize(QSize(width, height).boundedTo(room))
+
+
+def close_on_escape(window: QWidget) -> QAction:
+    """Escape closes this top-level window, as it closes a dialog."""
+    action = QAction(window)
+    action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(window.close)
+    window.addAction(action)
+    return action
 
 
 def tab_leaves(*views: QAbstractItemView) -> None:

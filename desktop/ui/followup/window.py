@@ -39,7 +39,7 @@ from desktop.ui.models import ObjectRole
 
 if TYPE_CHECKING:
     from desktop.ui.store_adapter import StoreAdapter
-from desktop.ui.common.keyboard import tab_leaves
+from desktop.ui.common.keyboard import close_on_escape, fit_on_screen, tab_leaves
 from desktop.ui.followup.dialogs import (
     ReportDialog,
     VerifyDialog,
@@ -108,7 +108,8 @@ class FollowupWindow(QWidget):
         self._build()
         adapter.recommendationsChanged.connect(self.reload)
         adapter.storeReplaced.connect(self.reload)
-        self.resize(1180, 640)
+        fit_on_screen(self, 1180, 640)
+        close_on_escape(self)
         self.reload()
 
     @property

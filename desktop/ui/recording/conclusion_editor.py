@@ -44,7 +44,7 @@ from db.errors import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
 from desktop.ui.common.autosave import Autosaver
-from desktop.ui.common.keyboard import tab_leaves
+from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 from desktop.ui.models import ObjectRole
 from desktop.ui.recording.recommendation_dialog import (
     T_ADD_REC,
@@ -246,7 +246,7 @@ class ConclusionDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
-        self.resize(980, 640)
+        fit_on_screen(self, 980, 640)
 
     # -- areas ----------------------------------------------------------------------------
     def _keep_current(self) -> None:
