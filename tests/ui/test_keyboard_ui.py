@@ -475,3 +475,33 @@ def test_dashboard_and_register_close_on_escape_and_fit_a_small_screen(
         activate(qtbot, win)
         QTest.keyClick(win, Key.Key_Escape)
         assert not win.isVisible(), type(win).__name__
+
+
+def test_mark_concluded_defaults_to_no_while_items_are_unrecorded(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.common import dialogs_vi
+
+    asked: list[tuple[str, bool]] = []
+
+    def ask_yes_no(_parent: Any, _title: str, text: str, **options: Any) -> bool:
+        asked.append((text, options.get("default_yes", True)))
+        return False
+
+    monkeypatch.setattr(dialogs_vi, "ask_yes_no", ask_yes_no)
+    controller = window.feature("exports").controller
+    insp = inspection_id(window.adapter.store, HALF_DONE)  # about half recorded
+    assert not controller.offer_concluded(insp)
+    text, default_yes = asked[-1]
+    assert not default_yes
+    assert "chưa ghi nhận" in text
+
+
+def test_percent_item_picked_by_key_gets_a_score(qtbot: Any, window: MainWindow) -> None:
+    activate(qtbot, window)
+    store = window.adapter.store
+    row = open_item(window, SO_KHCN, "A1.1.3")  # PERCENT, 2 points; partly from 90 %: 0.75
+    window.table.setFocus()
+    QTest.keyClick(window.table, Key.Key_2, ALT)
+    stored = store.findings.finding(inspection_id(store, SO_KHCN), row["item_id"])
+    assert stored["result"] == "mot-phan" and stored["score"] == 1.5

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
+from desktop.services import judging
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.common.keyboard import DateField
@@ -66,6 +67,7 @@ T_CONCLUDE_ASK = (
     "Đã lập Thông báo kết luận cho {unit}.\n\n"
     "Đánh dấu cuộc kiểm tra này là “Đã kết luận”? (Có thể mở lại sau.)"
 )
+T_CONCLUDE_UNRECORDED = "Lưu ý: còn {n}/{total} nội dung chưa ghi nhận."
 
 FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
@@ -204,16 +206,25 @@ class ExportController(QObject):
         return box.clickedButton() is open_button
 
     @staticmethod
-    def ask_mark_concluded(parent: QWidget | None, unit: str) -> bool:
-        """After the conclusion notice: mark the visit concluded? Tests patch this."""
-        return dialogs_vi.ask_yes_no(parent, T_CONCLUDE_TITLE, T_CONCLUDE_ASK.format(unit=unit))
+    def ask_mark_concluded(
+        parent: QWidget | None, unit: str, unrecorded: int = 0, total: int = 0
+    ) -> bool:
+        """After the conclusion notice: mark the visit concluded? With items still unrecorded
+        the question says how many and "Không" is the default. Tests patch this."""
+        text = T_CONCLUDE_ASK.format(unit=unit)
+        if unrecorded:
+            text += "\n\n" + T_CONCLUDE_UNRECORDED.format(n=unrecorded, total=total)
+        return dialogs_vi.ask_yes_no(parent, T_CONCLUDE_TITLE, text, default_yes=not unrecorded)
 
     def offer_concluded(self, inspection_id: str) -> bool:
         """Offer to mark a visit "Đã kết luận" (unless it is already); True when marked."""
         insp = self.adapter.inspection(inspection_id)
         if insp is None or insp["status"] == "da-ket-luan" or self.adapter.read_only:
             return False
-        if not self.ask_mark_concluded(self.widget, insp.get("unit_name") or ""):
+        rows = self.adapter.inspection_items(inspection_id)
+        unrecorded = sum(not judging.is_recorded(r) for r in rows)
+        unit = insp.get("unit_name") or ""
+        if not self.ask_mark_concluded(self.widget, unit, unrecorded, len(rows)):
             return False
         return self.adapter.inspection_step(inspection_id, "conclude") is not None
 
