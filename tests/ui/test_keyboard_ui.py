@@ -505,3 +505,15 @@ def test_percent_item_picked_by_key_gets_a_score(qtbot: Any, window: MainWindow)
     QTest.keyClick(window.table, Key.Key_2, ALT)
     stored = store.findings.finding(inspection_id(store, SO_KHCN), row["item_id"])
     assert stored["result"] == "mot-phan" and stored["score"] == 1.5
+
+
+def test_remembered_document_number_is_replaced_by_typing(qtbot: Any) -> None:
+    from desktop.ui.exports.dialog import ReportOptionsDialog
+
+    dialog = ReportOptionsDialog(None, "Thông báo kết luận", "12/TB-SNV", dt.date(2021, 7, 1), "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    assert focused() is dialog.number_edit
+    QTest.keyClicks(focused(), "15/TB-SNV")
+    assert dialog.choice().number == "15/TB-SNV"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -129,6 +129,10 @@ class ReportOptionsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        # The remembered number is selected: typing replaces it ("12/TB-SNV12/TB-SNV" was
+        # printed when it was appended to).
+        self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.number_edit.selectAll()
 
     def choice(self) -> DocumentChoice:
         d = self.date_edit.date()
