@@ -517,3 +517,28 @@ def test_remembered_document_number_is_replaced_by_typing(qtbot: Any) -> None:
     assert focused() is dialog.number_edit
     QTest.keyClicks(focused(), "15/TB-SNV")
     assert dialog.choice().number == "15/TB-SNV"
+
+
+def test_recommendation_dialog_says_why_it_does_not_save(qtbot: Any, window: MainWindow) -> None:
+    from desktop.ui.recording.conclusion_editor import ConclusionDialog
+    from desktop.ui.recording.recommendation_dialog import RecommendationDialog
+
+    insp = inspection_id(window.adapter.store, HALF_DONE)
+    visit = window.adapter.inspection(insp)["visit_date"]
+    conclusion = ConclusionDialog(window.adapter, insp, window)
+    qtbot.addWidget(conclusion)
+    assert HALF_DONE in conclusion.windowTitle()  # the unit is named
+    dialog = RecommendationDialog([], None, dt.date(2021, 9, 1), earliest=visit)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog._accept()  # "Lưu" with no text: refused, and said so
+    assert dialog.isVisible() and "nội dung" in dialog.message_label.text()
+    dialog.text_edit.setPlainText("Niêm yết TTHC")
+    day_before = dt.date.fromisoformat(visit) - dt.timedelta(days=1)
+    type_into(qtbot, dialog.deadline_edit, day_before.strftime("%d%m%Y"))
+    dialog._accept()  # a deadline before the visit: refused
+    assert dialog.isVisible() and "trước" in dialog.message_label.text()
+    type_into(qtbot, dialog.deadline_edit, "30/09/2021")
+    dialog._accept()
+    assert not dialog.isVisible() and dialog.values()["deadline"] == dt.date(2021, 9, 30)

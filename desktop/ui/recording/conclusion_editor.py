@@ -87,7 +87,8 @@ class ConclusionDialog(QDialog):
         store = adapter.reads
         self.read_only = adapter.read_only
         insp = store.planning.inspection(inspection_id) or {}
-        self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
+        self.setWindowTitle(T_TITLE.format(unit=insp.get("unit_name") or insp.get("unit") or ""))
+        self._earliest = insp.get("visit_date")  # no deadline before the visit
         items = store.findings.inspection_items(inspection_id)
         self._items = [(r["code"], r["text"]) for r in items]
         self._areas: list[tuple[str, str]] = []
@@ -374,6 +375,7 @@ class ConclusionDialog(QDialog):
                 self._items,
                 None,
                 conclusions.default_deadline(self._adapter.reads, self._inspection_id),
+                earliest=self._earliest,
             )
         if values is None:
             return None
@@ -404,6 +406,7 @@ class ConclusionDialog(QDialog):
                 self._items,
                 rec,
                 conclusions.default_deadline(self._adapter.reads, self._inspection_id),
+                earliest=self._earliest,
             )
         if values is None:
             return None
