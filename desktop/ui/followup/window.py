@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QDesktopServices
+from PySide6.QtGui import QAction, QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -152,6 +152,17 @@ class FollowupWindow(QWidget):
         self.reminder_action.triggered.connect(self.make_reminder)
         self.escalation_action = QAction(T_ESCALATION, self)
         self.escalation_action.triggered.connect(self.export_escalation)
+        # Keys for the toolbar (its buttons take no focus): the register without the mouse.
+        for action, key in (
+            (self.report_action, "Ctrl+B"),
+            (self.verify_action, "Ctrl+M"),
+            (self.reminder_action, "Ctrl+D"),
+            (self.escalation_action, "Ctrl+L"),
+        ):
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{action.text().rstrip('…')} ({key})")
+            self.addAction(action)
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.report_action, self.verify_action):

@@ -59,6 +59,10 @@ nghị</td></tr>
 <tr><td colspan="2"><b>Cửa sổ</b></td></tr>
 <tr><td>Ctrl+K</td><td>soạn kết luận</td></tr>
 <tr><td>Ctrl+R</td><td>sổ theo dõi kiến nghị</td></tr>
+<tr><td>Ctrl+B, Ctrl+M</td><td>trong sổ theo dõi: ghi nhận báo cáo khắc phục, xác minh</td></tr>
+<tr><td>Ctrl+D, Ctrl+L</td><td>trong sổ theo dõi: công văn đôn đốc, danh sách đề nghị xử
+lý</td></tr>
+<tr><td>Escape</td><td>đóng hộp thoại, bảng điều khiển, sổ theo dõi</td></tr>
 <tr><td>Ctrl+O</td><td>mở cơ sở dữ liệu khác</td></tr>
 <tr><td>Ctrl+Q</td><td>thoát</td></tr>
 <tr><td>F1</td><td>hướng dẫn này</td></tr>
