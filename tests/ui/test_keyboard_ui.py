@@ -572,3 +572,45 @@ def test_register_toolbar_has_keys(
     assert calls == ["record_report", "make_reminder", "export_escalation"]
     assert register.verify_action.shortcut().toString() == "Ctrl+M"
     assert "(Ctrl+B)" in register.report_action.toolTip()
+
+
+# -- The keyboard walk: ten items of every judging type, keys counted ----------------------
+
+
+def test_ten_items_of_every_type_by_keyboard_alone(qtbot: Any, window: MainWindow) -> None:
+    """Per item: Ctrl+] (next item), Alt+digit (the result), the note typed straight away in
+    Nhận xét (Enter from the table puts the cursor there once): ≤ 3 chords plus the text."""
+    activate(qtbot, window)
+    store = window.adapter.store
+    insp = inspection_id(store, SO_KHCN)
+    rows = store.findings.inspection_items(insp)
+    first = open_item(window, SO_KHCN, rows[0]["code"])
+    assert first["item_id"] == rows[0]["item_id"]
+    window.table.setFocus()
+    QTest.keyClick(window.table, Key.Key_Return)  # once: into Nhận xét
+    chords: dict[str, list[int]] = {}
+    digit = {"YES_NO": 3, "LEVEL": 2, "PERCENT": 1, "COUNT": 3, "DATE_ON_TIME": 1}
+    recorded: list[tuple[str, str]] = []
+    for n, row in enumerate(rows):
+        if n:
+            QTest.keyClick(focused(), Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+        current = window.editor.current_row
+        assert current["item_id"] == row["item_id"]
+        jtype = current["type"]
+        done = chords.setdefault(jtype, [])
+        if len(done) >= 10 or jtype == "TEXT":
+            continue
+        count = 1 if n else 2  # the move (or the first Enter)
+        QTest.keyClick(focused(), getattr(Key, f"Key_{digit[jtype]}"), ALT)
+        count += 1
+        assert focused() is window.editor.note_edit
+        QTest.keyClicks(focused(), f"Ghi nhan {row['code']}")
+        done.append(count)
+        recorded.append((row["item_id"], row["code"]))
+    window.editor.flush()
+    for item_id, code in recorded:
+        stored = store.findings.finding(insp, item_id)
+        assert stored is not None and stored["result"], code
+        assert stored["note"] == f"Ghi nhan {code}", code
+    assert {t for t, c in chords.items() if c} >= set(digit)
+    assert all(max(c) <= 3 for c in chords.values() if c), chords
