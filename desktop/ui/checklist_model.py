@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush
 from desktop.domain import JudgingType, fold
 from desktop.services import judging
 from desktop.ui.common.rows_model import RIGHT_ALIGNED, RowsTableModel
+from desktop.ui.judging_controls import shown_result
 from desktop.ui.models import (
     CONFLICT,
     DISAGREE,
@@ -164,7 +165,7 @@ class ChecklistTableModel(RowsTableModel):
             return r["text"]
         if col == self.COL_RESULT:
             if r["result"]:
-                return result_label(r["result"])
+                return shown_result(r)
             if r["type"] == JudgingType.TEXT and (r.get("note") or "").strip():
                 return "Đã nhận xét"
             return "—"

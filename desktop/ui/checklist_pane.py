@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import InspectionStatus, UnitLevel, fold
 from desktop.services import judging
 from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.models import AreaListModel, IdRole, ObjectRole
 from desktop.ui.visit_bar import VisitBar
 
@@ -40,6 +41,7 @@ T_NEXT_OPEN = "Nội dung chưa ghi nhận tiếp theo"
 T_SEARCH = "Tìm trong nội dung và nhận xét"
 T_SEARCH_HINT = "Tìm nội dung, nhận xét (gõ không dấu được)…  Ctrl+F"
 T_MY_AREAS = "Lĩnh vực của tôi"
+T_TO_NOTE = "Viết nhận xét cho nội dung này"
 T_UNRECORDED = "Chưa ghi nhận"
 T_NOT_PASSED = "Không đạt"
 T_NOT_PASSED_TIP = "Kết quả Không đạt hoặc Đạt một phần (Ctrl+3)"
@@ -64,11 +66,13 @@ def make_action(
 
 class ChecklistPane(QWidget):
     """Signals: itemPicked(row: object) — a row became current (None: no row shown);
-    visitPicked(inspection_id: str) — a unit tab was picked; status(message: str)."""
+    visitPicked(inspection_id: str) — a unit tab was picked; status(message: str);
+    noteRequested() — Enter or F2 on a row: the user wants to write its note."""
 
     itemPicked = Signal(object)
     visitPicked = Signal(str)
     status = Signal(str)
+    noteRequested = Signal()
 
     def __init__(self, adapter: StoreAdapter, area_model: AreaListModel) -> None:
         super().__init__()
@@ -83,9 +87,10 @@ class ChecklistPane(QWidget):
         self._build()
 
     def _build_actions(self) -> None:
-        self.next_action = make_action(self, T_NEXT, ["Ctrl+Down", "Alt+Down"])
+        # Alt+Down/Up stay the platform's "open the drop-down" (combos, dates).
+        self.next_action = make_action(self, T_NEXT, ["Ctrl+Down", "Ctrl+]"])
         self.next_action.triggered.connect(lambda: self.move_current(1))
-        self.prev_action = make_action(self, T_PREV, ["Ctrl+Up", "Alt+Up"])
+        self.prev_action = make_action(self, T_PREV, ["Ctrl+Up", "Ctrl+["])
         self.prev_action.triggered.connect(lambda: self.move_current(-1))
         self.next_open_action = make_action(self, T_NEXT_OPEN, ["F3", "Ctrl+N"])
         self.next_open_action.triggered.connect(self.next_unrecorded)
@@ -185,6 +190,13 @@ class ChecklistPane(QWidget):
         ):
             table.setColumnWidth(column, width)
         table.selectionModel().currentRowChanged.connect(self._row_current)
+        # Tab leaves the table (arrows move in it); Enter or F2 go to the row's note.
+        tab_leaves(table)
+        to_note = QAction(T_TO_NOTE, table)
+        to_note.setShortcuts([QKeySequence(k) for k in ("Return", "Enter", "F2")])
+        to_note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        to_note.triggered.connect(self.noteRequested)
+        table.addAction(to_note)
         return table
 
     # -- a visit --------------------------------------------------------------------------

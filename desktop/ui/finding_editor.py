@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
@@ -34,18 +35,22 @@ from PySide6.QtWidgets import (
 from desktop.domain import JudgingType, format_date
 from desktop.services import judging
 from desktop.ui import strings
+from desktop.ui.common import keyboard
 from desktop.ui.common.autosave import Autosaver
 from desktop.ui.judging_controls import (
     CHOICE_KEYS,
+    CHOICE_LEGEND,
     CHOICES,
+    Choice,
+    GuideBox,
     MeasurePages,
+    SelfAssessmentBox,
     choice_changes,
     current_choice,
     relabel_choices,
 )
 from desktop.ui.judging_controls import label as _label
 from desktop.ui.judging_controls import number as _number
-from desktop.ui.models import DISAGREE, result_label, score_text
 from desktop.ui.store_adapter import StoreAdapter
 
 NOTE_DEBOUNCE_MS = 800  # and saved at least every autosave.MAX_WAIT_MS while typing
@@ -59,11 +64,6 @@ T_SCORE = "Điểm:"
 T_NO_SCORE = "chưa chấm"
 T_NOTE = "Nhận xét"
 T_NOTE_HINT = "Ghi nhận xét, phát hiện tại đơn vị… (tự động lưu)"
-T_SELF = "Đơn vị tự đánh giá"
-T_SELF_NONE = "Đơn vị chưa tự đánh giá nội dung này."
-T_GUIDE = "Hướng dẫn kiểm tra"
-T_LEGAL = "Căn cứ pháp lý"
-T_EVIDENCE = "Tài liệu kiểm chứng cần có"
 T_RECORDED = "Ghi bởi {who} lúc {when}"
 T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
 T_OVERRIDE = "Điều chỉnh kết quả (nếu cần):"
@@ -95,11 +95,12 @@ class FindingEditor(QWidget):
         self._row: dict[str, Any] | None = None
         self._loading = False
         self._sections: list[QWidget] = []
+        self._focus_tail: list[QWidget] = []  # the sections' fields, in Tab order
 
         # After a pause, at least every 5 s while typing on, and on focus-out.
         self.note_autosave = Autosaver(self.save_note, self, debounce_ms=NOTE_DEBOUNCE_MS)
 
-        self._choices: list[tuple[str, str]] = []  # of the shown item's judging type
+        self._choices: list[Choice] = []  # of the shown item's judging type, by key slot
         self.choice_actions: list[QAction] = []
         group = QActionGroup(self)
         group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
@@ -127,6 +128,8 @@ class FindingEditor(QWidget):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
+        self._scroll = scroll
+        self._focus_follower = keyboard.FocusFollower(scroll)  # the focused field in view
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(8, 8, 8, 8)
 
@@ -183,6 +186,10 @@ class FindingEditor(QWidget):
             self.choice_buttons.append(button)
             buttons.addWidget(button, n // 2, n % 2)
         rl.addLayout(buttons)
+        # The keys mean the same for every judging type; said beside the buttons.
+        self.choice_legend = _label(CHOICE_LEGEND, selectable=False)
+        self.choice_legend.setStyleSheet("color: #5f6368;")
+        rl.addWidget(self.choice_legend)
         score_row = QHBoxLayout()
         score_row.addWidget(QLabel(T_SCORE))
         self.score_spin = QDoubleSpinBox()
@@ -230,41 +237,32 @@ class FindingEditor(QWidget):
         self._layout.addWidget(note_box)
 
         # Self-assessment
-        self.self_box = QGroupBox(T_SELF)
-        sl = QVBoxLayout(self.self_box)
-        self.self_label = _label()
-        self.self_evidence_label = _label()
-        self.disagree_label = _label("⚠ " + DISAGREE)
-        self.disagree_label.setStyleSheet(
-            "background: #fff4ce; color: #5c3c00; padding: 4px; border-radius: 3px;"
-        )
-        sl.addWidget(self.self_label)
-        sl.addWidget(self.self_evidence_label)
-        sl.addWidget(self.disagree_label)
+        self.self_box = SelfAssessmentBox()
+        self.disagree_label = self.self_box.disagree_label
         self._layout.addWidget(self.self_box)
 
         # Guidance, evidence expected, legal basis
-        self.guide_box = QGroupBox(T_GUIDE)
-        gl = QVBoxLayout(self.guide_box)
-        self.guidance_label = _label()
-        self.evidence_title = QLabel(f"<b>{T_EVIDENCE}</b>")
-        self.evidence_label = _label()
-        self.legal_title = QLabel(f"<b>{T_LEGAL}</b>")
-        self.legal_label = _label()
-        for w in (
-            self.guidance_label,
-            self.evidence_title,
-            self.evidence_label,
-            self.legal_title,
-            self.legal_label,
-        ):
-            gl.addWidget(w)
+        self.guide_box = GuideBox()
         self._layout.addWidget(self.guide_box)
         self._layout.addStretch(1)
+
+    def focus_order(self) -> list[QWidget]:
+        """The editor's fields in Tab order: result choices, measures, score, observation."""
+        fields = self.measure_stack.fields()
+        return [*self.choice_buttons, *fields, self.score_spin, self.note_edit]
+
+    @Slot()
+    def focus_note(self) -> None:
+        """Put the cursor in the observation box (Enter or F2 on a checklist row)."""
+        if self._row is not None:
+            self.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def add_section(self, widget: QWidget) -> None:
         """Append a section (a QGroupBox) below the built-in ones; see the module docstring."""
         self._layout.insertWidget(self._layout.count() - 1, widget)
+        # Tab goes on from the observation (or the last section) into this section.
+        self._focus_tail += keyboard.focusable_children(widget)
+        keyboard.chain_focus([self.note_edit, *self._focus_tail, self.history_button])
         self._sections.append(widget)
         if hasattr(widget, "set_item"):
             widget.set_item(self._inspection_id, self._row)
@@ -299,9 +297,21 @@ class FindingEditor(QWidget):
         self._set_choices(JudgingType(row["type"]) if row is not None else None)
         self.note_box.setVisible(enabled)
         self._show(full=True)
+        self._scroll_to_result()
         for section in self._sections:
             if hasattr(section, "set_item"):
                 section.set_item(self._inspection_id, self._row)
+
+    def _scroll_to_result(self) -> None:
+        """Another item: back to the top, its result choices in view."""
+        body = self._scroll.widget()
+        layout = body.layout() if body is not None else None
+        if layout is not None:
+            layout.activate()  # the sections just shown or hidden have their place
+        self._scroll.verticalScrollBar().setValue(0)
+        focused = QApplication.focusWidget()
+        if focused is not None and body is not None and body.isAncestorOf(focused):
+            self._scroll.ensureWidgetVisible(focused, 10, 10)
 
     def refresh(self, row: dict[str, Any]) -> None:
         """The shown item's finding changed (from here or elsewhere): show the new values."""
@@ -335,16 +345,14 @@ class FindingEditor(QWidget):
                 + (f" · tối đa {_number(max_score)} điểm" if max_score else "")
             )
             self.text_label.setText(r["text"])
-            self.guidance_label.setText(r.get("guidance") or "—")
-            self.evidence_label.setText(r.get("evidence") or "—")
-            self.legal_label.setText(r.get("legal_basis") or "—")
+            self.guide_box.show_row(r)
             self.measure_stack.show_page(self.measure_stack.page(jtype))
             self.score_spin.setRange(0.0, max_score)
             self.score_spin.setEnabled(max_score > 0)
             self.max_label.setText(f"/ {_number(max_score)}")
         current = self.current_choice()
-        for (key, _), action in zip(self._choices, self.choice_actions, strict=False):
-            action.setChecked(key == current)
+        for choice, action in zip(self._choices, self.choice_actions, strict=False):
+            action.setChecked(choice is not None and choice[0] == current)
         self.score_spin.setValue(r["score"] or 0.0)
         self.max_label.setText(
             f"/ {_number(max_score)}" + (f"  ({T_NO_SCORE})" if r["score"] is None else "")
@@ -363,18 +371,7 @@ class FindingEditor(QWidget):
             )
         else:
             self.recorded_label.setText("")
-        # Self-assessment
-        if r.get("self_result") or r.get("self_score") is not None:
-            parts = [result_label(r.get("self_result"))]
-            if r.get("self_score") is not None:
-                parts.append(f"{score_text(r['self_score'])} điểm")
-            self.self_label.setText("Tự đánh giá: " + " · ".join(p for p in parts if p))
-        else:
-            self.self_label.setText(T_SELF_NONE)
-        evidence = r.get("self_evidence") or ""
-        self.self_evidence_label.setText(f"Tài liệu đơn vị nêu: {evidence}" if evidence else "")
-        self.self_evidence_label.setVisible(bool(evidence))
-        self.disagree_label.setVisible(judging.disagrees(r))
+        self.self_box.show_row(r)
         self.conflict_banner.setVisible(bool(r.get("conflict")))
 
     # -- writing --------------------------------------------------------------------------
@@ -392,8 +389,9 @@ class FindingEditor(QWidget):
         self.choice_caption.setVisible(bool(self.choice_caption.text()))
 
     def choice_keys(self) -> list[str]:
-        """The keys of the choices shown for the current item, in shortcut order."""
-        return [key for key, _ in self._choices]
+        """The keys of the choices of the current item by shortcut slot ("" for a slot the
+        judging type does not use, e.g. Alt+2 "partly" for Có/Không)."""
+        return [choice[0] if choice else "" for choice in self._choices]
 
     def choice_action(self, key: str) -> QAction:
         """The action of the choice `key` of the current item (KeyError when not offered)."""
@@ -407,15 +405,16 @@ class FindingEditor(QWidget):
     def choose(self, key: str) -> None:
         """Record the choice `key` of the current item (the buttons, Alt+1…Alt+4)."""
         r = self._row
-        if r is None or self._loading or key not in self.choice_keys():
+        if r is None or self._loading or not key or key not in self.choice_keys():
             return
         changes = choice_changes(r, key)
         if not self._record(changes):
             self._show(full=False)
 
     def _choice_triggered(self, index: int) -> None:
-        if index < len(self._choices):
-            self.choose(self._choices[index][0])
+        choice = self._choices[index] if index < len(self._choices) else None
+        if choice is not None:
+            self.choose(choice[0])
 
     @Slot()
     def _score_changed(self, value: float) -> None:

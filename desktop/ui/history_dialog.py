@@ -24,6 +24,7 @@ from db import Store
 from desktop.services import audit
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import ObjectRole
 
@@ -86,6 +87,7 @@ class HistoryDialog(QDialog):
         self.model.set_rows(audit.finding_history(store, inspection_id, item_id))
         layout = QVBoxLayout(self)
         self.table = QTableView()
+        tab_leaves(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QDateEdit,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -26,31 +26,39 @@ from PySide6.QtWidgets import (
 from desktop.domain import JudgingType, Result
 from desktop.services import judging
 from desktop.ui import strings
-from desktop.ui.models import RESULT_COLOURS
+from desktop.ui.common.keyboard import DateField
+from desktop.ui.models import DISAGREE, RESULT_COLOURS, result_label, score_text
 
-# The result choices by judging type, in the order of their shortcuts Alt+1…Alt+4 (Alt+digit
-# types nothing in the observation box). Each is (key, label); the key is the measure's value
-# code (co/khong, tot/dat/chua-dat) or a result code. TEXT items take no result at all.
+# The result choices by judging type. Each shortcut means the same for every type, so that
+# an inspector working blind never records a weakness as passed:
+#   Alt+1 the passing result (Có, Tốt, Đạt, Đúng hạn)
+#   Alt+2 partly (Đạt — half points — of Tốt/Đạt/Chưa đạt; Đạt một phần); none for Có/Không
+#   Alt+3 the failing result (Không, Chưa đạt, Không đạt, Không đúng hạn)
+#   Alt+4 Không áp dụng
+# (Alt+digit types nothing in the observation box.) A choice is (key, label); the key is the
+# measure's value code (co/khong, tot/dat/chua-dat) or a result code; None: the slot is unused.
+# TEXT items take no result at all.
 NA = Result.KHONG_AP_DUNG.value
 CHOICE_KEYS = ["Alt+1", "Alt+2", "Alt+3", "Alt+4"]
-RESULTS = [(r.value, r.label) for r in (Result.DAT, Result.MOT_PHAN, Result.KHONG_DAT)]
-CHOICES: dict[JudgingType, list[tuple[str, str]]] = {
-    JudgingType.YES_NO: [
-        (judging.YES, "Có"),
-        (judging.NO, "Không"),
-        (NA, Result.KHONG_AP_DUNG.label),
-    ],
-    JudgingType.LEVEL: [(code, v[0]) for code, v in judging.LEVELS.items()]
-    + [(NA, Result.KHONG_AP_DUNG.label)],
-    JudgingType.PERCENT: [*RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
-    JudgingType.COUNT: [*RESULTS, (NA, Result.KHONG_AP_DUNG.label)],
+Choice = tuple[str, str] | None
+_NA_CHOICE = (NA, Result.KHONG_AP_DUNG.label)
+_RESULTS: list[Choice] = [
+    (r.value, r.label) for r in (Result.DAT, Result.MOT_PHAN, Result.KHONG_DAT)
+]
+CHOICES: dict[JudgingType, list[Choice]] = {
+    JudgingType.YES_NO: [(judging.YES, "Có"), None, (judging.NO, "Không"), _NA_CHOICE],
+    JudgingType.LEVEL: [*((code, v[0]) for code, v in judging.LEVELS.items()), _NA_CHOICE],
+    JudgingType.PERCENT: [*_RESULTS, _NA_CHOICE],
+    JudgingType.COUNT: [*_RESULTS, _NA_CHOICE],
     JudgingType.DATE_ON_TIME: [
         (judging.YES, "Đúng hạn"),
+        None,
         (judging.NO, "Không đúng hạn"),
-        (NA, Result.KHONG_AP_DUNG.label),
+        _NA_CHOICE,
     ],
     JudgingType.TEXT: [],
 }
+CHOICE_LEGEND = "Phím: Alt+1 đạt/có · Alt+2 một phần · Alt+3 không đạt/không · Alt+4 Không áp dụng"
 # The colour of a checked choice: the colour of the result it stands for.
 CHOICE_RESULT = {
     judging.YES: Result.DAT.value,
@@ -59,6 +67,11 @@ CHOICE_RESULT = {
 }
 
 # Strings the user sees.
+T_GUIDE = "Hướng dẫn kiểm tra"
+T_SELF = "Đơn vị tự đánh giá"
+T_SELF_NONE = "Đơn vị chưa tự đánh giá nội dung này."
+T_LEGAL = "Căn cứ pháp lý"
+T_EVIDENCE = "Tài liệu kiểm chứng cần có"
 T_NUM, T_DEN = "Tử số:", "Mẫu số:"
 T_COUNT = "Số lượng:"
 T_DOC_DATE = strings.ISSUED_ON
@@ -123,23 +136,43 @@ def choice_changes(r: dict[str, Any], key: str) -> dict[str, Any]:
         changes = judging.on_time_outcome(key == judging.YES, max_score).changes()
     else:  # PERCENT (an override of the computed result) and COUNT
         changes = judging.result_changes(Result(key), max_score, r["score"])
+        if jtype == JudgingType.PERCENT and "score" not in changes and r["score"] is None:
+            # Picked without the counts: the points of the item's best step for that result
+            # (else the documents print "/4"); the inspector can still change them.
+            steps = sorted(r.get("thresholds") or [], key=lambda t: -float(t["min"]))
+            ratio = next((float(t["ratio"]) for t in steps if t["result"] == key), None)
+            if ratio is not None and max_score:
+                changes["score"] = round(ratio * max_score, 2)
     return changes
 
 
+def shown_result(r: dict[str, Any]) -> str:
+    """The word of row `r`'s judging type for its result ("Có", "Tốt", "Đúng hạn"…), so that
+    Có and Tốt are not both shown as "Đạt"; the result's label otherwise."""
+    key = current_choice(r)
+    for choice in CHOICES.get(JudgingType(r["type"]), []):
+        if choice is not None and choice[0] == key:
+            return choice[1]
+    return Result(r["result"]).label if r.get("result") else ""
+
+
 def relabel_choices(
-    choices: list[tuple[str, str]], actions: list[QAction], buttons: list[QToolButton]
+    choices: list[Choice], actions: list[QAction], buttons: list[QToolButton]
 ) -> None:
-    """Label the choice actions and buttons with `choices` (hide the unused ones); a checked
-    button takes the colour of the result it stands for."""
+    """Label the choice actions and buttons with `choices` (hide and disable the unused
+    slots); a checked button takes the colour of the result it stands for."""
     for n, (action, button) in enumerate(zip(actions, buttons, strict=True)):
-        used = n < len(choices)
+        choice = choices[n] if n < len(choices) else None
+        used = choice is not None
         action.setVisible(used)
         button.setVisible(used)
-        if not used:
+        if choice is None:
             action.setText("")
+            action.setEnabled(False)
             continue
-        key, text = choices[n]
+        key, text = choice
         action.setText(text)
+        action.setIconText(f"{text}  ({CHOICE_KEYS[n]})")
         action.setToolTip(f"{text} ({CHOICE_KEYS[n]})")
         action.setStatusTip(f"Ghi “{text}” cho nội dung đang chọn ({CHOICE_KEYS[n]})")
         colour = RESULT_COLOURS[CHOICE_RESULT.get(key, key)].name()
@@ -147,6 +180,59 @@ def relabel_choices(
             f"QToolButton:checked {{ background: {colour};"
             " color: white; font-weight: bold; border-radius: 3px; }"
         )
+
+
+class SelfAssessmentBox(QGroupBox):
+    """ "Đơn vị tự đánh giá": the unit's own result, score and evidence, and a warning when
+    it differs from the inspectors' result."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(T_SELF, parent)
+        layout = QVBoxLayout(self)
+        self.self_label = label()
+        self.self_evidence_label = label()
+        self.disagree_label = label("⚠ " + DISAGREE)
+        self.disagree_label.setStyleSheet(
+            "background: #fff4ce; color: #5c3c00; padding: 4px; border-radius: 3px;"
+        )
+        for widget in (self.self_label, self.self_evidence_label, self.disagree_label):
+            layout.addWidget(widget)
+
+    def show_row(self, r: dict[str, Any]) -> None:
+        """Show the self-assessment of checklist row `r`."""
+        if r.get("self_result") or r.get("self_score") is not None:
+            parts = [result_label(r.get("self_result"))]
+            if r.get("self_score") is not None:
+                parts.append(f"{score_text(r['self_score'])} điểm")
+            self.self_label.setText("Tự đánh giá: " + " · ".join(p for p in parts if p))
+        else:
+            self.self_label.setText(T_SELF_NONE)
+        evidence = r.get("self_evidence") or ""
+        self.self_evidence_label.setText(f"Tài liệu đơn vị nêu: {evidence}" if evidence else "")
+        self.self_evidence_label.setVisible(bool(evidence))
+        self.disagree_label.setVisible(judging.disagrees(r))
+
+
+class GuideBox(QGroupBox):
+    """ "Hướng dẫn kiểm tra": the item's guidance, the evidence expected, the legal basis."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(T_GUIDE, parent)
+        layout = QVBoxLayout(self)
+        self.guidance_label = label()
+        self.evidence_label = label()
+        self.legal_label = label()
+        layout.addWidget(self.guidance_label)
+        layout.addWidget(QLabel(f"<b>{T_EVIDENCE}</b>"))
+        layout.addWidget(self.evidence_label)
+        layout.addWidget(QLabel(f"<b>{T_LEGAL}</b>"))
+        layout.addWidget(self.legal_label)
+
+    def show_row(self, r: dict[str, Any]) -> None:
+        """Show the guidance of checklist row `r` ("—" for what it lacks)."""
+        self.guidance_label.setText(r.get("guidance") or "—")
+        self.evidence_label.setText(r.get("evidence") or "—")
+        self.legal_label.setText(r.get("legal_basis") or "—")
 
 
 class MeasurePages(QStackedWidget):
@@ -166,6 +252,10 @@ class MeasurePages(QStackedWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._pages: dict[JudgingType, QWidget] = {}
         self._build()
+
+    def fields(self) -> list[QWidget]:
+        """The measure's fields in Tab order (only the shown page's are reachable)."""
+        return [self.num_spin, self.den_spin, self.count_spin, self.date_edit]
 
     def page(self, jtype: JudgingType) -> QWidget:
         return self._pages[jtype]
@@ -213,7 +303,7 @@ class MeasurePages(QStackedWidget):
         date_row = QHBoxLayout(date_page)
         date_row.setContentsMargins(0, 0, 0, 0)
         date_row.addWidget(QLabel(T_DOC_DATE))
-        self.date_edit = QDateEdit()
+        self.date_edit = DateField()
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setMinimumDate(NO_DATE)

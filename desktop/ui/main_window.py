@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import strings
 from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
+from desktop.ui.common import keyboard
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
@@ -67,6 +68,7 @@ FEATURES = (
     "desktop.ui.exports",
     "desktop.ui.sync",
     "desktop.ui.backups",
+    "desktop.ui.help",
 )
 _COLUMNS = {Column.SELF_ASSESSMENT: ChecklistTableModel.COL_SELF}
 
@@ -107,10 +109,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(self._initial_size())
-        if defer_extras:
+        if defer_extras:  # the focus frame's style sheet too: it restyles every widget
             self.firstPainted.connect(self.install_extras)
+            self.firstPainted.connect(keyboard.install_focus_frame)
         else:
             self.install_extras()
+            keyboard.install_focus_frame()
         self.reload()
 
     # -- the Shell ------------------------------------------------------------------------
@@ -210,12 +214,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.path_label)
 
-        # Keyboard order: search → table → result buttons → measures → score → observation
+        # Keyboard order: search → table → result choices → measures (counts, date) → score
+        # → observation → the editor's sections (FindingEditor.add_section chains them).
         order: list[QWidget] = [self.plan_combo, self.me_combo, self.tree, self.area_view]
-        order += [self.pane.search_edit, self.table, *self.editor.choice_buttons]
-        order += [self.editor.score_spin, self.editor.note_edit]
-        for first, second in zip(order, order[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        order += [self.pane.search_edit, self.table, *self.editor.focus_order()]
+        keyboard.chain_focus(order)
 
     def _build_menus(self) -> None:
         file_menu = self.add_menu(MenuId.FILE, T_MENU_FILE)
@@ -241,6 +244,7 @@ class MainWindow(QMainWindow):
             adapter, self._selection, self.plan_bar, self.navigator, self.pane, self.editor
         )
         self.pane.status.connect(lambda text: self.show_status(text, 5000))
+        self.pane.noteRequested.connect(self.editor.focus_note)
         adapter.saved.connect(lambda time: self.saved_label.setText(T_SAVED.format(time=time)))
         adapter.failed.connect(self._failed)
         adapter.storeReplaced.connect(self.reload)

@@ -9,7 +9,7 @@ never its layout, never a private field.
     from desktop.ui.shell import MenuId, Shell
 
     def install(shell: Shell) -> MyFeature:
-        menu = shell.add_menu(MenuId.FOLLOWUP, "&Theo dõi")
+        menu = shell.add_menu(MenuId.FOLLOWUP, "Th&eo dõi")
         shell.selection.inspectionChanged.connect(...)
         feature = MyFeature(shell)
         shell.register_feature("myfeature", feature)
@@ -43,6 +43,7 @@ class MenuId(StrEnum):
     CONCLUSION = "conclusion"  # Kết luận
     EXPORT = "export"  # Xuất báo cáo
     SYNC = "sync"  # Đồng bộ
+    HELP = "help"  # Trợ giúp
 
 
 class ActionId(StrEnum):

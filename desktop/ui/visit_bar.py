@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import InspectionStatus
+from desktop.ui.common.keyboard import DateField
 
 # Strings the user sees.
 T_VISIT_DATE = "Ngày kiểm tra:"
@@ -59,7 +59,7 @@ class VisitBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(T_VISIT_DATE))
-        self.visit_date_edit = QDateEdit()
+        self.visit_date_edit = DateField()
         self.visit_date_edit.setDisplayFormat("dd/MM/yyyy")
         self.visit_date_edit.setCalendarPopup(True)
         self.visit_date_edit.setMinimumDate(NO_DATE)

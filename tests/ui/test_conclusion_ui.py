@@ -32,6 +32,7 @@ HALF_DONE = "Sở Văn hóa, Thể thao và Du lịch"  # the demo recorded abou
 @pytest.fixture
 def dialog(qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> ConclusionDialog:
     monkeypatch.setattr(conclusion_editor, "ask_yes_no", lambda *_: True)
+    monkeypatch.setattr(conclusion_editor, "confirm_delete", lambda *_: True)
     d = ConclusionDialog(window.adapter, inspection_id(window.adapter.store, HALF_DONE), window)
     qtbot.addWidget(d)
     return d

@@ -59,7 +59,9 @@ def seams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     monkeypatch.setattr(
         ExportController,
         "ask_mark_concluded",
-        staticmethod(lambda _p, unit: seen["conclude_asked"].append(unit) or seen.get("conclude")),
+        staticmethod(
+            lambda _p, unit, *_counts: seen["conclude_asked"].append(unit) or seen.get("conclude")
+        ),
     )
     return seen
 

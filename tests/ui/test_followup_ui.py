@@ -266,7 +266,7 @@ def test_menu_opens_the_register_and_double_click_opens_the_unit(
     action = window.feature("followup").register_action
     assert action.shortcut().toString() == "Ctrl+R"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert "&Theo dõi" in menus
+    assert "Th&eo dõi" in menus
     action.trigger()
     win = window.feature("followup").register_window
     assert win is not None and win.isVisible()

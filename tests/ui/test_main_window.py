@@ -59,7 +59,7 @@ def test_record_by_shortcut_and_observation_then_reopen(
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     with qtbot.waitSignal(window.adapter.findingChanged, timeout=2000):
-        qtbot.keyClick(window.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Không
+        qtbot.keyClick(window.table, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # Không
     assert window.editor.choice_action("khong").isChecked()
     assert window.saved_label.text().startswith("Đã lưu lúc ")
     # The observation is saved by the debounce timer, without leaving the box.

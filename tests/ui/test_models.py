@@ -60,7 +60,9 @@ def test_table_model_roles(qtbot: Any, qtmodeltester: Any, demo_store: Store) ->
         with qtbot.waitSignal(model.dataChanged) as blocker:
             model.update_item(row["item_id"], {"result": "khong-dat", "score": 0.0})
     assert Qt.ItemDataRole.DisplayRole in blocker.args[2]
-    assert model.index(0, ChecklistTableModel.COL_RESULT).data() == "Không đạt"
+    # The judging type's own word (the first item is judged on time or not).
+    assert row["type"] == "DATE_ON_TIME"
+    assert model.index(0, ChecklistTableModel.COL_RESULT).data() == "Không đúng hạn"
 
 
 def test_proxy_and_area_models(qtbot: Any, qtmodeltester: Any, demo_store: Store) -> None:

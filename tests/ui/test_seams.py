@@ -17,7 +17,7 @@ from desktop.ui.shell import ActionId, Column, MenuId, Selection, Shell
 from desktop.ui.store_adapter import StoreAdapter
 
 UI = Path(__file__).resolve().parents[2] / "desktop" / "ui"
-FEATURES = ("followup", "recording", "selfassessment", "exports", "sync", "backups")
+FEATURES = ("followup", "recording", "selfassessment", "exports", "sync", "backups", "help")
 
 pytestmark = [
     pytest.mark.gui,
@@ -59,7 +59,7 @@ def test_no_surgery() -> None:
 
 
 def test_features_are_reached_by_the_shell(window: Any) -> None:
-    for name in ("followup", "recording", "selfassessment", "exports", "sync", "backups"):
+    for name in FEATURES:
         assert window.feature(name) is not None
     record = window.menu(MenuId.RECORD)
     assert window.action(ActionId.HISTORY) in record.actions()
@@ -75,10 +75,11 @@ def test_features_are_reached_by_the_shell(window: Any) -> None:
         "&Tệp",
         "&Ghi nhận",
         "&Lọc",
-        "&Theo dõi",
+        "Th&eo dõi",
         "&Kết luận",
         "&Xuất báo cáo",
         "Đồ&ng bộ",
+        "Trợ giú&p",
     ]
     assert [a.menu().title() for a in window.menuBar().actions()] == titles
 
@@ -194,10 +195,11 @@ def test_features_install_on_any_shell(qtbot: Any, adapter: StoreAdapter) -> Non
     assert titles == [
         "&Tệp",
         "&Ghi nhận",
-        "&Theo dõi",
+        "Th&eo dõi",
         "&Kết luận",
         "&Xuất báo cáo",
         "Đồ&ng bộ",
+        "Trợ giú&p",
     ]
     # The banner follows the selection, not the window.
     plan = adapter.plans()[0]["id"]

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -180,6 +181,7 @@ class BackupsDialog(QDialog):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(BackupsModel.SortRole)
         self.view = QTableView()
+        tab_leaves(self.view)
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(BackupsModel.COL_WHEN, Qt.SortOrder.DescendingOrder)

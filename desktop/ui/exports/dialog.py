@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,8 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
+from desktop.services import judging
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.exports.labels import EXPORT_LABELS as LABELS
 from desktop.ui.store_adapter import StoreAdapter
@@ -66,6 +67,7 @@ T_CONCLUDE_ASK = (
     "Đã lập Thông báo kết luận cho {unit}.\n\n"
     "Đánh dấu cuộc kiểm tra này là “Đã kết luận”? (Có thể mở lại sau.)"
 )
+T_CONCLUDE_UNRECORDED = "Lưu ý: còn {n}/{total} nội dung chưa ghi nhận."
 
 FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
@@ -111,7 +113,7 @@ class ReportOptionsDialog(QDialog):
         form = QFormLayout()
         self.number_edit = QLineEdit(number)
         self.number_edit.setPlaceholderText(T_NUMBER_HINT)
-        self.date_edit = QDateEdit(QDate(date.year, date.month, date.day))
+        self.date_edit = DateField(QDate(date.year, date.month, date.day))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.signer_edit = QLineEdit(signer)
@@ -127,6 +129,10 @@ class ReportOptionsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        # The remembered number is selected: typing replaces it ("12/TB-SNV12/TB-SNV" was
+        # printed when it was appended to).
+        self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.number_edit.selectAll()
 
     def choice(self) -> DocumentChoice:
         d = self.date_edit.date()
@@ -204,16 +210,25 @@ class ExportController(QObject):
         return box.clickedButton() is open_button
 
     @staticmethod
-    def ask_mark_concluded(parent: QWidget | None, unit: str) -> bool:
-        """After the conclusion notice: mark the visit concluded? Tests patch this."""
-        return dialogs_vi.ask_yes_no(parent, T_CONCLUDE_TITLE, T_CONCLUDE_ASK.format(unit=unit))
+    def ask_mark_concluded(
+        parent: QWidget | None, unit: str, unrecorded: int = 0, total: int = 0
+    ) -> bool:
+        """After the conclusion notice: mark the visit concluded? With items still unrecorded
+        the question says how many and "Không" is the default. Tests patch this."""
+        text = T_CONCLUDE_ASK.format(unit=unit)
+        if unrecorded:
+            text += "\n\n" + T_CONCLUDE_UNRECORDED.format(n=unrecorded, total=total)
+        return dialogs_vi.ask_yes_no(parent, T_CONCLUDE_TITLE, text, default_yes=not unrecorded)
 
     def offer_concluded(self, inspection_id: str) -> bool:
         """Offer to mark a visit "Đã kết luận" (unless it is already); True when marked."""
         insp = self.adapter.inspection(inspection_id)
         if insp is None or insp["status"] == "da-ket-luan" or self.adapter.read_only:
             return False
-        if not self.ask_mark_concluded(self.widget, insp.get("unit_name") or ""):
+        rows = self.adapter.inspection_items(inspection_id)
+        unrecorded = sum(not judging.is_recorded(r) for r in rows)
+        unit = insp.get("unit_name") or ""
+        if not self.ask_mark_concluded(self.widget, unit, unrecorded, len(rows)):
             return False
         return self.adapter.inspection_step(inspection_id, "conclude") is not None
 

@@ -60,6 +60,7 @@ from desktop.ui.models import IdRole
 
 if TYPE_CHECKING:
     from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.common.keyboard import close_on_escape, fit_on_screen
 from desktop.ui.followup.figures import (
     RANK_LIMIT,
     SERIES_COLOURS,
@@ -126,7 +127,8 @@ class DashboardWindow(QWidget):
         self.units = UnitListModel(self)
         self._build()
         adapter.storeReplaced.connect(self._reload_plans)
-        self.resize(1240, 760)
+        fit_on_screen(self, 1240, 760)
+        close_on_escape(self)
         self._reload_plans()
 
     def _build(self) -> None:

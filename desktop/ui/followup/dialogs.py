@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,6 +31,7 @@ from desktop.ui.common import dialogs_vi
 
 if TYPE_CHECKING:
     pass
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.followup.register import (
     T_ATTACH,
     T_ATTACH_ADD,
@@ -80,7 +80,7 @@ class ReportDialog(QDialog):
         head.setWordWrap(True)
         layout.addWidget(head)
         form = QFormLayout()
-        self.date_edit = QDateEdit(qdate(today))
+        self.date_edit = DateField(qdate(today))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setMaximumDate(qdate(today))

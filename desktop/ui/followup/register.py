@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     pass
 
 # Strings the user sees.
-T_MENU = "&Theo dõi"
+T_MENU = "Th&eo dõi"  # Alt+T is Tệp
 T_REGISTER = "Sổ theo dõi khắc phục…"
 T_DASHBOARD = "Bảng điều khiển…"
 T_TITLE = "Sổ theo dõi khắc phục kiến nghị"

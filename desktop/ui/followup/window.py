@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QBrush, QDesktopServices
+from PySide6.QtGui import QAction, QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +39,7 @@ from desktop.ui.models import ObjectRole
 
 if TYPE_CHECKING:
     from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.common.keyboard import close_on_escape, fit_on_screen, tab_leaves
 from desktop.ui.followup.dialogs import (
     ReportDialog,
     VerifyDialog,
@@ -107,7 +108,8 @@ class FollowupWindow(QWidget):
         self._build()
         adapter.recommendationsChanged.connect(self.reload)
         adapter.storeReplaced.connect(self.reload)
-        self.resize(1180, 640)
+        fit_on_screen(self, 1180, 640)
+        close_on_escape(self)
         self.reload()
 
     @property
@@ -150,6 +152,17 @@ class FollowupWindow(QWidget):
         self.reminder_action.triggered.connect(self.make_reminder)
         self.escalation_action = QAction(T_ESCALATION, self)
         self.escalation_action.triggered.connect(self.export_escalation)
+        # Keys for the toolbar (its buttons take no focus): the register without the mouse.
+        for action, key in (
+            (self.report_action, "Ctrl+B"),
+            (self.verify_action, "Ctrl+M"),
+            (self.reminder_action, "Ctrl+D"),
+            (self.escalation_action, "Ctrl+L"),
+        ):
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{action.text().rstrip('…')} ({key})")
+            self.addAction(action)
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.report_action, self.verify_action):
@@ -161,6 +174,7 @@ class FollowupWindow(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        tab_leaves(self.table)  # Tab goes on; arrows move in the register
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +44,7 @@ from db.errors import StoreError
 from desktop.services import conclusions
 from desktop.services.errors import UserError
 from desktop.ui.common.autosave import Autosaver
+from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 from desktop.ui.models import ObjectRole
 from desktop.ui.recording.recommendation_dialog import (
     T_ADD_REC,
@@ -68,6 +70,7 @@ from desktop.ui.recording.recommendation_dialog import (
     RecommendationDialog,
     RecommendationTableModel,
     ask_yes_no,
+    confirm_delete,
 )
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -84,7 +87,8 @@ class ConclusionDialog(QDialog):
         store = adapter.reads
         self.read_only = adapter.read_only
         insp = store.planning.inspection(inspection_id) or {}
-        self.setWindowTitle(T_TITLE.format(unit=insp.get("unit") or ""))
+        self.setWindowTitle(T_TITLE.format(unit=insp.get("unit_name") or insp.get("unit") or ""))
+        self._earliest = insp.get("visit_date")  # no deadline before the visit
         items = store.findings.inspection_items(inspection_id)
         self._items = [(r["code"], r["text"]) for r in items]
         self._areas: list[tuple[str, str]] = []
@@ -204,6 +208,14 @@ class ConclusionDialog(QDialog):
             RecommendationTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch
         )
         self.rec_table.doubleClicked.connect(lambda _: self.edit_recommendation())
+        # Tab leaves the table; the Delete key asks to delete the selected recommendation.
+        tab_leaves(self.rec_table)
+        delete_key = QAction(T_DELETE_REC, self.rec_table)
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.setEnabled(not self.read_only)
+        delete_key.triggered.connect(lambda: self.delete_recommendation())
+        self.rec_table.addAction(delete_key)
         self.rec_model.modelReset.connect(self.rec_table.resizeRowsToContents)
         self.rec_model.dataChanged.connect(lambda *_: self.rec_table.resizeRowsToContents())
         self.rec_model.rowsInserted.connect(lambda *_: self.rec_table.resizeRowsToContents())
@@ -235,7 +247,7 @@ class ConclusionDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
-        self.resize(980, 640)
+        fit_on_screen(self, 980, 640)
 
     # -- areas ----------------------------------------------------------------------------
     def _keep_current(self) -> None:
@@ -363,6 +375,7 @@ class ConclusionDialog(QDialog):
                 self._items,
                 None,
                 conclusions.default_deadline(self._adapter.reads, self._inspection_id),
+                earliest=self._earliest,
             )
         if values is None:
             return None
@@ -393,6 +406,7 @@ class ConclusionDialog(QDialog):
                 self._items,
                 rec,
                 conclusions.default_deadline(self._adapter.reads, self._inspection_id),
+                earliest=self._earliest,
             )
         if values is None:
             return None
@@ -415,7 +429,7 @@ class ConclusionDialog(QDialog):
         rec = self._current_rec()
         if rec is None or self.read_only:
             return False
-        if confirm and not ask_yes_no(
+        if confirm and not confirm_delete(
             self, T_DELETE_REC, T_DELETE_ASK.format(number=rec["number"])
         ):
             return False

@@ -37,6 +37,7 @@ from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
 from desktop.ui.store_adapter import StoreAdapter
@@ -189,6 +190,7 @@ class EvidenceSection(QGroupBox):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        tab_leaves(self.table)  # Tab goes on to the buttons; arrows move in the table
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -207,8 +209,6 @@ class EvidenceSection(QGroupBox):
             EvidenceTableModel.COL_DATE, QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(EvidenceTableModel.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        # The summary wraps: rows follow its width (the panel is narrow).
-        header.sectionResized.connect(lambda *_: self._fit_table())
         self.model.dataChanged.connect(lambda *_: self._fit_table())
         self.table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.table)
@@ -232,6 +232,9 @@ class EvidenceSection(QGroupBox):
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        # The summary wraps: rows follow its width (the panel is narrow). Connected once the
+        # section is built: a style sheet resizes the header while it is being made.
+        header.sectionResized.connect(lambda *_: self._fit_table())
         self.model.modelReset.connect(self._fit_table)
         self.model.rowsInserted.connect(self._fit_table)
         self.model.rowsRemoved.connect(self._fit_table)

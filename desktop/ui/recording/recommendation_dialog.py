@@ -15,10 +15,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
 
@@ -52,6 +53,7 @@ T_DELETE_ASK = "Xóa kiến nghị số {number}?"
 REC_HEADERS = ("Số", "Kiến nghị", "Nội dung", "Đơn vị thực hiện", "Thời hạn")
 T_REC_DIALOG = strings.RECOMMENDATION
 T_REC_TEXT = "Nội dung kiến nghị:"
+T_REC_NEED_TEXT = "Cần ghi nội dung kiến nghị trước khi lưu."
 T_REC_ITEM = "Gắn với nội dung:"
 T_REC_NO_ITEM = "— không gắn với nội dung cụ thể —"
 T_REC_RESPONSIBLE = strings.RESPONSIBLE
@@ -64,6 +66,11 @@ _NO_PARENT = QModelIndex()
 def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
     """A yes/no question (Có/Không); tests patch this."""
     return dialogs_vi.ask_yes_no(parent, title, question)
+
+
+def confirm_delete(parent: QWidget | None, title: str, question: str) -> bool:
+    """Ask before deleting; "Hủy" is the default (Enter keeps it). Tests patch this."""
+    return dialogs_vi.confirm_delete(parent, title, question, accept=T_DELETE_REC)
 
 
 def _qdate(value: dt.date) -> QDate:
@@ -122,7 +129,10 @@ class RecommendationDialog(QDialog):
         initial: dict[str, Any] | None,
         deadline: dt.date,
         parent: QWidget | None = None,
+        *,
+        earliest: str | dt.date | None = None,
     ) -> None:
+        """`earliest`: the visit date (ISO text or a date); no deadline before it."""
         super().__init__(parent)
         self.setWindowTitle(T_REC_DIALOG)
         form = QFormLayout(self)
@@ -145,9 +155,12 @@ class RecommendationDialog(QDialog):
         form.addRow(T_REC_ITEM, self.item_combo)
         self.responsible_edit = QLineEdit()
         form.addRow(T_REC_RESPONSIBLE, self.responsible_edit)
-        self.deadline_edit = QDateEdit()
+        self.deadline_edit = DateField()
         self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
         self.deadline_edit.setCalendarPopup(True)
+        if earliest:
+            first = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(earliest)
+            self.deadline_edit.setMinimumDate(_qdate(first))
         self.deadline_edit.setDate(_qdate(deadline))
         form.addRow(T_REC_DEADLINE, self.deadline_edit)
         if initial:
@@ -166,14 +179,23 @@ class RecommendationDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(T_SAVE)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b3261e;")
+        form.addRow(self.message_label)
         form.addRow(buttons)
         self.resize(620, 300)
 
     def _accept(self) -> None:
-        if self.text_edit.toPlainText().strip():
-            self.accept()
-        else:
+        """Save only a recommendation with text and a deadline it can take; say why not."""
+        if not self.text_edit.toPlainText().strip():
+            self.message_label.setText(T_REC_NEED_TEXT)
             self.text_edit.setFocus()
+        elif not self.deadline_edit.commit():
+            self.message_label.setText(self.deadline_edit.error_text())
+            self.deadline_edit.setFocus()
+        else:
+            self.accept()
 
     def values(self) -> dict[str, Any]:
         d = self.deadline_edit.date()
@@ -191,9 +213,11 @@ class RecommendationDialog(QDialog):
         items: list[tuple[str, str]],
         initial: dict[str, Any] | None,
         deadline: dt.date,
+        *,
+        earliest: str | dt.date | None = None,
     ) -> dict[str, Any] | None:
         """Values typed (text, item_code, responsible, deadline) or None when cancelled."""
-        dialog = cls(items, initial, deadline, parent)
+        dialog = cls(items, initial, deadline, parent, earliest=earliest)
         try:
             return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from desktop.services.errors import UserError
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.common.autosave import Autosaver
+from desktop.ui.common.keyboard import DateField
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -96,7 +96,7 @@ class RecommendationSection(QGroupBox):
         self.responsible_edit.setPlaceholderText(T_RESPONSIBLE_HINT)
         self.responsible_edit.textEdited.connect(self._changed)
         form.addRow(T_RESPONSIBLE, self.responsible_edit)
-        self.deadline_edit = QDateEdit()
+        self.deadline_edit = DateField()
         self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
         self.deadline_edit.setCalendarPopup(True)
         self.deadline_edit.dateChanged.connect(self._changed)

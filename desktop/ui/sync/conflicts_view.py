@@ -45,6 +45,7 @@ from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services.errors import UserError
 from desktop.ui import strings
+from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -318,6 +319,7 @@ class ConflictsView(QWidget):
         self.winner_label.setWordWrap(True)
         self.winner_label.setStyleSheet("color: #8a5300")
         self.table = QTableView()
+        tab_leaves(self.table)
         self.table.setModel(self.diff_model)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import nfc
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
+from desktop.ui.common.keyboard import tab_leaves
 
 if TYPE_CHECKING:
     pass
@@ -390,6 +391,7 @@ class ImportPreviewDialog(QDialog):
 
         self.tables_model = PreviewTableModel(preview["tables"], self)
         self.tables_view = QTableView()
+        tab_leaves(self.tables_view)
         self.tables_view.setModel(self.tables_model)
         self.tables_view.verticalHeader().setVisible(False)
         self.tables_view.verticalHeader().setDefaultSectionSize(
