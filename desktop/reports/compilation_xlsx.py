@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reports.context import PlanData
+from desktop.services.workbook_io import keep_text
 
 SUMMARY_SHEET = "Tổng hợp"
 SUMMARY_HEAD = ["TT", "Đơn vị", "Cấp", "Tháng"]
@@ -129,6 +130,7 @@ class _Styles:
                     continue
                 cell._style, cell.sid = array, sid
                 cell.value = value
+                keep_text(cell)  # a note "=…" is text, never a live formula
                 cell.column = col_idx
                 cell.row = row_idx
                 yield cell

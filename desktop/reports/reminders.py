@@ -21,6 +21,7 @@ from db.files import atomic_path
 from desktop.domain import format_date
 from desktop.services.errors import UserError
 from desktop.services.reminders import FORMATS, TEXT, Letter
+from desktop.services.workbook_io import strings_only
 
 # -- writing files ----------------------------------------------------------------------------
 
@@ -363,6 +364,7 @@ def write_escalation_xlsx(
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_title_rows = "4:4"
+        strings_only(book)  # a unit's name "=…" is text, never a live formula
         book.save(str(target))
 
     return _write_atomically(Path(path), write)
