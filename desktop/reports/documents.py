@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.domain import official_date
+from desktop.domain import Locality, department_signer, document_number, official_date
 from desktop.reports.context import InspectionData, PlanData, ReportOptions
 
 DOTS = "…" * 60
@@ -98,6 +98,7 @@ def number_line(number: str | None, symbol: str) -> str:
     """ "Số: 12/TB-SNV" from "12" or "12/TB-SNV"; dotted when not given yet."""
     if not number:
         return f"Số: {SHORT_DOTS}/{symbol}"
+    number = document_number(number)  # "5" → "05" (Nghị định 30)
     return f"Số: {number}" if "/" in number else f"Số: {number}/{symbol}"
 
 
@@ -116,8 +117,19 @@ def pct(value: float) -> str:
     return f"{value:.2f}".replace(".", ",") + "%"
 
 
+def where(plan: dict[str, Any]) -> Locality:
+    """The plan's issuing province or centrally-run city (context.plan_data)."""
+    found: Locality = plan["locality"]
+    return found
+
+
 def parent_body(plan: dict[str, Any]) -> str:
-    return f"UBND TỈNH {plan['province'].upper()}" if plan["province"] else "UBND TỈNH ……"
+    """ "UBND TỈNH SÓC TRĂNG", "UBND THÀNH PHỐ HÀ NỘI"."""
+    return where(plan).parent_body
+
+
+def place_date(plan: dict[str, Any], options: ReportOptions) -> str:
+    return official_date(options.place or plan["place"], options.date)
 
 
 def plan_ref(plan: dict[str, Any]) -> str:
@@ -136,22 +148,17 @@ def plan_topic(plan: dict[str, Any]) -> str:
 def signer_for(
     plan: dict[str, Any], options: ReportOptions, default_lines: list[str] | None
 ) -> Signer:
-    """The signature block: options first, else the Trưởng đoàn with a title from his post."""
+    """The signature block: options first; else `default_lines` signed by the Trưởng đoàn
+    (the delegation's own minutes); else (documents of Sở Nội vụ) the rule every such
+    document shares with the reminder, desktop.domain.department_signer."""
     leader = plan["leader"] or {}
-    name = options.signer or leader.get("name") or SHORT_DOTS
+    if default_lines is not None:
+        lines, name = default_lines, leader.get("name") or SHORT_DOTS
+    else:
+        lines, name = department_signer(leader.get("position_title"), leader.get("name"))
     if options.signer_title:
         lines = [x.strip().upper() for x in options.signer_title.split("|") if x.strip()]
-    elif default_lines is not None:
-        lines = default_lines
-    else:
-        post = (leader.get("position_title") or "").strip().lower()
-        if post.startswith("phó giám đốc"):
-            lines = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
-        elif post.startswith("giám đốc"):
-            lines = ["GIÁM ĐỐC"]
-        else:
-            lines = ["TRƯỞNG ĐOÀN"]
-    return Signer(lines, name)
+    return Signer(lines, options.signer or name)
 
 
 def member_line(m: dict[str, Any]) -> str:
@@ -259,7 +266,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="ĐOÀN KIỂM TRA CCHC",
         number=number_line(options.number, "BB-ĐKT"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="BIÊN BẢN",
         subject=f"Kiểm tra công tác cải cách hành chính tại {unit}",
         blocks=b,
@@ -315,8 +322,8 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     b.append(
         P(
             f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)}, {visit}, Đoàn kiểm tra công "
-            f"tác cải cách hành chính của tỉnh (sau đây gọi là Đoàn kiểm tra) đã tiến hành kiểm "
-            f"tra công tác cải cách hành chính tại {unit}."
+            f"tác cải cách hành chính của {where(plan).level} (sau đây gọi là Đoàn kiểm tra) "
+            f"đã tiến hành kiểm tra công tác cải cách hành chính tại {unit}."
         )
     )
     b.append(
@@ -359,7 +366,7 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     b.append(
         P(
             f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục II, thực hiện "
-            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về Ủy ban nhân dân tỉnh "
+            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về {where(plan).committee} "
             f"(qua Sở Nội vụ) trước ngày {fmt(report_by)} để tổng hợp, theo dõi."
         )
     )
@@ -368,13 +375,13 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="SỞ NỘI VỤ",
         number=number_line(options.number, "TB-SNV"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="THÔNG BÁO",
         subject=f"Kết luận kiểm tra công tác cải cách hành chính tại {unit}",
         blocks=b,
         recipients=[
             f"- {unit};",
-            "- UBND tỉnh (để báo cáo);",
+            f"- {where(plan).committee_short} (để báo cáo);",
             "- Giám đốc Sở Nội vụ (để báo cáo);",
             "- Thành viên Đoàn kiểm tra;",
             "- Lưu: VT, CCHC.",
@@ -549,7 +556,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if tops:
         b.append(
             P(
-                "1. Đề nghị Ủy ban nhân dân tỉnh biểu dương các đơn vị dẫn đầu trong từng cấp: "
+                f"1. Đề nghị {where(plan).committee} biểu dương các đơn vị dẫn đầu trong từng cấp: "
                 + "; ".join(f"{r['unit']} ({pct(r['percent'])})" for r in tops)
                 + "."
             )
@@ -559,7 +566,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if weak:
         b.append(
             P(
-                "2. Đề nghị Ủy ban nhân dân tỉnh chỉ đạo các đơn vị còn tồn tại, hạn chế khắc "
+                f"2. Đề nghị {where(plan).committee} chỉ đạo các đơn vị còn tồn tại, hạn chế khắc "
                 "phục theo thông báo kết luận kiểm tra (chi tiết tại Phụ lục kèm theo): "
                 + "; ".join(r["unit"] for r in weak[:20])
                 + (f" và {len(weak) - 20} đơn vị khác" if len(weak) > 20 else "")
@@ -616,13 +623,13 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="SỞ NỘI VỤ",
         number=number_line(options.number, "BC-SNV"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="BÁO CÁO",
         subject=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan['year']}",
-        addressee=f"Kính gửi: Ủy ban nhân dân tỉnh {plan['province']}",
+        addressee=f"Kính gửi: {where(plan).committee_named}",
         blocks=b,
         recipients=[
-            "- UBND tỉnh (để báo cáo);",
+            f"- {where(plan).committee_short} (để báo cáo);",
             "- Các cơ quan, đơn vị được kiểm tra;",
             "- Thành viên Đoàn kiểm tra;",
             "- Lưu: VT, CCHC.",
