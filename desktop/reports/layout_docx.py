@@ -175,12 +175,40 @@ def borderless(table: Any) -> None:
 
 
 def column_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths, in the cells (w:tcW, Word) and in the grid (w:gridCol, which
+    LibreOffice follows: left equal, the motto breaks and code columns grow)."""
     from docx.shared import Cm
 
     table.autofit = False
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        col.w = Cm(w)
     for row in table.rows:
         for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
+
+
+def rows_never_split(table: Any) -> None:
+    """Every row on one page (w:cantSplit) and each paragraph in it kept with the next: a
+    signature's title never ends one page while the name starts the next."""
+    from docx.oxml.ns import qn
+
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        if trpr.find(qn("w:cantSplit")) is None:
+            # cantSplit comes before trHeight/tblHeader in CT_TrPr's sequence.
+            trpr.insert(0, trpr.makeelement(qn("w:cantSplit"), {}))
+        for cell in row.cells:
+            for p in cell.paragraphs[:-1]:
+                p.paragraph_format.keep_with_next = True
+
+
+def keep_with_what_follows(container: Any) -> None:
+    """The last paragraphs so far (from the last one with text) keep with what comes next:
+    the body's closing sentence stays on the page of the signatures below it."""
+    for p in reversed(container.paragraphs):
+        p.paragraph_format.keep_with_next = True
+        if p.text.strip():
+            return
 
 
 def _header(docx: Any, doc: Document) -> None:
@@ -277,6 +305,7 @@ def _signer(container: Any, signer: Signer, lines: int) -> None:
 
 
 def _closing(docx: Any, doc: Document) -> None:
+    keep_with_what_follows(docx)
     if doc.recipients:
         widths = [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM]
         table = docx.add_table(rows=1, cols=2)
@@ -295,6 +324,7 @@ def _closing(docx: Any, doc: Document) -> None:
             _signer(_Cell(table.cell(0, k)), signer, lines)
     borderless(table)
     column_widths(table, widths)
+    rows_never_split(table)
 
 
 def page_number_header(section: Any) -> None:

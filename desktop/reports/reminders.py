@@ -63,7 +63,9 @@ def _render_docx(letter: Letter, path: Path) -> None:
         TEXT_WIDTH_CM,
         borderless,
         column_widths,
+        keep_with_what_follows,
         page_number_header,
+        rows_never_split,
         rule,
         set_fonts,
     )
@@ -141,6 +143,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
         if n == 0:
             body.paragraph_format.space_before = Pt(6)
 
+    keep_with_what_follows(doc)
     bottom = doc.add_table(rows=1, cols=2)
     borderless(bottom)
     column_widths(bottom, [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM])
@@ -154,6 +157,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
     for _ in range(4):
         line(right, "")
     line(right, letter.signer_name, bold=True)
+    rows_never_split(bottom)
     doc.save(str(path))
 
 

@@ -1,0 +1,77 @@
+"""DOCX laid out as intended by any client: grid widths as the cell widths, signature rows that
+never split and the paragraph before them kept with them (read back with python-docx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+
+from db import Store
+from desktop.reports import reminders as drawing
+from desktop.reports.context import ReportOptions
+from desktop.reports.service import inspection_report, plan_report
+from desktop.services import reminders
+from tests.reports.conftest import Sample
+
+OPTS = ReportOptions(number="12", date=dt.date(2021, 1, 5))
+SIGNATURE_TITLES = ("TRƯỞNG ĐOÀN", "GIÁM ĐỐC")
+
+
+def _documents(store: Store, sample: Sample, tmp_path: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("bien-ban", "ket-luan"):
+        path = tmp_path / f"{kind}.docx"
+        inspection_report(store, sample.unit, kind, "docx", path, OPTS)
+        out[kind] = docx.Document(str(path))
+    path = tmp_path / "bao-cao.docx"
+    plan_report(store, sample.plan, "docx", path, OPTS)
+    out["bao-cao"] = docx.Document(str(path))
+    store.core.insert_row(
+        "recommendations",
+        {"inspection_id": sample.unit, "number": 1, "text": "Ban hành", "deadline": "2021-01-01"},
+    )
+    letter = reminders.reminder_letter(store, sample.unit, today=dt.date(2021, 3, 1))
+    out["don-doc"] = docx.Document(
+        str(drawing.write_reminder(letter, "docx", tmp_path / "dd.docx"))
+    )
+    return out
+
+
+def test_grid_columns_are_the_intended_widths(store: Store, sample: Sample, tmp_path: Path) -> None:
+    for name, document in _documents(store, sample, tmp_path).items():
+        unequal = 0
+        for table in document.tables:
+            grid = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+            cells = [int(tc.tcPr.tcW.get(qn("w:w"))) for tc in table._tbl.tr_lst[0].tc_lst]
+            assert len(grid) == len(cells), name
+            assert all(abs(g - c) <= 2 for g, c in zip(grid, cells, strict=True)), (name, grid)
+            unequal += len(set(grid)) > 1
+        assert unequal, name  # the header (40/60) and the data tables are not equal columns
+
+
+def test_signature_rows_never_split(store: Store, sample: Sample, tmp_path: Path) -> None:
+    for name, document in _documents(store, sample, tmp_path).items():
+        body = document.element.body
+        signature = [
+            t
+            for t in document.tables
+            if any(
+                title in c.text for row in t.rows for c in row.cells for title in SIGNATURE_TITLES
+            )
+        ]
+        assert signature, name
+        for table in signature:
+            for tr in table._tbl.tr_lst:
+                trpr = tr.trPr
+                assert trpr is not None and trpr.find(qn("w:cantSplit")) is not None, name
+            previous = table._tbl.getprevious()
+            assert previous is not None and previous.tag == qn("w:p"), name
+            assert previous.pPr is not None and previous.pPr.keepNext is not None, name
+            # and the paragraph before that one ends the body ("./."), kept with it too
+            text = "".join(previous.itertext()) or "".join(previous.getprevious().itertext())
+            assert text.strip(), name
+        assert body is not None
