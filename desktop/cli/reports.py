@@ -113,6 +113,14 @@ def report(
 @click.command("report-plan")
 @click.argument("plan_id")
 @document_options
+@click.option(
+    "--commend-min",
+    type=click.FloatRange(0, 1000),
+    default=None,
+    metavar="PERCENT",
+    help="Tỷ lệ điểm tối thiểu (%) để đề nghị biểu dương một đơn vị đã ghi nhận đủ kết quả "
+    "(mặc định 80).",
+)
 @pass_app
 def report_plan(
     app: AppContext,
@@ -124,11 +132,13 @@ def report_plan(
     signer: str | None,
     signer_title: str | None,
     place: str | None,
+    commend_min: float | None,
 ) -> None:
     """Lập Báo cáo kết quả kiểm tra của cả kế hoạch."""
     from desktop.reports.service import plan_report
 
     opts = _options(number, date_text, signer, signer_title, place)
+    opts.commend_min = commend_min
     path = plan_report(app.store, plan_id, fmt, output, opts)
     click.echo(f"Đã ghi {path}")
 

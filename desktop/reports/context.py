@@ -35,6 +35,10 @@ class ReportOptions:
     signer: str | None = None
     signer_title: str | None = None
     place: str | None = None
+    commend_min: float | None = None  # campaign report: percent to commend (COMMEND_MIN)
+
+
+COMMEND_MIN = 80.0  # a unit is commended from this percent, its visit fully recorded
 
 
 PER_INSPECTION = ("bien-ban", "ket-luan")  # number and date belong to one inspection
@@ -111,6 +115,7 @@ def resolve_options(
             setattr(out, name, value)
     number = nfc(str(given.number)).strip() if given.number else None
     out.number = number or out.number
+    out.commend_min = given.commend_min
     out.date = given.date or out.date
     per = kind in PER_INSPECTION and inspection_id is not None
     if per:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.domain import Locality, department_signer, document_number, official_date
-from desktop.reports.context import InspectionData, PlanData, ReportOptions
+from desktop.reports.context import COMMEND_MIN, InspectionData, PlanData, ReportOptions
 
 DOTS = "…" * 60
 SHORT_DOTS = "…………"
@@ -394,10 +394,22 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
 MAX_CHART_UNITS = 30
 
 
+def recorded_share(row: dict[str, Any]) -> str:
+    """ "đã ghi nhận 33/76 nội dung" (the judged items with a result, of those to judge)."""
+    return f"đã ghi nhận {row['judged']}/{row['to_judge']} nội dung"
+
+
+def percent_text(value: float) -> str:
+    """80 → "80%", 82.5 → "82,5%" (a threshold as people write it)."""
+    return f"{num(value)}%"
+
+
 def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     plan = data.plan
     rows = data.rows
     inspected = [r for r in rows if r["recorded"]]
+    partial = [r for r in inspected if not r["complete"]]
+    commend_min = COMMEND_MIN if options.commend_min is None else options.commend_min
     b: list[Any] = []
     b.append(
         P(
@@ -417,6 +429,23 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
             "đơn vị."
         )
     )
+    if partial:
+        # A signer must see at once that some figures are not final.
+        b.append(
+            Para(
+                [
+                    Run("Lưu ý: ", bold=True),
+                    Run(
+                        f"{len(partial)} đơn vị chưa ghi nhận đủ kết quả kiểm tra ("
+                        + "; ".join(f"{r['unit']}: {recorded_share(r)}" for r in partial[:20])
+                        + (f" và {len(partial) - 20} đơn vị khác" if len(partial) > 20 else "")
+                        + "); điểm của các đơn vị này là tạm tính, chưa xếp hạng, chưa xét "
+                        "biểu dương.",
+                        italic=True,
+                    ),
+                ]
+            )
+        )
     leader = plan["leader"]
     if plan["members"]:
         b.append(
@@ -436,8 +465,17 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     area_rows = []
     area_values = []
     for code, name in data.area_names:
-        got = [a for r in inspected for a in r["areas"] if a["code"] == code and a["max"]]
+        # Only units where something of the area was recorded: an area nobody inspected
+        # yet is "chưa kiểm tra", not the weakest at 0%.
+        got = [
+            a
+            for r in inspected
+            for a in r["areas"]
+            if a["code"] == code and a["max"] and a["recorded"]
+        ]
         if not got:
+            if any(a["code"] == code and a["max"] for r in rows for a in r["areas"]):
+                area_rows.append([code, name, NOT_VISITED, ""])
             continue
         score = sum(a["score"] for a in got)
         maximum = sum(a["max"] for a in got)
@@ -452,15 +490,20 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         )
         area_rows.append([code, name, pct(share), str(bad)])
         area_values.append((code, name, share, bad))
-    if area_rows:
+    if area_values:
         best = max(area_values, key=lambda x: x[2])
         worst = min(area_values, key=lambda x: x[2])
-        b.append(
-            P(
+        if best is worst:
+            sentence = f"Lĩnh vực đã có kết quả: {best[1]} ({pct(best[2])})."
+        else:
+            sentence = (
                 f"Lĩnh vực đạt tỷ lệ điểm cao nhất là {best[1]} ({pct(best[2])}); lĩnh vực "
                 f"còn nhiều hạn chế nhất là {worst[1]} ({pct(worst[2])})."
             )
-        )
+        unvisited_areas = [r[1] for r in area_rows if r[2] == NOT_VISITED]
+        if unvisited_areas:
+            sentence += f" Các lĩnh vực chưa kiểm tra: {', '.join(unvisited_areas)}."
+        b.append(P(sentence))
         b.append(
             Table(
                 ["Mã", "Lĩnh vực", "Tỷ lệ điểm bình quân", "Số nội dung chưa đạt"],
@@ -480,7 +523,8 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         b.append(P("Chưa có kết quả kiểm tra để tổng hợp."))
     b.append(H("2. Xếp hạng các đơn vị"))
     if inspected:
-        ranked = sorted(inspected, key=lambda r: -r["percent"])
+        # Complete visits first, ranked; partly recorded ones after them, provisional.
+        ranked = sorted(inspected, key=lambda r: (not r["complete"], -r["percent"]))
         # Units with nothing recorded yet close the table with blank numbers, not zeros.
         unvisited = [r for r in rows if not r["recorded"]]
         b.append(
@@ -504,7 +548,9 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                         num(r.get("self_total")),
                         num(r["max"]),
                         pct(r["percent"]),
-                        str(r["rank"]),
+                        str(r["final_rank"])
+                        if r["complete"]
+                        else f"Tạm tính ({r['judged']}/{r['to_judge']})",
                     ]
                     for n, r in enumerate(ranked, start=1)
                 ]
@@ -527,10 +573,11 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if not inspected:
         b.append(P(DOTS))
     for n, r in enumerate(inspected, start=1):
+        provisional = "" if r["complete"] else f" (tạm tính: {recorded_share(r)})"
         b.append(
             H(
                 f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "
-                f"({pct(r['percent'])}), {r['not_passed']} nội dung chưa đạt."
+                f"({pct(r['percent'])}){provisional}, {r['not_passed']} nội dung chưa đạt."
             )
         )
         b.append(
@@ -538,6 +585,8 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                 ["Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ"],
                 [
                     [f"{a['code']}. {a['name']}", num(a["score"]), num(a["max"]), pct(a["percent"])]
+                    if a["recorded"]
+                    else [f"{a['code']}. {a['name']}", "", num(a["max"]), NOT_VISITED]
                     for a in r["areas"]
                     if a["max"]
                 ],
@@ -551,18 +600,30 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     else:
         b.extend(P(DOTS) for _ in range(2))
     b.append(H("IV. ĐỀ XUẤT, KIẾN NGHỊ"))
-    tops = [r for r in inspected if r["rank"] == 1]
+    # Commendation only for a fully recorded visit at or above the threshold, never for
+    # being first in a level whatever the score.
+    tops = sorted(
+        (r for r in inspected if r["complete"] and r["percent"] >= commend_min),
+        key=lambda r: -r["percent"],
+    )
+    threshold = percent_text(commend_min)
     weak = sorted((r for r in inspected if r["not_passed"]), key=lambda r: r["percent"])
     if tops:
         b.append(
             P(
-                f"1. Đề nghị {where(plan).committee} biểu dương các đơn vị dẫn đầu trong từng cấp: "
+                f"1. Đề nghị {where(plan).committee} biểu dương các đơn vị đạt tỷ lệ điểm từ "
+                f"{threshold} trở lên: "
                 + "; ".join(f"{r['unit']} ({pct(r['percent'])})" for r in tops)
                 + "."
             )
         )
     else:
-        b.append(P(f"1. {DOTS}"))
+        b.append(
+            P(
+                f"1. Chưa có đơn vị đã ghi nhận đủ kết quả kiểm tra đạt tỷ lệ điểm từ "
+                f"{threshold} trở lên để đề nghị biểu dương."
+            )
+        )
     if weak:
         b.append(
             P(
