@@ -56,7 +56,12 @@ def document_options(func: F) -> F:
                 "văn bản khác: hôm nay). Số và ngày của biên bản, thông báo được nhớ theo "
                 "từng cuộc kiểm tra.",
             ),
-            click.option("--signer", help="Họ tên người ký (mặc định Trưởng đoàn)."),
+            click.option(
+                "--signer",
+                help="Họ tên người ký (mặc định: biên bản do Trưởng đoàn ký; văn bản của Sở "
+                "Nội vụ do Trưởng đoàn ký khi là Giám đốc/Phó Giám đốc, nếu không để trống "
+                "dưới chức danh GIÁM ĐỐC).",
+            ),
             click.option(
                 "--signer-title",
                 help="Chức danh ký, các dòng cách nhau bởi “|”, ví dụ “KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC”.",
