@@ -172,6 +172,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     from reportlab.lib.units import cm, mm
     from reportlab.platypus import (
         HRFlowable,
+        KeepTogether,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -263,7 +264,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
         )
     )
     story += [Spacer(1, 6), grid]
-    story += [p(text, body) for text in letter.closing]
+    closing = [p(text, body) for text in letter.closing]
+    story += closing[:-1]
     signature = [p(t, center14, bold=True) for t in letter.signer_titles]
     signature += [Spacer(1, 60), p(letter.signer_name, center14, bold=True)]
     bottom = Table(
@@ -279,7 +281,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     bottom.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
-    story += [Spacer(1, 12), bottom]
+    # The last sentence, "Nơi nhận" and the signature on one page: never a signature alone.
+    story.append(KeepTogether([*closing[-1:], Spacer(1, 12), bottom]))
 
     def later_pages(canvas: Any, doc: Any) -> None:
         canvas.saveState()

@@ -75,3 +75,20 @@ def test_signature_rows_never_split(store: Store, sample: Sample, tmp_path: Path
             text = "".join(previous.itertext()) or "".join(previous.getprevious().itertext())
             assert text.strip(), name
         assert body is not None
+
+
+def test_reminder_pdf_signature_never_alone(store: Store, sample: Sample, tmp_path: Path) -> None:
+    """However long the table, "Nơi nhận" and the signature share a page with the closing."""
+    from pypdf import PdfReader
+
+    text = "Khắc phục tồn tại về công tác cải cách thủ tục hành chính, niêm yết công khai. " * 2
+    for n in range(1, 26):
+        store.core.insert_row(
+            "recommendations",
+            {"inspection_id": sample.unit, "number": n, "text": text, "deadline": "2021-01-01"},
+        )
+        letter = reminders.reminder_letter(store, sample.unit, today=dt.date(2021, 3, 1))
+        path = drawing.write_reminder(letter, "pdf", tmp_path / f"dd{n}.pdf")
+        pages = [p.extract_text() for p in PdfReader(str(path)).pages]
+        last = pages[-1]
+        assert "Nơi nhận" in last and "Quá thời hạn" in last, (n, last[:200])
