@@ -62,6 +62,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
         FONT,
         TEXT_WIDTH_CM,
         borderless,
+        cells_of,
         column_widths,
         keep_with_what_follows,
         page_number_header,
@@ -126,12 +127,13 @@ def _render_docx(letter: Letter, path: Path) -> None:
         body.paragraph_format.first_line_indent = Cm(1.27)
         body.paragraph_format.space_after = Pt(6)
 
-    table = doc.add_table(rows=1, cols=len(letter.table_head))
+    table = doc.add_table(rows=1 + len(letter.table_rows), cols=len(letter.table_head))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, letter.table_head, strict=True):
+    grid = cells_of(table)  # one walk: row.cells rebuilds the whole table at every call
+    for cell, text in zip(grid[0], letter.table_head, strict=True):
         line(cell, text, bold=True, size=13, reuse=True)
-    for values in letter.table_rows:
-        for n, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
+    for row, values in zip(grid[1:], letter.table_rows, strict=True):
+        for n, (cell, text) in enumerate(zip(row, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.JUSTIFY if n == 1 else WD_ALIGN_PARAGRAPH.CENTER
             line(cell, text, size=13, align=align, reuse=True)
     column_widths(table, [TEXT_WIDTH_CM * f for f in (0.08, 0.56, 0.19, 0.17)])

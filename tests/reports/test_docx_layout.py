@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 
 from db import Store
@@ -92,3 +93,34 @@ def test_reminder_pdf_signature_never_alone(store: Store, sample: Sample, tmp_pa
         pages = [p.extract_text() for p in PdfReader(str(path)).pages]
         last = pages[-1]
         assert "Nơi nhận" in last and "Quá thời hạn" in last, (n, last[:200])
+
+
+def test_docx_tables_are_built_in_linear_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-docx's Table.cell()/row.cells rebuild the whole cell list at every call (the
+    campaign report took 1,285 s for 180 units): the renderer walks each table's XML once."""
+    import docx.table
+
+    from desktop.reports.documents import Document, Signer, Table
+    from desktop.reports.layout_docx import write_docx
+
+    calls = []
+    original = docx.table.Table._cells
+
+    def counted(self: Any) -> Any:
+        calls.append(1)
+        return original.fget(self)
+
+    monkeypatch.setattr(docx.table.Table, "_cells", property(counted))
+    rows = [[str(n), f"Đơn vị {n}", "Xã", "50", "50%"] for n in range(400)]
+    table = Table(["TT", "Đơn vị", "Cấp", "Điểm", "Tỷ lệ"], rows, [0.1, 0.5, 0.1, 0.1, 0.2],
+                  ["C", "L", "C", "C", "C"], highlight={1, 5})  # fmt: skip
+    document = Document(
+        "UBND TỈNH SÓC TRĂNG", "SỞ NỘI VỤ", "Số: 01/BC-SNV", "Sóc Trăng", "BÁO CÁO", "x",
+        [table], signers=[Signer(["GIÁM ĐỐC"], "")],
+    )  # fmt: skip
+    write_docx(document, tmp_path / "x.docx")
+    assert len(calls) < 20, len(calls)
+    back = docx.Document(str(tmp_path / "x.docx")).tables[1]  # after the header
+    assert back.rows[400].cells[1].text == "Đơn vị 399"
