@@ -165,7 +165,10 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
             row.get("self_total"),
             row["max"],
             row["percent"] / 100,
-            row["rank"],
+            # A partly recorded visit is not ranked as final (scoring.final_rank).
+            row["final_rank"]
+            if row["complete"]
+            else f"Tạm tính ({row['judged']}/{row['to_judge']})",
             row["not_passed"],
             row["recommendations"],
         ]

@@ -152,3 +152,18 @@ def test_areas_never_inspected_are_not_the_weakest(store: Store, tmp_path: Path,
     assert "Các lĩnh vực chưa kiểm tra: Cải cách thể chế" in text
     assert "nhiều hạn chế nhất" not in text
     assert "biểu dương" not in text or "Chưa có đơn vị" in text
+
+
+def test_summary_ranks_complete_visits_only(
+    store: Store, campaign: dict[str, Any], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from desktop.reports.service import plan_summary
+
+    out = tmp_path / "th.xlsx"
+    plan_summary(store, campaign["plan"], out)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    header = [c.value for c in ws[1]]
+    ranks = {r[1].value: r[header.index("Xếp hạng trong cấp")].value for r in ws.iter_rows(2)}
+    assert ranks == {BEST: 1, MIDDLE: 2, PARTIAL: f"Tạm tính (2/{campaign['partial_total']})"}
