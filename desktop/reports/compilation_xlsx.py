@@ -156,7 +156,8 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
     head = [n, row["unit"], row["level_label"], row["month"]]
     if not row.get("recorded"):
         return head + [None] * (len(areas) + len(SUMMARY_TAIL))
-    by_code = {a["code"]: a["score"] for a in row["areas"]}
+    # Blank, not 0: an area without points (A8, observations) or with nothing recorded yet.
+    by_code = {a["code"]: a["score"] for a in row["areas"] if a["max"] and a["recorded"]}
     return (
         head
         + [by_code.get(code) for code, _ in areas]

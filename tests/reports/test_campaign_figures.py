@@ -167,3 +167,23 @@ def test_summary_ranks_complete_visits_only(
     header = [c.value for c in ws[1]]
     ranks = {r[1].value: r[header.index("Xếp hạng trong cấp")].value for r in ws.iter_rows(2)}
     assert ranks == {BEST: 1, MIDDLE: 2, PARTIAL: f"Tạm tính (2/{campaign['partial_total']})"}
+
+
+def test_summary_leaves_unscored_and_unrecorded_areas_blank(
+    store: Store, campaign: dict[str, Any], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from desktop.reports.service import plan_summary
+
+    out = tmp_path / "th.xlsx"
+    plan_summary(store, campaign["plan"], out)
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    header = [c.value for c in ws[1]]
+    rows = {r[1].value: [c.value for c in r] for r in ws.iter_rows(2)}
+    a1 = next(n for n, h in enumerate(header) if str(h).startswith("A1."))
+    a2 = next(n for n, h in enumerate(header) if str(h).startswith("A2."))
+    assert rows[PARTIAL][a1] is not None and rows[PARTIAL][a2] is None  # A2 not inspected yet
+    assert rows[BEST][a2] == 10
+    a8 = [n for n, h in enumerate(header) if str(h).startswith("A8.")]
+    assert a8 and rows[BEST][a8[0]] is None  # no points in A8: blank, not 0,00
