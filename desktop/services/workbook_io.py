@@ -561,9 +561,9 @@ def keep_text(cell: Any) -> Any:
 def strings_only(book: Any) -> None:
     """keep_text on every cell of every worksheet (the app writes no formula on purpose)."""
     for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                keep_text(cell)
+        # The cells that exist (iter_rows would create every empty cell of the grid).
+        for cell in list(ws._cells.values()):
+            keep_text(cell)
 
 
 def save_workbook(book: Any, path: Path | str) -> Path:
