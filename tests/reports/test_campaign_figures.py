@@ -187,3 +187,25 @@ def test_summary_leaves_unscored_and_unrecorded_areas_blank(
     assert rows[BEST][a2] == 10
     a8 = [n for n, h in enumerate(header) if str(h).startswith("A8.")]
     assert a8 and rows[BEST][a8[0]] is None  # no points in A8: blank, not 0,00
+
+
+def test_summary_rows_grow_with_wrapped_text_and_have_borders(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    from desktop.reports.service import plan_summary
+
+    ids = _plan(store, [UnitSpec(PARTIAL, UnitLevel.HUYEN, 6)])
+    item = _judged(store, ids[PARTIAL])[0]
+    note = "Hồ sơ lưu trữ chưa đầy đủ, chưa cập nhật kịp thời. " * 12  # ~600 characters
+    findings.record(store, ids[PARTIAL], item["code"], result=Result.KHONG_DAT, note=note)
+    out = tmp_path / "th.xlsx"
+    plan_summary(store, ids["plan"], out)
+    book = openpyxl.load_workbook(out)
+    unit = book[book.sheetnames[1]]
+    row = next(r for r in unit.iter_rows(2) if r[0].value == item["code"])
+    width = unit.column_dimensions["F"].width
+    lines = len(note) / width
+    height = unit.row_dimensions[row[0].row].height
+    assert height is not None and height >= 15 * lines * 0.8, (height, lines)
+    for cell in [*row, *book["Tổng hợp"][2]]:
+        assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
