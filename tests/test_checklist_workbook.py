@@ -253,3 +253,22 @@ def test_guidance_beginning_with_equals_stays_text(tmp_path: Path, store: Store)
         for i in store.checklists.checklist(v["id"])["areas"][0]["criteria"][0]["items"][:1]
     ]
     assert items == [link, link]
+
+
+def test_a_part_the_streaming_reader_skips_is_still_checked(tmp_path: Path, store: Store) -> None:
+    """A column format openpyxl cannot read (found by the byte-flip fuzzer) refuses the file:
+    what is accepted opens in Excel and openpyxl too."""
+    import zipfile
+
+    path = exported(store, tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    assert b"customWidth" in members[sheet]
+    members[sheet] = members[sheet].replace(b"customWidth", b"customWiduh", 1)
+    broken = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(InputFileError):
+        cw.read_checklist(broken)

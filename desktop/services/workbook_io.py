@@ -44,6 +44,10 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_ROW_CELLS = 16_384  # Excel's own limit: columns A..XFD
 MAX_PART_CHARS = 16_000_000  # text in one XML part
 MAX_PART_ELEMENTS = 2_000_000  # elements in one part
+# Up to this much XML, the workbook is also opened whole once: the streaming reader skips the
+# parts it does not need (column and row formats…), and a file Excel or openpyxl cannot open
+# must not be accepted because those parts were never looked at.
+FULL_CHECK_BYTES = 8 * 1024 * 1024
 
 # Strings the user sees, in one place.
 MSG_NOT_WORKBOOK = "Tệp {name} không phải là sổ tính Excel hợp lệ (.xlsx)"
@@ -132,9 +136,8 @@ def read_workbook(
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            if len(members) > MAX_ARCHIVE_MEMBERS or (
-                sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES
-            ):
+            unpacked = sum(m.file_size for m in members)
+            if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
                 raise InputFileError(MSG_BOMB.format(name=name))
             for member in members:
                 _check_xml(archive, member, name)
@@ -173,6 +176,9 @@ def read_workbook(
                     found[sheet] = _sheet_rows(sheet, worksheet, problems)
             finally:
                 book.close()
+            if unpacked <= FULL_CHECK_BYTES:
+                handle.seek(0)
+                openpyxl.load_workbook(handle, read_only=False, data_only=False).close()
     except InputFileError:
         raise
     except errors as exc:
