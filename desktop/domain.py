@@ -7,6 +7,7 @@ No I/O here. Every enum's value is the code kept in the database and used on the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 # The letters of the unit levels in a checklist item's "levels" are the database's (its
@@ -15,16 +16,21 @@ from db.store import LEVEL_LETTERS
 from db.text import fold, nfc
 
 __all__ = [
+    "CENTRAL_CITIES",
     "InspectionKind",
     "InspectionMode",
     "InspectionStatus",
     "JudgingType",
     "LEVEL_LETTERS",
+    "Locality",
     "Result",
     "Role",
     "UnitLevel",
+    "department_signer",
+    "document_number",
     "fold",
     "format_date",
+    "locality",
     "nfc",
     "official_date",
     "parse_date",
@@ -231,3 +237,117 @@ def official_date(place: str, date: dt.date | None) -> str:
     day = f"{date.day:02d}"
     month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
     return f"{place}, ngày {day} tháng {month} năm {date.year}"
+
+
+# -- the issuing authority ------------------------------------------------------------------
+# Centrally-run cities (thành phố trực thuộc trung ương), folded: their people's committee is
+# "UBND THÀNH PHỐ …", never "UBND TỈNH …". Huế since 2025; "Thừa Thiên Huế" stays a province.
+CENTRAL_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"})
+_CITY_PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ")
+_PROVINCE_PREFIXES = ("tinh ",)
+_COMMITTEE_PREFIXES = ("uy ban nhan dan ", "ubnd ")
+_BLANK_PLACE = "……"
+
+
+def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> tuple[str, bool]:
+    """`text` without the first matching folded prefix, and whether one was removed."""
+    padded = text.strip() + " "  # "Ủy ban nhân dân tỉnh" alone: the prefix is the whole text
+    folded = fold(padded)
+    for prefix in prefixes:
+        if folded.startswith(prefix):
+            return padded[len(prefix) :].strip(), True
+    return text, False
+
+
+@dataclass(frozen=True)
+class Locality:
+    """The province or centrally-run city whose people's committee issued the plan.
+
+    One place for every document that names it: the header ("UBND THÀNH PHỐ HÀ NỘI"), the
+    prose ("Ủy ban nhân dân Thành phố"), the recipients ("UBND Thành phố") and the addressee
+    ("Kính gửi: UBND Thành phố Hà Nội")."""
+
+    name: str  # "Hà Nội", "Sóc Trăng", "" when unknown
+    city: bool
+
+    @property
+    def level(self) -> str:
+        """ "Thành phố" or "tỉnh", as written after "Ủy ban nhân dân"."""
+        return "Thành phố" if self.city else "tỉnh"
+
+    @property
+    def parent_body(self) -> str:
+        """The header's first line: "UBND THÀNH PHỐ HÀ NỘI", "UBND TỈNH SÓC TRĂNG"."""
+        name = self.name.upper() if self.name else _BLANK_PLACE
+        return f"UBND {self.level.upper()} {name}"
+
+    @property
+    def committee(self) -> str:
+        """ "Ủy ban nhân dân Thành phố" / "Ủy ban nhân dân tỉnh" (the name already known)."""
+        return f"Ủy ban nhân dân {self.level}"
+
+    @property
+    def committee_short(self) -> str:
+        """ "UBND Thành phố" / "UBND tỉnh" (recipient lists)."""
+        return f"UBND {self.level}"
+
+    @property
+    def committee_named(self) -> str:
+        """ "UBND Thành phố Hà Nội" / "UBND tỉnh Sóc Trăng"."""
+        return f"{self.committee_short} {self.name}".rstrip()
+
+    @property
+    def place(self) -> str:
+        """The place on the date line ("Hà Nội, ngày …"; "Thành phố Hồ Chí Minh, ngày …")."""
+        if self.city and fold(self.name) == "ho chi minh":
+            return "Thành phố Hồ Chí Minh"
+        return self.name
+
+
+def locality(province: str | None, issuer: str | None = "") -> Locality:
+    """The plan's issuing locality from its province field and its issuer ("Ủy ban nhân dân
+    thành phố Hà Nội", "UBND TP. Hồ Chí Minh", "Ủy ban nhân dân tỉnh Sóc Trăng").
+
+    A centrally-run city is a thành phố whatever was typed; otherwise the issuer's own word
+    ("thành phố"/"TP." or "tỉnh") decides, and a bare name is a province."""
+    said_city = False
+    name = nfc(province or "").strip()
+    text = nfc(issuer or "").strip()
+    if text:
+        rest, _ = _strip_prefix(text, _COMMITTEE_PREFIXES)
+        rest, said_city = _strip_prefix(rest, _CITY_PREFIXES)
+        if not said_city:
+            rest, _ = _strip_prefix(rest, _PROVINCE_PREFIXES)
+        name = name or rest
+    name, typed_city = _strip_prefix(name, _CITY_PREFIXES)
+    if not typed_city:
+        name, _ = _strip_prefix(name, _PROVINCE_PREFIXES)
+    name = name.strip()
+    return Locality(name, fold(name) in CENTRAL_CITIES or said_city or typed_city)
+
+
+# -- document numbers and the signer of Sở Nội vụ ---------------------------------------------
+def document_number(number: str) -> str:
+    """The số of a document as Nghị định 30 writes it: below 10 with a leading zero
+    ("5" → "05", "5/TB-SNV" → "05/TB-SNV"); anything else unchanged."""
+    head, sep, tail = number.strip().partition("/")
+    if head.isdigit() and len(head) == 1:
+        head = "0" + head
+    return head + sep + tail
+
+
+DIRECTOR_TITLE = ["GIÁM ĐỐC"]
+DEPUTY_TITLE = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+
+
+def department_signer(position_title: str | None, name: str | None) -> tuple[list[str], str]:
+    """Who signs a document issued by Sở Nội vụ: the delegation head when he is the Giám đốc
+    ("GIÁM ĐỐC") or a Phó Giám đốc ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"); otherwise (another post,
+    or no head on record) the Giám đốc's block with the name left blank, to be signed and
+    named by the Sở's leadership (never "TRƯỞNG ĐOÀN": the delegation does not issue it)."""
+    post = fold(position_title or "").strip()
+    if post.startswith("pho giam doc"):
+        return list(DEPUTY_TITLE), (name or "").strip()
+    if post.startswith("giam doc"):
+        return list(DIRECTOR_TITLE), (name or "").strip()
+    return list(DIRECTOR_TITLE), ""

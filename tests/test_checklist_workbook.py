@@ -232,3 +232,43 @@ def test_cli_import_of_random_bytes_fails(tmp_path: Path, kiemtra: Any) -> None:
     assert result.exit_code != 0
     assert "không phải là sổ tính Excel hợp lệ" in result.stderr
     assert kiemtra.json("checklist", "show")["version"] == before
+
+
+def test_guidance_beginning_with_equals_stays_text(tmp_path: Path, store: Store) -> None:
+    link = '=HYPERLINK("http://evil.example","Xem")'
+    path = exported(store, tmp_path)
+    book = openpyxl.load_workbook(path)
+    cell = book[cw.SHEET]["H2"]  # guidance of the first item, typed as text
+    cell.value = link
+    cell.data_type = "s"
+    book.save(path)
+    first = cw.import_checklist(store, path, version="2027.1")
+    again = cw.export_checklist(store, tmp_path / "lai.xlsx", first["id"])
+    written = openpyxl.load_workbook(again)[cw.SHEET]["H2"]
+    assert (written.value, written.data_type) == (link, "s")
+    second = cw.import_checklist(store, again, version="2027.2")
+    items = [
+        i["guidance"]
+        for v in (first, second)
+        for i in store.checklists.checklist(v["id"])["areas"][0]["criteria"][0]["items"][:1]
+    ]
+    assert items == [link, link]
+
+
+def test_a_part_the_streaming_reader_skips_is_still_checked(tmp_path: Path, store: Store) -> None:
+    """A column format openpyxl cannot read (found by the byte-flip fuzzer) refuses the file:
+    what is accepted opens in Excel and openpyxl too."""
+    import zipfile
+
+    path = exported(store, tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    assert b"customWidth" in members[sheet]
+    members[sheet] = members[sheet].replace(b"customWidth", b"customWiduh", 1)
+    broken = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(InputFileError):
+        cw.read_checklist(broken)

@@ -519,3 +519,19 @@ def test_template_month_accepts_only_whole_numbers_1_to_12(tmp_path: Path, kiemt
     (month,) = [v for v in units.data_validations.dataValidation if v.type == "whole"]
     assert (month.operator, month.formula1, month.formula2) == ("between", "1", "12")
     assert str(month.sqref).startswith("E2:E") and month.showErrorMessage
+
+
+def test_template_asks_for_province_or_city_and_reads_the_old_label(tmp_path: Path) -> None:
+    path = pw.write_template(tmp_path / "kh.xlsx")
+    labels = [c.value for c in openpyxl.load_workbook(path)["Kế hoạch"]["A"]]
+    assert "Tỉnh/Thành phố" in labels and "Tỉnh" not in labels
+    # A template filled in before the label changed is still read.
+    old = write_plan(
+        tmp_path / "cu.xlsx", {**PLAN_2021, "Tỉnh/Thành phố": "Hà Nội"}, UNITS_2021, []
+    )
+    book = openpyxl.load_workbook(old)
+    for row in book["Kế hoạch"].iter_rows():
+        if row[0].value == "Tỉnh/Thành phố":
+            row[0].value = "Tỉnh"
+    book.save(old)
+    assert pw.read_plan(old, []).province == "Hà Nội"

@@ -56,7 +56,12 @@ def document_options(func: F) -> F:
                 "văn bản khác: hôm nay). Số và ngày của biên bản, thông báo được nhớ theo "
                 "từng cuộc kiểm tra.",
             ),
-            click.option("--signer", help="Họ tên người ký (mặc định Trưởng đoàn)."),
+            click.option(
+                "--signer",
+                help="Họ tên người ký (mặc định: biên bản do Trưởng đoàn ký; văn bản của Sở "
+                "Nội vụ do Trưởng đoàn ký khi là Giám đốc/Phó Giám đốc, nếu không để trống "
+                "dưới chức danh GIÁM ĐỐC).",
+            ),
             click.option(
                 "--signer-title",
                 help="Chức danh ký, các dòng cách nhau bởi “|”, ví dụ “KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC”.",
@@ -113,6 +118,14 @@ def report(
 @click.command("report-plan")
 @click.argument("plan_id")
 @document_options
+@click.option(
+    "--commend-min",
+    type=click.FloatRange(0, 1000),
+    default=None,
+    metavar="PERCENT",
+    help="Tỷ lệ điểm tối thiểu (%) để đề nghị biểu dương một đơn vị đã ghi nhận đủ kết quả "
+    "(mặc định 80).",
+)
 @pass_app
 def report_plan(
     app: AppContext,
@@ -124,11 +137,13 @@ def report_plan(
     signer: str | None,
     signer_title: str | None,
     place: str | None,
+    commend_min: float | None,
 ) -> None:
     """Lập Báo cáo kết quả kiểm tra của cả kế hoạch."""
     from desktop.reports.service import plan_report
 
     opts = _options(number, date_text, signer, signer_title, place)
+    opts.commend_min = commend_min
     path = plan_report(app.store, plan_id, fmt, output, opts)
     click.echo(f"Đã ghi {path}")
 

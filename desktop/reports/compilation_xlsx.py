@@ -6,10 +6,12 @@ openpyxl is imported inside the functions: the command line starts without it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop.reports.context import PlanData
+from desktop.services.workbook_io import keep_text
 
 SUMMARY_SHEET = "Tổng hợp"
 SUMMARY_HEAD = ["TT", "Đơn vị", "Cấp", "Tháng"]
@@ -48,8 +50,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
 # (rows streamed to the file, no cell grid kept) and a styled cell takes the style array
 # computed once per style (`_Styles`): assigning a named style per cell looks it up and
 # hashes it anew, which cost as much as writing the cells (profiled: 200 units, 85,000 cells).
-HEADER, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP = (
+HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP = (
     "KT tiêu đề",
+    "KT ô",
     "KT số",
     "KT tỷ lệ",
     "KT xuống dòng",
@@ -63,7 +66,9 @@ def _add_styles(wb: Any) -> None:
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
+    box = Border(top=thin, bottom=thin, left=thin, right=thin)  # every cell of the table
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     bad = PatternFill("solid", fgColor=BAD_FILL)
     for style in (
         NamedStyle(
@@ -71,14 +76,15 @@ def _add_styles(wb: Any) -> None:
             font=Font(bold=True),
             fill=PatternFill("solid", fgColor=HEAD_FILL),
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-            border=Border(top=thin, bottom=thin, left=thin, right=thin),
+            border=box,
         ),
-        NamedStyle(NUMBER, number_format="0.00"),
-        NamedStyle(PERCENT, number_format="0.0%"),
-        NamedStyle(WRAP, alignment=wrap),
-        NamedStyle(BAD, fill=bad),
-        NamedStyle(BAD_NUMBER, fill=bad, number_format="0.00"),
-        NamedStyle(BAD_WRAP, fill=bad, alignment=wrap),
+        NamedStyle(CELL, border=box, alignment=top),
+        NamedStyle(NUMBER, number_format="0.00", border=box, alignment=top),
+        NamedStyle(PERCENT, number_format="0.0%", border=box, alignment=top),
+        NamedStyle(WRAP, alignment=wrap, border=box),
+        NamedStyle(BAD, fill=bad, border=box, alignment=top),
+        NamedStyle(BAD_NUMBER, fill=bad, number_format="0.00", border=box, alignment=top),
+        NamedStyle(BAD_WRAP, fill=bad, alignment=wrap, border=box),
     ):
         wb.add_named_style(style)
 
@@ -112,7 +118,7 @@ class _Styles:
 
         self.cell_class = StreamCell
         self.styles: dict[str | None, tuple[Any, int]] = {}
-        for name in (None, HEADER, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP):
+        for name in (None, HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP):
             probe = WriteOnlyCell(ws)
             if name is not None:
                 probe.style = name
@@ -129,6 +135,7 @@ class _Styles:
                     continue
                 cell._style, cell.sid = array, sid
                 cell.value = value
+                keep_text(cell)  # a note "=…" is text, never a live formula
                 cell.column = col_idx
                 cell.row = row_idx
                 yield cell
@@ -149,12 +156,29 @@ def _page_setup(ws: Any) -> None:
     ws.print_title_rows = "1:1"
 
 
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def row_height(values: Any, widths: Sequence[float], styles: Any) -> float | None:
+    """The height a row needs for its wrapped text (LibreOffice does not grow rows written
+    without one: the lines overprint the next row); None for a single line."""
+    lines = 1
+    for value, width, style in zip(values, widths, styles, strict=True):
+        if style not in (WRAP, BAD_WRAP, HEADER) or not isinstance(value, str):
+            continue
+        per_line = max(int(width * 1.1) - 1, 1)  # characters in a column `width` wide
+        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
+
+
 def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> list[Any]:
     """Values of one "Tổng hợp" row; a unit with nothing recorded yet has blank numbers."""
     head = [n, row["unit"], row["level_label"], row["month"]]
     if not row.get("recorded"):
         return head + [None] * (len(areas) + len(SUMMARY_TAIL))
-    by_code = {a["code"]: a["score"] for a in row["areas"]}
+    # Blank, not 0: an area without points (A8, observations) or with nothing recorded yet.
+    by_code = {a["code"]: a["score"] for a in row["areas"] if a["max"] and a["recorded"]}
     return (
         head
         + [by_code.get(code) for code, _ in areas]
@@ -163,7 +187,10 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
             row.get("self_total"),
             row["max"],
             row["percent"] / 100,
-            row["rank"],
+            # A partly recorded visit is not ranked as final (scoring.final_rank).
+            row["final_rank"]
+            if row["complete"]
+            else f"Tạm tính ({row['judged']}/{row['to_judge']})",
             row["not_passed"],
             row["recommendations"],
         ]
@@ -190,13 +217,17 @@ def write_xlsx(data: PlanData, target: Path) -> None:
     _page_setup(ws)
     ws.append(st.row(header, [HEADER] * len(header)))
     numbers = len(areas) + 3  # area scores, total, self-assessed total, maximum
-    row_styles = [None, WRAP, None, None] + [NUMBER] * numbers + [PERCENT, None, None, None]
+    row_styles = [CELL, WRAP, CELL, CELL] + [NUMBER] * numbers + [PERCENT, CELL, CELL, CELL]
     for n, row in enumerate(data.rows, start=1):
-        ws.append(st.row(_summary_row(n, row, areas), row_styles))
+        values = _summary_row(n, row, areas)
+        height = row_height(values, widths, row_styles)
+        if height:
+            ws.row_dimensions[n + 1].height = height
+        ws.append(st.row(values, row_styles))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(data.rows) + 1}"
 
     taken = {SUMMARY_SHEET}
-    plain = (None, WRAP, None, NUMBER, NUMBER, WRAP, WRAP)
+    plain = (CELL, WRAP, CELL, NUMBER, NUMBER, WRAP, WRAP)
     bad = (BAD, BAD_WRAP, BAD, BAD_NUMBER, BAD_NUMBER, BAD_WRAP, BAD_WRAP)
     last_col = get_column_letter(len(UNIT_HEAD))
     for row in data.rows:
@@ -211,7 +242,7 @@ def write_xlsx(data: PlanData, target: Path) -> None:
         for area in row.get("areas_items", []):
             for item in area["items"]:
                 styles = bad if item["result"] in ("khong-dat", "mot-phan") else plain
-                values = (
+                cells = (
                     item["code"],
                     item["text"],
                     item["result_label"],
@@ -220,7 +251,10 @@ def write_xlsx(data: PlanData, target: Path) -> None:
                     item["note"],
                     "\n".join(item["evidence"]),
                 )
-                us.append(st.row(values, styles))
                 count += 1
+                height = row_height(cells, UNIT_WIDTHS, styles)
+                if height:
+                    us.row_dimensions[count].height = height
+                us.append(st.row(cells, styles))
         us.auto_filter.ref = f"A1:{last_col}{count}"
     wb.save(str(target))

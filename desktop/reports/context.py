@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import Store
-from desktop.domain import InspectionMode, Result, Role, UnitLevel, nfc
+from desktop.domain import InspectionMode, Result, Role, UnitLevel, locality, nfc
 from desktop.services import scoring
 from desktop.services.conclusions import deadline_after, suggest
 from desktop.services.errors import UserError
@@ -35,6 +35,10 @@ class ReportOptions:
     signer: str | None = None
     signer_title: str | None = None
     place: str | None = None
+    commend_min: float | None = None  # campaign report: percent to commend (COMMEND_MIN)
+
+
+COMMEND_MIN = 80.0  # a unit is commended from this percent, its visit fully recorded
 
 
 PER_INSPECTION = ("bien-ban", "ket-luan")  # number and date belong to one inspection
@@ -111,6 +115,7 @@ def resolve_options(
             setattr(out, name, value)
     number = nfc(str(given.number)).strip() if given.number else None
     out.number = number or out.number
+    out.commend_min = given.commend_min
     out.date = given.date or out.date
     per = kind in PER_INSPECTION and inspection_id is not None
     if per:
@@ -143,14 +148,9 @@ def _lines(text: str | None) -> list[str]:
 
 
 def province_of(plan: dict[str, Any]) -> str:
-    """The province's name from the plan ("Sóc Trăng"), or from its issuer."""
-    if plan.get("province"):
-        return str(plan["province"]).strip()
-    issuer = str(plan.get("issuer") or "")
-    for marker in ("tỉnh ", "thành phố "):
-        if marker in issuer:
-            return issuer.split(marker, 1)[1].strip()
-    return ""
+    """The province's or city's name from the plan ("Sóc Trăng", "Hà Nội"), or from its
+    issuer (desktop.domain.locality)."""
+    return locality(plan.get("province"), plan.get("issuer")).name
 
 
 def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
@@ -171,12 +171,15 @@ def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
         )
     leader = next((m for m in members if m["role"] == Role.TRUONG_DOAN.value), None)
     secretary = next((m for m in members if m["role"] == Role.THU_KY.value), None)
+    where = locality(plan["province"], plan["issuer"])
     return {
         "id": plan_id,
         "number": plan["number"],
         "issued_on": _date(plan["issued_on"]),
         "issuer": plan["issuer"],
-        "province": province_of(plan),
+        "province": where.name,
+        "locality": where,  # tỉnh or Thành phố: every document names the issuer through it
+        "place": where.place,
         "year": plan["year"],
         "title": plan["title"] or "",
         "members": members,

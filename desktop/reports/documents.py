@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.domain import official_date
-from desktop.reports.context import InspectionData, PlanData, ReportOptions
+from desktop.domain import Locality, department_signer, document_number, official_date
+from desktop.reports.context import COMMEND_MIN, InspectionData, PlanData, ReportOptions
 
 DOTS = "…" * 60
 SHORT_DOTS = "…………"
@@ -98,6 +98,7 @@ def number_line(number: str | None, symbol: str) -> str:
     """ "Số: 12/TB-SNV" from "12" or "12/TB-SNV"; dotted when not given yet."""
     if not number:
         return f"Số: {SHORT_DOTS}/{symbol}"
+    number = document_number(number)  # "5" → "05" (Nghị định 30)
     return f"Số: {number}" if "/" in number else f"Số: {number}/{symbol}"
 
 
@@ -116,8 +117,19 @@ def pct(value: float) -> str:
     return f"{value:.2f}".replace(".", ",") + "%"
 
 
+def where(plan: dict[str, Any]) -> Locality:
+    """The plan's issuing province or centrally-run city (context.plan_data)."""
+    found: Locality = plan["locality"]
+    return found
+
+
 def parent_body(plan: dict[str, Any]) -> str:
-    return f"UBND TỈNH {plan['province'].upper()}" if plan["province"] else "UBND TỈNH ……"
+    """ "UBND TỈNH SÓC TRĂNG", "UBND THÀNH PHỐ HÀ NỘI"."""
+    return where(plan).parent_body
+
+
+def place_date(plan: dict[str, Any], options: ReportOptions) -> str:
+    return official_date(options.place or plan["place"], options.date)
 
 
 def plan_ref(plan: dict[str, Any]) -> str:
@@ -136,22 +148,17 @@ def plan_topic(plan: dict[str, Any]) -> str:
 def signer_for(
     plan: dict[str, Any], options: ReportOptions, default_lines: list[str] | None
 ) -> Signer:
-    """The signature block: options first, else the Trưởng đoàn with a title from his post."""
+    """The signature block: options first; else `default_lines` signed by the Trưởng đoàn
+    (the delegation's own minutes); else (documents of Sở Nội vụ) the rule every such
+    document shares with the reminder, desktop.domain.department_signer."""
     leader = plan["leader"] or {}
-    name = options.signer or leader.get("name") or SHORT_DOTS
+    if default_lines is not None:
+        lines, name = default_lines, leader.get("name") or SHORT_DOTS
+    else:
+        lines, name = department_signer(leader.get("position_title"), leader.get("name"))
     if options.signer_title:
         lines = [x.strip().upper() for x in options.signer_title.split("|") if x.strip()]
-    elif default_lines is not None:
-        lines = default_lines
-    else:
-        post = (leader.get("position_title") or "").strip().lower()
-        if post.startswith("phó giám đốc"):
-            lines = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
-        elif post.startswith("giám đốc"):
-            lines = ["GIÁM ĐỐC"]
-        else:
-            lines = ["TRƯỞNG ĐOÀN"]
-    return Signer(lines, name)
+    return Signer(lines, options.signer or name)
 
 
 def member_line(m: dict[str, Any]) -> str:
@@ -259,7 +266,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="ĐOÀN KIỂM TRA CCHC",
         number=number_line(options.number, "BB-ĐKT"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="BIÊN BẢN",
         subject=f"Kiểm tra công tác cải cách hành chính tại {unit}",
         blocks=b,
@@ -315,8 +322,8 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     b.append(
         P(
             f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)}, {visit}, Đoàn kiểm tra công "
-            f"tác cải cách hành chính của tỉnh (sau đây gọi là Đoàn kiểm tra) đã tiến hành kiểm "
-            f"tra công tác cải cách hành chính tại {unit}."
+            f"tác cải cách hành chính của {where(plan).level} (sau đây gọi là Đoàn kiểm tra) "
+            f"đã tiến hành kiểm tra công tác cải cách hành chính tại {unit}."
         )
     )
     b.append(
@@ -359,7 +366,7 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     b.append(
         P(
             f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục II, thực hiện "
-            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về Ủy ban nhân dân tỉnh "
+            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về {where(plan).committee} "
             f"(qua Sở Nội vụ) trước ngày {fmt(report_by)} để tổng hợp, theo dõi."
         )
     )
@@ -368,13 +375,13 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="SỞ NỘI VỤ",
         number=number_line(options.number, "TB-SNV"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="THÔNG BÁO",
         subject=f"Kết luận kiểm tra công tác cải cách hành chính tại {unit}",
         blocks=b,
         recipients=[
             f"- {unit};",
-            "- UBND tỉnh (để báo cáo);",
+            f"- {where(plan).committee_short} (để báo cáo);",
             "- Giám đốc Sở Nội vụ (để báo cáo);",
             "- Thành viên Đoàn kiểm tra;",
             "- Lưu: VT, CCHC.",
@@ -387,10 +394,22 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
 MAX_CHART_UNITS = 30
 
 
+def recorded_share(row: dict[str, Any]) -> str:
+    """ "đã ghi nhận 33/76 nội dung" (the judged items with a result, of those to judge)."""
+    return f"đã ghi nhận {row['judged']}/{row['to_judge']} nội dung"
+
+
+def percent_text(value: float) -> str:
+    """80 → "80%", 82.5 → "82,5%" (a threshold as people write it)."""
+    return f"{num(value)}%"
+
+
 def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     plan = data.plan
     rows = data.rows
     inspected = [r for r in rows if r["recorded"]]
+    partial = [r for r in inspected if not r["complete"]]
+    commend_min = COMMEND_MIN if options.commend_min is None else options.commend_min
     b: list[Any] = []
     b.append(
         P(
@@ -410,6 +429,23 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
             "đơn vị."
         )
     )
+    if partial:
+        # A signer must see at once that some figures are not final.
+        b.append(
+            Para(
+                [
+                    Run("Lưu ý: ", bold=True),
+                    Run(
+                        f"{len(partial)} đơn vị chưa ghi nhận đủ kết quả kiểm tra ("
+                        + "; ".join(f"{r['unit']}: {recorded_share(r)}" for r in partial[:20])
+                        + (f" và {len(partial) - 20} đơn vị khác" if len(partial) > 20 else "")
+                        + "); điểm của các đơn vị này là tạm tính, chưa xếp hạng, chưa xét "
+                        "biểu dương.",
+                        italic=True,
+                    ),
+                ]
+            )
+        )
     leader = plan["leader"]
     if plan["members"]:
         b.append(
@@ -429,8 +465,17 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     area_rows = []
     area_values = []
     for code, name in data.area_names:
-        got = [a for r in inspected for a in r["areas"] if a["code"] == code and a["max"]]
+        # Only units where something of the area was recorded: an area nobody inspected
+        # yet is "chưa kiểm tra", not the weakest at 0%.
+        got = [
+            a
+            for r in inspected
+            for a in r["areas"]
+            if a["code"] == code and a["max"] and a["recorded"]
+        ]
         if not got:
+            if any(a["code"] == code and a["max"] for r in rows for a in r["areas"]):
+                area_rows.append([code, name, NOT_VISITED, ""])
             continue
         score = sum(a["score"] for a in got)
         maximum = sum(a["max"] for a in got)
@@ -445,15 +490,20 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         )
         area_rows.append([code, name, pct(share), str(bad)])
         area_values.append((code, name, share, bad))
-    if area_rows:
+    if area_values:
         best = max(area_values, key=lambda x: x[2])
         worst = min(area_values, key=lambda x: x[2])
-        b.append(
-            P(
+        if best is worst:
+            sentence = f"Lĩnh vực đã có kết quả: {best[1]} ({pct(best[2])})."
+        else:
+            sentence = (
                 f"Lĩnh vực đạt tỷ lệ điểm cao nhất là {best[1]} ({pct(best[2])}); lĩnh vực "
                 f"còn nhiều hạn chế nhất là {worst[1]} ({pct(worst[2])})."
             )
-        )
+        unvisited_areas = [r[1] for r in area_rows if r[2] == NOT_VISITED]
+        if unvisited_areas:
+            sentence += f" Các lĩnh vực chưa kiểm tra: {', '.join(unvisited_areas)}."
+        b.append(P(sentence))
         b.append(
             Table(
                 ["Mã", "Lĩnh vực", "Tỷ lệ điểm bình quân", "Số nội dung chưa đạt"],
@@ -473,7 +523,8 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         b.append(P("Chưa có kết quả kiểm tra để tổng hợp."))
     b.append(H("2. Xếp hạng các đơn vị"))
     if inspected:
-        ranked = sorted(inspected, key=lambda r: -r["percent"])
+        # Complete visits first, ranked; partly recorded ones after them, provisional.
+        ranked = sorted(inspected, key=lambda r: (not r["complete"], -r["percent"]))
         # Units with nothing recorded yet close the table with blank numbers, not zeros.
         unvisited = [r for r in rows if not r["recorded"]]
         b.append(
@@ -497,7 +548,9 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                         num(r.get("self_total")),
                         num(r["max"]),
                         pct(r["percent"]),
-                        str(r["rank"]),
+                        str(r["final_rank"])
+                        if r["complete"]
+                        else f"Tạm tính ({r['judged']}/{r['to_judge']})",
                     ]
                     for n, r in enumerate(ranked, start=1)
                 ]
@@ -520,10 +573,11 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if not inspected:
         b.append(P(DOTS))
     for n, r in enumerate(inspected, start=1):
+        provisional = "" if r["complete"] else f" (tạm tính: {recorded_share(r)})"
         b.append(
             H(
                 f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "
-                f"({pct(r['percent'])}), {r['not_passed']} nội dung chưa đạt."
+                f"({pct(r['percent'])}){provisional}, {r['not_passed']} nội dung chưa đạt."
             )
         )
         b.append(
@@ -531,6 +585,8 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                 ["Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ"],
                 [
                     [f"{a['code']}. {a['name']}", num(a["score"]), num(a["max"]), pct(a["percent"])]
+                    if a["recorded"]
+                    else [f"{a['code']}. {a['name']}", "", num(a["max"]), NOT_VISITED]
                     for a in r["areas"]
                     if a["max"]
                 ],
@@ -544,22 +600,34 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     else:
         b.extend(P(DOTS) for _ in range(2))
     b.append(H("IV. ĐỀ XUẤT, KIẾN NGHỊ"))
-    tops = [r for r in inspected if r["rank"] == 1]
+    # Commendation only for a fully recorded visit at or above the threshold, never for
+    # being first in a level whatever the score.
+    tops = sorted(
+        (r for r in inspected if r["complete"] and r["percent"] >= commend_min),
+        key=lambda r: -r["percent"],
+    )
+    threshold = percent_text(commend_min)
     weak = sorted((r for r in inspected if r["not_passed"]), key=lambda r: r["percent"])
     if tops:
         b.append(
             P(
-                "1. Đề nghị Ủy ban nhân dân tỉnh biểu dương các đơn vị dẫn đầu trong từng cấp: "
+                f"1. Đề nghị {where(plan).committee} biểu dương các đơn vị đạt tỷ lệ điểm từ "
+                f"{threshold} trở lên: "
                 + "; ".join(f"{r['unit']} ({pct(r['percent'])})" for r in tops)
                 + "."
             )
         )
     else:
-        b.append(P(f"1. {DOTS}"))
+        b.append(
+            P(
+                f"1. Chưa có đơn vị đã ghi nhận đủ kết quả kiểm tra đạt tỷ lệ điểm từ "
+                f"{threshold} trở lên để đề nghị biểu dương."
+            )
+        )
     if weak:
         b.append(
             P(
-                "2. Đề nghị Ủy ban nhân dân tỉnh chỉ đạo các đơn vị còn tồn tại, hạn chế khắc "
+                f"2. Đề nghị {where(plan).committee} chỉ đạo các đơn vị còn tồn tại, hạn chế khắc "
                 "phục theo thông báo kết luận kiểm tra (chi tiết tại Phụ lục kèm theo): "
                 + "; ".join(r["unit"] for r in weak[:20])
                 + (f" và {len(weak) - 20} đơn vị khác" if len(weak) > 20 else "")
@@ -616,13 +684,13 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         parent_body=parent_body(plan),
         issuing_body="SỞ NỘI VỤ",
         number=number_line(options.number, "BC-SNV"),
-        place_date=official_date(options.place or plan["province"], options.date),
+        place_date=place_date(plan, options),
         title="BÁO CÁO",
         subject=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan['year']}",
-        addressee=f"Kính gửi: Ủy ban nhân dân tỉnh {plan['province']}",
+        addressee=f"Kính gửi: {where(plan).committee_named}",
         blocks=b,
         recipients=[
-            "- UBND tỉnh (để báo cáo);",
+            f"- {where(plan).committee_short} (để báo cáo);",
             "- Các cơ quan, đơn vị được kiểm tra;",
             "- Thành viên Đoàn kiểm tra;",
             "- Lưu: VT, CCHC.",

@@ -174,13 +174,51 @@ def borderless(table: Any) -> None:
     tblpr.append(borders)
 
 
+def cells_of(table: Any) -> list[list[Any]]:
+    """The table's cells, row by row, from one walk over its XML: python-docx's Table.cell()
+    and row.cells rebuild the whole table's cell list at every call (quadratic: 180 units
+    took 21 minutes). Our tables have no merged cells, so one tc is one cell."""
+    from docx.table import _Cell
+
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
 def column_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths, in the cells (w:tcW, Word) and in the grid (w:gridCol, which
+    LibreOffice follows: left equal, the motto breaks and code columns grow)."""
     from docx.shared import Cm
 
     table.autofit = False
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(w)
+    widths = [Cm(w) for w in widths_cm]
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = width
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
+
+
+def rows_never_split(table: Any) -> None:
+    """Every row on one page (w:cantSplit) and each paragraph in it kept with the next: a
+    signature's title never ends one page while the name starts the next."""
+    from docx.oxml.ns import qn
+
+    for tr, row in zip(table._tbl.tr_lst, cells_of(table), strict=True):
+        trpr = tr.get_or_add_trPr()
+        if trpr.find(qn("w:cantSplit")) is None:
+            # cantSplit comes before trHeight/tblHeader in CT_TrPr's sequence.
+            trpr.insert(0, trpr.makeelement(qn("w:cantSplit"), {}))
+        for cell in row:
+            for p in cell.paragraphs[:-1]:
+                p.paragraph_format.keep_with_next = True
+
+
+def keep_with_what_follows(container: Any) -> None:
+    """The last paragraphs so far (from the last one with text) keep with what comes next:
+    the body's closing sentence stays on the page of the signatures below it."""
+    for p in reversed(container.paragraphs):
+        p.paragraph_format.keep_with_next = True
+        if p.text.strip():
+            return
 
 
 def _header(docx: Any, doc: Document) -> None:
@@ -211,9 +249,10 @@ def _table(docx: Any, block: Table) -> None:
         "C": WD_ALIGN_PARAGRAPH.CENTER,
         "R": WD_ALIGN_PARAGRAPH.RIGHT,
     }
+    grid = cells_of(table)
     for r, values in enumerate([block.header, *block.rows]):
         for c, value in enumerate(values):
-            cell = table.cell(r, c)
+            cell = grid[r][c]
             p = cell.paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.space_after = Pt(0)
@@ -228,7 +267,7 @@ def _table(docx: Any, block: Table) -> None:
     # Repeat the header row on every page.
     from docx.oxml.ns import qn
 
-    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr = table._tbl.tr_lst[0].get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
     _para(docx, "", space_after=0)
 
@@ -277,6 +316,7 @@ def _signer(container: Any, signer: Signer, lines: int) -> None:
 
 
 def _closing(docx: Any, doc: Document) -> None:
+    keep_with_what_follows(docx)
     if doc.recipients:
         widths = [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM]
         table = docx.add_table(rows=1, cols=2)
@@ -295,6 +335,7 @@ def _closing(docx: Any, doc: Document) -> None:
             _signer(_Cell(table.cell(0, k)), signer, lines)
     borderless(table)
     column_widths(table, widths)
+    rows_never_split(table)
 
 
 def page_number_header(section: Any) -> None:

@@ -231,7 +231,8 @@ def chart_drawing(block: Chart, width: float) -> Any:
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 20
     chart.bars[0].fillColor = colors.HexColor("#2F5C8F")
-    chart.barLabelFormat = "%.1f"
+    # The figure as the text writes it ("59,03", not "59.0").
+    chart.barLabelFormat = lambda value: f"{value:.2f}".replace(".", ",")
     chart.barLabels.fontName = FAMILY
     chart.barLabels.fontSize = 8
     if block.horizontal:

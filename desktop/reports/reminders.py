@@ -21,6 +21,7 @@ from db.files import atomic_path
 from desktop.domain import format_date
 from desktop.services.errors import UserError
 from desktop.services.reminders import FORMATS, TEXT, Letter
+from desktop.services.workbook_io import strings_only
 
 # -- writing files ----------------------------------------------------------------------------
 
@@ -61,8 +62,11 @@ def _render_docx(letter: Letter, path: Path) -> None:
         FONT,
         TEXT_WIDTH_CM,
         borderless,
+        cells_of,
         column_widths,
+        keep_with_what_follows,
         page_number_header,
+        rows_never_split,
         rule,
         set_fonts,
     )
@@ -123,12 +127,13 @@ def _render_docx(letter: Letter, path: Path) -> None:
         body.paragraph_format.first_line_indent = Cm(1.27)
         body.paragraph_format.space_after = Pt(6)
 
-    table = doc.add_table(rows=1, cols=len(letter.table_head))
+    table = doc.add_table(rows=1 + len(letter.table_rows), cols=len(letter.table_head))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, letter.table_head, strict=True):
+    grid = cells_of(table)  # one walk: row.cells rebuilds the whole table at every call
+    for cell, text in zip(grid[0], letter.table_head, strict=True):
         line(cell, text, bold=True, size=13, reuse=True)
-    for values in letter.table_rows:
-        for n, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
+    for row, values in zip(grid[1:], letter.table_rows, strict=True):
+        for n, (cell, text) in enumerate(zip(row, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.JUSTIFY if n == 1 else WD_ALIGN_PARAGRAPH.CENTER
             line(cell, text, size=13, align=align, reuse=True)
     column_widths(table, [TEXT_WIDTH_CM * f for f in (0.08, 0.56, 0.19, 0.17)])
@@ -140,6 +145,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
         if n == 0:
             body.paragraph_format.space_before = Pt(6)
 
+    keep_with_what_follows(doc)
     bottom = doc.add_table(rows=1, cols=2)
     borderless(bottom)
     column_widths(bottom, [0.45 * TEXT_WIDTH_CM, 0.55 * TEXT_WIDTH_CM])
@@ -153,6 +159,7 @@ def _render_docx(letter: Letter, path: Path) -> None:
     for _ in range(4):
         line(right, "")
     line(right, letter.signer_name, bold=True)
+    rows_never_split(bottom)
     doc.save(str(path))
 
 
@@ -167,6 +174,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     from reportlab.lib.units import cm, mm
     from reportlab.platypus import (
         HRFlowable,
+        KeepTogether,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -258,7 +266,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
         )
     )
     story += [Spacer(1, 6), grid]
-    story += [p(text, body) for text in letter.closing]
+    closing = [p(text, body) for text in letter.closing]
+    story += closing[:-1]
     signature = [p(t, center14, bold=True) for t in letter.signer_titles]
     signature += [Spacer(1, 60), p(letter.signer_name, center14, bold=True)]
     bottom = Table(
@@ -274,7 +283,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     bottom.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
-    story += [Spacer(1, 12), bottom]
+    # The last sentence, "Nơi nhận" and the signature on one page: never a signature alone.
+    story.append(KeepTogether([*closing[-1:], Spacer(1, 12), bottom]))
 
     def later_pages(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -363,6 +373,7 @@ def write_escalation_xlsx(
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_title_rows = "4:4"
+        strings_only(book)  # a unit's name "=…" is text, never a live formula
         book.save(str(target))
 
     return _write_atomically(Path(path), write)

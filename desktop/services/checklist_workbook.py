@@ -17,6 +17,7 @@ from desktop.domain import JudgingType, Result
 from desktop.services import checklists
 from desktop.services.errors import Problem, UserError
 from desktop.services.workbook_io import (
+    Formula,
     Record,
     Sheet,
     add_instructions,
@@ -254,7 +255,7 @@ def _read_meta(data: Any) -> dict[str, str]:
     for _, values in data.rows:
         if len(values) >= 2 and isinstance(values[0], str) and key(values[0]) in wanted:
             value = values[1]
-            if value is not None and not str(value).startswith("="):
+            if value is not None and not isinstance(value, Formula):
                 meta[wanted[key(values[0])]] = str(value).strip()[:200]
     return meta
 

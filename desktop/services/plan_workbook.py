@@ -40,7 +40,8 @@ F_YEAR = "Năm"
 F_ISSUER = "Cơ quan ban hành"
 F_FROM = "Niên độ từ"
 F_TO = "Niên độ đến"
-F_PROVINCE = "Tỉnh"
+F_PROVINCE = "Tỉnh/Thành phố"  # a centrally-run city is no tỉnh (desktop.domain.locality)
+F_PROVINCE_OLD = "Tỉnh"  # the label of earlier templates, still read
 F_TITLE = "Tên kế hoạch"
 PLAN_FIELDS = (F_NUMBER, F_ISSUED, F_YEAR, F_ISSUER, F_FROM, F_TO, F_PROVINCE, F_TITLE)
 PLAN_REQUIRED = (F_NUMBER, F_ISSUED, F_YEAR, F_ISSUER)
@@ -249,7 +250,7 @@ def read_plan(path: Path | str, valid_areas: list[str]) -> PlanSpec:
 
 
 def _read_plan_fields(sheet: Sheet, problems: list[Problem]) -> dict[str, Any]:
-    labels = {key(f): f for f in PLAN_FIELDS}
+    labels = {key(f): f for f in PLAN_FIELDS} | {key(F_PROVINCE_OLD): F_PROVINCE}
     rows: dict[str, Record] = {}
     for number, values in sheet.data.rows:
         if not values or not isinstance(values[0], str):

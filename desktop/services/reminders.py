@@ -3,7 +3,7 @@
 - `reminder_letter` builds the content of a công văn đôn đốc (a plain `Letter`), per inspected
   unit, listing its overdue recommendations.
 - `escalation` lists the units with overdue recommendations, with counts, for the submission to
-  UBND tỉnh.
+  UBND tỉnh (or UBND Thành phố: desktop.domain.locality).
 
 Drawing them (DOCX, PDF, XLSX) is desktop.reports.reminders' job, like every other document.
 """
@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from db import Store
-from desktop.domain import format_date, official_date
+from desktop.domain import (
+    department_signer,
+    document_number,
+    format_date,
+    locality,
+    official_date,
+)
 from desktop.services import followup
 from desktop.services.errors import UserError
 
@@ -28,8 +34,6 @@ SYMBOL_SETTING = "reminder.symbol"
 class Texts(TypedDict):
     """The keys of TEXT: strings, and lists of strings for the multi-line parts."""
 
-    parent: str
-    parent_blank: str
     issuer: str
     number: str
     number_blank: str
@@ -45,8 +49,6 @@ class Texts(TypedDict):
     warning: str
     recipients_title: str
     recipients: list[str]
-    sign_deputy: list[str]
-    sign_director: list[str]
     page_number: str
     xlsx_sheet: str
     xlsx_title: str
@@ -61,8 +63,6 @@ class Texts(TypedDict):
 
 # Everything the user reads in these documents, in one place.
 TEXT: Texts = {
-    "parent": "UBND TỈNH {province}",
-    "parent_blank": "UBND TỈNH",
     "issuer": "SỞ NỘI VỤ",
     "number": "Số: {number}",
     "number_blank": "\u00a0" * 8,
@@ -72,7 +72,7 @@ TEXT: Texts = {
     "to": "Kính gửi: {unit}.",
     "opening": (
         "Thực hiện Kế hoạch số {plan} {plan_date}của {issuer} về kiểm tra công tác cải cách "
-        "hành chính năm {year}, Đoàn kiểm tra cải cách hành chính của tỉnh đã kiểm tra tại "
+        "hành chính năm {year}, Đoàn kiểm tra cải cách hành chính của {level} đã kiểm tra tại "
         "{unit}{visit} và Sở Nội vụ đã thông báo kết luận kiểm tra, trong đó có các kiến nghị "
         "kèm thời hạn khắc phục."
     ),
@@ -84,22 +84,20 @@ TEXT: Texts = {
     "rejected_mark": " (báo cáo khắc phục không đạt yêu cầu)",
     "request": (
         "Sở Nội vụ đề nghị {unit} khẩn trương chỉ đạo khắc phục các nội dung nêu trên và báo "
-        "cáo kết quả khắc phục (kèm tài liệu kiểm chứng) về Ủy ban nhân dân tỉnh (qua Sở Nội "
+        "cáo kết quả khắc phục (kèm tài liệu kiểm chứng) về {committee} (qua Sở Nội "
         "vụ) trong thời hạn {days} ngày kể từ ngày ký văn bản này, chậm nhất ngày {reply_by}."
     ),
     "warning": (
-        "Quá thời hạn trên, Sở Nội vụ sẽ tổng hợp, báo cáo Chủ tịch Ủy ban nhân dân tỉnh xem "
+        "Quá thời hạn trên, Sở Nội vụ sẽ tổng hợp, báo cáo Chủ tịch {committee} xem "
         "xét, xử lý trách nhiệm người đứng đầu theo quy định./."
     ),
     "recipients_title": "Nơi nhận:",
     "recipients": [
         "- Như trên;",
-        "- UBND tỉnh (để báo cáo);",
+        "- {committee_short} (để báo cáo);",
         "- Giám đốc Sở (để báo cáo);",
         "- Lưu: VT, CCHC.",
     ],
-    "sign_deputy": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
-    "sign_director": ["GIÁM ĐỐC"],
     "page_number": "{page}",
     "xlsx_sheet": "Đơn vị chậm khắc phục",
     "xlsx_title": "DANH SÁCH ĐƠN VỊ CHẬM THỰC HIỆN KẾT LUẬN KIỂM TRA CÔNG TÁC CCHC",
@@ -146,18 +144,12 @@ class Letter:
 
 
 def _signer(store: Store, plan_id: str) -> tuple[list[str], str]:
-    """The head of the delegation signs for Sở Nội vụ: "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" for a
-    deputy director; a blank director's block when the delegation has no head on record."""
-    from desktop.domain import fold
-
+    """Who signs for Sở Nội vụ: the rule every document of the Sở shares
+    (desktop.domain.department_signer), from the delegation head on record."""
     for member in store.planning.members(plan_id):
         if member["role"] == "truong-doan":
-            title = fold(member["position_title"])
-            if "pho giam doc" in title:
-                return list(TEXT["sign_deputy"]), member["full_name"]
-            if "giam doc" in title:
-                return list(TEXT["sign_director"]), member["full_name"]
-    return list(TEXT["sign_director"]), ""
+            return department_signer(member["position_title"], member["full_name"])
+    return department_signer(None, None)
 
 
 def reminder_symbol(store: Store, given: str | None = None) -> str:
@@ -176,6 +168,8 @@ def number_line(number: str, symbol: str) -> str:
     """ "Số: 88/SNV-CCHC" from "88" (or a full "88/SNV-CCHC"); a blank number for the
     clerk to fill in by hand before "/SNV-CCHC" when none is given yet."""
     number = number.strip()
+    if number:
+        number = document_number(number)  # "5" → "05" (Nghị định 30)
     if "/" in number:
         return TEXT["number"].format(number=number)
     return TEXT["number"].format(number=f"{number or TEXT['number_blank']}/{symbol}")
@@ -210,7 +204,12 @@ def reminder_letter(
     if not rows:
         raise UserError(TEXT["no_overdue"].format(unit=unit, today=format_date(day)))
     plan = store.planning.plan(inspection["plan_id"]) or {}
-    province = (plan.get("province") or "").strip()
+    where = locality(plan.get("province"), plan.get("issuer"))
+    names = {
+        "level": where.level,
+        "committee": where.committee,
+        "committee_short": where.committee_short,
+    }
     visit = f" ngày {format_date(inspection['visit_date'])}" if inspection["visit_date"] else ""
     plan_date = f"ngày {format_date(plan.get('issued_on'))} " if plan.get("issued_on") else ""
     titles, name = _signer(store, inspection["plan_id"])
@@ -229,13 +228,11 @@ def reminder_letter(
         for r in rows
     ]
     return Letter(
-        parent_body=(
-            TEXT["parent"].format(province=province.upper()) if province else TEXT["parent_blank"]
-        ),
+        parent_body=where.parent_body,
         issuer=TEXT["issuer"],
         number=number_line(number, reminder_symbol(store, symbol)),
         subject=TEXT["subject"],
-        place_date=official_date(province, day),
+        place_date=official_date(where.place, day),
         recipient=TEXT["to"].format(unit=unit),
         paragraphs=[
             TEXT["opening"].format(
@@ -245,6 +242,7 @@ def reminder_letter(
                 year=plan.get("year", ""),
                 unit=unit,
                 visit=visit,
+                **names,
             ),
             TEXT["status"].format(today=format_date(day), unit=unit, count=len(rows)),
         ],
@@ -255,11 +253,12 @@ def reminder_letter(
                 unit=unit,
                 days=reply_days,
                 reply_by=format_date(day + dt.timedelta(days=reply_days)),
+                **names,
             ),
-            TEXT["warning"],
+            TEXT["warning"].format(**names),
         ],
         recipients_title=TEXT["recipients_title"],
-        recipients=list(TEXT["recipients"]),
+        recipients=[line.format(**names) for line in TEXT["recipients"]],
         signer_titles=titles,
         signer_name=name,
         meta={"unit": unit, "inspection_id": inspection_id, "recommendations": rows},

@@ -11,8 +11,12 @@ Rules (data-driven from the checklist the inspection uses):
   "khong-ap-dung") counts 1 in the maximum and 1 in the score when its result is "dat".
 - `self_score`/`self_total` add up the unit's own points (None when it gave none).
 - `not_passed` counts items recorded "khong-dat" or "mot-phan".
+- Completeness: `to_judge` counts the applicable judged items (every type but TEXT, an
+  observation), `judged` those with a result; a visit is `complete` when every one has a
+  result. Per area, `recorded` counts the items with a result or a note (0: never inspected).
 - Ranking (score_plan): within each unit level, by percent, highest first; equal percents share
-  a rank ("1, 1, 3"). Inspections with nothing recorded yet get rank None.
+  a rank ("1, 1, 3"). Inspections with nothing recorded yet get rank None. `final_rank` ranks
+  the complete visits only (a partly recorded visit's score is provisional): None otherwise.
 """
 
 from __future__ import annotations
@@ -77,11 +81,14 @@ def score_items(
     areas: dict[str, dict[str, Any]] = {}
     total = maximum = 0.0
     self_total: float | None = None
-    not_passed = recorded = 0
+    not_passed = recorded = to_judge = judged = 0
     for item in items:
         finding = found.get(item["id"])
-        if finding and (finding.get("result") or finding.get("note")):
-            recorded += 1
+        is_recorded = bool(finding and (finding.get("result") or finding.get("note")))
+        recorded += is_recorded
+        if item["type"] != JudgingType.TEXT.value:
+            to_judge += 1
+            judged += bool(finding and finding.get("result"))
         if finding and finding.get("result") in judging.NOT_PASSED:
             not_passed += 1
         area = areas.setdefault(
@@ -92,9 +99,11 @@ def score_items(
                 "score": 0.0,
                 "max": 0.0,
                 "self_score": None,
+                "recorded": 0,
                 "criteria": {},
             },
         )
+        area["recorded"] += is_recorded
         crit = area["criteria"].setdefault(
             item["criterion_code"],
             {
@@ -126,6 +135,9 @@ def score_items(
         "areas": area_list,
         "not_passed": not_passed,
         "recorded": recorded,
+        "to_judge": to_judge,
+        "judged": judged,
+        "complete": to_judge > 0 and judged == to_judge,
         "scored": scored,
     }
 
@@ -164,20 +176,22 @@ def score_inspection(store: Store, inspection_id: str) -> dict[str, Any]:
 
 
 def rank(rows: list[dict[str, Any]]) -> None:
-    """Set "rank" on each row: within its "level", by percent, ties share a rank."""
-    by_level: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        row["rank"] = None
-        if row.get("recorded"):
-            by_level.setdefault(row["level"], []).append(row)
-    for group in by_level.values():
-        group.sort(key=lambda r: -r["percent"])
-        for position, row in enumerate(group, start=1):
-            previous = group[position - 2] if position > 1 else None
-            if previous is not None and previous["percent"] == row["percent"]:
-                row["rank"] = previous["rank"]
-            else:
-                row["rank"] = position
+    """Set "rank" on each recorded row and "final_rank" on each complete one: within its
+    "level", by percent, ties share a rank."""
+    for key, counts in (("rank", "recorded"), ("final_rank", "complete")):
+        by_level: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            row[key] = None
+            if row.get(counts):
+                by_level.setdefault(row["level"], []).append(row)
+        for group in by_level.values():
+            group.sort(key=lambda r: -r["percent"])
+            for position, row in enumerate(group, start=1):
+                previous = group[position - 2] if position > 1 else None
+                if previous is not None and previous["percent"] == row["percent"]:
+                    row[key] = previous[key]
+                else:
+                    row[key] = position
 
 
 def score_plan(

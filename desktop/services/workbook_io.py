@@ -5,7 +5,12 @@ Reading happens in two steps. `read_workbook` turns a file into plain rows of va
 truncated or hostile archive. Then `Sheet`/`Record` check the values cell by cell and collect a
 `Problem` (sheet, row, column, value) for everything wrong, so that one file is refused whole
 with every reason listed. Formulas are refused as values: we read the file without computing
-anything, so "=A1*2" would otherwise become text; people must paste values.
+anything, so "=A1*2" would otherwise become text; people must paste values. A text cell that
+merely begins with "=" (a note the app wrote as text) is text, not a formula.
+
+Writing: every workbook the app writes goes through `keep_text` (a str never becomes a live
+formula: a note "=HYPERLINK(…)" stays the words typed), via `save_workbook`/`strings_only` or,
+for streamed sheets, per cell.
 
 openpyxl is imported inside the functions: the command line and the GUI start without it.
 """
@@ -39,6 +44,10 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_ROW_CELLS = 16_384  # Excel's own limit: columns A..XFD
 MAX_PART_CHARS = 16_000_000  # text in one XML part
 MAX_PART_ELEMENTS = 2_000_000  # elements in one part
+# Up to this much XML, the workbook is also opened whole once: the streaming reader skips the
+# parts it does not need (column and row formats…), and a file Excel or openpyxl cannot open
+# must not be accepted because those parts were never looked at.
+FULL_CHECK_BYTES = 8 * 1024 * 1024
 
 # Strings the user sees, in one place.
 MSG_NOT_WORKBOOK = "Tệp {name} không phải là sổ tính Excel hợp lệ (.xlsx)"
@@ -127,9 +136,8 @@ def read_workbook(
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            if len(members) > MAX_ARCHIVE_MEMBERS or (
-                sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES
-            ):
+            unpacked = sum(m.file_size for m in members)
+            if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
                 raise InputFileError(MSG_BOMB.format(name=name))
             for member in members:
                 _check_xml(archive, member, name)
@@ -168,6 +176,9 @@ def read_workbook(
                     found[sheet] = _sheet_rows(sheet, worksheet, problems)
             finally:
                 book.close()
+            if unpacked <= FULL_CHECK_BYTES:
+                handle.seek(0)
+                openpyxl.load_workbook(handle, read_only=False, data_only=False).close()
     except InputFileError:
         raise
     except errors as exc:
@@ -231,15 +242,28 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
         parser.Parse(b"", True)
 
 
+class Formula(str):
+    """A cell read back that holds a formula (its text, "=A1*2"), as opposed to a text cell
+    that begins with "=": only formulas are refused."""
+
+    __slots__ = ()
+
+
+def _cell_value(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, str) and getattr(cell, "data_type", None) == "f":
+        return Formula(value)
+    return value
+
+
 def _sheet_rows(sheet: str, worksheet: Any, problems: list[Problem]) -> SheetData:
     # The stored dimension may lie (claim XFD1048576, or A1 when there is more): ignore it
     # and read at most MAX_COLUMNS columns of the rows actually present.
     if hasattr(worksheet, "reset_dimensions"):
         worksheet.reset_dimensions()
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(
-        worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-    ):
+    for number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        values = tuple(_cell_value(cell) for cell in cells)
         if number > MAX_ROWS:
             if any(not _blank(v) for v in values):
                 problems.append(Problem(sheet, number, "", None, MSG_TOO_MANY_ROWS))
@@ -284,13 +308,13 @@ class Record:
         if column in self._clean:
             return self._clean[column]
         value = self.cells.get(column)
-        if isinstance(value, str):
+        if isinstance(value, Formula):
+            self.problem(column, value[:80], MSG_FORMULA)
+            value = BAD
+        elif isinstance(value, str):
             value = nfc(value).strip()
             if not value:
                 value = None
-            elif value.startswith("="):
-                self.problem(column, value[:80], MSG_FORMULA)
-                value = BAD
             elif len(value) > MAX_TEXT:
                 self.problem(column, value[:40] + "…", MSG_TOO_LONG)
                 value = BAD
@@ -530,9 +554,29 @@ def add_instructions(book: Any, title: str, lines: Sequence[str]) -> Any:
     return ws
 
 
+def keep_text(cell: Any) -> Any:
+    """The one rule for every cell the app writes: a str stays text. openpyxl turns a str
+    beginning with "=" into a live formula (a note "=HYPERLINK(…)" would become a link, "=1+1"
+    a 2); typed as a string it is written as the words. ("+", "-", "@" are text to openpyxl
+    already, and a cell typed string is never evaluated by Excel or LibreOffice.)"""
+    if isinstance(cell.value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def strings_only(book: Any) -> None:
+    """keep_text on every cell of every worksheet (the app writes no formula on purpose)."""
+    for ws in book.worksheets:
+        # The cells that exist (iter_rows would create every empty cell of the grid).
+        for cell in list(ws._cells.values()):
+            keep_text(cell)
+
+
 def save_workbook(book: Any, path: Path | str) -> Path:
-    """Write the workbook next to its destination, then move it in place (never half a file)."""
+    """Write the workbook next to its destination, then move it in place (never half a file);
+    every text cell as text (strings_only)."""
     path = Path(path)
+    strings_only(book)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # A workbook the user hands on: an ordinary file (db.files' DOCUMENT mode).

@@ -95,7 +95,8 @@ def test_xlsx_compilation(store: Store, sample: Sample, tmp_path: Path) -> None:
     pct_cell = row[header.index("Tỷ lệ (%)")]
     assert pct_cell.number_format == "0.0%" and 0 < pct_cell.value < 1
     assert row[header.index("Tổng điểm")].number_format == "0.00"
-    assert row[header.index("Xếp hạng trong cấp")].value == 1
+    # 4 items of many recorded: a provisional score, not a final rank
+    assert row[header.index("Xếp hạng trong cấp")].value.startswith("Tạm tính (4/")
     assert row[header.index("Số nội dung không đạt")].value == 2
     # no recommendation stored: the two the notice derives (one per item not passed)
     assert row[header.index("Số kiến nghị")].value == 2
@@ -223,3 +224,8 @@ def test_two_hundred_units(store: Store, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(tmp_path / "th.xlsx", read_only=True)
     assert len(wb.sheetnames) == 201
     assert (tmp_path / "bc.pdf").stat().st_size > 10_000
+    # The DOCX in linear time too (it took 21 minutes for 180 units when each cell rebuilt
+    # python-docx's whole cell list).
+    start = time.perf_counter()
+    plan_report(store, plan, "docx", tmp_path / "bc.docx", OPTS)
+    assert time.perf_counter() - start < 30

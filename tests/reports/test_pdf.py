@@ -148,7 +148,7 @@ def test_options_remembered_per_kind(store: Store, sample: Sample, tmp_path: Pat
     )
     inspection_report(store, sample.unit, "ket-luan", "pdf", tmp_path / "b.pdf")
     text = text_of(tmp_path / "b.pdf")
-    assert "Số: 7/TB-SNV" in text and "ngày 09 tháng 3 năm 2021" in text
+    assert "Số: 07/TB-SNV" in text and "ngày 09 tháng 3 năm 2021" in text
     assert "Lê Văn Ký" in text
     inspection_report(store, sample.unit, "bien-ban", "pdf", tmp_path / "c.pdf")
     assert "Số: …………/BB-ĐKT" in text_of(tmp_path / "c.pdf")  # other kind: not given yet
@@ -182,7 +182,7 @@ def test_campaign_report(store: Store, sample: Sample, tmp_path: Path) -> None:
     plan_report(store, sample.plan, "pdf", out, OPTS)
     text = text_of(out)
     assert "BÁO CÁO" in text and "Số: 12/BC-SNV" in text
-    assert "Kính gửi: Ủy ban nhân dân tỉnh Sóc Trăng" in text
+    assert "Kính gửi: UBND tỉnh Sóc Trăng" in text
     assert "Tỷ lệ điểm bình quân theo lĩnh vực (%)" in text  # the chart's title
     assert "PHỤ LỤC" in text and "27/01/2021" in text  # annex: deadlines from the visit
     assert DIACRITICS_UNIT in text

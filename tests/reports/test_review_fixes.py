@@ -109,17 +109,17 @@ def test_minutes_cli_visit_date_and_number_per_inspection(
     first = tmp_path / "bb1.pdf"
     kiemtra("report", sample.unit, "--kind", "bien-ban", "--number", "7", "-o", str(first))
     text = _pdf_text(first)
-    assert "Số: 7/BB-ĐKT" in text and "ngày 09 tháng 6 năm 2021" in text
+    assert "Số: 07/BB-ĐKT" in text and "ngày 09 tháng 6 năm 2021" in text
     # another inspection: a dotted number, its own visit day
     second = tmp_path / "bb2.pdf"
     kiemtra("report", sample.empty, "--kind", "bien-ban", "-o", str(second))
     text = _pdf_text(second)
-    assert "Số: …………/BB-ĐKT" in text and "Số: 7/" not in text
+    assert "Số: …………/BB-ĐKT" in text and "Số: 07/" not in text
     assert "ngày 02 tháng 7 năm 2021" in text
     # the first inspection again: its number is remembered
     again = tmp_path / "bb3.pdf"
     kiemtra("report", sample.unit, "--kind", "bien-ban", "-o", str(again))
-    assert "Số: 7/BB-ĐKT" in _pdf_text(again)
+    assert "Số: 07/BB-ĐKT" in _pdf_text(again)
 
 
 def test_notice_number_not_reused_across_inspections(
