@@ -25,7 +25,7 @@ MIGRATIONS_TABLE = "_sqlite_migrations"
 
 Step = Callable[["sqlite_utils.Database"], None]
 
-# Name recorded by a version before 0.1.1 → the name of the same step today (never shrink it:
+# Name recorded by version 0.1.1 or earlier → the name of the same step today (never shrink it:
 # a database made by any earlier version must still open).
 RENAMED: dict[str, str] = {
     "m003_recording": "m002_recording",
