@@ -204,3 +204,25 @@ def test_a_database_without_a_recorded_head_still_verifies(
     assert store.core.audit_head() == tuple(
         store.db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "shown"),
+    [
+        ("A1.1.2", "co", "Có"),  # YES_NO
+        ("A1.1.2", "khong", "Không"),
+        ("A1.1.1", "co", "Đúng hạn"),  # DATE_ON_TIME
+        ("A1.1.1", "khong", "Không đúng hạn"),
+        ("A1.3.1", "dat", "Đạt"),  # LEVEL
+        ("A1.3.1", "chua-dat", "Chưa đạt"),
+    ],
+)
+def test_history_shows_the_label_of_a_measure_not_its_code(
+    store: Store, plan, code: str, value: str, shown: str
+) -> None:
+    """issue 13: history showed "→ co" / "→ dat"; it shows the word the inspector clicked."""
+    so, _ = plan
+    row = next(r for r in store.findings.inspection_items(so) if r["code"] == code)
+    findings.record_changes(store, so, row, {"value": value}, recorded_by="An")
+    history = audit.finding_history(store, so, row["item_id"])
+    assert [(e["field"], e["old"], e["new"]) for e in history] == [("Giá trị", "", shown)]

@@ -20,6 +20,7 @@ from typing import Any
 from db import Store
 from db.store import finding_id
 from desktop.domain import Result, format_date
+from desktop.services.judging import value_label
 
 FIELD_LABELS = {
     ("findings", "result"): "Kết quả",
@@ -56,9 +57,13 @@ def _at_text(at: str | None) -> str:
         return at
 
 
-def _readable(table: str, field: str, value: Any) -> str:
+def _readable(table: str, field: str, value: Any, judging_type: str | None = None) -> str:
+    """The text a person reads for a stored value: labels, not codes."""
     if value is None or value == "":
         return ""
+    if table == "findings" and field == "value" and isinstance(value, str):
+        # A measure's code (co/khong, tot/dat/chua-dat) means what the item's type says.
+        return value_label(judging_type, value)
     if field == "deleted":
         return DELETED if value else RESTORED
     if field in ("result", "self_result"):
@@ -76,6 +81,8 @@ def _readable(table: str, field: str, value: Any) -> str:
 def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict[str, Any]]:
     """Every change to the finding of one item at one inspection, oldest first."""
     entries: list[dict[str, Any]] = []
+    item = store.core.get_row("checklist_items", item_id)
+    judging_type = item["type"] if item else None
     for entry in store.core.finding_audit(finding_id(inspection_id, item_id)):
         table = entry["table_name"]
         old = json.loads(entry["old"]) if entry["old"] else {}
@@ -86,8 +93,8 @@ def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict
                 continue
             if entry["action"] == "insert" and key == "deleted":
                 continue
-            before = _readable(table, key, old.get(key))
-            after = _readable(table, key, new.get(key))
+            before = _readable(table, key, old.get(key), judging_type)
+            after = _readable(table, key, new.get(key), judging_type)
             if before == after:
                 continue
             entries.append(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from desktop.domain import Result
+from desktop.domain import JudgingType, Result
 
 # LEVEL items: the stored `value` code, its label, the result it means and the share of the
 # item's points it earns [default].
@@ -22,6 +22,25 @@ LEVELS: dict[str, tuple[str, Result, float]] = {
 }
 
 YES, NO = "co", "khong"
+
+# The word shown for a measure's stored `value` code, by judging type: the choice the
+# inspector clicked (the window's buttons and the finding's history both use these).
+VALUE_LABELS: dict[JudgingType, dict[str, str]] = {
+    JudgingType.YES_NO: {YES: "Có", NO: "Không"},
+    JudgingType.DATE_ON_TIME: {YES: "Đúng hạn", NO: "Không đúng hạn"},
+    JudgingType.LEVEL: {code: label for code, (label, _, _) in LEVELS.items()},
+}
+
+
+def value_label(judging_type: str | None, value: str) -> str:
+    """The word for the `value` code of an item of `judging_type` ("co" → "Có" or "Đúng
+    hạn"; "dat" → "Đạt"); the code itself when it is not a known one."""
+    try:
+        labels = VALUE_LABELS.get(JudgingType(judging_type or ""), {})
+    except ValueError:
+        return value
+    return labels.get(value, value)
+
 
 # Results that count as "not passed" for the filter and the summaries.
 NOT_PASSED = frozenset({Result.KHONG_DAT.value, Result.MOT_PHAN.value})

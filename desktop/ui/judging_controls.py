@@ -46,14 +46,19 @@ _RESULTS: list[Choice] = [
     (r.value, r.label) for r in (Result.DAT, Result.MOT_PHAN, Result.KHONG_DAT)
 ]
 CHOICES: dict[JudgingType, list[Choice]] = {
-    JudgingType.YES_NO: [(judging.YES, "Có"), None, (judging.NO, "Không"), _NA_CHOICE],
-    JudgingType.LEVEL: [*((code, v[0]) for code, v in judging.LEVELS.items()), _NA_CHOICE],
+    JudgingType.YES_NO: [
+        (judging.YES, judging.value_label(JudgingType.YES_NO, judging.YES)),
+        None,
+        (judging.NO, judging.value_label(JudgingType.YES_NO, judging.NO)),
+        _NA_CHOICE,
+    ],
+    JudgingType.LEVEL: [*judging.VALUE_LABELS[JudgingType.LEVEL].items(), _NA_CHOICE],
     JudgingType.PERCENT: [*_RESULTS, _NA_CHOICE],
     JudgingType.COUNT: [*_RESULTS, _NA_CHOICE],
     JudgingType.DATE_ON_TIME: [
-        (judging.YES, "Đúng hạn"),
+        (judging.YES, judging.value_label(JudgingType.DATE_ON_TIME, judging.YES)),
         None,
-        (judging.NO, "Không đúng hạn"),
+        (judging.NO, judging.value_label(JudgingType.DATE_ON_TIME, judging.NO)),
         _NA_CHOICE,
     ],
     JudgingType.TEXT: [],
