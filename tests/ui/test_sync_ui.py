@@ -328,15 +328,16 @@ def test_export_dialog_checks_what_was_typed(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     assert dialog.plan_radio.isChecked() and dialog.changes_radio.isChecked()
     dialog.passphrase_radio.setChecked(True)
-    dialog.passphrase_edit.setText("một")
-    dialog.passphrase_again.setText("hai")
+    dialog.passphrase_edit.setText("mật khẩu chung một")
+    dialog.passphrase_again.setText("mật khẩu chung hai")
     assert dialog.validate() == "Hai lần nhập mật khẩu không khớp."
-    dialog.passphrase_again.setText("một")
+    dialog.passphrase_again.setText("mật khẩu chung một")
     assert dialog.validate() is None
-    assert dialog.choice() == SyncExportChoice(True, False, "một", None)
+    assert dialog.choice() == SyncExportChoice(True, False, "mật khẩu chung một", None)
     dialog.device_radio.setChecked(True)
     assert not dialog.passphrase_edit.isEnabled() and dialog.recipient_combo.isEnabled()
-    assert dialog.validate() is not None  # nobody chosen yet
+    dialog.recipient_combo.setCurrentIndex(-1)
+    assert dialog.validate() is not None  # nobody chosen
     dialog.recipient_combo.setCurrentIndex(0)
     assert dialog.validate() is None and dialog.choice().recipient == fp
     dialog.recipient_combo.setEditText("CD" * 32)

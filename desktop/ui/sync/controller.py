@@ -48,6 +48,8 @@ from desktop.ui.sync.dialogs import (
     group_fingerprint,
 )
 
+LAST_RECIPIENT = "ui.sync_recipient"  # setting: the fingerprint chosen at the last export
+
 
 # -- the controller ------------------------------------------------------------------------
 class SyncController(QObject):
@@ -139,9 +141,12 @@ class SyncController(QObject):
             and d["fingerprint"]
             and d.get("encryption_key")
         ]
-        choice = SyncExportDialog.ask(self.widget, plan_label, recipients)
+        last = self.adapter.setting(LAST_RECIPIENT)
+        choice = SyncExportDialog.ask(self.widget, plan_label, recipients, last)
         if choice is None:
             return None
+        # The device chosen is the next export's default (none: a passphrase or plain).
+        self.adapter.set_setting(LAST_RECIPIENT, choice.recipient)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         folder = self.adapter.setting("ui.sync_dir") or str(Path.home())
         suggested = Path(folder) / f"{store.device_name}-{stamp}.kiemtra"

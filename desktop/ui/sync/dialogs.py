@@ -1,7 +1,9 @@
 """The "Đồng bộ" menu: export a package, preview then import one, conflicts, this laptop's key.
 
-Export: scope (this plan / everything), full or changes since the last export, optional
-passphrase or recipient; then a save dialog; the export runs in a worker.
+Export: scope (this plan / everything), full or changes since the last export, protection
+(encrypted by default: for the device chosen last time or the only one known, else by a
+passphrase of at least MIN_PASSPHRASE characters, checked here); then a save dialog; the
+export runs in a worker.
 Import: an open dialog; the package is verified in a worker and PREVIEWED (sender and key
 fingerprint, trusted or not, created, encryption, plan, rows per table, attachments); for an
 unknown sender the secretary must confirm the fingerprint before "Nhập dữ liệu" is enabled;
@@ -48,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import nfc
+from desktop.sync.export import MIN_PASSPHRASE
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.common.keyboard import tab_leaves
@@ -76,6 +79,7 @@ T_IMPORT_BUTTON = "Nhập dữ liệu"
 T_CANCEL = strings.CANCEL
 T_MISMATCH = "Hai lần nhập mật khẩu không khớp."
 T_EMPTY_PASSPHRASE = "Hãy nhập mật khẩu."
+T_SHORT_PASSPHRASE = "Mật khẩu cần ít nhất {min} ký tự (mật khẩu đã nhập có {length})."
 T_BAD_FINGERPRINT = "Mã vân tay không hợp lệ (cần 64 chữ số thập lục phân)."
 T_PACKAGE_FILTER = "Gói đồng bộ Kiểm tra CCHC (*.kiemtra);;Mọi tệp (*)"
 T_EXPORTING = "Đang xuất tệp đồng bộ…"
@@ -172,6 +176,7 @@ class SyncExportDialog(QDialog):
         parent: QWidget | None,
         plan_label: str | None,
         recipients: list[tuple[str, str]],
+        last_recipient: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(T_EXPORT_TITLE)
@@ -201,7 +206,6 @@ class SyncExportDialog(QDialog):
         self.plain_radio = QRadioButton(T_PLAIN)
         self.passphrase_radio = QRadioButton(T_BY_PASSPHRASE)
         self.device_radio = QRadioButton(T_FOR_DEVICE)
-        self.plain_radio.setChecked(True)
         self._protection = QButtonGroup(self)
         for radio in (self.plain_radio, self.passphrase_radio, self.device_radio):
             self._protection.addButton(radio)
@@ -217,7 +221,15 @@ class SyncExportDialog(QDialog):
         self.recipient_combo.setMinimumContentsLength(40)
         for fingerprint, name in recipients:
             self.recipient_combo.addItem(f"{name} — {fingerprint[:19]}…", fingerprint)
-        self.recipient_combo.setCurrentIndex(-1)
+        # Encrypted by default (the package travels on a USB stick or by e-mail): for the
+        # device chosen last time when it is still known, or the only one known; else by
+        # passphrase. "Không mã hóa" stays a deliberate choice.
+        known = [fingerprint for fingerprint, _ in recipients]
+        chosen = last_recipient if last_recipient in known else None
+        if chosen is None and len(known) == 1:
+            chosen = known[0]
+        self.recipient_combo.setCurrentIndex(known.index(chosen) if chosen else -1)
+        (self.device_radio if chosen else self.passphrase_radio).setChecked(True)
         pass_form = QFormLayout()
         pass_form.addRow(T_PASSPHRASE, self.passphrase_edit)
         pass_form.addRow(T_PASSPHRASE_AGAIN, self.passphrase_again)
@@ -260,23 +272,38 @@ class SyncExportDialog(QDialog):
             return str(self.recipient_combo.itemData(index))
         return normalize_fingerprint(text.strip())
 
+    def _problem(self) -> tuple[str, QWidget] | None:
+        """The problem with what was typed and the field to correct, or None."""
+        if self.passphrase_radio.isChecked():
+            passphrase = nfc(self.passphrase_edit.text())
+            if not passphrase:
+                return T_EMPTY_PASSPHRASE, self.passphrase_edit
+            # The export refuses it too (desktop.sync.export); say it before the save dialog.
+            if len(passphrase) < MIN_PASSPHRASE:
+                text = T_SHORT_PASSPHRASE.format(min=MIN_PASSPHRASE, length=len(passphrase))
+                return text, self.passphrase_edit
+            if self.passphrase_edit.text() != self.passphrase_again.text():
+                return T_MISMATCH, self.passphrase_again
+        if self.device_radio.isChecked() and self._recipient() is None:
+            return T_BAD_FINGERPRINT, self.recipient_combo
+        return None
+
     def validate(self) -> str | None:
         """The problem with what was typed, or None."""
-        if self.passphrase_radio.isChecked():
-            if not self.passphrase_edit.text():
-                return T_EMPTY_PASSPHRASE
-            if self.passphrase_edit.text() != self.passphrase_again.text():
-                return T_MISMATCH
-        if self.device_radio.isChecked() and self._recipient() is None:
-            return T_BAD_FINGERPRINT
-        return None
+        problem = self._problem()
+        return problem[0] if problem else None
 
     @Slot()
     def _accept(self) -> None:
-        problem = self.validate()
-        self.error_label.setText(problem or "")
+        problem = self._problem()
+        self.error_label.setText(problem[0] if problem else "")
         if problem is None:
             self.accept()
+            return
+        field = problem[1]
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(field, QLineEdit):
+            field.selectAll()
 
     def choice(self) -> SyncExportChoice:
         return SyncExportChoice(
@@ -290,10 +317,15 @@ class SyncExportDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, plan_label: str | None, recipients: list[tuple[str, str]]
+        cls,
+        parent: QWidget | None,
+        plan_label: str | None,
+        recipients: list[tuple[str, str]],
+        last_recipient: str | None = None,
     ) -> SyncExportChoice | None:
-        """The choice, or None when cancelled. `recipients`: (fingerprint, name) pairs."""
-        dialog = cls(parent, plan_label, recipients)
+        """The choice, or None when cancelled. `recipients`: (fingerprint, name) pairs;
+        `last_recipient`: the fingerprint chosen at the last export, the default if known."""
+        dialog = cls(parent, plan_label, recipients, last_recipient)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
