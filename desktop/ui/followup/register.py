@@ -299,14 +299,12 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         self.plan_id: str | None = None
         self.status: str | None = None
         self._phrase: re.Pattern[str] | None = None
+        self._shown: dict[str, bool] = {}  # recommendation id → shown, as last decided
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
     def set_filters(self, **values: Any) -> None:
         """Change some filters (plan_id, status, text) and refilter once."""
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
         for name, value in values.items():
             if name == "text":
                 self._phrase = phrase_pattern(value or "")
@@ -314,10 +312,9 @@ class RegisterFilterProxy(QSortFilterProxyModel):
                 setattr(self, name, value)
             else:
                 raise AttributeError(name)
-        if modern:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+        # One layoutChanged for the whole change: an incremental refilter tells the view of
+        # every run of rows shown or hidden apart (thousands of signals on a province).
+        self.invalidate()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The source model sorts (a Python sort over ready keys); this proxy only filters, so
@@ -328,6 +325,15 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         else:
             super().sort(column, order)
 
+    def shown_overdue(self) -> int:
+        """How many rows the filters show are overdue (from the last verdicts, no Qt calls)."""
+        model = self.sourceModel()
+        if not isinstance(model, RegisterModel):
+            return 0
+        self.rowCount()  # makes the proxy decide every row it has not decided yet
+        shown = self._shown
+        return sum(1 for r in model.rows() if r["overdue"] and shown.get(r["id"], False))
+
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
@@ -335,6 +341,11 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, RegisterModel):
             return True
         r = model.row_dict(source_row)
+        # Kept by id (rows move when sorted): the count needs no walk through the proxy.
+        self._shown[r["id"]] = shown = self._accepts(r, model.folded(source_row))
+        return shown
+
+    def _accepts(self, r: dict[str, Any], folded: str) -> bool:
         if self.plan_id is not None and r["plan_id"] != self.plan_id:
             return False
         if self.status == OVERDUE_FILTER:
@@ -343,5 +354,5 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         elif self.status is not None and r["status"] != self.status:
             return False
         if self._phrase is not None:
-            return self._phrase.search(model.folded(source_row)) is not None
+            return self._phrase.search(folded) is not None
         return True

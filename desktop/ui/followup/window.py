@@ -264,13 +264,7 @@ class FollowupWindow(QWidget):
     @Slot()
     def _update_count(self) -> None:
         self._count_timer.stop()
-        # Straight to the source rows: data(ObjectRole) would copy each dict through Qt.
-        rows, proxy = self.model.rows(), self.proxy
-        overdue = sum(
-            1
-            for n in range(proxy.rowCount())
-            if rows[proxy.mapToSource(proxy.index(n, 0)).row()]["overdue"]
-        )
+        overdue = self.proxy.shown_overdue()
         self.count_label.setText(
             T_COUNT.format(
                 shown=self.proxy.rowCount(), total=self.model.rowCount(), overdue=overdue
