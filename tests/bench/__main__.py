@@ -21,6 +21,7 @@ MODULES = [
     "tests.bench.bench_search",
     "tests.bench.bench_reports",
     "tests.bench.bench_sync",
+    "tests.bench.bench_followup",
     "tests.bench.bench_startup",
 ]
 

@@ -117,11 +117,14 @@ def test_filters_by_status_text_and_plan(
     assert register.proxy.rowCount() == 2
     register.set_status(None)
     register.text_edit.setText("thanh tra")  # no diacritics, finds "Thanh tra tỉnh"
+    register.apply_filters_now()  # (typing waits for a pause: see test_followup_filter)
     shown = {register.proxy.index(n, 0).data(ObjectRole)["id"] for n in range(2)}
     assert register.proxy.rowCount() == 2 and shown == {recs["today"], recs["tt_late"]}
     register.text_edit.setText("hai long")
+    register.apply_filters_now()
     assert register.proxy.rowCount() == 1
     register.text_edit.clear()
+    register.apply_filters_now()
     other = create_plan(
         demo_store,
         PlanSpec(

@@ -1,7 +1,9 @@
 """Follow-up in the window: the remediation register, its dialogs, and the earlier-years banner.
 
 - `RegisterModel` holds every live recommendation as the register service computes it (status,
-  days overdue) for one `today`; `RegisterFilterProxy` filters by plan, status and folded text.
+  days overdue) for one `today`, sorts them over keys made once per reload;
+  `RegisterFilterProxy` filters by plan, status and the typed words (a phrase of word prefixes,
+  without diacritics).
 - `FollowupWindow` is the "Sổ theo dõi khắc phục" window: record a remediation report for the
   selected recommendations, verify the latest one, write a reminder letter (công văn đôn đốc) for
   an overdue unit and the escalation list (XLSX). Edits refresh the touched rows with
@@ -14,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -126,14 +129,50 @@ class RegisterModel(RowsTableModel):
         self._rows: list[dict[str, Any]] = []
         self._row_of: dict[str, int] = {}
         self._folded: list[str] = []
+        self._sort_keys: list[tuple[Any, ...]] = []
+        self._position: dict[str, int] = {}  # register order, restored by sort(-1)
+        self._sorted_by: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     def set_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         """Everything again (a reload)."""
         self.beginResetModel()
         self._rows = [dict(r) for r in rows]
-        self._row_of = {r["id"]: n for n, r in enumerate(self._rows)}
+        self._position = {r["id"]: n for n, r in enumerate(self._rows)}
+        # Once per reload (not per keystroke): the folded text the filter searches, the keys
+        # sorting compares.
         self._folded = [self._fold(r) for r in self._rows]
+        self._sort_keys = [self._keys(r) for r in self._rows]
+        self._sort_rows(*self._sorted_by)
         self.endResetModel()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        """Reorder the rows and their ready texts and keys; ties keep the register order."""
+        position = self._position
+        entries = list(zip(self._rows, self._folded, self._sort_keys, strict=True))
+        if column < 0:
+            entries.sort(key=lambda e: position[e[0]["id"]])
+        elif order == Qt.SortOrder.DescendingOrder:
+            entries.sort(key=lambda e: (e[2][column], -position[e[0]["id"]]), reverse=True)
+        else:
+            entries.sort(key=lambda e: (e[2][column], position[e[0]["id"]]))
+        self._rows = [e[0] for e in entries]
+        self._folded = [e[1] for e in entries]
+        self._sort_keys = [e[2] for e in entries]
+        self._row_of = {r["id"]: n for n, r in enumerate(self._rows)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column (-1: register order); selections follow their rows."""
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[i.row()]["id"] for i in persistent]
+        self._sort_rows(column, order)
+        moved = [
+            self.index(self._row_of[id_], i.column())
+            for id_, i in zip(ids, persistent, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     def update_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         """Fresh versions of some recommendations (after a report or a verification)."""
@@ -143,11 +182,16 @@ class RegisterModel(RowsTableModel):
                 continue
             self._rows[row] = dict(fresh)
             self._folded[row] = self._fold(fresh)
+            self._sort_keys[row] = self._keys(fresh)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1), _ROLES)
+        if self._sorted_by[0] >= 0:  # a new status or deadline may move the row
+            self.sort(*self._sorted_by)
 
     @staticmethod
     def _fold(r: dict[str, Any]) -> str:
-        return fold(" ".join([r["unit"], r["text"], r.get("responsible") or ""]))
+        # One line per field: a typed phrase never runs from one field into the next.
+        fields = (r["unit"], r["text"], r.get("responsible") or "")
+        return "\n".join(fold(f.replace("\n", " ")) for f in fields)
 
     def rows(self) -> list[dict[str, Any]]:
         return self._rows
@@ -170,7 +214,7 @@ class RegisterModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == SortRole:
-            return self._sort_value(r, col)
+            return self._sort_keys[index.row()][col]
         if role == ObjectRole:
             return r
         if role == IdRole:
@@ -202,6 +246,9 @@ class RegisterModel(RowsTableModel):
             return str(r["days_overdue"]) if r["days_overdue"] else ""
         return None
 
+    def _keys(self, r: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(self._sort_value(r, col) for col in range(len(HEADERS)))
+
     def _sort_value(self, r: dict[str, Any], col: int) -> Any:
         if col == self.COL_NUMBER:
             return int(r["number"])
@@ -230,6 +277,20 @@ class RegisterModel(RowsTableModel):
         return None
 
 
+def phrase_pattern(typed: str) -> re.Pattern[str] | None:
+    """What the filter box matches: the typed words, folded, as a phrase of word prefixes.
+
+    "so tu ph" finds "Sở Tư pháp" (each typed word starts a word, in the order typed, next to
+    each other) but not "Sở Nội vụ … tư cách pháp nhân". None when nothing is typed.
+    """
+    words = re.findall(r"\w+", fold(typed))
+    if not words:
+        return None
+    # Between two words: the rest of the first word, then spaces or punctuation (not a newline:
+    # the folded text holds one field per line).
+    return re.compile(r"(?<!\w)" + r"\w*[^\w\n]+".join(re.escape(w) for w in words))
+
+
 class RegisterFilterProxy(QSortFilterProxyModel):
     """Filters of the register: a plan, a status (or every overdue one), folded text."""
 
@@ -237,26 +298,41 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.plan_id: str | None = None
         self.status: str | None = None
-        self._words: list[str] = []
+        self._phrase: re.Pattern[str] | None = None
+        self._shown: dict[str, bool] = {}  # recommendation id → shown, as last decided
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
     def set_filters(self, **values: Any) -> None:
         """Change some filters (plan_id, status, text) and refilter once."""
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
         for name, value in values.items():
             if name == "text":
-                self._words = fold(value or "").split()
+                self._phrase = phrase_pattern(value or "")
             elif name in ("plan_id", "status"):
                 setattr(self, name, value)
             else:
                 raise AttributeError(name)
-        if modern:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        # One layoutChanged for the whole change: an incremental refilter tells the view of
+        # every run of rows shown or hidden apart (thousands of signals on a province).
+        self.invalidate()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The source model sorts (a Python sort over ready keys); this proxy only filters, so
+        # a refilter never re-sorts row by row through Python comparisons.
+        model = self.sourceModel()
+        if isinstance(model, RegisterModel):
+            model.sort(column, order)
         else:
-            self.invalidateRowsFilter()
+            super().sort(column, order)
+
+    def shown_overdue(self) -> int:
+        """How many rows the filters show are overdue (from the last verdicts, no Qt calls)."""
+        model = self.sourceModel()
+        if not isinstance(model, RegisterModel):
+            return 0
+        self.rowCount()  # makes the proxy decide every row it has not decided yet
+        shown = self._shown
+        return sum(1 for r in model.rows() if r["overdue"] and shown.get(r["id"], False))
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -265,6 +341,11 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, RegisterModel):
             return True
         r = model.row_dict(source_row)
+        # Kept by id (rows move when sorted): the count needs no walk through the proxy.
+        self._shown[r["id"]] = shown = self._accepts(r, model.folded(source_row))
+        return shown
+
+    def _accepts(self, r: dict[str, Any], folded: str) -> bool:
         if self.plan_id is not None and r["plan_id"] != self.plan_id:
             return False
         if self.status == OVERDUE_FILTER:
@@ -272,7 +353,6 @@ class RegisterFilterProxy(QSortFilterProxyModel):
                 return False
         elif self.status is not None and r["status"] != self.status:
             return False
-        if self._words:
-            text = model.folded(source_row)
-            return all(word in text for word in self._words)
+        if self._phrase is not None:
+            return self._phrase.search(folded) is not None
         return True

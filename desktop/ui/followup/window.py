@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QModelIndex,
     Qt,
+    QTimer,
     QUrl,
     Signal,
     Slot,
@@ -76,6 +77,8 @@ from desktop.ui.followup.register import (
     RegisterModel,
 )
 
+FILTER_DELAY_MS = 150  # the pause after a keystroke before the register refilters
+
 
 # =========================================================================================
 # The register window
@@ -136,7 +139,12 @@ class FollowupWindow(QWidget):
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(T_FILTER_HINT)
         self.text_edit.setClearButtonEnabled(True)
-        self.text_edit.textChanged.connect(self._filters_changed)
+        # Typing is debounced: the register refilters once the user pauses, not per key.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._filters_changed)
+        self.text_edit.textChanged.connect(self._filter_timer.start)
         filters.addWidget(QLabel("Kế hoạch:"))
         filters.addWidget(self.plan_combo)
         filters.addWidget(QLabel("Trạng thái:"))
@@ -195,6 +203,10 @@ class FollowupWindow(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._update_count)
         layout.addWidget(self.count_label)
         for signal in (
             self.proxy.rowsInserted,
@@ -203,7 +215,9 @@ class FollowupWindow(QWidget):
             self.proxy.layoutChanged,
             self.model.dataChanged,
         ):
-            signal.connect(self._update_count)
+            # A refilter emits rowsRemoved/rowsInserted once per range of rows: count once
+            # afterwards, not per range (that made each keystroke cost seconds).
+            signal.connect(self._count_timer.start)
 
     # -- loading --------------------------------------------------------------------------
     @Slot()
@@ -227,8 +241,18 @@ class FollowupWindow(QWidget):
     def set_status(self, status: str | None) -> None:
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(status)))
 
+    def filter_pending(self) -> bool:
+        """True while typed text waits for the debounce before filtering."""
+        return self._filter_timer.isActive()
+
+    def apply_filters_now(self) -> None:
+        """Filter with what is typed now, without waiting for the debounce."""
+        self._filters_changed()
+
     @Slot()
     def _filters_changed(self) -> None:
+        self._filter_timer.stop()
+        self._count_timer.stop()
         self.proxy.set_filters(
             plan_id=self.plan_combo.currentData(),
             status=self.status_combo.currentData(),
@@ -239,11 +263,8 @@ class FollowupWindow(QWidget):
 
     @Slot()
     def _update_count(self) -> None:
-        overdue = sum(
-            1
-            for n in range(self.proxy.rowCount())
-            if self.proxy.index(n, 0).data(ObjectRole)["overdue"]
-        )
+        self._count_timer.stop()
+        overdue = self.proxy.shown_overdue()
         self.count_label.setText(
             T_COUNT.format(
                 shown=self.proxy.rowCount(), total=self.model.rowCount(), overdue=overdue
