@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
@@ -93,7 +92,9 @@ def test_typing_is_debounced_and_never_reads_the_database(
     assert len(shown_texts(register)) == 2
 
 
-def test_a_keystroke_on_3000_recommendations_is_fast(qtbot: Any, register: FollowupWindow) -> None:
+def test_filter_sort_and_count_on_3000_recommendations(
+    qtbot: Any, register: FollowupWindow
+) -> None:
     base = register.model.rows()[0]
     rows = []
     for n in range(3000):
@@ -105,28 +106,22 @@ def test_a_keystroke_on_3000_recommendations_is_fast(qtbot: Any, register: Follo
         rows.append(row)
     register.model.set_rows(rows)
     register.apply_filters_now()
-    timings = []
+    # The speed of a keystroke is measured by `make bench` (followup_filter), not here.
     for text in ("s", "so", "so ", "so t", "so tu", "so tu p", "so tu phap", "noi vu", "so"):
-        start = time.perf_counter()  # the keystroke itself and the refilter after the pause
         register.text_edit.setText(text)
         register.apply_filters_now()
-        timings.append(time.perf_counter() - start)
     assert register.proxy.rowCount() == 3000  # "so": "Sở …" and "số …"
     # Sorted by a column, widening the filter back to every row costs no more.
     register.table.sortByColumn(RegisterModel.COL_TEXT, Qt.SortOrder.DescendingOrder)
     for text in ("noi vu", "so"):
-        start = time.perf_counter()
         register.text_edit.setText(text)
         register.apply_filters_now()
-        timings.append(time.perf_counter() - start)
     first = register.proxy.index(0, RegisterModel.COL_TEXT).data()
     assert first == "Kiến nghị số 9: rà soát thủ tục hành chính và báo cáo tư pháp"  # "9:" > "99"
     register.text_edit.setText("so tu phap")
     register.apply_filters_now()
     assert register.proxy.rowCount() == 1000
     assert register.count_label.text() == "1000/3000 kiến nghị · quá hạn: 500"
-    # 100 ms is the target on a quiet machine (make bench); the suite shares its cores.
-    assert max(timings) < 0.25, timings
 
 
 def test_sorting_by_a_column_and_back_keeps_the_selection(
