@@ -169,16 +169,18 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy a live database with SQLite's online backup API (never a file copy), through a
     checked temporary file (`_checked_copy`)."""
 
-    def write(temp: Path) -> None:
-        dest = sqlite3.connect(temp)
-        try:
-            conn.backup(dest)
-            # A backup is one self-contained file: no -wal beside it.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
+    return _checked_copy(lambda temp: _backup_into(conn, temp), Path(target))
 
-    return _checked_copy(write, Path(target))
+
+def _backup_into(source: sqlite3.Connection, temp: Path) -> None:
+    """Copy `source` into the file `temp` with the online backup API (never a file copy)."""
+    dest = sqlite3.connect(temp)
+    try:
+        source.backup(dest)
+        # A copy is one self-contained file: no -wal beside it.
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -283,12 +285,9 @@ def replace_database(path: str | Path, source: str | Path) -> None:
     temp.unlink(missing_ok=True)
     _create_private_file(temp)
     src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
-    dest = sqlite3.connect(temp)
     try:
-        src.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
+        _backup_into(src, temp)
     finally:
-        dest.close()
         src.close()
     _fsync_file(temp)
     # Fold the old database's write-ahead log into it (nothing committed is dropped), then
