@@ -95,6 +95,17 @@ def percent_outcome(
     return Outcome(Result.KHONG_DAT, 0.0, percent)
 
 
+def step_points(
+    result: str, thresholds: Iterable[Mapping[str, Any]], max_score: float
+) -> float | None:
+    """The points of a PERCENT item's best threshold step that gives `result` (used when the
+    result is picked without the counts), or None when no step gives it."""
+    for step in sorted(thresholds, key=lambda t: float(t["min"]), reverse=True):
+        if step["result"] == result:
+            return _points(step["ratio"], max_score)
+    return None
+
+
 def level_outcome(level: str, max_score: float) -> Outcome:
     """Tốt/Đạt/Chưa đạt (value codes tot/dat/chua-dat) → result and score."""
     try:

@@ -144,10 +144,9 @@ def choice_changes(r: dict[str, Any], key: str) -> dict[str, Any]:
         if jtype == JudgingType.PERCENT and "score" not in changes and r["score"] is None:
             # Picked without the counts: the points of the item's best step for that result
             # (else the documents print "/4"); the inspector can still change them.
-            steps = sorted(r.get("thresholds") or [], key=lambda t: -float(t["min"]))
-            ratio = next((float(t["ratio"]) for t in steps if t["result"] == key), None)
-            if ratio is not None and max_score:
-                changes["score"] = round(ratio * max_score, 2)
+            points = judging.step_points(key, r.get("thresholds") or [], max_score)
+            if points is not None and max_score:
+                changes["score"] = points
     return changes
 
 
