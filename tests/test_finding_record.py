@@ -139,3 +139,27 @@ def test_window_and_cli_agree(store: Store, plan: tuple[str, str]) -> None:
     text = _item(store, so, text=True)
     assert adapter.record(so, text, {"result": "dat"}) is None
     assert len(failed) == 1 and "chỉ ghi nhận xét" in failed[0] and len(saved) == 2
+
+
+def test_cli_result_on_a_percent_item_takes_the_step_points(
+    kiemtra: Kiemtra, store: Store, plan: tuple[str, str]
+) -> None:
+    """A PERCENT item's result picked without the counts: the command line gives the points of
+    the item's step for that result, as the window's buttons do (no "/4" in documents)."""
+    from desktop.services import judging
+    from desktop.ui.judging_controls import choice_changes
+
+    so, _ = plan
+    item = next(
+        r
+        for r in store.findings.inspection_items(so)
+        if r["type"] == "PERCENT"
+        and r["max_score"]
+        and any(t["result"] == "mot-phan" for t in r["thresholds"])
+    )
+    expected = judging.step_points("mot-phan", item["thresholds"], float(item["max_score"]))
+    assert expected is not None and 0 < expected < float(item["max_score"])
+    kiemtra("finding", "set", so, item["code"], "--result", "mot-phan")
+    row = _row(kiemtra, so, item["code"])
+    assert row["result"] == "mot-phan" and row["score"] == expected
+    assert choice_changes(item, "mot-phan")["score"] == expected

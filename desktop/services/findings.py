@@ -52,7 +52,7 @@ def record_changes(
         # The stored score, not the caller's copy of the row: it may be stale.
         current = store.findings.finding(inspection_id, item["item_id"])
         current_score = current["score"] if current else None
-        defaults = judging.result_changes(Result(clean["result"]), max_score, current_score)
+        defaults = judging.picked_result_changes(Result(clean["result"]), item, current_score)
         clean = {**defaults, **clean}
     row = store.findings.set_finding(inspection_id, item["item_id"], clean, recorded_by=recorded_by)
     # set_finding returns only the columns it wrote for a new finding: read the whole row.

@@ -106,6 +106,25 @@ def step_points(
     return None
 
 
+def picked_result_changes(
+    result: Result, item: Mapping[str, Any], current_score: float | None
+) -> dict[str, Any]:
+    """Changes for a result picked for `item` (an inspection_items row) without its counts.
+
+    result_changes' defaults, and for a PERCENT item with no score yet the points of the
+    item's best threshold step for that result (else the documents print "/4"). The window's
+    buttons and `kiemtra finding set --result` both come here, so they agree.
+    """
+    max_score = float(item.get("max_score") or 0)
+    changes = result_changes(result, max_score, current_score)
+    if item.get("type") == JudgingType.PERCENT.value and "score" not in changes:
+        if current_score is None and max_score:
+            points = step_points(result.value, item.get("thresholds") or [], max_score)
+            if points is not None:
+                changes["score"] = points
+    return changes
+
+
 def level_outcome(level: str, max_score: float) -> Outcome:
     """Tốt/Đạt/Chưa đạt (value codes tot/dat/chua-dat) → result and score."""
     try:

@@ -140,13 +140,8 @@ def choice_changes(r: dict[str, Any], key: str) -> dict[str, Any]:
     elif jtype == JudgingType.DATE_ON_TIME:  # the verdict; the date stays in value
         changes = judging.on_time_outcome(key == judging.YES, max_score).changes()
     else:  # PERCENT (an override of the computed result) and COUNT
-        changes = judging.result_changes(Result(key), max_score, r["score"])
-        if jtype == JudgingType.PERCENT and "score" not in changes and r["score"] is None:
-            # Picked without the counts: the points of the item's best step for that result
-            # (else the documents print "/4"); the inspector can still change them.
-            points = judging.step_points(key, r.get("thresholds") or [], max_score)
-            if points is not None and max_score:
-                changes["score"] = points
+        # Picked without the counts: the judging rule gives a PERCENT item its step's points.
+        changes = judging.picked_result_changes(Result(key), r, r["score"])
     return changes
 
 
