@@ -65,8 +65,10 @@ class SignResult:
     signed_at: str
 
 
-def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
-    """The bytes of a PDF and a reader over them; refuse what is not a PDF or is encrypted."""
+def read_pdf(path: Path, name: str | None = None) -> tuple[bytes, PdfFileReader]:
+    """The bytes of a PDF and a reader over them; refuse what is not a PDF or is encrypted.
+    `name` is how messages call the file (default: its file name)."""
+    shown = name or path.name
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -75,15 +77,15 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
     except OSError as exc:
         raise SigningError(f"Không đọc được tệp {path}") from exc
     if b"%PDF-" not in data[:1024]:
-        raise SigningError(f"Tệp {path.name} không phải là tệp PDF")
+        raise SigningError(f"Tệp {shown} không phải là tệp PDF")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         encrypted = reader.encrypted
         reader.root  # noqa: B018  # parse the catalogue now: a broken file fails here
     except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise SigningError(f"Tệp {path.name} hỏng, không đọc được như một tệp PDF") from exc
+        raise SigningError(f"Tệp {shown} hỏng, không đọc được như một tệp PDF") from exc
     if encrypted:
-        raise SigningError(f"Tệp {path.name} được mã hóa (đặt mật khẩu): hãy ký bản không mã hóa")
+        raise SigningError(f"Tệp {shown} được mã hóa (đặt mật khẩu): hãy ký bản không mã hóa")
     return data, reader
 
 

@@ -27,12 +27,15 @@ MODIFICATIONS = {
 }
 
 
-def verify_pdf(path: Path, trust_roots: list[x509.Certificate]) -> list[dict[str, Any]]:
+def verify_pdf(
+    path: Path, trust_roots: list[x509.Certificate], name: str | None = None
+) -> list[dict[str, Any]]:
     """One dict per signature, in signing order: signer, organisation, signed_at, intact,
     covers_whole_file, modified_after, trusted, reason.
 
     `modified_after` is None when nothing was added after the signature, else
     {"kind": validation_data | signatures_or_forms | annotations | other, "allowed": bool}.
+    `name` is how messages call the file (an attachment's original name).
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -40,7 +43,7 @@ def verify_pdf(path: Path, trust_roots: list[x509.Certificate]) -> list[dict[str
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    data, _reader = read_pdf(path)
+    data, _reader = read_pdf(path, name)
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     usage = KeyUsageConstraints(
         key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False

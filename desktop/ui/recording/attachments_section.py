@@ -4,6 +4,8 @@ Files are added with a file dialog ("Thêm tệp…") or by dropping them onto t
 are copied into the data folder by desktop.services.attachments. Photos and scans show as
 thumbnails, other files as their type's icon; a file gone from the data folder shows a
 warning instead of a picture. Double-click or Enter opens a file with the system viewer.
+A PDF shows its digital signatures (desktop.signing.evidence: signer, date, intact or
+changed, trusted); one changed after signing is written in red.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -74,6 +77,9 @@ T_NO_FOLDER = "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ 
 T_OPEN_FAILED = "Không mở được tệp {name}"
 T_PICK = "Chọn tệp đính kèm"
 T_ADDED = "Đã thêm {n} tệp"
+T_SIGNED = "Có ký số"
+T_CHANGED = "Đã bị thay đổi sau khi ký"
+CHANGED_COLOR = "#b3261e"
 
 THUMB = 96
 _NO_PARENT = QModelIndex()
@@ -115,6 +121,17 @@ class AttachmentListModel(QAbstractListModel):
         self._thumbs: dict[str, QIcon] = {}
         self._style = style
         self._provider: QFileIconProvider | None = None
+        # The user's trust roots (desktop.signing.trust), set by the section on reload; None:
+        # signatures are not read (a database in memory has no trust folder).
+        self.trust_roots: list[Any] | None = None
+
+    def signatures(self, r: dict[str, Any]) -> dict[str, Any] | None:
+        """The signatures of a PDF row (desktop.signing.evidence), None for anything else."""
+        if self.trust_roots is None:
+            return None
+        from desktop.signing.evidence import attachment_signatures
+
+        return attachment_signatures(r, self.trust_roots)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -148,11 +165,24 @@ class AttachmentListModel(QAbstractListModel):
             return None
         r = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{r['filename']}\n{T_MISSING}" if r["missing"] else r["filename"]
+            if r["missing"]:
+                return f"{r['filename']}\n{T_MISSING}"
+            found = self.signatures(r)
+            if found and found["changed"]:
+                return f"{r['filename']}\n{T_CHANGED}"
+            return (
+                f"{r['filename']}\n{T_SIGNED}" if found and found["signatures"] else r["filename"]
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             if r["missing"]:
                 return f"{r['filename']}\n{T_MISSING}"
-            return f"{r['filename']} · {_size_text(r.get('size'))}"
+            from desktop.signing.evidence import summary_lines
+
+            lines = summary_lines(self.signatures(r))
+            return "\n".join([f"{r['filename']} · {_size_text(r.get('size'))}", *lines])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            found = None if r["missing"] else self.signatures(r)
+            return QColor(CHANGED_COLOR) if found and found["changed"] else None
         if role == Qt.ItemDataRole.DecorationRole:
             return self.icon(r)
         if role == IdRole:
@@ -267,8 +297,14 @@ class AttachmentsSection(QGroupBox):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         layout.addWidget(self.message_label)
+        # The signatures of the selected PDF: signer, date, intact/changed, trusted.
+        self.signature_label = QLabel()
+        self.signature_label.setWordWrap(True)
+        self.signature_label.hide()
+        layout.addWidget(self.signature_label)
 
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
+        self.view.selectionModel().currentChanged.connect(self._show_signatures)
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
@@ -310,7 +346,30 @@ class AttachmentsSection(QGroupBox):
             rows = attachment_service.list_attachments(
                 self._adapter.reads, self.data_dir, self._inspection_id, self._row["item_id"]
             )
+        self.model.trust_roots = self._trust_roots()
         self.model.set_rows(rows)
+        self._show_signatures()
+
+    def _trust_roots(self) -> list[Any] | None:
+        path = self._adapter.path
+        if not path or str(path) == ":memory:":
+            return None
+        from desktop.signing.trust import roots
+
+        return roots(Path(path))
+
+    def _show_signatures(self, *_: Any) -> None:
+        """Under the files: the signatures of the selected PDF, in red when it was changed."""
+        from desktop.signing.evidence import summary_lines
+
+        index = self.view.currentIndex()
+        r = self.model.rows()[index.row()] if index.isValid() and self.model.rowCount() else None
+        found = self.model.signatures(r) if r is not None and not r["missing"] else None
+        lines = summary_lines(found)
+        changed = bool(found and found["changed"])
+        self.signature_label.setStyleSheet(f"color: {CHANGED_COLOR};" if changed else "")
+        self.signature_label.setText("\n".join(lines))
+        self.signature_label.setVisible(bool(lines))
 
     @property
     def writable(self) -> bool:
