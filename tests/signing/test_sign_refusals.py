@@ -117,3 +117,37 @@ def test_no_key_given(kiemtra, tmp_path: Path) -> None:  # type: ignore[no-untyp
     src = pki.simple_pdf(tmp_path / "a.pdf")
     line = refused(kiemtra, tmp_path / "out.pdf", str(src))
     assert "Cần khóa ký" in line
+
+
+def test_unreachable_timestamp_server(kiemtra, test_pki: Pki, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Offline by default; a TSA URL is fetched only when given, and failing to reach it
+    # writes nothing.
+    src = pki.simple_pdf(tmp_path / "a.pdf")
+    line = refused(
+        kiemtra,
+        tmp_path / "out.pdf",
+        str(src),
+        *p12(test_pki, "signer"),
+        "--tsa-url",
+        "http://127.0.0.1:9/",
+    )
+    assert "Không lấy được dấu thời gian từ http://127.0.0.1:9/" in line
+
+
+def test_verify_unsigned_and_not_a_pdf(kiemtra, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plain = pki.simple_pdf(tmp_path / "chua-ky.pdf")
+    assert kiemtra.json("verify", str(plain)) == {"file": str(plain), "signatures": []}
+    assert "Tệp không có chữ ký số." in kiemtra("verify", str(plain)).stdout
+    junk = tmp_path / "ke-hoach.pdf"
+    junk.write_text("không phải PDF", encoding="utf-8")
+    done = kiemtra("verify", str(junk), "--json", ok=False)
+    assert done.exit_code == 1
+    assert done.stderr.strip() == "Lỗi: Tệp ke-hoach.pdf không phải là tệp PDF"
+
+
+def test_signed_file_must_differ_from_the_source(kiemtra, test_pki: Pki, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = pki.simple_pdf(tmp_path / "a.pdf")
+    before = src.read_bytes()
+    done = kiemtra("sign", str(src), "-o", str(src), *p12(test_pki, "signer"), ok=False)
+    assert done.exit_code == 1 and "phải khác tệp gốc" in done.stderr
+    assert src.read_bytes() == before
