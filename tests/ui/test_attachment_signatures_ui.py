@@ -11,12 +11,8 @@ from PySide6.QtGui import QColor
 from desktop.signing.keys import Pkcs12Key
 from desktop.signing.sign import SignRequest, sign_pdf
 from desktop.ui.main_window import MainWindow
-from desktop.ui.recording.attachments_section import (
-    CHANGED_COLOR,
-    T_CHANGED,
-    T_SIGNED,
-    AttachmentsSection,
-)
+from desktop.ui.recording.attachment_signatures import CHANGED_COLOR, T_CHANGED, T_SIGNED
+from desktop.ui.recording.attachments_section import AttachmentsSection
 from tests.signing import pki
 from tests.signing.conftest import Pki, test_pki  # noqa: F401  # the session's test PKI
 from tests.ui.conftest import open_item
@@ -55,13 +51,13 @@ def test_signed_evidence_shows_its_signatures(
 
     # The selected file's signatures under the list: red for the changed one.
     section.view.setCurrentIndex(broken)
-    assert section.signature_label.isVisibleTo(section)
-    assert "ĐÃ BỊ THAY ĐỔI" in section.signature_label.text()
-    assert CHANGED_COLOR in section.signature_label.styleSheet()
+    assert section.signatures.isVisibleTo(section)
+    assert "ĐÃ BỊ THAY ĐỔI" in section.signatures.label.text()
+    assert CHANGED_COLOR in section.signatures.label.styleSheet()
     section.view.setCurrentIndex(intact)
-    text = section.signature_label.text()
+    text = section.signatures.label.text()
     assert pki.SIGNER in text and "nguyên vẹn" in text and "chưa tin cậy" in text
-    assert CHANGED_COLOR not in section.signature_label.styleSheet()
+    assert CHANGED_COLOR not in section.signatures.label.styleSheet()
 
 
 def test_other_files_show_no_signature_line(
@@ -75,4 +71,28 @@ def test_other_files_show_no_signature_line(
     section.add_action.trigger()
     section.view.setCurrentIndex(section.model.index(0))
     assert section.model.index(0).data() == doc.name
-    assert not section.signature_label.isVisibleTo(section)
+    assert not section.signatures.isVisibleTo(section)
+
+
+def test_signing_date_fills_the_evidence_date(
+    window: MainWindow,
+    test_pki: Pki,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    src = pki.simple_pdf(tmp_path / "src.pdf")
+    signed = tmp_path / "quyet-dinh.pdf"
+    when = dt.datetime(2021, 3, 15, 20, 30, tzinfo=dt.UTC)  # 16/03/2021 in Vietnam
+    sign_pdf(SignRequest(src, signed, Pkcs12Key(test_pki.signer.p12, pki.PASSPHRASE), when=when))
+    open_item(window, "Sở Khoa học và Công nghệ", "A3.1.3")
+    recording = window.feature("recording")
+    section: AttachmentsSection = recording.attachments
+    monkeypatch.setattr(AttachmentsSection, "ask_files", staticmethod(lambda _p: [signed]))
+    section.add_action.trigger()
+    section.view.setCurrentIndex(section.model.index(0))
+    assert section.signatures.use_date_button.isVisibleTo(section)
+    assert "16/03/2021" in section.signatures.use_date_action.text()
+    section.signatures.use_date_action.trigger()
+    assert recording.evidence.date_edit.text() == "16/03/2021"

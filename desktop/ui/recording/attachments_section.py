@@ -28,7 +28,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -59,6 +58,11 @@ from desktop.services.paths import data_dir_for
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.recording.attachment_signatures import (
+    SignaturePanel,
+    row_signatures,
+    with_signatures,
+)
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -77,9 +81,6 @@ T_NO_FOLDER = "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ 
 T_OPEN_FAILED = "Không mở được tệp {name}"
 T_PICK = "Chọn tệp đính kèm"
 T_ADDED = "Đã thêm {n} tệp"
-T_SIGNED = "Có ký số"
-T_CHANGED = "Đã bị thay đổi sau khi ký"
-CHANGED_COLOR = "#b3261e"
 
 THUMB = 96
 _NO_PARENT = QModelIndex()
@@ -127,11 +128,7 @@ class AttachmentListModel(QAbstractListModel):
 
     def signatures(self, r: dict[str, Any]) -> dict[str, Any] | None:
         """The signatures of a PDF row (desktop.signing.evidence), None for anything else."""
-        if self.trust_roots is None:
-            return None
-        from desktop.signing.evidence import attachment_signatures
-
-        return attachment_signatures(r, self.trust_roots)
+        return row_signatures(r, self.trust_roots)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -167,22 +164,14 @@ class AttachmentListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if r["missing"]:
                 return f"{r['filename']}\n{T_MISSING}"
-            found = self.signatures(r)
-            if found and found["changed"]:
-                return f"{r['filename']}\n{T_CHANGED}"
-            return (
-                f"{r['filename']}\n{T_SIGNED}" if found and found["signatures"] else r["filename"]
-            )
+            return with_signatures(r["filename"], self.signatures(r), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             if r["missing"]:
                 return f"{r['filename']}\n{T_MISSING}"
-            from desktop.signing.evidence import summary_lines
-
-            lines = summary_lines(self.signatures(r))
-            return "\n".join([f"{r['filename']} · {_size_text(r.get('size'))}", *lines])
-        if role == Qt.ItemDataRole.ForegroundRole:
-            found = None if r["missing"] else self.signatures(r)
-            return QColor(CHANGED_COLOR) if found and found["changed"] else None
+            tip = f"{r['filename']} · {_size_text(r.get('size'))}"
+            return with_signatures(tip, self.signatures(r), role)
+        if role == Qt.ItemDataRole.ForegroundRole and not r["missing"]:
+            return with_signatures("", self.signatures(r), role)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.icon(r)
         if role == IdRole:
@@ -236,6 +225,9 @@ class AttachmentsSection(QGroupBox):
 
     Patch points for tests: `ask_files(parent) -> list[Path]` (the file dialog) and
     `open_external(path) -> bool` (the system viewer).
+
+    `signatures` (attachment_signatures.SignaturePanel) shows the selected PDF's signatures;
+    its signedOn(date) is the signing date the user wants for the evidence document.
     """
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
@@ -297,11 +289,8 @@ class AttachmentsSection(QGroupBox):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         layout.addWidget(self.message_label)
-        # The signatures of the selected PDF: signer, date, intact/changed, trusted.
-        self.signature_label = QLabel()
-        self.signature_label.setWordWrap(True)
-        self.signature_label.hide()
-        layout.addWidget(self.signature_label)
+        self.signatures = SignaturePanel()  # the selected PDF's signatures
+        layout.addWidget(self.signatures)
 
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self.view.selectionModel().currentChanged.connect(self._show_signatures)
@@ -360,16 +349,10 @@ class AttachmentsSection(QGroupBox):
 
     def _show_signatures(self, *_: Any) -> None:
         """Under the files: the signatures of the selected PDF, in red when it was changed."""
-        from desktop.signing.evidence import summary_lines
-
         index = self.view.currentIndex()
         r = self.model.rows()[index.row()] if index.isValid() and self.model.rowCount() else None
         found = self.model.signatures(r) if r is not None and not r["missing"] else None
-        lines = summary_lines(found)
-        changed = bool(found and found["changed"])
-        self.signature_label.setStyleSheet(f"color: {CHANGED_COLOR};" if changed else "")
-        self.signature_label.setText("\n".join(lines))
-        self.signature_label.setVisible(bool(lines))
+        self.signatures.show_signatures(found)
 
     @property
     def writable(self) -> bool:
