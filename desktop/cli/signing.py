@@ -203,7 +203,7 @@ def sign(file: Path, output: Path, **options: Any) -> None:
 def verify(app: AppContext, file: Path, as_json: bool) -> None:
     """Kiểm tra chữ ký số trong tệp PDF FILE: ai ký, khi nào, còn nguyên vẹn, có tin cậy."""
     from desktop.signing.trust import roots
-    from desktop.signing.verify import verify_pdf
+    from desktop.signing.verify import MODIFICATION_LABELS, verify_pdf
 
     signatures = verify_pdf(file, roots(app.db_path))
     if as_json:
@@ -217,7 +217,8 @@ def verify(app: AppContext, file: Path, as_json: bool) -> None:
         click.echo(f"{n}. {s['signer']} — {s['signed_at']} — {state}, {trust}")
         if s["modified_after"] is not None:
             allowed = "được phép" if s["modified_after"]["allowed"] else "KHÔNG được phép"
-            click.echo(f"   Có nội dung thêm sau khi ký ({s['modified_after']['kind']}), {allowed}")
+            what = MODIFICATION_LABELS[s["modified_after"]["kind"]]
+            click.echo(f"   Sau khi ký có {what}: {allowed}")
 
 
 @click.group()

@@ -9,7 +9,8 @@ import logging
 
 # pyHanko logs a traceback at WARNING for every certificate it cannot chain to a trusted root
 # (an everyday answer here, shown as `trusted: false`). Without a handler of its own Python's
-# last-resort handler would print it on stderr of every `kiemtra verify`; with this one, only
-# the program's log (when set up) receives it.
-logging.getLogger("pyhanko").addHandler(logging.NullHandler())
-logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
+# last-resort handler would print it on stderr of every `kiemtra verify`, and the window's log
+# would fill with one per signed attachment shown: only its errors are kept.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).setLevel(logging.ERROR)

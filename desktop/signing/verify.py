@@ -25,6 +25,13 @@ MODIFICATIONS = {
     "ANNOTATIONS": "annotations",
     "OTHER": "other",
 }
+# The same, as the user reads them.
+MODIFICATION_LABELS = {
+    "validation_data": "thêm dữ liệu kiểm tra chứng thư",
+    "signatures_or_forms": "thêm chữ ký số hoặc điền biểu mẫu",
+    "annotations": "thêm ghi chú",
+    "other": "sửa nội dung khác",
+}
 
 
 def verify_pdf(

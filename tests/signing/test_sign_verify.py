@@ -85,6 +85,19 @@ def test_pkcs12_signature_valid_for_pyhanko_and_pdfsig(
     # Not trusted until the user adds the CA; trusted after.
     before = kiemtra.json("verify", str(out))["signatures"]
     assert [s["trusted"] for s in before] == [False]
+    # An untrusted signer is an answer, not a problem: nothing on stderr (pyHanko logs a
+    # traceback for it; run as a real process, where no test harness catches the logs).
+    import sys
+
+    real = subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(kiemtra.db_path), "verify", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert real.returncode == 0 and real.stderr == "", real.stderr
+    assert "chưa tin cậy" in real.stdout
     kiemtra("ca", "add", str(test_pki.ca_cert))
     [sig] = kiemtra.json("verify", str(out))["signatures"]
     assert set(sig) == {
@@ -160,6 +173,9 @@ def test_organisation_signs_over_the_signer(kiemtra, test_pki: Pki, tmp_path: Pa
     assert person["modified_after"] == {"kind": "signatures_or_forms", "allowed": True}
     assert body["intact"] and body["covers_whole_file"] and body["trusted"]
     assert not changed_after_signing([person, body])
+
+    shown = kiemtra("verify", str(both)).stdout
+    assert "Sau khi ký có thêm chữ ký số hoặc điền biểu mẫu: được phép" in shown
 
     one, two = pdfsig(both)
     check_pdfsig_valid(one, pki.SIGNER, person["signed_at"], whole=False)
