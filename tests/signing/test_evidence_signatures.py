@@ -91,3 +91,34 @@ def test_a_damaged_pdf_is_a_problem_not_a_crash(
     found = attachment_signatures(row, [])
     assert found is not None and found["problem"] == "Tệp hong.pdf không phải là tệp PDF"
     assert summary_lines(found) == [found["problem"]]
+
+
+def test_the_red_flag_survives_sync(test_pki: Pki, tmp_path: Path) -> None:
+    """A signed PDF changed after signing, attached on one laptop, is flagged on the laptop
+    that imports the package (the check reads the content, which travels by its hash)."""
+    from desktop.services.demo import build_demo
+    from tests.sync.helpers import Laptop
+
+    field = Laptop(tmp_path, "may-1")
+    office = Laptop(tmp_path, "thu-ky")
+    try:
+        build_demo(field.store)
+        good = _signed(test_pki, tmp_path, "bao-cao.pdf")
+        changed = tmp_path / "bao-cao-sua.pdf"
+        data = bytearray(good.read_bytes())
+        data[data.index(b"ReportLab Generated PDF")] = ord("r")
+        changed.write_bytes(bytes(data))
+        _attach(field.store, field.db_path, changed)
+        package = tmp_path / "may-1.kiemtra"
+        field.cli("sync", "export", "-o", str(package), "--full")
+        office.cli("device", "trust", field.info()["fingerprint"], "--name", "may-1")
+        office.cli.json("sync", "import", str(package))
+        office.reopen()
+        [row] = _attach(office.store, office.db_path)
+        assert row["filename"] == "bao-cao-sua.pdf" and not row["missing"]
+        found = attachment_signatures(row, [])
+        assert found is not None and found["changed"] is True
+        assert found["signatures"][0]["signer"] == pki.SIGNER
+    finally:
+        field.close()
+        office.close()
