@@ -56,7 +56,8 @@ def signing_options(func: F) -> F:
             click.option(
                 "--pin-file",
                 type=_FILE,
-                help="Tệp chứa mã PIN (dòng đầu; không có: thiết bị tự hỏi PIN).",
+                help="Tệp chứa mã PIN (dòng đầu; không có: thiết bị tự hỏi PIN, hoặc hỏi khi "
+                "chạy).",
             ),
             click.option("--key-label", help="Nhãn khóa trên thiết bị (mặc định: khóa duy nhất)."),
             click.option(
@@ -167,19 +168,32 @@ def sign_options(func: F) -> F:
     )(func)
 
 
+def sign_asking_pin(request: SignRequest) -> Any:
+    """sign_pdf; when the token cannot ask for its PIN itself and none was given, ask here
+    (hidden) and sign with it."""
+    from dataclasses import replace
+
+    from desktop.signing.keys import PinNeeded, Pkcs11Key
+    from desktop.signing.sign import sign_pdf
+
+    try:
+        return sign_pdf(request)
+    except PinNeeded as exc:
+        assert isinstance(request.key, Pkcs11Key)  # only a token asks for a PIN
+        pin = click.prompt(f"{exc}", hide_input=True, err=True)
+        return sign_pdf(replace(request, key=replace(request.key, pin=pin)))
+
+
 def render_signed(render: Callable[[Path], Path], output: Path, options: dict[str, Any]) -> Path:
     """Render a PDF into a temporary folder with `render(path)`, then sign it into `output`:
     the unsigned document is never left at `output` (one step, nothing half-done)."""
     import tempfile
-
-    from desktop.signing.sign import sign_pdf
+    from dataclasses import replace
 
     request = sign_request(output, output, options)  # the key is read before any work
     with tempfile.TemporaryDirectory(prefix="kiemtra-ky-") as folder:
         unsigned = render(Path(folder) / output.name)
-        from dataclasses import replace
-
-        return sign_pdf(replace(request, source=unsigned)).output
+        return Path(sign_asking_pin(replace(request, source=unsigned)).output)
 
 
 @click.command()
@@ -188,11 +202,9 @@ def render_signed(render: Callable[[Path], Path], output: Path, options: dict[st
 @signing_options
 def sign(file: Path, output: Path, **options: Any) -> None:
     """Ký số tệp PDF FILE (PAdES), hiện chữ ký như Phụ lục I Nghị định 30/2020."""
-    from desktop.signing.sign import sign_pdf
-
     if output.resolve() == file.resolve():
         raise KiemtraError("Tệp đã ký (-o) phải khác tệp gốc")
-    result = sign_pdf(sign_request(file, output, options))
+    result = sign_asking_pin(sign_request(file, output, options))
     click.echo(f"Đã ký ({result.signer}, {result.signed_at}): {result.output}")
 
 

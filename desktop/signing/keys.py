@@ -119,41 +119,46 @@ def _pkcs12_signer(source: Pkcs12Key) -> Signer:
     )
 
 
+class PinNeeded(SigningError):
+    """The token cannot ask for its PIN itself (no PIN pad or dialog of its own): the caller
+    asks the user and tries again with the PIN."""
+
+
 class TokenSigner:
     """A PKCS#11 signer with its open session; close() logs out of the token."""
 
     def __init__(self, source: Pkcs11Key) -> None:
         import pkcs11
+        from pkcs11.constants import TokenFlag
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as p11
 
-        user_pin: Any = source.pin if source.pin is not None else pkcs11.PROTECTED_AUTH
+        label = source.token_label
         try:
-            self.session = p11.open_pkcs11_session(
-                str(source.library),
-                token_criteria=TokenCriteria(label=source.token_label),
-                user_pin=user_pin,
-            )
-        except pkcs11.exceptions.PinIncorrect as exc:
+            slots = pkcs11.lib(str(source.library)).get_slots(token_present=True)
+            token = p11.find_token(slots, token_criteria=TokenCriteria(label=label))
+        except (OSError, RuntimeError, pkcs11.exceptions.PKCS11Error) as exc:
+            raise SigningError(f"Không dùng được thư viện PKCS#11 {source.library}: {exc}") from exc
+        if token is None:
             raise SigningError(
-                f"Mã PIN của thiết bị ký số “{source.token_label}” không đúng"
-            ) from exc
+                f"Không tìm thấy thiết bị ký số có nhãn “{label}”: "
+                "hãy cắm thiết bị và kiểm tra nhãn"
+            )
+        user_pin: Any = source.pin
+        if user_pin is None:
+            if not token.flags & TokenFlag.PROTECTED_AUTHENTICATION_PATH:
+                raise PinNeeded(f"Thiết bị ký số “{label}” cần mã PIN")
+            user_pin = pkcs11.PROTECTED_AUTH  # the token asks on its own pad or dialog
+        try:
+            self.session = token.open(user_pin=user_pin)
+        except pkcs11.exceptions.PinIncorrect as exc:
+            raise SigningError(f"Mã PIN của thiết bị ký số “{label}” không đúng") from exc
         except pkcs11.exceptions.PinLocked as exc:
             raise SigningError(
-                f"Thiết bị ký số “{source.token_label}” đã bị khóa do nhập sai PIN nhiều lần"
+                f"Thiết bị ký số “{label}” đã bị khóa do nhập sai PIN nhiều lần"
             ) from exc
         except pkcs11.exceptions.PKCS11Error as exc:
-            # pyHanko says a token with that label is missing by raising the base class.
-            if type(exc) is pkcs11.exceptions.PKCS11Error and "No token" in str(exc):
-                raise SigningError(
-                    f"Không tìm thấy thiết bị ký số có nhãn “{source.token_label}”: "
-                    "hãy cắm thiết bị và kiểm tra nhãn"
-                ) from exc
-            raise SigningError(
-                f"Thiết bị ký số “{source.token_label}” báo lỗi: {type(exc).__name__}"
-            ) from exc
-        except (OSError, RuntimeError) as exc:
-            raise SigningError(f"Không dùng được thư viện PKCS#11 {source.library}: {exc}") from exc
+            raise SigningError(f"Thiết bị ký số “{label}” báo lỗi: {type(exc).__name__}") from exc
         try:
             self.signer = self._signer(source)
         except BaseException:

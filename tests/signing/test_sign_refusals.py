@@ -151,3 +151,28 @@ def test_signed_file_must_differ_from_the_source(kiemtra, test_pki: Pki, tmp_pat
     done = kiemtra("sign", str(src), "-o", str(src), *p12(test_pki, "signer"), ok=False)
     assert done.exit_code == 1 and "phải khác tệp gốc" in done.stderr
     assert src.read_bytes() == before
+
+
+def test_pin_asked_when_the_token_cannot_ask(kiemtra, softhsm_token: Token, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # SoftHSM has no PIN pad: without --pin-file the command asks (hidden) and signs.
+    from desktop.cli import cli
+
+    src = pki.simple_pdf(tmp_path / "a.pdf")
+    args = [
+        "--db",
+        str(kiemtra.db_path),
+        "sign",
+        str(src),
+        "--pkcs11-lib",
+        str(softhsm_token.library),
+        "--token-label",
+        softhsm_token.label,
+    ]
+    out = tmp_path / "ky.pdf"
+    done = kiemtra.runner.invoke(cli, [*args, "-o", str(out)], input="123456\n")
+    assert done.exit_code == 0, done.output
+    assert "cần mã PIN" in done.stderr and "123456" not in done.output
+    assert out.is_file()
+    wrong = tmp_path / "sai.pdf"
+    done = kiemtra.runner.invoke(cli, [*args, "-o", str(wrong)], input="999999\n")
+    assert done.exit_code == 1 and "không đúng" in done.stderr and not wrong.exists()
