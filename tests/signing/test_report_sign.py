@@ -109,3 +109,30 @@ def test_report_sign_refusals(kiemtra, demo_store: Store, test_pki: Pki, tmp_pat
     )
     assert stray.exit_code == 1 and "--pkcs12 chỉ dùng cùng --sign" in stray.stderr
     assert not out.exists()
+
+
+def test_plan_report_signed_with_a_pkcs12_file(  # type: ignore[no-untyped-def]
+    kiemtra, demo_store: Store, test_pki: Pki, tmp_path: Path
+) -> None:
+    plan = demo_store.planning.plans()[0]["id"]
+    out = tmp_path / "bao-cao.pdf"
+    done = kiemtra(
+        "report-plan",
+        plan,
+        "-o",
+        str(out),
+        "--sign",
+        "--pkcs12",
+        str(test_pki.body.p12),
+        "--passphrase-file",
+        str(test_pki.passphrase_file),
+        "--as-organisation",
+        "--image",
+        str(test_pki.seal_png),
+    )
+    assert "Đã ghi và ký số" in done.stdout
+    [sig] = verify_pdf(out, [])
+    assert sig["signer"] == pki.BODY and sig["intact"] and sig["covers_whole_file"]
+    plain = tmp_path / "bao-cao-chua-ky.pdf"
+    assert "Đã ghi " in kiemtra("report-plan", plan, "-o", str(plain)).stdout
+    assert verify_pdf(plain, []) == []
