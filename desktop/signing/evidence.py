@@ -10,6 +10,7 @@ signing stays flagged.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from desktop.signing.verify import changed_after_signing, verify_pdf
 
 if TYPE_CHECKING:
     from asn1crypto import x509
+
+log = logging.getLogger(__name__)
 
 # Verified once per (content, trust roots): the stored file never changes under its hash.
 _CACHE: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
@@ -52,6 +55,13 @@ def attachment_signatures(
         }
     except SigningError as exc:
         answer = {"signatures": [], "changed": False, "problem": str(exc)}
+    except Exception:  # noqa: BLE001  # a unit's file must never break the finding panel
+        log.exception("Verifying the signatures of attachment %s failed", row.get("id"))
+        answer = {
+            "signatures": [],
+            "changed": True,
+            "problem": f"Không kiểm tra được chữ ký số của tệp {row.get('filename')}",
+        }
     _CACHE[key] = answer
     return answer
 

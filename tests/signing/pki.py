@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +170,9 @@ def simple_pdf(path: Path, pages: int = 1) -> Path:
         canvas.drawString(
             72, 760, f"THÔNG BÁO Kết luận kiểm tra cải cách hành chính — trang {n + 1}"
         )
+        # Unique content: the evidence cache is keyed by the file's hash.
+        canvas.setFont(family, 8)
+        canvas.drawString(72, 60, uuid.uuid4().hex)
         canvas.showPage()
     canvas.save()
     return path

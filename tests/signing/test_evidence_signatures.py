@@ -122,3 +122,20 @@ def test_the_red_flag_survives_sync(test_pki: Pki, tmp_path: Path) -> None:
     finally:
         field.close()
         office.close()
+
+
+def test_a_verifier_failure_is_a_red_problem(
+    demo_store: Store, db_path: Path, tmp_path: Path, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    import desktop.signing.evidence as evidence
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("malformed signature dictionary")
+
+    monkeypatch.setattr(evidence, "verify_pdf", explode)
+    odd = pki.simple_pdf(tmp_path / "la.pdf")
+    [row] = _attach(demo_store, db_path, odd)
+    found = attachment_signatures(row, [])
+    assert found is not None and found["changed"] is True
+    assert found["problem"] == "Không kiểm tra được chữ ký số của tệp la.pdf"
+    assert "malformed signature dictionary" in caplog.text
