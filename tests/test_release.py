@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"
 ]
-HEAVY = ("reportlab", "openpyxl", "docx", "cryptography", "PySide6.QtCharts")
+# pyhanko and pkcs11 (the token library): signing never runs at start-up (issue 18).
+HEAVY = ("reportlab", "openpyxl", "docx", "cryptography", "PySide6.QtCharts", "pyhanko", "pkcs11")
 
 
 def _env() -> dict[str, str]:

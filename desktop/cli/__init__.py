@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "desktop.cli.backup",
     "desktop.cli.followup",
     "desktop.cli.reports",
+    "desktop.cli.signing",
     "desktop.cli.selftest",
 ]
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from desktop.cli.common import AppContext, OutputFile, emit_json, pass_app
+from desktop.cli.signing import SIGNING_OPTION_NAMES, render_signed, sign_options
 from desktop.services.errors import UserError
 
 if TYPE_CHECKING:  # imported by the commands only when run: `kiemtra --help` stays fast
@@ -94,9 +95,11 @@ def _options(
     help="bien-ban: Biên bản kiểm tra; ket-luan: Thông báo kết luận kiểm tra.",
 )
 @document_options
+@sign_options
 @pass_app
 def report(
     app: AppContext,
+    /,
     inspection_id: str,
     kind: str,
     fmt: str,
@@ -106,13 +109,49 @@ def report(
     signer: str | None,
     signer_title: str | None,
     place: str | None,
+    sign_it: bool,
+    **signing: Any,
 ) -> None:
-    """Lập Biên bản kiểm tra hoặc Thông báo kết luận của một cuộc kiểm tra."""
+    """Lập Biên bản kiểm tra hoặc Thông báo kết luận của một cuộc kiểm tra (--sign: ký số
+    luôn)."""
     from desktop.reports.service import inspection_report
 
     opts = _options(number, date_text, signer, signer_title, place)
-    path = inspection_report(app.store, inspection_id, kind, fmt, output, opts)
-    click.echo(f"Đã ghi {path}")
+    path = _write(
+        lambda target: inspection_report(app.store, inspection_id, kind, fmt, target, opts),
+        fmt,
+        output,
+        signer_title,
+        sign_it,
+        signing,
+    )
+    click.echo(f"Đã ghi và ký số {path}" if sign_it else f"Đã ghi {path}")
+
+
+def _write(
+    render: Callable[[Path], Path],
+    fmt: str,
+    output: Path,
+    signer_title: str | None,
+    sign_it: bool,
+    signing: dict[str, Any],
+) -> Path:
+    """Render the document into `output`; with --sign, render then sign it in one step."""
+    if not sign_it:
+        _no_signing_options(signing)
+        return render(output)
+    if fmt != "pdf":
+        raise UserError("Chỉ ký số được tệp PDF (--format pdf)")
+    # The appearance shows the document's own position title unless --title says otherwise.
+    signing["title"] = signing.get("title") or signer_title
+    return render_signed(render, output, signing)
+
+
+def _no_signing_options(signing: dict[str, Any]) -> None:
+    given = [name for name in SIGNING_OPTION_NAMES if signing.get(name)]
+    if given:
+        flag = "--" + given[0].replace("_", "-")
+        raise UserError(f"{flag} chỉ dùng cùng --sign")
 
 
 @click.command("report-plan")
@@ -126,9 +165,11 @@ def report(
     help="Tỷ lệ điểm tối thiểu (%) để đề nghị biểu dương một đơn vị đã ghi nhận đủ kết quả "
     "(mặc định 80).",
 )
+@sign_options
 @pass_app
 def report_plan(
     app: AppContext,
+    /,
     plan_id: str,
     fmt: str,
     output: Path,
@@ -138,14 +179,23 @@ def report_plan(
     signer_title: str | None,
     place: str | None,
     commend_min: float | None,
+    sign_it: bool,
+    **signing: Any,
 ) -> None:
-    """Lập Báo cáo kết quả kiểm tra của cả kế hoạch."""
+    """Lập Báo cáo kết quả kiểm tra của cả kế hoạch (--sign: ký số luôn)."""
     from desktop.reports.service import plan_report
 
     opts = _options(number, date_text, signer, signer_title, place)
     opts.commend_min = commend_min
-    path = plan_report(app.store, plan_id, fmt, output, opts)
-    click.echo(f"Đã ghi {path}")
+    path = _write(
+        lambda target: plan_report(app.store, plan_id, fmt, target, opts),
+        fmt,
+        output,
+        signer_title,
+        sign_it,
+        signing,
+    )
+    click.echo(f"Đã ghi và ký số {path}" if sign_it else f"Đã ghi {path}")
 
 
 @click.command()

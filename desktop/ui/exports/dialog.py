@@ -7,7 +7,11 @@ worker with a cancellable progress dialog (desktop/ui/workers.py), and afterward
 open the file with the system's viewer.
 
 Test seams: `ReportOptionsDialog.ask`, `ExportController.ask_save_path`,
-`ExportController.ask_open_file` and `open_file` (QDesktopServices.openUrl).
+`ExportController.ask_open_file` and `open_file` (QDesktopServices.openUrl); Ký số…:
+`signing.SignDialog.ask`.
+
+After a PDF is written the "done" box offers Ký số… too (`sign_pdf`): the PDF is signed with a
+PKCS#12 file in a worker, into a file the user picks (desktop/signing does the work).
 """
 
 from __future__ import annotations
@@ -68,6 +72,15 @@ T_CONCLUDE_ASK = (
     "Đánh dấu cuộc kiểm tra này là “Đã kết luận”? (Có thể mở lại sau.)"
 )
 T_CONCLUDE_UNRECORDED = "Lưu ý: còn {n}/{total} nội dung chưa ghi nhận."
+T_SIGN_BUTTON = "Ký số…"
+T_SIGN_LABEL = "Văn bản đã ký số"
+T_SIGNING = "Đang ký số…"
+T_SIGN_FAILED = "Không ký số được"
+T_SIGNED_NAME = "{stem} (đã ký số)"
+# ask_open_file's answer when the user pressed Ký số….
+SIGN = "sign"
+SETTING_SIGN_KEY = "ui.sign_pkcs12"
+SETTING_SIGN_IMAGE = "ui.sign_image"
 
 FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
@@ -166,10 +179,12 @@ class ExportController(QObject):
       exported(path: str) — a file was written.
       failed(message: str) — an export failed (the message was shown).
       cancelled() — the user stopped an export.
+      signed(path: str) — a signed PDF was written (Ký số…).
     """
 
     taskCreated = Signal(object)
     exported = Signal(str)
+    signed = Signal(str)
     failed = Signal(str)
     cancelled = Signal()
 
@@ -197,16 +212,22 @@ class ExportController(QObject):
         return Path(path) if path else None
 
     @staticmethod
-    def ask_open_file(parent: QWidget | None, label: str, path: Path) -> bool:
-        """Tell the file was written; True when the user wants to open it. Tests patch this."""
+    def ask_open_file(parent: QWidget | None, label: str, path: Path) -> bool | str:
+        """Tell the file was written; True when the user wants to open it, SIGN ("sign") when
+        they pressed Ký số… (offered for a PDF). Tests patch this."""
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(T_DONE_TITLE)
         box.setText(T_DONE.format(label=label, path=path))
         open_button = box.addButton(T_OPEN, QMessageBox.ButtonRole.AcceptRole)
+        sign_button = None
+        if path.suffix.lower() == ".pdf":
+            sign_button = box.addButton(T_SIGN_BUTTON, QMessageBox.ButtonRole.ActionRole)
         box.addButton(T_CLOSE, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(open_button)
         box.exec()
+        if sign_button is not None and box.clickedButton() is sign_button:
+            return SIGN
         return box.clickedButton() is open_button
 
     @staticmethod
@@ -384,10 +405,70 @@ class ExportController(QObject):
 
     def _succeeded(self, label: str, path: Path, after: Callable[[], Any] | None = None) -> None:
         self.exported.emit(str(path))
-        if self.ask_open_file(self.widget, label, path) and not self.open_file(path):
+        answer = self.ask_open_file(self.widget, label, path)
+        if answer == SIGN:
+            self.sign_pdf(path)
+        elif answer and not self.open_file(path):
             show_error(self.widget, T_FAILED, T_OPEN_FAILED.format(path=path))
         if after is not None:
             after()
+
+    # -- Ký số… ---------------------------------------------------------------------------
+    def sign_pdf(self, source: Path) -> Task | None:
+        """Sign `source` with a PKCS#12 file: ask the key and passphrase, then where to write
+        the signed copy, then sign in a worker. The key file and image are remembered."""
+        from desktop.ui.exports.signing import SignDialog
+
+        choice = SignDialog.ask(
+            self.widget,
+            source,
+            self.adapter.setting(SETTING_SIGN_KEY) or "",
+            self.adapter.setting(SETTING_SIGN_IMAGE) or "",
+        )
+        if choice is None:
+            return None
+        suggested = source.with_name(T_SIGNED_NAME.format(stem=source.stem) + ".pdf")
+        target = self.ask_save_path(self.widget, T_SIGN_LABEL, suggested, FILTERS["pdf"])
+        if target is None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(f"{target.name}.pdf")
+        self.adapter.set_setting(SETTING_SIGN_KEY, str(choice.pkcs12))
+        self.adapter.set_setting(SETTING_SIGN_IMAGE, str(choice.image) if choice.image else None)
+
+        def work(_progress: Any) -> Path:
+            from desktop.signing.keys import Pkcs12Key
+            from desktop.signing.sign import SignRequest, sign_pdf
+
+            request = SignRequest(
+                source=source,
+                output=target,
+                key=Pkcs12Key(choice.pkcs12, choice.passphrase),
+                image=choice.image,
+                title_lines=choice.title_lines,
+                organisation=choice.organisation,
+            )
+            return sign_pdf(request).output
+
+        task = Task(self.widget, T_SIGN_LABEL, T_SIGNING, work, cancellable=False)
+        self.task = task
+        task.succeeded.connect(lambda path: self._signed(Path(path)))
+        task.failed.connect(lambda message: self._sign_failed(message))
+        self.taskCreated.emit(task)
+        return task.start()
+
+    def _signed(self, path: Path) -> None:
+        self.signed.emit(str(path))
+        # Ký số… again signs the signed copy: the body's signature over the signer's.
+        answer = self.ask_open_file(self.widget, T_SIGN_LABEL, path)
+        if answer == SIGN:
+            self.sign_pdf(path)
+        elif answer and not self.open_file(path):
+            show_error(self.widget, T_FAILED, T_OPEN_FAILED.format(path=path))
+
+    def _sign_failed(self, message: str) -> None:
+        show_error(self.widget, T_SIGN_FAILED, message)
+        self.failed.emit(message)
 
     @Slot(str)
     def _failed(self, message: str) -> None:

@@ -47,6 +47,13 @@ def install(shell: Shell) -> Recording:
     shell.add_editor_section(evidence)
     shell.add_editor_section(attachments)
 
+    def use_signing_date(text: str) -> None:
+        # A signed PDF's date becomes the date of the evidence document being added.
+        evidence.date_edit.setText(text)
+        evidence.number_edit.setFocus()
+
+    attachments.signatures.signedOn.connect(use_signing_date)
+
     record_menu = shell.menu(MenuId.RECORD)
     record_menu.addSeparator()
     record_menu.addAction(evidence.add_action)

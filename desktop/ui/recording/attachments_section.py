@@ -4,6 +4,8 @@ Files are added with a file dialog ("Thêm tệp…") or by dropping them onto t
 are copied into the data folder by desktop.services.attachments. Photos and scans show as
 thumbnails, other files as their type's icon; a file gone from the data folder shows a
 warning instead of a picture. Double-click or Enter opens a file with the system viewer.
+A PDF shows its digital signatures (desktop.signing.evidence: signer, date, intact or
+changed, trusted); one changed after signing is written in red.
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ from desktop.services.paths import data_dir_for
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.recording.attachment_signatures import (
+    SignaturePanel,
+    row_signatures,
+    with_signatures,
+)
 from desktop.ui.store_adapter import StoreAdapter
 
 # Strings the user sees.
@@ -115,6 +122,13 @@ class AttachmentListModel(QAbstractListModel):
         self._thumbs: dict[str, QIcon] = {}
         self._style = style
         self._provider: QFileIconProvider | None = None
+        # The user's trust roots (desktop.signing.trust), set by the section on reload; None:
+        # signatures are not read (a database in memory has no trust folder).
+        self.trust_roots: list[Any] | None = None
+
+    def signatures(self, r: dict[str, Any]) -> dict[str, Any] | None:
+        """The signatures of a PDF row (desktop.signing.evidence), None for anything else."""
+        return row_signatures(r, self.trust_roots)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -148,11 +162,16 @@ class AttachmentListModel(QAbstractListModel):
             return None
         r = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{r['filename']}\n{T_MISSING}" if r["missing"] else r["filename"]
+            if r["missing"]:
+                return f"{r['filename']}\n{T_MISSING}"
+            return with_signatures(r["filename"], self.signatures(r), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             if r["missing"]:
                 return f"{r['filename']}\n{T_MISSING}"
-            return f"{r['filename']} · {_size_text(r.get('size'))}"
+            tip = f"{r['filename']} · {_size_text(r.get('size'))}"
+            return with_signatures(tip, self.signatures(r), role)
+        if role == Qt.ItemDataRole.ForegroundRole and not r["missing"]:
+            return with_signatures("", self.signatures(r), role)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.icon(r)
         if role == IdRole:
@@ -206,6 +225,9 @@ class AttachmentsSection(QGroupBox):
 
     Patch points for tests: `ask_files(parent) -> list[Path]` (the file dialog) and
     `open_external(path) -> bool` (the system viewer).
+
+    `signatures` (attachment_signatures.SignaturePanel) shows the selected PDF's signatures;
+    its signedOn(date) is the signing date the user wants for the evidence document.
     """
 
     def __init__(self, adapter: StoreAdapter, parent: QWidget | None = None) -> None:
@@ -267,8 +289,11 @@ class AttachmentsSection(QGroupBox):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         layout.addWidget(self.message_label)
+        self.signatures = SignaturePanel()  # the selected PDF's signatures
+        layout.addWidget(self.signatures)
 
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
+        self.view.selectionModel().currentChanged.connect(self._show_signatures)
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
@@ -310,7 +335,24 @@ class AttachmentsSection(QGroupBox):
             rows = attachment_service.list_attachments(
                 self._adapter.reads, self.data_dir, self._inspection_id, self._row["item_id"]
             )
+        self.model.trust_roots = self._trust_roots()
         self.model.set_rows(rows)
+        self._show_signatures()
+
+    def _trust_roots(self) -> list[Any] | None:
+        path = self._adapter.path
+        if not path or str(path) == ":memory:":
+            return None
+        from desktop.signing.trust import roots
+
+        return roots(Path(path))
+
+    def _show_signatures(self, *_: Any) -> None:
+        """Under the files: the signatures of the selected PDF, in red when it was changed."""
+        index = self.view.currentIndex()
+        r = self.model.rows()[index.row()] if index.isValid() and self.model.rowCount() else None
+        found = self.model.signatures(r) if r is not None and not r["missing"] else None
+        self.signatures.show_signatures(found)
 
     @property
     def writable(self) -> bool:
