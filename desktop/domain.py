@@ -30,6 +30,8 @@ __all__ = [
     "document_number",
     "fold",
     "format_date",
+    "kind_and_mode",
+    "kind_caption",
     "locality",
     "nfc",
     "official_date",
@@ -158,29 +160,71 @@ class Role(StrEnum):
 
 
 class InspectionKind(StrEnum):
-    THEO_KE_HOACH = "theo-ke-hoach"
-    DOT_XUAT = "dot-xuat"
-    TAI_KIEM_TRA = "tai-kiem-tra"
+    """What kind of check a visit is; the documents and the window follow it."""
+
+    THEO_KE_HOACH = "theo-ke-hoach"  # announced, on the plan's schedule
+    DOT_XUAT = "dot-xuat"  # surprise: no notice
+    QUA_BAO_CAO = "qua-bao-cao"  # from the unit's reports and evidence, no visit
+    TAI_KIEM_TRA = "tai-kiem-tra"  # re-checks an earlier inspection's recommendations
 
     @property
     def label(self) -> str:
-        return {
-            "theo-ke-hoach": "Theo kế hoạch",
-            "dot-xuat": "Đột xuất",
-            "tai-kiem-tra": "Tái kiểm tra",
-        }[self.value]
+        return _KIND_LABELS[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> InspectionKind:
+        """Parse a code ("dot-xuat") or what a person typed ("Đột xuất")."""
+        key = fold(text).strip().replace(" ", "-")
+        for kind in cls:
+            if key in (kind.value, fold(kind.label).replace(" ", "-")):
+                return kind
+        raise ValueError(text)
+
+
+_KIND_LABELS = {
+    InspectionKind.THEO_KE_HOACH: "Theo kế hoạch",
+    InspectionKind.DOT_XUAT: "Đột xuất",
+    InspectionKind.QUA_BAO_CAO: "Qua báo cáo",
+    InspectionKind.TAI_KIEM_TRA: "Tái kiểm tra",
+}
 
 
 class InspectionMode(StrEnum):
+    """How the delegation works with the unit: on site or online."""
+
     TRUC_TIEP = "truc-tiep"
     TRUC_TUYEN = "truc-tuyen"
-    QUA_BAO_CAO = "qua-bao-cao"
 
     @property
     def label(self) -> str:
-        return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến", "qua-bao-cao": "Qua báo cáo"}[
-            self.value
-        ]
+        return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến"}[self.value]
+
+
+# Until m009 "qua báo cáo" was stored as a mode; a row from such a laptop still arrives by sync.
+OLD_REPORT_MODE = "qua-bao-cao"
+
+
+def kind_and_mode(kind: str | None, mode: str | None) -> tuple[InspectionKind, InspectionMode]:
+    """The kind and mode of a stored inspection, old values mapped (mode "qua-bao-cao" is the
+    kind "qua-bao-cao" today); anything unknown reads as the defaults."""
+    if mode == OLD_REPORT_MODE:
+        return InspectionKind.QUA_BAO_CAO, InspectionMode.TRUC_TIEP
+    known_kind = InspectionKind(kind) if kind in set(InspectionKind) else None
+    known_mode = InspectionMode(mode) if mode in set(InspectionMode) else None
+    return (
+        known_kind or InspectionKind.THEO_KE_HOACH,
+        known_mode or InspectionMode.TRUC_TIEP,
+    )
+
+
+def kind_caption(kind: str | None, mode: str | None) -> str:
+    """What the window shows beside a visit: "Đột xuất", "Qua báo cáo", "Trực tuyến"; ""
+    for an announced on-site visit (the ordinary case needs no mark)."""
+    k, m = kind_and_mode(kind, mode)
+    parts = [] if k == InspectionKind.THEO_KE_HOACH else [k.label]
+    if m == InspectionMode.TRUC_TUYEN and k != InspectionKind.QUA_BAO_CAO:
+        parts.append(m.label.lower() if parts else m.label)
+    return " ".join(parts)
 
 
 class InspectionStatus(StrEnum):

@@ -122,7 +122,7 @@ def test_template_sheets_headers_validations(tmp_path: Path, kiemtra: Any) -> No
         str(v.sqref).split(":")[0][0]: v.formula1 for v in units.data_validations.dataValidation
     }
     assert lists["C"] == '"Sở/ngành,Đơn vị sự nghiệp,Huyện,Xã"'
-    assert lists["F"] == '"Trực tiếp,Trực tuyến,Đột xuất"'
+    assert lists["F"] == '"Trực tiếp,Trực tuyến,Đột xuất,Qua báo cáo,Tái kiểm tra"'
     (role,) = members.data_validations.dataValidation
     assert role.formula1 == '"Trưởng đoàn,Phó trưởng đoàn,Thành viên,Thư ký"'
     assert "D2" in str(role.sqref)

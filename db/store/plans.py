@@ -23,6 +23,9 @@ _EFFECTIVE_STATUS = (
     f"CASE WHEN i.status = 'chua-kiem-tra' AND EXISTS ({_INSPECTOR_WORK}) "
     "THEN 'dang-kiem-tra' ELSE i.status END"
 )
+# Until m009 "qua báo cáo" was a mode; a row from an older laptop may still say so.
+_KIND = "CASE WHEN i.mode = 'qua-bao-cao' THEN 'qua-bao-cao' ELSE i.kind END"
+_MODE = "CASE WHEN i.mode = 'qua-bao-cao' THEN 'truc-tiep' ELSE i.mode END"
 _EFFECTIVE_VISIT_DATE = (
     "coalesce(i.visit_date, (SELECT min(substr(f.recorded_at, 1, 10)) FROM findings f "
     "WHERE f.inspection_id = i.id AND f.deleted = 0 AND f.recorded_at IS NOT NULL))"
@@ -109,7 +112,9 @@ class Planning:
                     GROUP BY version_id
                 )
                 SELECT i.id, i.plan_id, i.unit_id, i.unit_name AS unit, i.unit_level AS level,
-                       i.month, i.kind, i.mode, {_EFFECTIVE_STATUS} AS status, i.parent_id,
+                       i.month, {_KIND} AS kind, {_MODE} AS mode,
+                       {_EFFECTIVE_STATUS} AS status, i.parent_id, i.level_name,
+                       i.reinspects_id, i.team,
                        {_EFFECTIVE_VISIT_DATE} AS visit_date, i.place,
                        i.checklist_version_id, i.position,
                        (SELECT count(*) FROM findings f
@@ -131,11 +136,11 @@ class Planning:
         if row is None:
             return None
         derived = self.db.execute(
-            f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE} FROM inspections i "
-            "WHERE i.id = ?",
+            f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE}, {_KIND}, {_MODE} "
+            "FROM inspections i WHERE i.id = ?",
             [inspection_id],
         ).fetchone()
-        row["status"], row["visit_date"] = derived
+        row["status"], row["visit_date"], row["kind"], row["mode"] = derived
         return row
 
     def members(self, plan_id: str) -> list[dict[str, Any]]:

@@ -82,6 +82,7 @@ def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
             "level": i["level"],
             "month": i["month"],
             "kind": i["kind"],
+            "mode": i["mode"],
             "status": i["status"],
             "parent_id": i["parent_id"],
             "done": i["done"],

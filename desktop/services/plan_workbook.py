@@ -69,20 +69,20 @@ MEMBER_REQUIRED = (M_NAME, M_ROLE)
 
 LEVEL_LABELS = [level.label for level in UnitLevel]
 ROLE_LABELS = [role.label for role in Role]
-# Hình thức → (kind, mode). The first three are the drop-down; the others are also accepted.
+# Hình thức → (kind, mode): every kind of inspection is in the drop-down.
 FORMS: dict[str, tuple[InspectionKind, InspectionMode]] = {
     "Trực tiếp": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TIEP),
     "Trực tuyến": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TUYEN),
     "Đột xuất": (InspectionKind.DOT_XUAT, InspectionMode.TRUC_TIEP),
-    "Qua báo cáo": (InspectionKind.THEO_KE_HOACH, InspectionMode.QUA_BAO_CAO),
+    "Qua báo cáo": (InspectionKind.QUA_BAO_CAO, InspectionMode.TRUC_TIEP),
     "Tái kiểm tra": (InspectionKind.TAI_KIEM_TRA, InspectionMode.TRUC_TIEP),
 }
-FORM_CHOICES = ["Trực tiếp", "Trực tuyến", "Đột xuất"]
+FORM_CHOICES = list(FORMS)
 _FORM_KEYS = {key(label): label for label in FORMS}
 TEMPLATE_ROWS = 300  # rows carrying the drop-down lists
 
 MSG_NO_UNITS = "chưa có đơn vị nào trong lịch kiểm tra"
-MSG_DUPLICATE_UNIT = "đơn vị bị trùng với dòng {row}"
+MSG_DUPLICATE_UNIT = "đơn vị bị trùng với dòng {row} (cùng hình thức kiểm tra)"
 MSG_NO_PARENT = "không có đơn vị nào tên như vậy trong sheet “Đơn vị”"
 MSG_SELF_PARENT = "đơn vị không thể trực thuộc chính nó"
 MSG_NESTED_PARENT = "đơn vị “{parent}” cũng trực thuộc đơn vị khác; chỉ nhận một cấp trực thuộc"
@@ -207,8 +207,12 @@ _HELP = [
     "huyện: các xã, phường được kiểm tra trực tiếp, để trống cột này.",
     "- Tháng kiểm tra: số nguyên từ 1 đến 12. Đơn vị trực thuộc có thể để trống: "
     "lấy theo tháng của đơn vị cấp trên; kiểm tra đột xuất có thể để trống.",
-    "- Hình thức: Trực tiếp (mặc định nếu để trống), Trực tuyến hoặc Đột xuất.",
-    "- Tên đơn vị không được trùng nhau.",
+    "- Hình thức: Trực tiếp (theo kế hoạch, có báo trước; mặc định nếu để trống), Trực tuyến, "
+    "Đột xuất (không báo trước), Qua báo cáo (xem xét báo cáo, tài liệu của đơn vị, không "
+    "làm việc tại trụ sở) hoặc Tái kiểm tra (kiểm tra lại việc khắc phục sau lần kiểm tra "
+    "trước).",
+    "- Một đơn vị có thể ghi nhiều dòng với hình thức khác nhau (ví dụ vừa Qua báo cáo vừa "
+    "Đột xuất); cùng một hình thức thì không được trùng.",
     "",
     "Sheet “Đoàn kiểm tra”, mỗi thành viên một dòng:",
     "- Vai trò: Trưởng đoàn, Phó trưởng đoàn, Thành viên hoặc Thư ký.",
@@ -344,7 +348,8 @@ def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
             record.problem(C_MONTH, None, "bắt buộc nhập")
         if name is None or level is None:
             continue
-        folded = key(name)
+        # A unit may be checked by report and visited in the same plan: one row per kind.
+        folded = f"{key(name)}\x00{kind.value}"
         if folded in first_row:
             record.problem(C_NAME, name, MSG_DUPLICATE_UNIT.format(row=first_row[folded]))
             continue
@@ -353,7 +358,9 @@ def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
         parsed.append((record, spec, not month_missing))
     if not parsed and not any(p.sheet == sheet.name for p in problems):
         problems.append(Problem(sheet.name, None, "", None, MSG_NO_UNITS))
-    by_key = {key(spec.name): spec for _, spec, _ in parsed}
+    by_key: dict[str, UnitSpec] = {}  # a parent named twice: its first row
+    for _, spec, _ in parsed:
+        by_key.setdefault(key(spec.name), spec)
     for record, spec, month_given in parsed:
         if spec.parent is None:
             continue
@@ -361,7 +368,7 @@ def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
         if head is None:
             record.problem(C_PARENT, spec.parent, MSG_NO_PARENT)
             continue
-        if head is spec:
+        if key(head.name) == key(spec.name):
             record.problem(C_PARENT, spec.parent, MSG_SELF_PARENT)
             continue
         if head.parent is not None:

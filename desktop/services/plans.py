@@ -72,8 +72,8 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
         for position, unit in ordered:
             parent_unit = unit_ids.get(unit.parent) if unit.parent else None
             unit_id = store.planning.ensure_unit(unit.name, unit.level.value, parent_unit)
-            unit_ids[unit.name] = unit_id
-            inspection_ids[unit.name] = store.planning.create_inspection(
+            unit_ids.setdefault(unit.name, unit_id)
+            inspection_id = store.planning.create_inspection(
                 {
                     "plan_id": plan_id,
                     "unit_id": unit_id,
@@ -87,6 +87,8 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
                     "position": position,
                 }
             )
+            # A unit listed twice (by report, then visited): its children join the first.
+            inspection_ids.setdefault(unit.name, inspection_id)
         for position, member in enumerate(spec.members):
             store.planning.add_member(
                 {
