@@ -22,6 +22,8 @@ __all__ = [
     "InspectionStatus",
     "JudgingType",
     "LEVEL_LETTERS",
+    "LEVEL_NAMES",
+    "LevelName",
     "Locality",
     "Result",
     "Role",
@@ -32,6 +34,7 @@ __all__ = [
     "format_date",
     "kind_and_mode",
     "kind_caption",
+    "level_name",
     "locality",
     "nfc",
     "official_date",
@@ -56,12 +59,8 @@ class UnitLevel(StrEnum):
 
     @classmethod
     def from_label(cls, text: str) -> UnitLevel:
-        """Parse what a person typed ("Sở/ngành", "xa", "Đơn vị trực thuộc" ...)."""
-        key = fold(text).strip()
-        for level, aliases in _UNIT_LEVEL_ALIASES.items():
-            if key in aliases:
-                return level
-        raise ValueError(text)
+        """Parse what a person typed ("Sở/ngành", "xa", "Phường", "Quận" ...)."""
+        return level_name(text).checklist_level()
 
 
 _UNIT_LEVEL_LABELS = {
@@ -70,12 +69,98 @@ _UNIT_LEVEL_LABELS = {
     UnitLevel.HUYEN: "Huyện",
     UnitLevel.XA: "Xã",
 }
-_UNIT_LEVEL_ALIASES = {
-    UnitLevel.SO: {"so/nganh", "so", "nganh", "so, nganh", "so nganh", "s"},
-    UnitLevel.DVSN: {"don vi su nghiep", "dvsn", "don vi truc thuoc", "chi cuc", "d"},
-    UnitLevel.HUYEN: {"huyen", "cap huyen", "ubnd cap huyen", "h"},
-    UnitLevel.XA: {"xa", "cap xa", "xa/phuong", "xa, phuong", "phuong", "thi tran", "dac khu", "x"},
-}
+
+
+@dataclass(frozen=True)
+class LevelName:
+    """A level as plans write it ("Phường", "Bộ phận Một cửa") and the checklist level it
+    is judged at. `level` None: the level of the unit it belongs to (a one-stop desk of a
+    quận is judged with the quận's items), `fallback` when it belongs to none."""
+
+    label: str
+    level: UnitLevel | None
+    aliases: frozenset[str]
+    fallback: UnitLevel = UnitLevel.XA
+
+    def checklist_level(self, parent: UnitLevel | None = None) -> UnitLevel:
+        """The checklist level (S, D, H, X) of a unit of this level under `parent`."""
+        if self.level is not None:
+            return self.level
+        return parent or self.fallback
+
+
+def _names(*texts: str) -> frozenset[str]:
+    return frozenset(fold(t) for t in texts)
+
+
+# The one mapping from what users write to the checklist levels (issue 17). The first of each
+# group of four ("Huyện", "Xã") is also the UnitLevel's own label.
+LEVEL_NAMES: tuple[LevelName, ...] = (
+    LevelName(
+        "Sở/ngành",
+        UnitLevel.SO,
+        _names(
+            "sở/ngành",
+            "sở",
+            "ngành",
+            "sở, ngành",
+            "sở ngành",
+            "s",
+            "ban",
+            "ban ngành",
+            "cơ quan chuyên môn",
+        ),
+    ),
+    LevelName(
+        "Đơn vị sự nghiệp",
+        UnitLevel.DVSN,
+        _names("đơn vị sự nghiệp", "dvsn", "đơn vị trực thuộc", "d"),
+    ),
+    LevelName("Chi cục", UnitLevel.DVSN, _names("chi cục")),
+    LevelName(
+        "Phòng/Ban",
+        UnitLevel.DVSN,
+        _names("phòng/ban", "phòng", "phòng, ban", "phòng ban", "phòng chuyên môn"),
+    ),
+    LevelName(
+        "Bộ phận Một cửa",
+        None,
+        _names(
+            "bộ phận một cửa",
+            "một cửa",
+            "bộ phận tiếp nhận và trả kết quả",
+            "địa điểm giải quyết tthc",
+            "điểm tiếp công dân",
+        ),
+    ),
+    LevelName(
+        "Trung tâm phục vụ hành chính công",
+        None,
+        _names(
+            "trung tâm phục vụ hành chính công",
+            "trung tâm phục vụ hcc",
+            "tt phục vụ hcc",
+            "ttpvhcc",
+        ),
+    ),
+    LevelName("Huyện", UnitLevel.HUYEN, _names("huyện", "cấp huyện", "ubnd cấp huyện", "h")),
+    LevelName("Quận", UnitLevel.HUYEN, _names("quận")),
+    LevelName("Thị xã", UnitLevel.HUYEN, _names("thị xã")),
+    LevelName("Thành phố thuộc tỉnh", UnitLevel.HUYEN, _names("thành phố thuộc tỉnh", "thành phố")),
+    LevelName("Xã", UnitLevel.XA, _names("xã", "cấp xã", "xã/phường", "xã, phường", "x")),
+    LevelName("Phường", UnitLevel.XA, _names("phường")),
+    LevelName("Thị trấn", UnitLevel.XA, _names("thị trấn")),
+    LevelName("Đặc khu", UnitLevel.XA, _names("đặc khu")),
+)
+
+
+def level_name(text: str) -> LevelName:
+    """The level a person typed ("phuong", "Bộ phận Một cửa", "Quận"); ValueError if none."""
+    wanted = fold(text).strip()
+    for name in LEVEL_NAMES:
+        if wanted in name.aliases or wanted == fold(name.label):
+            return name
+    raise ValueError(text)
 
 
 class Result(StrEnum):

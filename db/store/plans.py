@@ -52,15 +52,31 @@ class Planning:
                 return str(row["id"])
         return None
 
-    def ensure_unit(self, name: str, level: str, parent_id: str | None) -> str:
+    def ensure_unit(
+        self, name: str, level: str, parent_id: str | None, level_name: str = ""
+    ) -> str:
         """Reuse the unit from an earlier year (so its history follows it) or create it."""
         existing = self.find_unit(name, level)
         if existing:
-            if parent_id:
-                self.core.update_row("units", existing, {"parent_id": parent_id}, audit=False)
+            changes: dict[str, Any] = {"parent_id": parent_id} if parent_id else {}
+            if level_name:
+                changes["level_name"] = level_name
+            if changes:
+                self.core.update_row("units", existing, changes, audit=False)
             return existing
-        row = {"name": name, "level": level, "parent_id": parent_id}
+        row = {"name": name, "level": level, "parent_id": parent_id, "level_name": level_name}
         return str(self.core.insert_row("units", row, audit=False)["id"])
+
+    def has_work(self, inspection_id: str) -> bool:
+        """Whether anything was recorded for the inspection (findings, conclusions,
+        recommendations): such a visit is never removed by amending its plan."""
+        row = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM findings WHERE inspection_id = :i AND deleted = 0) "
+            "OR EXISTS (SELECT 1 FROM conclusions WHERE inspection_id = :i AND deleted = 0) "
+            "OR EXISTS (SELECT 1 FROM recommendations WHERE inspection_id = :i AND deleted = 0)",
+            {"i": inspection_id},
+        ).fetchone()
+        return bool(row[0])
 
     def create_inspection(self, fields: dict[str, Any]) -> str:
         return str(self.core.insert_row("inspections", fields, audit=False)["id"])
@@ -147,7 +163,8 @@ class Planning:
         return [
             dict(r)
             for r in self.db.query(
-                "SELECT id, plan_id, full_name, position_title, agency, role, areas, position "
+                "SELECT id, plan_id, full_name, position_title, agency, role, areas, position, "
+                "team, units "
                 "FROM members WHERE plan_id = ? AND deleted = 0 ORDER BY position",
                 [plan_id],
             )
