@@ -152,10 +152,20 @@ class InspectionTreeModel(QAbstractItemModel):
             if r["parent_id"] in ids:
                 continue
             self._by_id[r["id"]] = _Node("inspection", months[_group(r)], row=dict(r))
-        for r in rows:
-            if r["parent_id"] not in ids:
+        # Sub-units at any depth: place a child once its parent is placed.
+        pending = [r for r in rows if r["parent_id"] in ids]
+        while pending:
+            ready = [r for r in pending if r["parent_id"] in self._by_id]
+            if not ready:  # a loop (never written by the importer): show them at the top
+                ready = pending[:1]
+                self._by_id[ready[0]["id"]] = _Node(
+                    "inspection", months[_group(ready[0])], row=dict(ready[0])
+                )
+                pending = pending[1:]
                 continue
-            self._by_id[r["id"]] = _Node("inspection", self._by_id[r["parent_id"]], row=dict(r))
+            for r in ready:
+                self._by_id[r["id"]] = _Node("inspection", self._by_id[r["parent_id"]], row=dict(r))
+            pending = [r for r in pending if r["id"] not in self._by_id]
         self.endResetModel()
 
     def update_inspection(self, inspection_id: str, **fields: Any) -> None:
@@ -192,7 +202,7 @@ class InspectionTreeModel(QAbstractItemModel):
             return []
         while node.parent is not None and node.parent.kind == "inspection":
             node = node.parent
-        return [node.row] + [c.row for c in node.children]
+        return [node.row] + [c.row for c in self._walk(node)]
 
     def first_inspection_id(self) -> str | None:
         for month in self._root.children:

@@ -9,7 +9,7 @@ import pytest
 
 from db import Store
 from desktop.services import plan_workbook as pw
-from desktop.ui.models import InspectionTreeModel
+from desktop.ui.models import IdRole, InspectionTreeModel
 from tests.test_plan_workbook import MEMBERS, PLAN_2021, write_plan
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -52,3 +52,27 @@ def test_header_names_the_kind(qtbot: Any, kinds_store: Store) -> None:
     plain = next(i for i in kinds_store.planning.inspections() if i["unit"] == "Sở Y tế")
     window.select_inspection(plain["id"])
     assert "Theo kế hoạch" in window.pane.header_label.text()
+
+
+def test_navigator_holds_a_tree_of_any_depth(
+    qtbot: Any, qtmodeltester: Any, tmp_path: Path, store: Store
+) -> None:
+    from tests.test_unit_tree import HANOI_2021, TREE
+
+    pw.import_plan(store, write_plan(tmp_path / "tree.xlsx", HANOI_2021, TREE, MEMBERS))
+    model = InspectionTreeModel()
+    # Children listed before their parents must still find them.
+    model.set_inspections(list(reversed(store.planning.inspections())))
+    qtmodeltester.check(model)
+    so = model.index_for(
+        next(i["id"] for i in store.planning.inspections() if i["unit"] == "Sở Tài chính")
+    )
+    chi_cuc = model.index(0, 0, so)
+    assert chi_cuc.data() == "Chi cục Tài chính doanh nghiệp"
+    assert model.index(0, 0, chi_cuc).data() == "Phòng Hành chính - Tổng hợp"
+    trip = model.visit_of(model.index(0, 0, chi_cuc).data(IdRole))
+    assert [r["unit"] for r in trip] == [
+        "Sở Tài chính",
+        "Chi cục Tài chính doanh nghiệp",
+        "Phòng Hành chính - Tổng hợp",
+    ]
