@@ -37,6 +37,16 @@ MSG_REINSPECT_KIND = "Chỉ cuộc tái kiểm tra (--kind tai-kiem-tra) mới g
 MSG_REINSPECT_SELF = "Một cuộc kiểm tra không thể là tái kiểm tra của chính nó"
 
 
+class RemovalRefused(UserError):
+    """Amending a plan would remove visits or members: `lines` lists them; `blocked` when
+    one of them has recorded work (never removed, whatever the user says)."""
+
+    def __init__(self, message: str, lines: list[str], blocked: bool) -> None:
+        super().__init__(message)
+        self.lines = lines
+        self.blocked = blocked
+
+
 @dataclass
 class UnitSpec:
     """One row of the schedule: a unit and when and how it is inspected."""
@@ -302,13 +312,17 @@ def _check_removals(
     kept = [i for i in gone if store.planning.has_work(i["id"])]
     head = f"Kế hoạch {plan['number']} năm {plan['year']}: tệp không còn {len(lines)} mục đang có"
     if kept:
-        raise UserError(
+        raise RemovalRefused(
             f"{head}; không cập nhật vì không bao giờ xóa kết quả đã ghi nhận "
-            "(giữ các dòng này trong tệp):\n" + "\n".join(lines)
+            "(giữ các dòng này trong tệp):\n" + "\n".join(lines),
+            lines,
+            True,
         )
     if not allow_remove:
-        raise UserError(
-            f"{head}; không cập nhật. Thêm --allow-remove nếu muốn xóa:\n" + "\n".join(lines)
+        raise RemovalRefused(
+            f"{head}; không cập nhật. Thêm --allow-remove nếu muốn xóa:\n" + "\n".join(lines),
+            lines,
+            False,
         )
 
 

@@ -51,9 +51,8 @@ T_QUIT = "Thoát"
 T_SAVED = strings.SAVED_AT
 T_NOT_SAVED = "Chưa có thay đổi"
 T_NO_PLAN = (
-    "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này. Nạp kế hoạch bằng lệnh "
-    "“kiemtra plan import”, tạo dữ liệu mẫu bằng “kiemtra demo”, hoặc mở cơ sở dữ liệu "
-    "khác (Ctrl+O)."
+    "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này: Tệp ▸ Tạo mẫu kế hoạch…, rồi "
+    "Tệp ▸ Nạp kế hoạch từ Excel…"
 )
 T_WRITE_FAILED = "Không ghi được"
 T_DB_FILTER = "Cơ sở dữ liệu Kiểm tra CCHC (*.sqlite *.db);;Mọi tệp (*)"
@@ -68,6 +67,7 @@ FEATURES = (
     "desktop.ui.exports",
     "desktop.ui.sync",
     "desktop.ui.backups",
+    "desktop.ui.plans",
     "desktop.ui.help",
 )
 _COLUMNS = {Column.SELF_ASSESSMENT: ChecklistTableModel.COL_SELF}

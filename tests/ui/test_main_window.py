@@ -333,7 +333,12 @@ def test_empty_database_explains_next_step(qtbot: Any, tmp_path: Path) -> None:
     w = MainWindow(StoreAdapter(store))
     qtbot.addWidget(w)
     try:
-        assert "kiemtra plan import" in w.pane.header_label.text()
+        # The window offers what to do; no command to type (issue 17).
+        assert "kiemtra" not in w.pane.header_label.text()
+        assert "Nạp kế hoạch từ Excel" in w.pane.header_label.text()
+        plans = w.feature("plans")
+        assert not plans.banner.isHidden()
+        assert plans.import_action.isEnabled() and not plans.update_action.isEnabled()
         assert w.table_model.rowCount() == 0
         assert not w.editor.choice_actions[0].isEnabled()
     finally:
