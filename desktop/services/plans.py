@@ -18,7 +18,7 @@ from desktop.domain import (
     level_name,
     nfc,
 )
-from desktop.services.checklists import ensure_checklist
+from desktop.services.checklists import checklist_for
 from desktop.services.errors import UserError
 
 MSG_NO_PLAN = "Không có kế hoạch {id}"
@@ -155,13 +155,15 @@ def _insert_visit(
     unit: UnitSpec,
     position: int,
     parent: tuple[str, str] | None,
-    version_id: str,
+    era: tuple[int, dt.date | None],
 ) -> tuple[str, str]:
     """Write a unit (reused when known) and its inspection; (unit id, inspection id).
 
     The inspection keeps the unit's name and level as they are today (`unit_name`,
     `unit_level`, `level_name`): a unit renamed or merged later still reads as it was."""
     parent_unit, parent_inspection = parent if parent else (None, None)
+    # The checklist of the plan's era and the unit's level (desktop.services.checklists).
+    version_id = checklist_for(store, era[0], era[1], unit.level.value)
     unit_id = store.planning.ensure_unit(unit.name, unit.level.value, parent_unit, unit.level_name)
     inspection_id = store.planning.create_inspection(
         {
@@ -186,13 +188,13 @@ def create_plan(store: Store, spec: PlanSpec) -> str:
     A unit whose `parent` names another unit of the plan is inspected during that unit's
     visit: its inspection gets the parent's inspection as `parent_id` (at any depth).
     """
+    era = (spec.year, spec.issued_on)
     with store.transaction():
-        version_id = ensure_checklist(store)
         plan_id = store.planning.create_plan(_plan_fields(spec))
         visits: dict[str, tuple[str, str]] = {}  # folded name → (unit id, inspection id)
         for position, unit in schedule_order(spec.units):
             parent = visits.get(fold(unit.parent)) if unit.parent else None
-            ids = _insert_visit(store, plan_id, unit, position, parent, version_id)
+            ids = _insert_visit(store, plan_id, unit, position, parent, era)
             # A unit listed twice (by report, then visited): its children join the first.
             visits.setdefault(fold(unit.name), ids)
         for position, member in enumerate(spec.members):
@@ -235,8 +237,8 @@ def update_plan(
 
     added: list[str] = []
     changed: list[str] = []
+    era = (spec.year, spec.issued_on)
     with store.transaction():
-        version_id = ensure_checklist(store)
         store.core.update_row("plans", plan_id, _plan_fields(spec))
         visits: dict[str, tuple[str, str]] = {}
         for i in current:
@@ -246,9 +248,7 @@ def update_plan(
             parent = visits.get(fold(unit.parent).strip()) if unit.parent else None
             existing = by_key.get(_visit_key(unit.name, unit.kind.value))
             if existing is None:
-                ids = _insert_visit(
-                    store, plan_id, unit, next_position + position, parent, version_id
-                )
+                ids = _insert_visit(store, plan_id, unit, next_position + position, parent, era)
                 visits.setdefault(fold(unit.name).strip(), ids)
                 added.append(unit.name)
                 continue
@@ -383,11 +383,13 @@ def add_inspection(
         visit_date=visit_date,
         reinspects=reinspects,
     )
+    plan = store.planning.plan(plan_id) or {}
+    issued = dt.date.fromisoformat(plan["issued_on"]) if plan.get("issued_on") else None
     with store.transaction():
-        version_id = ensure_checklist(store)
         position = max((i["position"] for i in current), default=-1) + 1
         ids = (head["unit_id"], head["id"]) if head else None
-        _, inspection_id = _insert_visit(store, plan_id, spec, position, ids, version_id)
+        era = (int(plan["year"]), issued)
+        _, inspection_id = _insert_visit(store, plan_id, spec, position, ids, era)
         store.core.append_audit(
             "insert", "inspections", inspection_id, None, {"unit": name, "kind": kind.value}
         )
