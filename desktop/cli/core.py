@@ -89,6 +89,9 @@ def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
             "total": i["total"],
             "visit_date": i["visit_date"],
             "plan_id": i["plan_id"],
+            "level_name": i["level_name"],
+            "team": i["team"],
+            "reinspects_id": i["reinspects_id"],
         }
         for i in app.reader.planning.inspections(plan_id)
     ]

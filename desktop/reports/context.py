@@ -233,6 +233,17 @@ def forms_phrase(inspections: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+def visit_members(members: list[dict[str, Any]], unit: str, team: str) -> list[dict[str, Any]]:
+    """Who of the delegation worked at this unit: the members assigned to it or to its Tổ
+    kiểm tra, with the head and the secretary; the whole delegation when nobody is assigned
+    (plans without teams, as before)."""
+    assigned = [m for m in members if unit in m["units"] or (team and m["team"] == team)]
+    if not assigned:
+        return members
+    lead = (Role.TRUONG_DOAN.value, Role.THU_KY.value)
+    return [m for m in members if m in assigned or m["role"] in lead]
+
+
 def remediation_lines(rows: list[dict[str, Any]]) -> list[str]:
     """What a re-inspection found of the earlier recommendations: which were fixed."""
     if not rows:
@@ -266,6 +277,8 @@ def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
                 "agency": m["agency"],
                 "role": m["role"],
                 "role_label": role.label if role else m["role"],
+                "team": m.get("team") or "",
+                "units": [u for u in (m.get("units") or "").split("\n") if u],
             }
         )
     leader = next((m for m in members if m["role"] == Role.TRUONG_DOAN.value), None)
@@ -441,6 +454,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
     ]
     kind, mode = kind_and_mode(insp["kind"], insp["mode"])
     unit = insp["unit_name"]
+    plan = {**plan, "members": visit_members(plan["members"], unit, insp.get("team") or "")}
     return InspectionData(
         plan=plan,
         inspection={

@@ -275,7 +275,8 @@ class InspectionTreeModel(QAbstractItemModel):
             if col == self.COL_STATUS:
                 return InspectionStatus(row["status"]).label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{unit_caption(row)} — đã ghi nhận {row['done']}/{row['total']} nội dung"
+            team = f" · {row['team']}" if row.get("team") else ""
+            return f"{unit_caption(row)}{team} — đã ghi nhận {row['done']}/{row['total']} nội dung"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
             return RIGHT_ALIGNED
         if role == IdRole:
