@@ -50,10 +50,8 @@ T_OPEN = "Mở cơ sở dữ liệu…"
 T_QUIT = "Thoát"
 T_SAVED = strings.SAVED_AT
 T_NOT_SAVED = "Chưa có thay đổi"
-T_NO_PLAN = (
-    "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này: Tệp ▸ Tạo mẫu kế hoạch…, rồi "
-    "Tệp ▸ Nạp kế hoạch từ Excel…"
-)
+# What to do next is offered below it (desktop/ui/plans: Tạo mẫu, Nạp kế hoạch).
+T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này."
 T_WRITE_FAILED = "Không ghi được"
 T_DB_FILTER = "Cơ sở dữ liệu Kiểm tra CCHC (*.sqlite *.db);;Mọi tệp (*)"
 T_READ_ONLY = strings.READ_ONLY
