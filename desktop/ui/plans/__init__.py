@@ -38,8 +38,8 @@ T_REMOVE_TITLE = "Cập nhật kế hoạch"
 T_REMOVE_ASK = "Tệp không còn các mục sau. Xóa chúng khỏi kế hoạch?\n\n{lines}"
 T_REMOVE_YES = "Xóa và cập nhật"
 T_EMPTY = (
-    "Chưa có kế hoạch kiểm tra nào. Tạo mẫu kế hoạch, điền vào Excel rồi nạp kế hoạch; "
-    "hoặc mở cơ sở dữ liệu khác (Ctrl+O)."
+    "Để bắt đầu: tạo mẫu kế hoạch, điền vào Excel rồi nạp kế hoạch; hoặc mở cơ sở dữ liệu "
+    "khác (Ctrl+O)."
 )
 
 
