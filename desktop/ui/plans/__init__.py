@@ -1,5 +1,5 @@
 """Plans from the window (issue 17): Tệp ▸ Tạo mẫu kế hoạch…, Nạp kế hoạch từ Excel…, Cập
-nhật kế hoạch…, and Ghi nhận ▸ Thêm cuộc kiểm tra… (the dialog in plans/dialog.py); on an
+nhật kế hoạch…, Thêm cuộc kiểm tra… (the dialog in plans/dialog.py); on an
 empty database a banner offers the same. Writes go through the adapter (import_plan,
 add_inspection), which announces plansChanged: the navigation shows the plan."""
 
@@ -44,7 +44,7 @@ T_EMPTY = (
 
 
 class PlansFeature(QObject):
-    """The plan entries of the Tệp and Ghi nhận menus, and the empty-database banner."""
+    """The plan entries of the Tệp menu, and the empty-database banner."""
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell.widget)
@@ -61,10 +61,15 @@ class PlansFeature(QObject):
         self.add_action.triggered.connect(self.open_add_dialog)
         quit_action = shell.action(ActionId.QUIT)
         file_menu = shell.menu(MenuId.FILE)
-        for action in (self.template_action, self.import_action, self.update_action):
+        # With the plan's other entries (the Ghi nhận menu ends with the forms' entries).
+        for action in (
+            self.template_action,
+            self.import_action,
+            self.update_action,
+            self.add_action,
+        ):
             file_menu.insertAction(quit_action, action)
         file_menu.insertSeparator(quit_action)
-        shell.menu(MenuId.RECORD).addAction(self.add_action)
         self.banner = self._make_banner()
         shell.add_banner(self.banner)
         shell.adapter.storeReplaced.connect(self.refresh)
@@ -186,7 +191,7 @@ class PlansFeature(QObject):
 
 
 def install(shell: Shell) -> PlansFeature:
-    """Add the plan entries to Tệp and Ghi nhận (`shell.feature("plans")`)."""
+    """Add the plan entries to Tệp (`shell.feature("plans")`)."""
     feature = PlansFeature(shell)
     shell.register_feature("plans", feature)
     return feature
