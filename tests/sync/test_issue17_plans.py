@@ -70,14 +70,22 @@ def visits(laptop: Laptop, plan_id: str) -> dict[tuple[str, str], dict[str, Any]
 
 def test_city_plans_before_and_after_2025_travel_to_the_office(tmp_path: Path) -> None:
     laptop, office = Laptop(tmp_path, "may-1"), Laptop(tmp_path, "so-noi-vu")
+    other = Laptop(tmp_path, "may-2")
     try:
-        _run(tmp_path, laptop, office)
+        plan_2025, reinspection, shown = _run(tmp_path, laptop, office)
+        # Only the 2025 plan to a laptop that never had the 2021 one: the re-inspected plan
+        # comes along, so the package is whole and the re-inspection starts from 2021.
+        other.cli("device", "trust", laptop.info()["fingerprint"], "--name", "may-1")
+        package = tmp_path / "ke-hoach-2025.kiemtra"
+        laptop.cli("sync", "export", "-o", str(package), "--plan", plan_2025, "--full")
+        assert other.cli.json("sync", "import", str(package))["conflicts"] == 0
+        assert other.cli.json("recommendations", reinspection, "--json") == shown
     finally:
-        laptop.close()
-        office.close()
+        for device in (laptop, office, other):
+            device.close()
 
 
-def _run(tmp: Path, laptop: Laptop, office: Laptop) -> None:
+def _run(tmp: Path, laptop: Laptop, office: Laptop) -> tuple[str, str, Any]:
     old = write_plan(tmp / "ha-noi-2021.xlsx", HANOI_2021, UNITS_2021, MEMBERS_2021)
     plan_2021 = laptop.cli.json("plan", "import", str(old), "--json")["id"]
     before = visits(laptop, plan_2021)
@@ -156,3 +164,4 @@ def _run(tmp: Path, laptop: Laptop, office: Laptop) -> None:
     )
     assert office.cli.json("recommendations", reinspection["id"], "--json") == shown
     assert dt.date(2025, 9, 16).month == at_office["month"]
+    return plan_2025, reinspection["id"], shown
