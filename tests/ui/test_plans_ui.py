@@ -130,3 +130,40 @@ def test_add_a_visit_on_site(
     assert not again.submit()
     assert "đã có cuộc kiểm tra" in again.error_label.text()
     again.reject()
+
+
+def test_a_reinspection_opens_with_the_earlier_recommendations(qtbot: Any, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from desktop.services import conclusions, followup
+    from desktop.services.plans import PlanSpec, add_inspection, create_plan
+
+    store = Store.open(tmp_path / "tai.sqlite")
+    try:
+        earlier = add_inspection(
+            store, create_plan(store, PlanSpec("1/KH", 2024, "UBND tỉnh A")), "Sở Y tế",
+            "Sở/ngành", "theo-ke-hoach",
+        )["id"]  # fmt: skip
+        due = dt.date(2024, 8, 1)
+        recs = [
+            conclusions.add_recommendation(store, earlier, text, deadline=due)["id"]
+            for text in ("Ban hành quy chế", "Niêm yết thủ tục")
+        ]
+        followup.record_report(store, recs[:1], dt.date(2024, 7, 1), "9/BC", "Đã ban hành")
+        followup.verify(store, recs[0], True, "Đạt", verified_on=dt.date(2024, 7, 5))
+        later = create_plan(store, PlanSpec("2/KH", 2024, "UBND tỉnh A", dt.date(2024, 3, 1)))
+        again = add_inspection(
+            store, later, "Sở Y tế", "Sở/ngành", "tai-kiem-tra", reinspects=earlier
+        )["id"]
+        window = MainWindow(StoreAdapter(store))
+        qtbot.addWidget(window)
+        window.open_inspection(again)
+        banner = window.feature("followup").banner
+        assert not banner.isHidden()
+        assert banner.title.text() == (
+            "Tái kiểm tra: đã khắc phục 1/2 kiến nghị của lần kiểm tra trước"
+        )
+        assert "Niêm yết thủ tục" in banner.details.text() and banner.expanded()
+        window.close()
+    finally:
+        store.close()
