@@ -267,7 +267,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
         number=number_line(options.number, "BB-ĐKT"),
         place_date=place_date(plan, options),
         title="BIÊN BẢN",
-        subject=f"Kiểm tra công tác cải cách hành chính tại {unit}",
+        subject=f"Kiểm tra công tác cải cách hành chính {insp['unit_phrase']}",
         blocks=b,
         signers=[
             Signer(["ĐẠI DIỆN ĐƠN VỊ", "ĐƯỢC KIỂM TRA"], SHORT_DOTS),
@@ -375,7 +375,7 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
         number=number_line(options.number, "TB-SNV"),
         place_date=place_date(plan, options),
         title="THÔNG BÁO",
-        subject=f"Kết luận kiểm tra công tác cải cách hành chính tại {unit}",
+        subject=f"Kết luận kiểm tra công tác cải cách hành chính {insp['unit_phrase']}",
         blocks=b,
         recipients=[
             f"- {unit};",

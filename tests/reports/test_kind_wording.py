@@ -66,6 +66,8 @@ def test_report_based_check_has_no_premises(store: Store, tmp_path: Path) -> Non
     assert "công tác cải cách hành chính của Sở Tư pháp" in minutes
     notice = _text(store, ids["report"], "ket-luan", tmp_path)
     assert "kiểm tra thực tế" not in notice and "trụ sở" not in notice
+    for text in (minutes, notice):  # the subject too: the delegation went nowhere
+        assert "hành chính tại Sở Tư pháp" not in text
     assert "UBND THÀNH PHỐ HÀ NỘI" in notice  # the issuer's level reaches the document
 
 
