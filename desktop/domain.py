@@ -129,10 +129,14 @@ LEVEL_NAMES: tuple[LevelName, ...] = (
             "bộ phận một cửa",
             "một cửa",
             "bộ phận tiếp nhận và trả kết quả",
-            "địa điểm giải quyết tthc",
-            "điểm tiếp công dân",
         ),
     ),
+    LevelName(
+        "Địa điểm giải quyết TTHC",
+        None,
+        _names("địa điểm giải quyết tthc", "địa điểm giải quyết thủ tục hành chính"),
+    ),
+    LevelName("Điểm tiếp công dân", None, _names("điểm tiếp công dân", "tiếp công dân")),
     LevelName(
         "Trung tâm phục vụ hành chính công",
         None,

@@ -53,6 +53,8 @@ def test_every_level_name_maps_to_a_checklist_level() -> None:
     desk = level_name("Bộ phận Một cửa")
     assert desk.checklist_level(UnitLevel.HUYEN) is UnitLevel.HUYEN
     assert desk.checklist_level() is UnitLevel.XA
+    assert level_name("diem tiep cong dan").label == "Điểm tiếp công dân"
+    assert level_name("Địa điểm giải quyết TTHC").checklist_level(UnitLevel.SO) is UnitLevel.SO
     with pytest.raises(ValueError):
         level_name("Bộ")
 
