@@ -616,6 +616,33 @@ def m008_search_stale(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE TABLE search_stale (ref_id TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
+def m009_inspection_kinds(db: sqlite_utils.Database) -> None:
+    """Kinds of inspection as data, re-inspection, the level word users write, teams.
+
+    - "qua báo cáo" is a kind (with theo kế hoạch, đột xuất, tái kiểm tra), no longer a mode;
+      the rows that stored it as a mode are rewritten (no new stamp: every laptop rewrites
+      them the same way, and reads map a row still arriving from an older laptop).
+    - `inspections.reinspects_id`: the earlier inspection a re-inspection re-checks.
+    - `units.level_name`, `inspections.level_name`: the level as the plan wrote it ("Phường",
+      "Bộ phận Một cửa", "Quận"); `level` stays the checklist level (so, dvsn, huyen, xa).
+    - `inspections.team`, `members.team`: the Tổ kiểm tra; `members.units`: the units a member
+      is assigned to (their names, one a line).
+    """
+    db.conn.execute(
+        "UPDATE inspections SET kind = 'qua-bao-cao', mode = 'truc-tiep' WHERE mode = 'qua-bao-cao'"
+    )
+    for statement in (
+        f"ALTER TABLE inspections ADD COLUMN reinspects_id TEXT {_fk('inspections')}",
+        "ALTER TABLE inspections ADD COLUMN level_name TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE inspections ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE units ADD COLUMN level_name TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE members ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE members ADD COLUMN units TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX inspections_reinspects ON inspections(reinspects_id)",
+    ):
+        db.conn.execute(statement)
+
+
 # The steps in the order they are applied; each is numbered by its place here.
 STEPS: list[Step] = [
     m001_initial,
@@ -626,4 +653,5 @@ STEPS: list[Step] = [
     m006_start_up_indexes,
     m007_drop_duplicate_indexes,
     m008_search_stale,
+    m009_inspection_kinds,
 ]

@@ -22,6 +22,8 @@ __all__ = [
     "InspectionStatus",
     "JudgingType",
     "LEVEL_LETTERS",
+    "LEVEL_NAMES",
+    "LevelName",
     "Locality",
     "Result",
     "Role",
@@ -30,6 +32,9 @@ __all__ = [
     "document_number",
     "fold",
     "format_date",
+    "kind_and_mode",
+    "kind_caption",
+    "level_name",
     "locality",
     "nfc",
     "official_date",
@@ -54,12 +59,8 @@ class UnitLevel(StrEnum):
 
     @classmethod
     def from_label(cls, text: str) -> UnitLevel:
-        """Parse what a person typed ("Sở/ngành", "xa", "Đơn vị trực thuộc" ...)."""
-        key = fold(text).strip()
-        for level, aliases in _UNIT_LEVEL_ALIASES.items():
-            if key in aliases:
-                return level
-        raise ValueError(text)
+        """Parse what a person typed ("Sở/ngành", "xa", "Phường", "Quận" ...)."""
+        return level_name(text).checklist_level()
 
 
 _UNIT_LEVEL_LABELS = {
@@ -68,12 +69,102 @@ _UNIT_LEVEL_LABELS = {
     UnitLevel.HUYEN: "Huyện",
     UnitLevel.XA: "Xã",
 }
-_UNIT_LEVEL_ALIASES = {
-    UnitLevel.SO: {"so/nganh", "so", "nganh", "so, nganh", "so nganh", "s"},
-    UnitLevel.DVSN: {"don vi su nghiep", "dvsn", "don vi truc thuoc", "chi cuc", "d"},
-    UnitLevel.HUYEN: {"huyen", "cap huyen", "ubnd cap huyen", "h"},
-    UnitLevel.XA: {"xa", "cap xa", "xa/phuong", "xa, phuong", "phuong", "thi tran", "dac khu", "x"},
-}
+
+
+@dataclass(frozen=True)
+class LevelName:
+    """A level as plans write it ("Phường", "Bộ phận Một cửa") and the checklist level it
+    is judged at. `level` None: the level of the unit it belongs to (a one-stop desk of a
+    quận is judged with the quận's items), `fallback` when it belongs to none."""
+
+    label: str
+    level: UnitLevel | None
+    aliases: frozenset[str]
+    fallback: UnitLevel = UnitLevel.XA
+
+    def checklist_level(self, parent: UnitLevel | None = None) -> UnitLevel:
+        """The checklist level (S, D, H, X) of a unit of this level under `parent`."""
+        if self.level is not None:
+            return self.level
+        return parent or self.fallback
+
+
+def _names(*texts: str) -> frozenset[str]:
+    return frozenset(fold(t) for t in texts)
+
+
+# The one mapping from what users write to the checklist levels (issue 17). The first of each
+# group of four ("Huyện", "Xã") is also the UnitLevel's own label.
+LEVEL_NAMES: tuple[LevelName, ...] = (
+    LevelName(
+        "Sở/ngành",
+        UnitLevel.SO,
+        _names(
+            "sở/ngành",
+            "sở",
+            "ngành",
+            "sở, ngành",
+            "sở ngành",
+            "s",
+            "ban",
+            "ban ngành",
+            "cơ quan chuyên môn",
+        ),
+    ),
+    LevelName(
+        "Đơn vị sự nghiệp",
+        UnitLevel.DVSN,
+        _names("đơn vị sự nghiệp", "dvsn", "đơn vị trực thuộc", "d"),
+    ),
+    LevelName("Chi cục", UnitLevel.DVSN, _names("chi cục")),
+    LevelName(
+        "Phòng/Ban",
+        UnitLevel.DVSN,
+        _names("phòng/ban", "phòng", "phòng, ban", "phòng ban", "phòng chuyên môn"),
+    ),
+    LevelName(
+        "Bộ phận Một cửa",
+        None,
+        _names(
+            "bộ phận một cửa",
+            "một cửa",
+            "bộ phận tiếp nhận và trả kết quả",
+        ),
+    ),
+    LevelName(
+        "Địa điểm giải quyết TTHC",
+        None,
+        _names("địa điểm giải quyết tthc", "địa điểm giải quyết thủ tục hành chính"),
+    ),
+    LevelName("Điểm tiếp công dân", None, _names("điểm tiếp công dân", "tiếp công dân")),
+    LevelName(
+        "Trung tâm phục vụ hành chính công",
+        None,
+        _names(
+            "trung tâm phục vụ hành chính công",
+            "trung tâm phục vụ hcc",
+            "tt phục vụ hcc",
+            "ttpvhcc",
+        ),
+    ),
+    LevelName("Huyện", UnitLevel.HUYEN, _names("huyện", "cấp huyện", "ubnd cấp huyện", "h")),
+    LevelName("Quận", UnitLevel.HUYEN, _names("quận")),
+    LevelName("Thị xã", UnitLevel.HUYEN, _names("thị xã")),
+    LevelName("Thành phố thuộc tỉnh", UnitLevel.HUYEN, _names("thành phố thuộc tỉnh", "thành phố")),
+    LevelName("Xã", UnitLevel.XA, _names("xã", "cấp xã", "xã/phường", "xã, phường", "x")),
+    LevelName("Phường", UnitLevel.XA, _names("phường")),
+    LevelName("Thị trấn", UnitLevel.XA, _names("thị trấn")),
+    LevelName("Đặc khu", UnitLevel.XA, _names("đặc khu")),
+)
+
+
+def level_name(text: str) -> LevelName:
+    """The level a person typed ("phuong", "Bộ phận Một cửa", "Quận"); ValueError if none."""
+    wanted = fold(text).strip()
+    for name in LEVEL_NAMES:
+        if wanted in name.aliases or wanted == fold(name.label):
+            return name
+    raise ValueError(text)
 
 
 class Result(StrEnum):
@@ -158,29 +249,71 @@ class Role(StrEnum):
 
 
 class InspectionKind(StrEnum):
-    THEO_KE_HOACH = "theo-ke-hoach"
-    DOT_XUAT = "dot-xuat"
-    TAI_KIEM_TRA = "tai-kiem-tra"
+    """What kind of check a visit is; the documents and the window follow it."""
+
+    THEO_KE_HOACH = "theo-ke-hoach"  # announced, on the plan's schedule
+    DOT_XUAT = "dot-xuat"  # surprise: no notice
+    QUA_BAO_CAO = "qua-bao-cao"  # from the unit's reports and evidence, no visit
+    TAI_KIEM_TRA = "tai-kiem-tra"  # re-checks an earlier inspection's recommendations
 
     @property
     def label(self) -> str:
-        return {
-            "theo-ke-hoach": "Theo kế hoạch",
-            "dot-xuat": "Đột xuất",
-            "tai-kiem-tra": "Tái kiểm tra",
-        }[self.value]
+        return _KIND_LABELS[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> InspectionKind:
+        """Parse a code ("dot-xuat") or what a person typed ("Đột xuất")."""
+        key = fold(text).strip().replace(" ", "-")
+        for kind in cls:
+            if key in (kind.value, fold(kind.label).replace(" ", "-")):
+                return kind
+        raise ValueError(text)
+
+
+_KIND_LABELS = {
+    InspectionKind.THEO_KE_HOACH: "Theo kế hoạch",
+    InspectionKind.DOT_XUAT: "Đột xuất",
+    InspectionKind.QUA_BAO_CAO: "Qua báo cáo",
+    InspectionKind.TAI_KIEM_TRA: "Tái kiểm tra",
+}
 
 
 class InspectionMode(StrEnum):
+    """How the delegation works with the unit: on site or online."""
+
     TRUC_TIEP = "truc-tiep"
     TRUC_TUYEN = "truc-tuyen"
-    QUA_BAO_CAO = "qua-bao-cao"
 
     @property
     def label(self) -> str:
-        return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến", "qua-bao-cao": "Qua báo cáo"}[
-            self.value
-        ]
+        return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến"}[self.value]
+
+
+# Until m009 "qua báo cáo" was stored as a mode; a row from such a laptop still arrives by sync.
+OLD_REPORT_MODE = "qua-bao-cao"
+
+
+def kind_and_mode(kind: str | None, mode: str | None) -> tuple[InspectionKind, InspectionMode]:
+    """The kind and mode of a stored inspection, old values mapped (mode "qua-bao-cao" is the
+    kind "qua-bao-cao" today); anything unknown reads as the defaults."""
+    if mode == OLD_REPORT_MODE:
+        return InspectionKind.QUA_BAO_CAO, InspectionMode.TRUC_TIEP
+    known_kind = InspectionKind(kind) if kind in set(InspectionKind) else None
+    known_mode = InspectionMode(mode) if mode in set(InspectionMode) else None
+    return (
+        known_kind or InspectionKind.THEO_KE_HOACH,
+        known_mode or InspectionMode.TRUC_TIEP,
+    )
+
+
+def kind_caption(kind: str | None, mode: str | None) -> str:
+    """What the window shows beside a visit: "Đột xuất", "Qua báo cáo", "Trực tuyến"; ""
+    for an announced on-site visit (the ordinary case needs no mark)."""
+    k, m = kind_and_mode(kind, mode)
+    parts = [] if k == InspectionKind.THEO_KE_HOACH else [k.label]
+    if m == InspectionMode.TRUC_TUYEN and k != InspectionKind.QUA_BAO_CAO:
+        parts.append(m.label.lower() if parts else m.label)
+    return " ".join(parts)
 
 
 class InspectionStatus(StrEnum):

@@ -42,7 +42,13 @@ class Checklists:
             self.search.index_checklist_version(version_id)
         return version_id
 
-    def import_default_checklist(self, data: dict[str, Any], version_id: str, source: str) -> str:
+    def import_default_checklist(
+        self,
+        data: dict[str, Any],
+        version_id: str,
+        source: str,
+        activated_at: str | None = None,
+    ) -> str:
         """Store the shipped default under a fixed id with fixed stamps (DEFAULT_STAMPS).
 
         Every laptop that loads the same default writes the same bytes; when the version is
@@ -56,7 +62,7 @@ class Checklists:
                 "version": str(data["version"]),
                 "name": data["name"],
                 "source": source,
-                "activated_at": DEFAULT_ACTIVATED_AT,
+                "activated_at": activated_at or DEFAULT_ACTIVATED_AT,
             }
             self._insert_fixed("checklist_versions", version)
             self.core.append_audit("insert", "checklist_versions", version_id, None, version)

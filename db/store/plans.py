@@ -23,6 +23,9 @@ _EFFECTIVE_STATUS = (
     f"CASE WHEN i.status = 'chua-kiem-tra' AND EXISTS ({_INSPECTOR_WORK}) "
     "THEN 'dang-kiem-tra' ELSE i.status END"
 )
+# Until m009 "qua báo cáo" was a mode; a row from an older laptop may still say so.
+_KIND = "CASE WHEN i.mode = 'qua-bao-cao' THEN 'qua-bao-cao' ELSE i.kind END"
+_MODE = "CASE WHEN i.mode = 'qua-bao-cao' THEN 'truc-tiep' ELSE i.mode END"
 _EFFECTIVE_VISIT_DATE = (
     "coalesce(i.visit_date, (SELECT min(substr(f.recorded_at, 1, 10)) FROM findings f "
     "WHERE f.inspection_id = i.id AND f.deleted = 0 AND f.recorded_at IS NOT NULL))"
@@ -49,15 +52,31 @@ class Planning:
                 return str(row["id"])
         return None
 
-    def ensure_unit(self, name: str, level: str, parent_id: str | None) -> str:
+    def ensure_unit(
+        self, name: str, level: str, parent_id: str | None, level_name: str = ""
+    ) -> str:
         """Reuse the unit from an earlier year (so its history follows it) or create it."""
         existing = self.find_unit(name, level)
         if existing:
-            if parent_id:
-                self.core.update_row("units", existing, {"parent_id": parent_id}, audit=False)
+            changes: dict[str, Any] = {"parent_id": parent_id} if parent_id else {}
+            if level_name:
+                changes["level_name"] = level_name
+            if changes:
+                self.core.update_row("units", existing, changes, audit=False)
             return existing
-        row = {"name": name, "level": level, "parent_id": parent_id}
+        row = {"name": name, "level": level, "parent_id": parent_id, "level_name": level_name}
         return str(self.core.insert_row("units", row, audit=False)["id"])
+
+    def has_work(self, inspection_id: str) -> bool:
+        """Whether anything was recorded for the inspection (findings, conclusions,
+        recommendations): such a visit is never removed by amending its plan."""
+        row = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM findings WHERE inspection_id = :i AND deleted = 0) "
+            "OR EXISTS (SELECT 1 FROM conclusions WHERE inspection_id = :i AND deleted = 0) "
+            "OR EXISTS (SELECT 1 FROM recommendations WHERE inspection_id = :i AND deleted = 0)",
+            {"i": inspection_id},
+        ).fetchone()
+        return bool(row[0])
 
     def create_inspection(self, fields: dict[str, Any]) -> str:
         return str(self.core.insert_row("inspections", fields, audit=False)["id"])
@@ -109,7 +128,9 @@ class Planning:
                     GROUP BY version_id
                 )
                 SELECT i.id, i.plan_id, i.unit_id, i.unit_name AS unit, i.unit_level AS level,
-                       i.month, i.kind, i.mode, {_EFFECTIVE_STATUS} AS status, i.parent_id,
+                       i.month, {_KIND} AS kind, {_MODE} AS mode,
+                       {_EFFECTIVE_STATUS} AS status, i.parent_id, i.level_name,
+                       i.reinspects_id, i.team,
                        {_EFFECTIVE_VISIT_DATE} AS visit_date, i.place,
                        i.checklist_version_id, i.position,
                        (SELECT count(*) FROM findings f
@@ -131,18 +152,19 @@ class Planning:
         if row is None:
             return None
         derived = self.db.execute(
-            f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE} FROM inspections i "
-            "WHERE i.id = ?",
+            f"SELECT {_EFFECTIVE_STATUS}, {_EFFECTIVE_VISIT_DATE}, {_KIND}, {_MODE} "
+            "FROM inspections i WHERE i.id = ?",
             [inspection_id],
         ).fetchone()
-        row["status"], row["visit_date"] = derived
+        row["status"], row["visit_date"], row["kind"], row["mode"] = derived
         return row
 
     def members(self, plan_id: str) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in self.db.query(
-                "SELECT id, plan_id, full_name, position_title, agency, role, areas, position "
+                "SELECT id, plan_id, full_name, position_title, agency, role, areas, position, "
+                "team, units "
                 "FROM members WHERE plan_id = ? AND deleted = 0 ORDER BY position",
                 [plan_id],
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from desktop.cli.common import AppContext, emit_json, pass_app
-from desktop.domain import Result
+from desktop.domain import Result, kind_caption
 from desktop.services.errors import UserError
 
 
@@ -82,21 +82,34 @@ def inspections(app: AppContext, plan_id: str | None, as_json: bool) -> None:
             "level": i["level"],
             "month": i["month"],
             "kind": i["kind"],
+            "mode": i["mode"],
             "status": i["status"],
             "parent_id": i["parent_id"],
             "done": i["done"],
             "total": i["total"],
             "visit_date": i["visit_date"],
             "plan_id": i["plan_id"],
+            "level_name": i["level_name"],
+            "team": i["team"],
+            "reinspects_id": i["reinspects_id"],
         }
         for i in app.reader.planning.inspections(plan_id)
     ]
     if as_json:
         emit_json(rows)
         return
+    parents = {i["id"]: i["parent_id"] for i in rows}
     for i in rows:
-        indent = "    " if i["parent_id"] else ""
-        click.echo(f"{i['id']}  {indent}{i['unit']}  tháng {i['month']}  {i['done']}/{i['total']}")
+        depth, up = 0, i["parent_id"]
+        while up in parents and depth < len(rows):  # sub-units at any depth
+            depth, up = depth + 1, parents[up]
+        kind = kind_caption(i["kind"], i["mode"])
+        when = f"tháng {i['month']}" if i["month"] else "chưa xếp lịch"
+        click.echo(
+            f"{i['id']}  {'    ' * depth}{i['unit']}"
+            + (f" ({kind})" if kind else "")
+            + f"  {when}  {i['done']}/{i['total']}"
+        )
 
 
 @click.group(cls=DefaultCommandGroup)

@@ -110,16 +110,34 @@ def recommendation_add(
 def recommendations(app: AppContext, inspection_id: str, as_json: bool) -> None:
     """Liệt kê các kiến nghị của một cuộc kiểm tra."""
     from desktop.services.conclusions import list_recommendations
+    from desktop.services.followup import reinspected
 
     keys = ("id", "number", "text", "item_code", "area_code", "responsible", "deadline", "status")
     rows = [{k: r[k] for k in keys} for r in list_recommendations(app.reader, inspection_id)]
+    # A re-inspection starts from the recommendations of the inspection it re-checks: they
+    # follow its own, marked "earlier" (their "status" is the remediation status).
+    earlier = [
+        {
+            **{k: r[k] for k in keys},
+            "earlier": True,
+            "inspection_id": r["inspection_id"],
+            "plan_number": r["plan_number"],
+            "status_label": r["status_label"],
+            "fixed": r["fixed"],
+        }
+        for r in reinspected(app.reader, inspection_id)
+    ]
     if as_json:
-        emit_json(rows)
+        emit_json(rows + earlier)
         return
     if not rows:
         click.echo("Chưa có kiến nghị nào.")
     for r in rows:
         click.echo(f"{r['number']}. {r['text']} (thời hạn {format_date(r['deadline'])})")
+    if earlier:
+        click.echo(f"Kiến nghị của lần kiểm tra trước (kế hoạch {earlier[0]['plan_number']}):")
+        for r in earlier:
+            click.echo(f"  {r['number']}. {r['text']} — {r['status_label']}")
 
 
 @click.group()

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import Store
-from desktop.domain import InspectionMode, Result, Role, UnitLevel, locality, nfc
-from desktop.services import scoring
+from desktop.domain import (
+    InspectionKind,
+    InspectionMode,
+    Result,
+    Role,
+    UnitLevel,
+    kind_and_mode,
+    locality,
+    nfc,
+)
+from desktop.services import followup, scoring
 from desktop.services.conclusions import deadline_after, suggest
 from desktop.services.errors import UserError
 
@@ -153,6 +162,107 @@ def province_of(plan: dict[str, Any]) -> str:
     return locality(plan.get("province"), plan.get("issuer")).name
 
 
+# -- what kind of check it was, as the documents say it (issue 17) ------------------------------
+# Small phrases the minutes, the notice and the campaign report put in their sentences, so
+# that a check by report never reads as a meeting at the unit's premises and a surprise visit
+# says it was not announced.
+
+
+def check_phrase(kind: str | None, mode: str | None) -> str:
+    """What the delegation did, after "tiến hành": "kiểm tra", "kiểm tra đột xuất, không báo
+    trước,", "kiểm tra, qua báo cáo và hồ sơ, tài liệu do đơn vị gửi,", "tái kiểm tra"."""
+    k, m = kind_and_mode(kind, mode)
+    verb = {
+        InspectionKind.THEO_KE_HOACH: "kiểm tra",
+        InspectionKind.DOT_XUAT: "kiểm tra đột xuất, không báo trước,",
+        InspectionKind.QUA_BAO_CAO: "kiểm tra, qua báo cáo và hồ sơ, tài liệu do đơn vị gửi,",
+        InspectionKind.TAI_KIEM_TRA: "tái kiểm tra",
+    }[k]
+    if m == InspectionMode.TRUC_TUYEN and k != InspectionKind.QUA_BAO_CAO:
+        verb = verb.rstrip(",") + " theo hình thức trực tuyến,"
+    return verb
+
+
+def unit_phrase(kind: str | None, unit: str) -> str:
+    """ "tại Sở Y tế", or "của Sở Y tế" for a check by report (the delegation went nowhere)."""
+    k, _ = kind_and_mode(kind, None)
+    return f"của {unit}" if k == InspectionKind.QUA_BAO_CAO else f"tại {unit}"
+
+
+def venue_phrase(kind: str | None, mode: str | None, place: str, unit: str) -> str:
+    """Where the minutes say the meeting took place, with its trailing ", ": "tại trụ sở
+    Sở Y tế, "; "" for a check by report (no premises); the online platform for online."""
+    k, m = kind_and_mode(kind, mode)
+    if k == InspectionKind.QUA_BAO_CAO:
+        return ""
+    if m == InspectionMode.TRUC_TUYEN:
+        return f"tại {place}, " if place else "theo hình thức trực tuyến, "
+    return f"tại {place or f'trụ sở {unit}'}, "
+
+
+def basis_phrase(kind: str | None) -> str:
+    """What the conclusions rest on, after "Trên cơ sở "."""
+    k, _ = kind_and_mode(kind, None)
+    if k == InspectionKind.QUA_BAO_CAO:
+        return "báo cáo, hồ sơ, tài liệu của đơn vị"
+    return "báo cáo của đơn vị và kết quả kiểm tra thực tế"
+
+
+def forms_phrase(inspections: list[dict[str, Any]]) -> str:
+    """The campaign's forms of inspection from its visits ("kiểm tra trực tiếp tại 8 đơn vị,
+    đột xuất, không báo trước tại 2 đơn vị, qua báo cáo đối với 3 đơn vị"), never "trực
+    tiếp" for everyone."""
+    counts: dict[tuple[InspectionKind, InspectionMode], int] = {}
+    for i in inspections:
+        pair = kind_and_mode(i.get("kind"), i.get("mode"))
+        counts[pair] = counts.get(pair, 0) + 1
+    parts = []
+    for (k, m), n in sorted(
+        counts.items(), key=lambda p: (list(InspectionKind).index(p[0][0]), p[0][1])
+    ):
+        online = m == InspectionMode.TRUC_TUYEN
+        text = {
+            InspectionKind.THEO_KE_HOACH: (
+                "kiểm tra trực tuyến với" if online else "kiểm tra trực tiếp tại"
+            ),
+            InspectionKind.DOT_XUAT: "kiểm tra đột xuất, không báo trước tại",
+            InspectionKind.QUA_BAO_CAO: "kiểm tra qua báo cáo đối với",
+            InspectionKind.TAI_KIEM_TRA: "tái kiểm tra việc khắc phục tại",
+        }[k]
+        parts.append(f"{text} {n} đơn vị")
+    return "; ".join(parts)
+
+
+def visit_members(members: list[dict[str, Any]], unit: str, team: str) -> list[dict[str, Any]]:
+    """Who of the delegation worked at this unit: the members assigned to it or to its Tổ
+    kiểm tra, with the head and the secretary; the whole delegation when nobody is assigned
+    (plans without teams, as before)."""
+    assigned = [m for m in members if unit in m["units"] or (team and m["team"] == team)]
+    if not assigned:
+        return members
+    lead = (Role.TRUONG_DOAN.value, Role.THU_KY.value)
+    return [m for m in members if m in assigned or m["role"] in lead]
+
+
+def remediation_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """What a re-inspection found of the earlier recommendations: which were fixed."""
+    if not rows:
+        return []
+    fixed = [r for r in rows if r["fixed"]]
+    open_ = [r for r in rows if not r["fixed"]]
+    lines = [
+        f"Kết quả khắc phục các kiến nghị của lần kiểm tra trước (Kế hoạch số "
+        f"{rows[0]['plan_number']}): đã khắc phục {len(fixed)}/{len(rows)} kiến nghị"
+        + (f" (số {', '.join(str(r['number']) for r in fixed)})" if fixed else "")
+        + "."
+    ]
+    for r in open_:
+        lines.append(
+            f"- Chưa khắc phục xong kiến nghị số {r['number']}: {r['text']} ({r['status_label']})."
+        )
+    return lines
+
+
 def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
     plan = store.planning.plan(plan_id)
     if plan is None:
@@ -167,6 +277,8 @@ def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
                 "agency": m["agency"],
                 "role": m["role"],
                 "role_label": role.label if role else m["role"],
+                "team": m.get("team") or "",
+                "units": [u for u in (m.get("units") or "").split("\n") if u],
             }
         )
     leader = next((m for m in members if m["role"] == Role.TRUONG_DOAN.value), None)
@@ -185,6 +297,7 @@ def plan_data(store: Store, plan_id: str) -> dict[str, Any]:
         "members": members,
         "leader": leader,
         "secretary": secretary,
+        "forms": forms_phrase(store.planning.inspections(plan_id)),
     }
 
 
@@ -202,6 +315,7 @@ class InspectionData:
     recommendations: list[dict[str, Any]]  # {number, text, deadline, ref, area_code, item_code}
     derived: bool  # conclusions derived from findings (none stored)
     children: list[str] = field(default_factory=list)
+    reinspection: list[str] = field(default_factory=list)  # remediation_lines of the earlier
 
     @property
     def has_findings(self) -> bool:
@@ -338,7 +452,9 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
         for i in store.planning.inspections(insp["plan_id"])
         if i["parent_id"] == inspection_id
     ]
-    mode = InspectionMode(insp["mode"]) if insp["mode"] in set(InspectionMode) else None
+    kind, mode = kind_and_mode(insp["kind"], insp["mode"])
+    unit = insp["unit_name"]
+    plan = {**plan, "members": visit_members(plan["members"], unit, insp.get("team") or "")}
     return InspectionData(
         plan=plan,
         inspection={
@@ -349,7 +465,13 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
             "month": insp["month"],
             "visit_date": _date(insp["visit_date"]),
             "place": insp["place"] or "",
-            "mode_label": mode.label if mode else "",
+            "mode_label": mode.label,
+            "kind": kind.value,
+            "kind_label": kind.label,
+            "check_phrase": check_phrase(kind, mode),
+            "unit_phrase": unit_phrase(kind, unit),
+            "venue_phrase": venue_phrase(kind, mode, insp["place"] or "", unit),
+            "basis_phrase": basis_phrase(kind),
         },
         score=score,
         areas=areas,
@@ -359,6 +481,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
         recommendations=recommendations,
         derived=not rows,
         children=children,
+        reinspection=remediation_lines(followup.reinspected(store, inspection_id, date)),
     )
 
 

@@ -173,12 +173,11 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     b: list[Any] = []
     b.append(P(f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)};"))
     when = fmt(insp["visit_date"])
-    where = insp["place"] or f"trụ sở {unit}"
     b.append(
         P(
-            f"Hôm nay, vào lúc {SHORT_DOTS} giờ {SHORT_DOTS}, ngày {when}, tại {where}, "
-            f"Đoàn kiểm tra công tác cải cách hành chính tiến hành kiểm tra công tác cải cách "
-            f"hành chính tại {unit}"
+            f"Hôm nay, vào lúc {SHORT_DOTS} giờ {SHORT_DOTS}, ngày {when}, {insp['venue_phrase']}"
+            f"Đoàn kiểm tra công tác cải cách hành chính tiến hành {insp['check_phrase']} công "
+            f"tác cải cách hành chính {insp['unit_phrase']}"
             + (f" (kết hợp kiểm tra {', '.join(data.children)})" if data.children else "")
             + "."
         )
@@ -268,7 +267,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
         number=number_line(options.number, "BB-ĐKT"),
         place_date=place_date(plan, options),
         title="BIÊN BẢN",
-        subject=f"Kiểm tra công tác cải cách hành chính tại {unit}",
+        subject=f"Kiểm tra công tác cải cách hành chính {insp['unit_phrase']}",
         blocks=b,
         signers=[
             Signer(["ĐẠI DIỆN ĐƠN VỊ", "ĐƯỢC KIỂM TRA"], SHORT_DOTS),
@@ -323,14 +322,13 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
         P(
             f"Thực hiện {plan_ref(plan)} về {plan_topic(plan)}, {visit}, Đoàn kiểm tra công "
             f"tác cải cách hành chính của {where(plan).level} (sau đây gọi là Đoàn kiểm tra) "
-            f"đã tiến hành kiểm tra công tác cải cách hành chính tại {unit}."
+            f"đã tiến hành {insp['check_phrase']} công tác cải cách hành chính "
+            f"{insp['unit_phrase']}."
         )
     )
+    b.extend(P(line) for line in data.reinspection)
     b.append(
-        P(
-            "Trên cơ sở báo cáo của đơn vị và kết quả kiểm tra thực tế, Sở Nội vụ thông báo "
-            "kết luận kiểm tra như sau:"
-        )
+        P(f"Trên cơ sở {insp['basis_phrase']}, Sở Nội vụ thông báo kết luận kiểm tra như sau:")
     )
     b.append(H("I. ƯU ĐIỂM"))
     if data.has_findings:
@@ -377,7 +375,7 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
         number=number_line(options.number, "TB-SNV"),
         place_date=place_date(plan, options),
         title="THÔNG BÁO",
-        subject=f"Kết luận kiểm tra công tác cải cách hành chính tại {unit}",
+        subject=f"Kết luận kiểm tra công tác cải cách hành chính {insp['unit_phrase']}",
         blocks=b,
         recipients=[
             f"- {unit};",
@@ -456,7 +454,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                     if leader
                     else ""
                 )
-                + "; hình thức kiểm tra: kiểm tra trực tiếp tại đơn vị, kết hợp xem xét báo "
+                + f"; hình thức kiểm tra: {plan['forms']}, kết hợp xem xét báo "
                 "cáo tự kiểm tra của đơn vị."
             )
         )

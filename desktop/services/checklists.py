@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 from typing import Any
@@ -15,9 +17,19 @@ from desktop.services.paths import resource
 VALID_LEVELS = ("S", "D", "H", "X")
 
 
-def load_default() -> dict[str, Any]:
-    """The default checklist shipped in resources/checklist/default.json."""
-    path = resource("checklist", "default.json")
+DEFAULT_FILE = "default.json"
+# The second shipped default (issue 17): plans of the two-level local government, from
+# 1 July 2025 — departments and communes, the commune's public administration service centre
+# (Nghị định 118/2025/NĐ-CP) and kiểm soát TTHC; no district items.
+TWO_LEVEL_FILE = "default-2025.json"
+TWO_LEVEL_FROM = dt.date(2025, 7, 1)
+# Each shipped default is activated at a fixed moment, the same on every laptop.
+_ACTIVATED = {DEFAULT_FILE: None, TWO_LEVEL_FILE: "2025-07-01T00:00:00+00:00"}
+
+
+def load_default(name: str = DEFAULT_FILE) -> dict[str, Any]:
+    """A default checklist shipped in resources/checklist/ (default.json unless named)."""
+    path = resource("checklist", name)
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
@@ -32,6 +44,15 @@ def default_version_id(data: dict[str, Any]) -> str:
     return stable_id("checklist", str(data["version"]), digest)
 
 
+def ensure_default(store: Store, name: str = DEFAULT_FILE) -> str:
+    """Load one shipped default (stable id, fixed stamps: identical rows on every laptop,
+    so sync never brings a second copy); its version id."""
+    data = load_default(name)
+    return store.checklists.import_default_checklist(
+        data, default_version_id(data), source="mặc định", activated_at=_ACTIVATED[name]
+    )
+
+
 def ensure_checklist(store: Store) -> str:
     """The current checklist version, loading the default on a fresh database.
 
@@ -41,10 +62,35 @@ def ensure_checklist(store: Store) -> str:
     current = store.checklists.current_checklist_version()
     if current:
         return current
-    data = load_default()
-    return store.checklists.import_default_checklist(
-        data, default_version_id(data), source="mặc định"
-    )
+    return ensure_default(store)
+
+
+@functools.cache
+def _shipped_ids() -> frozenset[str]:
+    return frozenset(default_version_id(load_default(name)) for name in _ACTIVATED)
+
+
+def two_level(year: int, issued_on: dt.date | None) -> bool:
+    """Whether a plan belongs to the two-level local government (from 1 July 2025): by its
+    issue date, or by its year when it has none (2026 on)."""
+    if issued_on is not None:
+        return issued_on >= TWO_LEVEL_FROM
+    return year > TWO_LEVEL_FROM.year
+
+
+def checklist_for(store: Store, year: int, issued_on: dt.date | None, level: str) -> str:
+    """The checklist version a new visit is judged with.
+
+    A checklist the user imported (`kiemtra checklist import`) stays the one in force, as
+    before. Otherwise the shipped default of the plan's era: from 1 July 2025 the two-level
+    set for departments, their units and communes; the earlier set for everything else (a
+    district, which the two-level set has no items for)."""
+    current = store.checklists.current_checklist_version()
+    if current and current not in _shipped_ids():
+        return current
+    if two_level(year, issued_on) and level != "huyen":
+        return ensure_default(store, TWO_LEVEL_FILE)
+    return ensure_default(store, DEFAULT_FILE)
 
 
 def validate(data: dict[str, Any]) -> list[str]:

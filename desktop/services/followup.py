@@ -173,6 +173,26 @@ def open_recommendations_from_earlier(
     return [r for r in rows if r["status"] != FollowupStatus.DA_XAC_MINH]
 
 
+def reinspected(
+    store: Store, inspection_id: str, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """A re-inspection's starting point: the recommendations of the inspection it re-checks
+    (`reinspects_id`), each with its remediation status and `fixed` (verified as done);
+    [] for any other inspection."""
+    inspection = store.planning.inspection(inspection_id)
+    if inspection is None:
+        raise UserError(MESSAGES["no_inspection"].format(id=inspection_id))
+    earlier = inspection.get("reinspects_id")
+    if not earlier:
+        return []
+    rows = _with_status(
+        store, store.followup.followup_recommendations(inspection_id=earlier), _today(today)
+    )
+    for row in rows:
+        row["fixed"] = row["status"] == FollowupStatus.DA_XAC_MINH
+    return rows
+
+
 def _data_dir(store: Store, data_dir: str | Path | None) -> Path:
     if data_dir is not None:
         return Path(data_dir)

@@ -12,10 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from db import Store
-from desktop.domain import InspectionKind, InspectionMode, Role, UnitLevel, fold, nfc
+from desktop.domain import (
+    LEVEL_NAMES,
+    InspectionKind,
+    InspectionMode,
+    LevelName,
+    Role,
+    fold,
+    level_name,
+    nfc,
+)
 from desktop.services.checklists import load_default
 from desktop.services.errors import Problem, UserError
-from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan
+from desktop.services.plans import MemberSpec, PlanSpec, UnitSpec, create_plan, update_plan
 from desktop.services.workbook_io import (
     BAD,
     Record,
@@ -55,7 +64,20 @@ C_LEVEL = "Cấp"
 C_PARENT = "Trực thuộc"
 C_MONTH = "Tháng kiểm tra"
 C_FORM = "Hình thức"
-UNIT_COLUMNS = ((C_TT, 6), (C_NAME, 45), (C_LEVEL, 18), (C_PARENT, 40), (C_MONTH, 15), (C_FORM, 15))
+C_DATE = "Ngày kiểm tra"
+C_REINSPECTS = "Tái kiểm tra của"
+C_TEAM = "Tổ kiểm tra"
+UNIT_COLUMNS = (
+    (C_TT, 6),
+    (C_NAME, 45),
+    (C_LEVEL, 22),
+    (C_PARENT, 40),
+    (C_MONTH, 15),
+    (C_FORM, 15),
+    (C_DATE, 15),
+    (C_REINSPECTS, 20),
+    (C_TEAM, 14),
+)
 UNIT_REQUIRED = (C_NAME, C_LEVEL, C_MONTH)
 
 # "Đoàn kiểm tra"
@@ -64,38 +86,55 @@ M_TITLE = "Chức vụ"
 M_AGENCY = "Cơ quan"
 M_ROLE = "Vai trò"
 M_AREAS = "Lĩnh vực phụ trách"
-MEMBER_COLUMNS = ((M_NAME, 28), (M_TITLE, 22), (M_AGENCY, 36), (M_ROLE, 18), (M_AREAS, 22))
+M_TEAM = "Tổ kiểm tra"
+M_UNITS = "Đơn vị phụ trách"
+MEMBER_COLUMNS = (
+    (M_NAME, 28),
+    (M_TITLE, 22),
+    (M_AGENCY, 36),
+    (M_ROLE, 18),
+    (M_AREAS, 22),
+    (M_TEAM, 14),
+    (M_UNITS, 40),
+)
 MEMBER_REQUIRED = (M_NAME, M_ROLE)
 
-LEVEL_LABELS = [level.label for level in UnitLevel]
+LEVEL_LABELS = [name.label for name in LEVEL_NAMES]
 ROLE_LABELS = [role.label for role in Role]
-# Hình thức → (kind, mode). The first three are the drop-down; the others are also accepted.
+# Hình thức → (kind, mode): every kind of inspection is in the drop-down.
 FORMS: dict[str, tuple[InspectionKind, InspectionMode]] = {
     "Trực tiếp": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TIEP),
     "Trực tuyến": (InspectionKind.THEO_KE_HOACH, InspectionMode.TRUC_TUYEN),
     "Đột xuất": (InspectionKind.DOT_XUAT, InspectionMode.TRUC_TIEP),
-    "Qua báo cáo": (InspectionKind.THEO_KE_HOACH, InspectionMode.QUA_BAO_CAO),
+    "Qua báo cáo": (InspectionKind.QUA_BAO_CAO, InspectionMode.TRUC_TIEP),
     "Tái kiểm tra": (InspectionKind.TAI_KIEM_TRA, InspectionMode.TRUC_TIEP),
 }
-FORM_CHOICES = ["Trực tiếp", "Trực tuyến", "Đột xuất"]
+FORM_CHOICES = list(FORMS)
 _FORM_KEYS = {key(label): label for label in FORMS}
 TEMPLATE_ROWS = 300  # rows carrying the drop-down lists
 
 MSG_NO_UNITS = "chưa có đơn vị nào trong lịch kiểm tra"
-MSG_DUPLICATE_UNIT = "đơn vị bị trùng với dòng {row}"
+MSG_DUPLICATE_UNIT = "đơn vị bị trùng với dòng {row} (cùng hình thức kiểm tra)"
 MSG_NO_PARENT = "không có đơn vị nào tên như vậy trong sheet “Đơn vị”"
 MSG_SELF_PARENT = "đơn vị không thể trực thuộc chính nó"
-MSG_NESTED_PARENT = "đơn vị “{parent}” cũng trực thuộc đơn vị khác; chỉ nhận một cấp trực thuộc"
-MSG_PARENT_LEVEL = (
-    "chỉ đơn vị sự nghiệp hoặc xã mới trực thuộc một sở/ngành hoặc huyện "
-    "(đơn vị này: {child}, đơn vị “{parent}”: {parent_level})"
+MSG_CYCLE = "đơn vị “{parent}” lại trực thuộc (trực tiếp hoặc gián tiếp) đơn vị này"
+MSG_REINSPECTS_KIND = "chỉ dòng có hình thức “Tái kiểm tra” mới ghi cột này"
+MSG_REINSPECTS_UNKNOWN = (
+    "không tìm thấy cuộc kiểm tra trước của đơn vị này: ghi số kế hoạch trước "
+    "(ví dụ 21/KH-UBND) hoặc mã cuộc kiểm tra (xem “kiemtra inspections”)"
+)
+MSG_MEMBER_UNIT = "không có đơn vị nào tên như vậy trong sheet “Đơn vị”"
+MSG_NOT_FOUND_UPDATE = (
+    "Chưa có kế hoạch số {number} năm {year} để cập nhật; nạp lần đầu không dùng --update."
 )
 MSG_MONTH = "tháng phải từ 1 đến 12 (ví dụ 6 hoặc “Tháng 6”)"
 MSG_UNKNOWN_AREA = "mã lĩnh vực không có trong bộ tiêu chí hiện hành ({codes})"
 MSG_PERIOD = "niên độ: ngày bắt đầu sau ngày kết thúc"
 MSG_YEAR = "năm phải từ 2000 đến 2100"
 MSG_DUP_FIELD = "thông tin bị nhập hai lần (dòng {row})"
-MSG_PLAN_EXISTS = "Đã có kế hoạch số {number} năm {year}; không nạp lại."
+MSG_PLAN_EXISTS = (
+    "Đã có kế hoạch số {number} năm {year}; không nạp lại (dùng --update để cập nhật kế hoạch)."
+)
 
 
 # -- template ----------------------------------------------------------------------------------
@@ -138,11 +177,21 @@ def write_template(path: Path | str, example: PlanSpec | None = None) -> Path:
     add_list(units, 3, 2, TEMPLATE_ROWS, LEVEL_LABELS, C_LEVEL)
     add_list(units, 6, 2, TEMPLATE_ROWS, FORM_CHOICES, C_FORM)
     _month_validation(units, 5)
-    units.auto_filter.ref = f"A1:F{TEMPLATE_ROWS}"
+    units.auto_filter.ref = f"A1:I{TEMPLATE_ROWS}"
     if example is not None:
         for n, unit in enumerate(example.units, start=1):
             units.append(
-                [n, unit.name, unit.level.label, unit.parent or None, unit.month, _form_label(unit)]
+                [
+                    n,
+                    unit.name,
+                    unit.level_name or unit.level.label,
+                    unit.parent or None,
+                    unit.month,
+                    _form_label(unit),
+                    unit.visit_date,
+                    None,
+                    unit.team or None,
+                ]
             )
 
     members = book.create_sheet(SHEET_MEMBERS)
@@ -157,6 +206,8 @@ def write_template(path: Path | str, example: PlanSpec | None = None) -> Path:
                     member.agency,
                     member.role.label,
                     ", ".join(member.areas),
+                    member.team or None,
+                    "; ".join(member.units) or None,
                 ]
             )
 
@@ -201,24 +252,41 @@ _HELP = [
     "- Niên độ kiểm tra (từ ngày … đến ngày …) có thể để trống.",
     "",
     "Sheet “Đơn vị” (lịch kiểm tra), mỗi đơn vị một dòng:",
-    "- Cấp: chọn Sở/ngành, Đơn vị sự nghiệp, Huyện hoặc Xã (xã, phường, thị trấn, đặc khu).",
+    "- Cấp: chọn đúng tên gọi: " + ", ".join(LEVEL_LABELS) + ". Bộ phận Một cửa và Trung tâm "
+    "phục vụ hành chính công được chấm theo bộ tiêu chí của đơn vị mà nó trực thuộc (không "
+    "trực thuộc ai: theo cấp xã).",
     "- Trực thuộc: để trống, hoặc ghi đúng tên một đơn vị khác trong sheet này (ví dụ xã được "
-    "kiểm tra cùng đợt với huyện, đơn vị sự nghiệp cùng đợt với sở). Từ 01/7/2025 không còn cấp "
-    "huyện: các xã, phường được kiểm tra trực tiếp, để trống cột này.",
+    "kiểm tra cùng đợt với huyện, chi cục cùng đợt với sở, Bộ phận Một cửa cùng đợt với phường); "
+    "được nhiều cấp (sở → chi cục → phòng). Từ 01/7/2025 không còn cấp huyện: các xã, phường "
+    "được kiểm tra trực tiếp, để trống cột này.",
     "- Tháng kiểm tra: số nguyên từ 1 đến 12. Đơn vị trực thuộc có thể để trống: "
     "lấy theo tháng của đơn vị cấp trên; kiểm tra đột xuất có thể để trống.",
-    "- Hình thức: Trực tiếp (mặc định nếu để trống), Trực tuyến hoặc Đột xuất.",
-    "- Tên đơn vị không được trùng nhau.",
+    "- Hình thức: Trực tiếp (theo kế hoạch, có báo trước; mặc định nếu để trống), Trực tuyến, "
+    "Đột xuất (không báo trước), Qua báo cáo (xem xét báo cáo, tài liệu của đơn vị, không "
+    "làm việc tại trụ sở) hoặc Tái kiểm tra (kiểm tra lại việc khắc phục sau lần kiểm tra "
+    "trước).",
+    "- Ngày kiểm tra: ngày cụ thể (dd/mm/yyyy) nếu đã định; có ngày thì có thể bỏ trống tháng.",
+    "- Tái kiểm tra của: với dòng Tái kiểm tra, ghi số kế hoạch lần kiểm tra trước (ví dụ "
+    "21/KH-UBND) hoặc mã cuộc kiểm tra; để trống: lần kiểm tra gần nhất của đơn vị.",
+    "- Tổ kiểm tra: tên tổ được giao kiểm tra đơn vị (ví dụ Tổ 1), có thể để trống.",
+    "- Một đơn vị có thể ghi nhiều dòng với hình thức khác nhau (ví dụ vừa Qua báo cáo vừa "
+    "Đột xuất); cùng một hình thức thì không được trùng.",
     "",
     "Sheet “Đoàn kiểm tra”, mỗi thành viên một dòng:",
     "- Vai trò: Trưởng đoàn, Phó trưởng đoàn, Thành viên hoặc Thư ký.",
     "- Lĩnh vực phụ trách: các mã lĩnh vực của bộ tiêu chí, cách nhau bằng dấu phẩy, ví dụ "
     "“A1, A4, A5” (xem “kiemtra checklist show”).",
+    "- Tổ kiểm tra: tổ của thành viên (ví dụ Tổ 1), có thể để trống.",
+    "- Đơn vị phụ trách: tên các đơn vị (như trong sheet “Đơn vị”) được giao, cách nhau bằng "
+    "dấu chấm phẩy.",
     "",
     "Lưu ý:",
     "- Không dùng công thức: hãy dán giá trị (Paste Values).",
     "- Nếu tệp có lỗi, chương trình liệt kê mọi lỗi (sheet, dòng, cột) và không ghi gì; sửa "
-    "rồi nạp lại bằng lệnh “kiemtra plan import”.",
+    "rồi nạp lại (Tệp ▸ Nạp kế hoạch từ Excel…, hoặc lệnh “kiemtra plan import”).",
+    "- Sửa kế hoạch đã nạp (thêm đơn vị, thành viên, ngày, hình thức): sửa tệp rồi chọn Tệp ▸ "
+    "Cập nhật kế hoạch… (lệnh “kiemtra plan import TỆP --update”). Kết quả đã ghi nhận không "
+    "bao giờ bị xóa.",
 ]
 
 
@@ -244,6 +312,8 @@ def read_plan(path: Path | str, valid_areas: list[str]) -> PlanSpec:
     members: list[MemberSpec] = []
     if SHEET_MEMBERS in sheets:
         members = _read_members(Sheet(sheets[SHEET_MEMBERS], problems), valid_areas)
+    if units:
+        _check_assignments(members, units, problems)
     if problems:
         raise refused(path, problems)
     return PlanSpec(units=units, members=members, **fields)
@@ -330,60 +400,94 @@ def _month(record: Record) -> int | None:
 def _read_units(sheet: Sheet, problems: list[Problem]) -> list[UnitSpec]:
     if not sheet.locate([c for c, _ in UNIT_COLUMNS], UNIT_REQUIRED):
         return []
-    parsed: list[tuple[Record, UnitSpec, bool]] = []  # (row, spec, month given)
+    # (row, spec, level as written, month given)
+    parsed: list[tuple[Record, UnitSpec, LevelName, bool]] = []
     first_row: dict[str, int] = {}
     for record in sheet.records():
         name = record.text(C_NAME, required=True)
-        level = record.choice(C_LEVEL, UnitLevel.from_label, LEVEL_LABELS, required=True)
+        named = record.choice(C_LEVEL, level_name, LEVEL_LABELS, required=True)
         parent = record.text(C_PARENT)
         form = record.choice(C_FORM, _parse_form, FORM_CHOICES)
         kind, mode = FORMS[form] if form else FORMS["Trực tiếp"]
         month = _month(record)
+        visit_date = record.date(C_DATE)
         month_missing = record.raw(C_MONTH) is None
+        if visit_date and month_missing:
+            month, month_missing = visit_date.month, False
         if month_missing and not parent and kind != InspectionKind.DOT_XUAT:
             record.problem(C_MONTH, None, "bắt buộc nhập")
-        if name is None or level is None:
+        reinspects = record.text(C_REINSPECTS)
+        if reinspects and kind != InspectionKind.TAI_KIEM_TRA:
+            record.problem(C_REINSPECTS, reinspects, MSG_REINSPECTS_KIND)
+        if name is None or named is None:
             continue
-        folded = key(name)
+        # A unit may be checked by report and visited in the same plan: one row per kind.
+        folded = f"{key(name)}\x00{kind.value}"
         if folded in first_row:
             record.problem(C_NAME, name, MSG_DUPLICATE_UNIT.format(row=first_row[folded]))
             continue
         first_row[folded] = record.row
-        spec = UnitSpec(name, level, month, parent, kind=kind, mode=mode)
-        parsed.append((record, spec, not month_missing))
+        spec = UnitSpec(
+            name,
+            named.checklist_level(),
+            month,
+            parent,
+            kind=kind,
+            mode=mode,
+            level_name=named.label,
+            visit_date=visit_date,
+            reinspects=reinspects,
+            team=record.text(C_TEAM) or "",
+        )
+        spec.source_row = record.row
+        parsed.append((record, spec, named, not month_missing))
     if not parsed and not any(p.sheet == sheet.name for p in problems):
         problems.append(Problem(sheet.name, None, "", None, MSG_NO_UNITS))
-    by_key = {key(spec.name): spec for _, spec, _ in parsed}
-    for record, spec, month_given in parsed:
+    by_key: dict[str, UnitSpec] = {}  # a parent named twice: its first row
+    for _, spec, _, _ in parsed:
+        by_key.setdefault(key(spec.name), spec)
+    valid = True
+    for record, spec, _, _ in parsed:
         if spec.parent is None:
             continue
         head = by_key.get(key(spec.parent))
         if head is None:
             record.problem(C_PARENT, spec.parent, MSG_NO_PARENT)
+            valid = False
             continue
-        if head is spec:
+        if key(head.name) == key(spec.name):
             record.problem(C_PARENT, spec.parent, MSG_SELF_PARENT)
+            valid = False
             continue
-        if head.parent is not None:
-            record.problem(C_PARENT, spec.parent, MSG_NESTED_PARENT.format(parent=head.name))
+        if _ancestors(head, by_key) & {key(spec.name)}:
+            record.problem(C_PARENT, spec.parent, MSG_CYCLE.format(parent=head.name))
+            valid = False
             continue
-        if spec.level not in (UnitLevel.DVSN, UnitLevel.XA) or head.level not in (
-            UnitLevel.SO,
-            UnitLevel.HUYEN,
-        ):
-            record.problem(
-                C_PARENT,
-                spec.parent,
-                MSG_PARENT_LEVEL.format(
-                    child=spec.level.label, parent=head.name, parent_level=head.level.label
-                ),
-            )
-            continue
-        # create_plan matches parents by exact name: use the spelling of the parent's row.
+        # create_plan matches parents by name: use the spelling of the parent's row.
         spec.parent = head.name
-        if not month_given:
-            spec.month = head.month
-    return [spec for _, spec, _ in parsed]
+    if valid:
+        # Parents first (any depth): a child takes its parent's month when it has none, and
+        # a level judged as its parent's (a one-stop desk) takes the parent's level.
+        by_name = {key(spec.name): (spec, named, given) for _, spec, named, given in parsed}
+        for _, spec, _, _ in parsed:
+            chain = [spec]
+            while chain[-1].parent and len(chain) <= len(parsed):
+                chain.append(by_name[key(chain[-1].parent)][0])
+            for child, head in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
+                _, child_named, child_given = by_name[key(child.name)]
+                child.level = child_named.checklist_level(head.level)
+                if not child_given and child.month is None:
+                    child.month = head.month
+    return [spec for _, spec, _, _ in parsed]
+
+
+def _ancestors(spec: UnitSpec, by_key: dict[str, UnitSpec]) -> set[str]:
+    """The folded names above `spec` (stops at a loop or an unknown parent)."""
+    seen: set[str] = set()
+    while spec.parent and key(spec.parent) in by_key and key(spec.parent) not in seen:
+        seen.add(key(spec.parent))
+        spec = by_key[key(spec.parent)]
+    return seen
 
 
 def _parse_form(text: str) -> str:
@@ -411,26 +515,102 @@ def _read_members(sheet: Sheet, valid_areas: list[str]) -> list[MemberSpec]:
                 record.problem(M_AREAS, code, MSG_UNKNOWN_AREA.format(codes=", ".join(valid_areas)))
             elif known not in areas:
                 areas.append(known)
+        assigned = [
+            nfc(part).strip()
+            for part in re.split(r"[;\n]+", record.text(M_UNITS) or "")
+            if part.strip()
+        ]
         if name is None or role is None:
             continue
-        members.append(
-            MemberSpec(
-                full_name=name,
-                role=role,
-                position_title=record.text(M_TITLE) or "",
-                agency=record.text(M_AGENCY) or "",
-                areas=areas,
-            )
+        member = MemberSpec(
+            full_name=name,
+            role=role,
+            position_title=record.text(M_TITLE) or "",
+            agency=record.text(M_AGENCY) or "",
+            areas=areas,
+            team=record.text(M_TEAM) or "",
+            units=assigned,
         )
+        member.source_row = record.row
+        members.append(member)
     return members
 
 
-def import_plan(store: Store, path: Path | str) -> dict[str, Any]:
-    """Read the workbook and create the plan in one transaction; a summary for `--json`."""
+def _check_assignments(
+    members: list[MemberSpec], units: list[UnitSpec], problems: list[Problem]
+) -> None:
+    """Each unit a member is assigned to is a unit of the schedule (spelt as there)."""
+    names = {key(u.name): u.name for u in units}
+    for member in members:
+        for n, unit in enumerate(member.units):
+            if key(unit) in names:
+                member.units[n] = names[key(unit)]
+            else:
+                problems.append(
+                    Problem(SHEET_MEMBERS, member.source_row, M_UNITS, unit, MSG_MEMBER_UNIT)
+                )
+
+
+def _resolve_reinspections(
+    store: Store, spec: PlanSpec, plan_id: str | None, path: Path | str
+) -> None:
+    """“Tái kiểm tra của” → the earlier inspection's id: an inspection id as written, or
+    the unit's inspection in the plan of that number, or (blank) the unit's latest
+    inspection in another plan. Refused with the rows that name nothing."""
+    problems: list[Problem] = []
+    plans = {p["id"]: p for p in store.planning.plans()}
+    earlier = [i for i in store.planning.inspections() if i["plan_id"] != plan_id]
+    for unit in spec.units:
+        if unit.kind != InspectionKind.TAI_KIEM_TRA:
+            continue
+        text = unit.reinspects
+        own = [i for i in earlier if key(i["unit"]) == key(unit.name)]
+        found: dict[str, Any] | None = None
+        if text:
+            found = next((i for i in store.planning.inspections() if i["id"] == text), None)
+            found = found or next(
+                (i for i in own if key(plans[i["plan_id"]]["number"]) == key(text)), None
+            )
+            if found is None:
+                problems.append(
+                    Problem(
+                        SHEET_UNITS, unit.source_row, C_REINSPECTS, text, MSG_REINSPECTS_UNKNOWN
+                    )
+                )
+        elif own:
+            found = max(
+                own,
+                key=lambda i: (plans[i["plan_id"]]["year"], i["visit_date"] or "", i["position"]),
+            )
+        unit.reinspects = found["id"] if found else None
+    if problems:
+        raise refused(path, problems)
+
+
+def import_plan(
+    store: Store, path: Path | str, *, update: bool = False, allow_remove: bool = False
+) -> dict[str, Any]:
+    """Read the workbook and create the plan in one transaction; a summary for `--json`.
+
+    `update`: amend the plan with the same number and year instead (see plans.update_plan)."""
     spec = read_plan(path, area_codes(store))
-    for plan in store.planning.plans():
-        if plan["year"] == spec.year and key(plan["number"]) == key(spec.number):
-            raise UserError(MSG_PLAN_EXISTS.format(number=spec.number, year=spec.year))
+    same = [
+        plan
+        for plan in store.planning.plans()
+        if plan["year"] == spec.year and key(plan["number"]) == key(spec.number)
+    ]
+    if update:
+        if not same:
+            raise UserError(MSG_NOT_FOUND_UPDATE.format(number=spec.number, year=spec.year))
+        _resolve_reinspections(store, spec, same[0]["id"], path)
+        summary = update_plan(store, same[0]["id"], spec, allow_remove=allow_remove)
+        summary["units"] = len(spec.units)
+        summary["inspections"] = len(store.planning.inspections(same[0]["id"]))
+        summary["members"] = len(store.planning.members(same[0]["id"]))
+        return summary
+    if same:
+        raise UserError(MSG_PLAN_EXISTS.format(number=spec.number, year=spec.year))
+    _resolve_reinspections(store, spec, None, path)
     plan_id = create_plan(store, spec)
     return {
         "id": plan_id,

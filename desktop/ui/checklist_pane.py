@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import InspectionStatus, UnitLevel, fold
+from desktop.domain import InspectionStatus, UnitLevel, fold, kind_and_mode, kind_caption
 from desktop.services import judging
 from desktop.ui.checklist_model import ChecklistFilterProxy, ChecklistTableModel
 from desktop.ui.common.keyboard import tab_leaves
@@ -231,7 +231,10 @@ class ChecklistPane(QWidget):
         if not insp:
             return
         level = UnitLevel(insp["level"]).label if insp["level"] in set(UnitLevel) else ""
-        parts = [level]
+        # The level as the plan wrote it ("Phường", "Bộ phận Một cửa"), then the kind.
+        parts = [insp.get("level_name") or level]
+        k, _ = kind_and_mode(insp.get("kind"), insp.get("mode"))
+        parts.append(kind_caption(insp.get("kind"), insp.get("mode")) or k.label)
         if insp["month"]:
             parts.append(f"tháng {insp['month']}")
         parts.append(InspectionStatus(insp["status"]).label)

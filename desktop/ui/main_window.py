@@ -50,11 +50,8 @@ T_OPEN = "Mở cơ sở dữ liệu…"
 T_QUIT = "Thoát"
 T_SAVED = strings.SAVED_AT
 T_NOT_SAVED = "Chưa có thay đổi"
-T_NO_PLAN = (
-    "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này. Nạp kế hoạch bằng lệnh "
-    "“kiemtra plan import”, tạo dữ liệu mẫu bằng “kiemtra demo”, hoặc mở cơ sở dữ liệu "
-    "khác (Ctrl+O)."
-)
+# What to do next is offered below it (desktop/ui/plans: Tạo mẫu, Nạp kế hoạch).
+T_NO_PLAN = "Chưa có kế hoạch kiểm tra nào trong cơ sở dữ liệu này."
 T_WRITE_FAILED = "Không ghi được"
 T_DB_FILTER = "Cơ sở dữ liệu Kiểm tra CCHC (*.sqlite *.db);;Mọi tệp (*)"
 T_READ_ONLY = strings.READ_ONLY
@@ -68,6 +65,7 @@ FEATURES = (
     "desktop.ui.exports",
     "desktop.ui.sync",
     "desktop.ui.backups",
+    "desktop.ui.plans",
     "desktop.ui.help",
 )
 _COLUMNS = {Column.SELF_ASSESSMENT: ChecklistTableModel.COL_SELF}

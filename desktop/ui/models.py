@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desktop.domain import InspectionStatus, Result
+from desktop.domain import InspectionKind, InspectionStatus, Result, kind_caption
 from desktop.services import judging
 from desktop.ui.common.rows_model import ENABLED_SELECTABLE, RIGHT_ALIGNED
 
@@ -42,6 +42,8 @@ DISPLAY_ROLES = [
 # Strings the user sees.
 MONTH = "Tháng {month}"
 NO_MONTH = "Chưa xếp lịch"
+SURPRISE = "Đột xuất"  # surprise visits without a month: not "unscheduled", by design
+UNIT_WITH_KIND = "{unit} ({kind})"
 ALL_AREAS = "Tất cả lĩnh vực"
 MY_AREAS = "Lĩnh vực của tôi ({codes})"
 DISAGREE = "Đơn vị tự đánh giá khác kết quả kiểm tra"
@@ -77,6 +79,31 @@ def score_text(score: float | None, max_score: float | None = None) -> str:
 # =========================================================================================
 # The navigator: months → visits → subordinate/commune visits
 # =========================================================================================
+SURPRISE_GROUP = "dot-xuat"
+
+
+def _group(row: dict[str, Any]) -> int | str | None:
+    """The navigator's group of a visit: its month; a surprise visit without one goes under
+    "Đột xuất", anything else without one under "Chưa xếp lịch"."""
+    if row["month"]:
+        return int(row["month"])
+    if row.get("kind") == InspectionKind.DOT_XUAT.value:
+        return SURPRISE_GROUP
+    return None
+
+
+def _group_order(group: int | str | None) -> tuple[int, int]:
+    if isinstance(group, int):
+        return (0, group)
+    return (1, 0) if group == SURPRISE_GROUP else (2, 0)
+
+
+def unit_caption(row: dict[str, Any]) -> str:
+    """The unit as the navigator shows it: with its kind when not an announced visit."""
+    kind = kind_caption(row.get("kind"), row.get("mode"))
+    return UNIT_WITH_KIND.format(unit=row["unit"], kind=kind) if kind else str(row["unit"])
+
+
 class _Node:
     __slots__ = ("kind", "month", "row", "parent", "children", "position")
 
@@ -84,11 +111,11 @@ class _Node:
         self,
         kind: str,
         parent: _Node | None,
-        month: int | None = None,
+        month: int | str | None = None,
         row: dict[str, Any] | None = None,
     ) -> None:
         self.kind = kind  # "root", "month", "inspection"
-        self.month = month
+        self.month = month  # a month, SURPRISE_GROUP or None (unscheduled)
         self.row: dict[str, Any] = row or {}
         self.parent = parent
         self.children: list[_Node] = []
@@ -117,19 +144,28 @@ class InspectionTreeModel(QAbstractItemModel):
         self._root = _Node("root", None)
         self._by_id = {}
         rows = list(rows)
-        months: dict[int | None, _Node] = {}
-        ordered_months = sorted({r["month"] for r in rows}, key=lambda m: (m is None, m or 0))
-        for month in ordered_months:
-            months[month] = _Node("month", self._root, month=month)
+        months: dict[int | str | None, _Node] = {}
+        for group in sorted({_group(r) for r in rows}, key=_group_order):
+            months[group] = _Node("month", self._root, month=group)
         ids = {r["id"] for r in rows}
         for r in rows:  # parents first: a child's parent may come later in schedule order
             if r["parent_id"] in ids:
                 continue
-            self._by_id[r["id"]] = _Node("inspection", months[r["month"]], row=dict(r))
-        for r in rows:
-            if r["parent_id"] not in ids:
+            self._by_id[r["id"]] = _Node("inspection", months[_group(r)], row=dict(r))
+        # Sub-units at any depth: place a child once its parent is placed.
+        pending = [r for r in rows if r["parent_id"] in ids]
+        while pending:
+            ready = [r for r in pending if r["parent_id"] in self._by_id]
+            if not ready:  # a loop (never written by the importer): show them at the top
+                ready = pending[:1]
+                self._by_id[ready[0]["id"]] = _Node(
+                    "inspection", months[_group(ready[0])], row=dict(ready[0])
+                )
+                pending = pending[1:]
                 continue
-            self._by_id[r["id"]] = _Node("inspection", self._by_id[r["parent_id"]], row=dict(r))
+            for r in ready:
+                self._by_id[r["id"]] = _Node("inspection", self._by_id[r["parent_id"]], row=dict(r))
+            pending = [r for r in pending if r["id"] not in self._by_id]
         self.endResetModel()
 
     def update_inspection(self, inspection_id: str, **fields: Any) -> None:
@@ -166,7 +202,7 @@ class InspectionTreeModel(QAbstractItemModel):
             return []
         while node.parent is not None and node.parent.kind == "inspection":
             node = node.parent
-        return [node.row] + [c.row for c in node.children]
+        return [node.row] + [c.row for c in self._walk(node)]
 
     def first_inspection_id(self) -> str | None:
         for month in self._root.children:
@@ -233,13 +269,14 @@ class InspectionTreeModel(QAbstractItemModel):
         row = node.row
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_UNIT:
-                return row["unit"]
+                return unit_caption(row)
             if col == self.COL_PROGRESS:
                 return f"{row['done']}/{row['total']}"
             if col == self.COL_STATUS:
                 return InspectionStatus(row["status"]).label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['unit']} — đã ghi nhận {row['done']}/{row['total']} nội dung"
+            team = f" · {row['team']}" if row.get("team") else ""
+            return f"{unit_caption(row)}{team} — đã ghi nhận {row['done']}/{row['total']} nội dung"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.COL_PROGRESS:
             return RIGHT_ALIGNED
         if role == IdRole:
@@ -251,6 +288,8 @@ class InspectionTreeModel(QAbstractItemModel):
     def _month_data(self, node: _Node, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_UNIT:
+                if node.month == SURPRISE_GROUP:
+                    return SURPRISE
                 return MONTH.format(month=node.month) if node.month else NO_MONTH
             if col == self.COL_PROGRESS:
                 rows = [n.row for n in self._walk(node)]

@@ -52,6 +52,7 @@ class Navigation(QObject):
         adapter.findingChanged.connect(self._finding_changed)
         adapter.recommendationsChanged.connect(self._recommendations_changed)
         adapter.inspectionChanged.connect(self._inspection_changed)
+        adapter.plansChanged.connect(self._plans_changed)
 
     def load_plans(self) -> bool:
         """Fill the plan picker and open the last plan used (False: there is no plan)."""
@@ -67,6 +68,14 @@ class Navigation(QObject):
         else:
             self.plan_bar.plan_combo.setCurrentIndex(index)
         return True
+
+    @Slot(str, str)
+    def _plans_changed(self, plan_id: str, inspection_id: str) -> None:
+        """A plan loaded or amended, a visit added: show that plan (and that visit)."""
+        self.adapter.set_setting(SETTING_LAST_PLAN, plan_id)
+        if inspection_id:
+            self.adapter.set_setting(SETTING_LAST_INSPECTION.format(plan_id=plan_id), inspection_id)
+        self.load_plans()
 
     def show_plan_of(self, insp: dict[str, Any]) -> None:
         """Switch to the plan of a visit (before selecting it)."""

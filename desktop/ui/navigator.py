@@ -79,7 +79,8 @@ class PlanBar(QToolBar):
             combo.addItem(f"{m['full_name']} · {role} · {m['areas'] or '—'}", m["id"])
             combo.setItemData(
                 combo.count() - 1,
-                f"{m['position_title']}, {m['agency']}",
+                f"{m['position_title']}, {m['agency']}"
+                + (f" · {m['team']}" if m.get("team") else ""),
                 Qt.ItemDataRole.ToolTipRole,
             )
         combo.setCurrentIndex(max(0, combo.findData(wanted)) if wanted else 0)

@@ -77,6 +77,8 @@ class StoreAdapter(QObject):
       saved(at: str) — something was written, at HH:MM:SS (once per write).
       failed(message: str) — a write was refused; the message is for the user.
       storeReplaced() — another database file was opened; reload everything.
+      plansChanged(plan_id: str, inspection_id: str) — a plan was loaded or amended, or a
+          visit added (inspection_id, else ""); show that plan (and visit).
     """
 
     findingChanged = Signal(str, str)
@@ -91,6 +93,7 @@ class StoreAdapter(QObject):
     saved = Signal(str)
     failed = Signal(str)
     storeReplaced = Signal()
+    plansChanged = Signal(str, str)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -409,4 +412,29 @@ class StoreAdapter(QObject):
             return None
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.inspectionChanged.emit(inspection_id)
+        return row
+
+    @announces("plansChanged")
+    def import_plan(
+        self, path: Path, *, update: bool = False, allow_remove: bool = False
+    ) -> dict[str, Any]:
+        """Load a plan workbook, or amend the plan of the same number (desktop.services.
+        plan_workbook); raises the service's UserError (InputFileError lists every problem,
+        plans.RemovalRefused the visits and members it would remove)."""
+        from desktop.services.plan_workbook import import_plan
+
+        summary = import_plan(self._store, path, update=update, allow_remove=allow_remove)
+        self._announce(self.plansChanged, summary["id"], "")
+        return summary
+
+    @announces("plansChanged")
+    def add_inspection(
+        self, plan_id: str, unit: str, level: str, kind: str, **fields: Any
+    ) -> dict[str, Any]:
+        """Add a visit to a plan on site (desktop.services.plans.add_inspection); raises
+        UserError when refused."""
+        from desktop.services.plans import add_inspection
+
+        row = add_inspection(self._store, plan_id, unit, level, kind, **fields)
+        self._announce(self.plansChanged, plan_id, row["id"])
         return row

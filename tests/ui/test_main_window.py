@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from db import Store
 from db.text import fold
@@ -333,7 +333,13 @@ def test_empty_database_explains_next_step(qtbot: Any, tmp_path: Path) -> None:
     w = MainWindow(StoreAdapter(store))
     qtbot.addWidget(w)
     try:
-        assert "kiemtra plan import" in w.pane.header_label.text()
+        # The window offers what to do; no command to type (issue 17).
+        assert "kiemtra" not in w.pane.header_label.text()
+        plans = w.feature("plans")
+        assert not plans.banner.isHidden()
+        buttons = [b.text() for b in plans.banner.findChildren(QPushButton)]
+        assert buttons == ["Tạo mẫu kế hoạch…", "Nạp kế hoạch từ Excel…"]
+        assert plans.import_action.isEnabled() and not plans.update_action.isEnabled()
         assert w.table_model.rowCount() == 0
         assert not w.editor.choice_actions[0].isEnabled()
     finally:

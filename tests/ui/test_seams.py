@@ -17,7 +17,16 @@ from desktop.ui.shell import ActionId, Column, MenuId, Selection, Shell
 from desktop.ui.store_adapter import StoreAdapter
 
 UI = Path(__file__).resolve().parents[2] / "desktop" / "ui"
-FEATURES = ("followup", "recording", "selfassessment", "exports", "sync", "backups", "help")
+FEATURES = (
+    "followup",
+    "recording",
+    "selfassessment",
+    "exports",
+    "sync",
+    "backups",
+    "plans",
+    "help",
+)
 
 pytestmark = [
     pytest.mark.gui,
@@ -190,7 +199,7 @@ def test_features_install_on_any_shell(qtbot: Any, adapter: StoreAdapter) -> Non
     for name in FEATURES:
         importlib.import_module(f"desktop.ui.{name}").install(typed)
     assert set(shell.features) == set(FEATURES)
-    assert len(shell.sections) == 3 and len(shell.banners) == 1
+    assert len(shell.sections) == 3 and len(shell.banners) == 2  # follow-up, plans
     titles = [a.text() for a in shell.menuBar().actions()]
     assert titles == [
         "&Tệp",

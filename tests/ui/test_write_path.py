@@ -74,6 +74,13 @@ def _resolved(a: StoreAdapter, w: Where, _tmp: Path) -> Any:
     return a.resolve_conflict(a.conflicts()[0], "mine")
 
 
+def _other_plan(tmp_path: Path) -> Path:
+    from tests.test_plan_workbook import MEMBERS, PLAN_2021, UNITS_2021, write_plan
+
+    plan = {**PLAN_2021, "Số kế hoạch": "99/KH-UBND"}
+    return write_plan(tmp_path / "khac.xlsx", plan, UNITS_2021, MEMBERS)
+
+
 # One call of every write method of the adapter, made before the signals are watched (the
 # lambdas' own setup writes straight to the store, as another program would).
 WRITES: dict[str, Callable[[StoreAdapter, Where, Path], Any]] = {
@@ -105,6 +112,10 @@ WRITES: dict[str, Callable[[StoreAdapter, Where, Path], Any]] = {
         w.reported_rec(), True, "", verified_on=TODAY
     ),
     "resolve_conflict": _resolved,
+    "import_plan": lambda a, _w, t: a.import_plan(_other_plan(t)),
+    "add_inspection": lambda a, w, _t: a.add_inspection(
+        w.store.planning.inspection(w.insp)["plan_id"], "UBND phường 7", "Phường", "dot-xuat"
+    ),
     "apply_form": lambda a, w, _t: a.apply_form(
         w.insp, FormChanges([(w.item, {"self_result": "dat"}), (w.other, {"self_score": 1.0})])
     ),

@@ -10,22 +10,30 @@ from db.store.core import Core, now_iso
 from db.store.sync.conflicts import Conflicts
 from db.store.sync.versions import Versions
 
-# Which rows belong to one plan (":plan" is bound); tables not listed travel whole.
-_PLAN_INSPECTIONS = "SELECT id FROM inspections WHERE plan_id = :plan"
-_PLAN_VERSIONS = "SELECT checklist_version_id FROM inspections WHERE plan_id = :plan"
+# Which rows belong to one plan (":plan" is bound); tables not listed travel whole. A plan
+# whose re-inspections re-check visits of earlier plans (inspections.reinspects_id, m009)
+# takes those plans along, recursively: the receiver needs the earlier visit and its
+# recommendations to start the re-inspection from them.
+_PLANS = (
+    "WITH RECURSIVE linked(id) AS (SELECT :plan UNION SELECT e.plan_id FROM inspections i "
+    "JOIN inspections e ON e.id = i.reinspects_id JOIN linked l ON i.plan_id = l.id) "
+    "SELECT id FROM linked"
+)
+_PLAN_INSPECTIONS = f"SELECT id FROM inspections WHERE plan_id IN ({_PLANS})"
+_PLAN_VERSIONS = f"SELECT checklist_version_id FROM inspections WHERE plan_id IN ({_PLANS})"
 _PLAN_FINDINGS = (
     "SELECT f.id FROM findings f JOIN inspections i ON i.id = f.inspection_id "
-    "WHERE i.plan_id = :plan"
+    f"WHERE i.plan_id IN ({_PLANS})"
 )
 PLAN_SCOPE = {
-    "plans": "id = :plan",
+    "plans": f"id IN ({_PLANS})",
     "units": "1",
     "checklist_versions": f"id IN ({_PLAN_VERSIONS})",
     "checklist_areas": f"version_id IN ({_PLAN_VERSIONS})",
     "checklist_criteria": f"version_id IN ({_PLAN_VERSIONS})",
     "checklist_items": f"version_id IN ({_PLAN_VERSIONS})",
-    "inspections": "plan_id = :plan",
-    "members": "plan_id = :plan",
+    "inspections": f"plan_id IN ({_PLANS})",
+    "members": f"plan_id IN ({_PLANS})",
     "findings": f"inspection_id IN ({_PLAN_INSPECTIONS})",
     "evidence_docs": f"finding_id IN ({_PLAN_FINDINGS})",
     "attachments": f"finding_id IN ({_PLAN_FINDINGS})",
@@ -33,12 +41,12 @@ PLAN_SCOPE = {
     "recommendations": f"inspection_id IN ({_PLAN_INSPECTIONS})",
     "remediations": (
         "recommendation_id IN (SELECT r.id FROM recommendations r JOIN inspections i "
-        "ON i.id = r.inspection_id WHERE i.plan_id = :plan)"
+        f"ON i.id = r.inspection_id WHERE i.plan_id IN ({_PLANS}))"
     ),
     "remediation_attachments": (
         "remediation_id IN (SELECT m.id FROM remediations m JOIN recommendations r "
         "ON r.id = m.recommendation_id JOIN inspections i ON i.id = r.inspection_id "
-        "WHERE i.plan_id = :plan)"
+        f"WHERE i.plan_id IN ({_PLANS}))"
     ),
 }
 

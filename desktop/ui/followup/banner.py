@@ -33,6 +33,8 @@ from desktop.ui.followup.register import (
     T_BANNER_SHOW,
 )
 
+T_REINSPECTION = "Tái kiểm tra: đã khắc phục {fixed}/{count} kiến nghị của lần kiểm tra trước"
+
 
 # =========================================================================================
 # The earlier-years banner in the main window
@@ -87,9 +89,13 @@ class EarlierBanner(QFrame):
     def set_inspection(self, inspection_id: str | None) -> None:
         """Show what is still open from this unit's earlier inspections (or hide)."""
         found: list[dict[str, Any]] = []
+        reinspected: list[dict[str, Any]] = []
         if inspection_id:
             try:
-                found = followup.open_recommendations_from_earlier(
+                # A re-inspection starts from every recommendation of the visit it re-checks,
+                # fixed or not (issue 17); any other visit from what is still open.
+                reinspected = followup.reinspected(self.adapter.reads, inspection_id, self.today)
+                found = reinspected or followup.open_recommendations_from_earlier(
                     self.adapter.reads, inspection_id, self.today
                 )
             except UserError:
@@ -98,7 +104,12 @@ class EarlierBanner(QFrame):
         if not found:
             self.setVisible(False)
             return
-        self.title.setText(T_BANNER.format(count=len(found)))
+        if reinspected:
+            fixed = sum(r["fixed"] for r in reinspected)
+            self.title.setText(T_REINSPECTION.format(fixed=fixed, count=len(reinspected)))
+            self.toggle.setChecked(True)
+        else:
+            self.title.setText(T_BANNER.format(count=len(found)))
         from html import escape
 
         lines = [

@@ -120,6 +120,12 @@ FIELD_LABELS = {
     "areas": "Lĩnh vực phân công",
     "month": "Tháng",
     "visit_date": "Ngày kiểm tra",
+    "kind": "Loại kiểm tra",
+    "mode": "Hình thức",
+    "level_name": "Cấp",
+    "reinspects_id": "Tái kiểm tra của",
+    "team": "Tổ kiểm tra",
+    "units": "Đơn vị phụ trách",
 }
 NOTHING = "—"
 
