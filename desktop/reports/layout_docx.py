@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reports.documents import Chart, Document, PageBreak, Para, Signer, Table
-from desktop.reports.layout_pdf import HEADER_FILL, HIGHLIGHT, PAGE_MARGINS
+from desktop.reports.layout_pdf import (
+    BODY_LEADING,
+    CELL_LEADING,
+    CELL_PADDING,
+    CELL_SIZE,
+    HEADER_FILL,
+    HIGHLIGHT,
+    PAGE_MARGINS,
+)
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 21.0 - (PAGE_MARGINS["left"] + PAGE_MARGINS["right"]) / 10
@@ -81,6 +89,26 @@ def _styles(out: Any) -> None:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         style.paragraph_format.first_line_indent = Cm(1.27)
         style.paragraph_format.space_before = Pt(6)
+    _cell_style(out)
+
+
+CELL_STYLE = "Table Text"
+
+
+def _cell_style(out: Any) -> None:
+    """The paragraph style of table cells: the PDF's cell font size and leading."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    style = out.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = out.styles["Normal"]
+    style.font.size = Pt(CELL_SIZE)
+    fmt = style.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(CELL_LEADING)
+    fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -197,6 +225,35 @@ def column_widths(table: Any, widths_cm: list[float]) -> None:
             tc.width = width
 
 
+def pdf_cell_margins(table: Any) -> None:
+    """The PDF's cell padding (CELL_PADDING on every side) instead of Word's 0/5.4 pt, and the
+    table indented by it, so its left border stands on the margin as in the PDF, not inside
+    the margin."""
+    from docx.oxml.ns import qn
+
+    pad = str(round(CELL_PADDING * 20))  # twentieths of a point
+    tblpr = table._tbl.tblPr
+    margins = tblpr.makeelement(qn("w:tblCellMar"), {})
+    for edge in ("top", "left", "bottom", "right"):
+        margins.append(margins.makeelement(qn(f"w:{edge}"), {qn("w:w"): pad, qn("w:type"): "dxa"}))
+    indent = tblpr.makeelement(qn("w:tblInd"), {qn("w:w"): pad, qn("w:type"): "dxa"})
+    # CT_TblPr's sequence: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout,
+    # tblCellMar, tblLook. python-docx has written tblStyle, tblW, tblLayout and tblLook.
+    layout = tblpr.find(qn("w:tblLayout"))
+    look = tblpr.find(qn("w:tblLook"))
+    width = tblpr.find(qn("w:tblW"))
+    if width is not None:
+        width.addnext(indent)
+    else:
+        tblpr.insert(0, indent)
+    if look is not None:
+        look.addprevious(margins)
+    elif layout is not None:
+        layout.addnext(margins)
+    else:
+        tblpr.append(margins)
+
+
 def rows_never_split(table: Any) -> None:
     """Every row on one page (w:cantSplit) and each paragraph in it kept with the next: a
     signature's title never ends one page while the name starts the next."""
@@ -239,10 +296,10 @@ def _header(docx: Any, doc: Document) -> None:
 
 def _table(docx: Any, block: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = docx.styles["Table Grid"]
+    style = docx.styles[CELL_STYLE]
     column_widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
     aligns = {
         "L": WD_ALIGN_PARAGRAPH.LEFT,
@@ -254,21 +311,23 @@ def _table(docx: Any, block: Table) -> None:
         for c, value in enumerate(values):
             cell = grid[r][c]
             p = cell.paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
-            p.paragraph_format.space_after = Pt(0)
+            p.style = style
             p.alignment = aligns["C" if r == 0 else block.align[c]]
             run = p.add_run(value)
-            run.font.size = Pt(11)
-            run.bold = r == 0
+            run.bold = r == 0 or None
             if r == 0:
                 _shade(cell, HEADER_FILL)
             elif r - 1 in block.highlight:
                 _shade(cell, HIGHLIGHT)
-    # Repeat the header row on every page.
+    pdf_cell_margins(table)
     from docx.oxml.ns import qn
 
-    trpr = table._tbl.tr_lst[0].get_or_add_trPr()
-    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    for n, tr in enumerate(table._tbl.tr_lst):
+        # A row on one page, as the PDF draws it; the header row repeated on every page.
+        trpr = tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+        if n == 0:
+            trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
     _para(docx, "", space_after=0)
 
 
@@ -368,7 +427,7 @@ def page_number_header(section: Any) -> None:
 def write_docx(doc: Document, target: Path) -> None:
     """Write the document to `target` (the caller makes it atomic)."""
     import docx as python_docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Cm, Mm, Pt
 
     out = python_docx.Document()
@@ -377,7 +436,10 @@ def write_docx(doc: Document, target: Path) -> None:
     normal.font.size = Pt(13)
     set_fonts(normal.element)
     normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.0
+    # The PDF's leading (16 pt for 13 pt text) as a minimum: LibreOffice's single spacing is
+    # tighter, which packed a page more per page than the PDF (biên bản 13 pages against 14).
+    normal.paragraph_format.line_spacing = Pt(BODY_LEADING)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     section = out.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = Mm(PAGE_MARGINS["top"])

@@ -17,6 +17,9 @@ HEADING_ROOM = 25 * MM  # a heading and two lines of the paragraph after it
 HEADING_ROOM_TABLE = 45 * MM  # a heading, a table's header row and its first rows
 PAGE_MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # millimetres
 BODY_SIZE = 13
+BODY_LEADING = 16  # points from baseline to baseline; the DOCX asks for the same minimum
+CELL_SIZE = 11
+CELL_LEADING = 13
 HIGHLIGHT = "#FBE3E1"
 HEADER_FILL = "#E8E8E8"
 
@@ -38,14 +41,16 @@ class _Styles:
         from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
         from reportlab.lib.styles import ParagraphStyle
 
-        base = ParagraphStyle("base", fontName=FAMILY, fontSize=BODY_SIZE, leading=16)
+        base = ParagraphStyle("base", fontName=FAMILY, fontSize=BODY_SIZE, leading=BODY_LEADING)
         self.body = ParagraphStyle(
             "body", base, alignment=TA_JUSTIFY, firstLineIndent=12.7 * MM, spaceAfter=6
         )
         self.heading = ParagraphStyle("heading", self.body, fontName=f"{FAMILY}-Bold")
         self.center = ParagraphStyle("center", base, alignment=TA_CENTER, spaceAfter=6)
         self.center_bold = ParagraphStyle("center_bold", self.center, fontName=f"{FAMILY}-Bold")
-        self.cell = ParagraphStyle("cell", base, fontSize=11, leading=13, alignment=TA_LEFT)
+        self.cell = ParagraphStyle(
+            "cell", base, fontSize=CELL_SIZE, leading=CELL_LEADING, alignment=TA_LEFT
+        )
         self.cell_c = ParagraphStyle("cell_c", self.cell, alignment=TA_CENTER)
         self.cell_r = ParagraphStyle("cell_r", self.cell, alignment=2)
         self.cell_h = ParagraphStyle("cell_h", self.cell_c, fontName=f"{FAMILY}-Bold")
