@@ -202,6 +202,8 @@ class InspectionData:
     recommendations: list[dict[str, Any]]  # {number, text, deadline, ref, area_code, item_code}
     derived: bool  # conclusions derived from findings (none stored)
     children: list[str] = field(default_factory=list)
+    # TEXT items' notes, apart from strengths: {code, name, lines: [str]}
+    observations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_findings(self) -> bool:
@@ -315,6 +317,44 @@ def stored_conclusions(
     return strengths, limitations, causes
 
 
+def derive_observations(areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The TEXT items' observations per area ({code, name, lines}), by suggest's rule: never
+    strengths, printed in a section of their own."""
+    items = [
+        {**i, "area_code": area["code"], "area_name": area["name"]}
+        for area in areas
+        for i in area["items"]
+    ]
+    return [
+        {"code": a["area"], "name": a["name"], "lines": [text for _, text in a["observations"]]}
+        for a in suggest(items)
+        if a["observations"]
+    ]
+
+
+def merged_conclusions(
+    rows: list[dict[str, Any]], areas: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """(strengths, limitations, causes): per area and per field, the secretary's prose where
+    she wrote some, else what the findings say (derive_conclusions). An area she did not
+    write keeps its derived limitations, so II lists what IV recommends fixing. The
+    limitations are numbered afresh ("1.1", "1.2" …) for citing."""
+    derived_strengths, derived_limitations = derive_conclusions(areas)
+    own_strengths, own_limitations, causes = stored_conclusions(rows, areas)
+    order = {a["code"]: n for n, a in enumerate(areas)}
+
+    def merge(own: list[dict[str, Any]], derived: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        written = {x["code"] for x in own}
+        out = own + [x for x in derived if x["code"] not in written]
+        return sorted(out, key=lambda x: order.get(x["code"], -1))
+
+    strengths = merge(own_strengths, derived_strengths)
+    limitations = [dict(x) for x in merge(own_limitations, derived_limitations)]
+    for n, lim in enumerate(limitations, start=1):
+        lim["lines"] = [{**line, "ref": f"{n}.{k}"} for k, line in enumerate(lim["lines"], start=1)]
+    return strengths, limitations, causes
+
+
 def inspection_data(store: Store, inspection_id: str, date: dt.date) -> InspectionData:
     """The minutes' and the notice's data; `date` is the document's date (for deadlines)."""
     insp = store.planning.inspection(inspection_id)
@@ -326,11 +366,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
     areas = group_items(items, found, store.reports.report_evidence(inspection_id))
     score = scoring.score_inspection(store, inspection_id)
     rows = store.reports.report_conclusions(inspection_id)
-    if rows:
-        strengths, limitations, causes = stored_conclusions(rows, areas)
-    else:
-        strengths, limitations = derive_conclusions(areas)
-        causes = []
+    strengths, limitations, causes = merged_conclusions(rows, areas)
     recommendations = recommendations_for(store, inspection_id, limitations, date)
     level = UnitLevel(insp["unit_level"])
     children = [
@@ -359,6 +395,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
         recommendations=recommendations,
         derived=not rows,
         children=children,
+        observations=derive_observations(areas),
     )
 
 
@@ -402,12 +439,12 @@ def recommendations_for(
 
 def derived_recommendation_count(score: dict[str, Any], conclusions: list[dict[str, Any]]) -> int:
     """How many recommendations the notice generates when none are stored: one per
-    limitation line (recommendations_for), the limitations being the secretary's
-    conclusions when written, else one per applicable item not passed (derive_conclusions,
-    which counts exactly the items score_items counts as `not_passed`)."""
-    if conclusions:
-        return sum(len(_lines(c["limitations"])) for c in conclusions)
-    return int(score["not_passed"])
+    limitation line (recommendations_for), the limitations being, per area, the secretary's
+    when she wrote some, else one per applicable item not passed (merged_conclusions;
+    derive_conclusions counts exactly the items score_items counts as `not_passed`)."""
+    written = {c["area_code"]: len(_lines(c["limitations"])) for c in conclusions}
+    derived = sum(a["not_passed"] for a in score["areas"] if not written.get(a["code"]))
+    return int(derived) + sum(written.values())
 
 
 @dataclass

@@ -244,6 +244,9 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     _strength_lines(b, data)
     b.append(H("2. Tồn tại, hạn chế"))
     _limitation_lines(b, data)
+    if data.observations:
+        b.append(H("3. Nội dung ghi nhận khác"))
+        _observation_lines(b, data, numbered=False)
     b.append(H("IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"))
     b.extend(P(DOTS) for _ in range(3))
     b.append(H("V. KẾT LUẬN TẠI BUỔI LÀM VIỆC"))
@@ -295,13 +298,21 @@ def _score_sentence(data: InspectionData) -> str:
     return text + f"; số nội dung chưa đạt: {s['not_passed']}."
 
 
+def sentence(text: str) -> str:
+    """A list line as a sentence: one closing full stop ("…;" or "…:" become "…")."""
+    return text.rstrip().rstrip(".;:,") + "."
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
 def _strength_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
     if not data.strengths:
         b.append(P(DOTS))
         return
     for n, s in enumerate(data.strengths, start=1):
         b.append(H(f"{n}. {s['name']}") if numbered else P(f"- {s['name']}:"))
-        b.extend(P(f"- {line}" if numbered else f"+ {line}") for line in s["lines"])
+        b.extend(P(f"- {sentence(line)}" if numbered else f"+ {line}") for line in s["lines"])
 
 
 def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
@@ -310,7 +321,15 @@ def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False
         return
     for n, lim in enumerate(data.limitations, start=1):
         b.append(H(f"{n}. {lim['name']}") if numbered else P(f"- {lim['name']}:"))
-        b.extend(P(f"{line['ref']}. {line['text']}") for line in lim["lines"])
+        b.extend(P(f"{line['ref']}. {sentence(line['text'])}") for line in lim["lines"])
+
+
+def _observation_lines(b: list[Any], data: InspectionData, numbered: bool = True) -> None:
+    """TEXT items' notes (the unit's own requests, what was observed without judging), by
+    area: kept apart from the strengths and limitations."""
+    for n, obs in enumerate(data.observations, start=1):
+        b.append(H(f"{n}. {obs['name']}") if numbered else P(f"- {obs['name']}:"))
+        b.extend(P(f"- {sentence(line)}" if numbered else f"+ {line}") for line in obs["lines"])
 
 
 # -- Thông báo kết luận ---------------------------------------------------------------------
@@ -332,18 +351,31 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
             "kết luận kiểm tra như sau:"
         )
     )
-    b.append(H("I. ƯU ĐIỂM"))
+    # The score is the overall result, not an ưu điểm: it comes before the sections.
     if data.has_findings:
         b.append(P(_score_sentence(data)))
+    names = ["ƯU ĐIỂM", "TỒN TẠI, HẠN CHẾ"]
+    if data.observations:
+        names.append("NỘI DUNG GHI NHẬN KHÁC")
+    names += ["NGUYÊN NHÂN", "KIẾN NGHỊ", "TỔ CHỨC THỰC HIỆN"]
+    section = {name: ROMAN[n] for n, name in enumerate(names)}
+
+    def heading(name: str) -> None:
+        b.append(H(f"{section[name]}. {name}"))
+
+    heading("ƯU ĐIỂM")
     _strength_lines(b, data, numbered=True)
-    b.append(H("II. TỒN TẠI, HẠN CHẾ"))
+    heading("TỒN TẠI, HẠN CHẾ")
     _limitation_lines(b, data, numbered=True)
-    b.append(H("III. NGUYÊN NHÂN"))
+    if data.observations:
+        heading("NỘI DUNG GHI NHẬN KHÁC")
+        _observation_lines(b, data)
+    heading("NGUYÊN NHÂN")
     if data.causes:
-        b.extend(P(f"- {c}") for c in data.causes)
+        b.extend(P(f"- {sentence(c)}") for c in data.causes)
     else:
         b.extend(P(DOTS) for _ in range(2))
-    b.append(H("IV. KIẾN NGHỊ"))
+    heading("KIẾN NGHỊ")
     if data.recommendations:
         b.append(P(f"Đề nghị {unit} thực hiện các nội dung sau:"))
         for r in data.recommendations:
@@ -360,13 +392,14 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
             )
     else:
         b.append(P("Không có kiến nghị." if data.has_findings else DOTS))
-    b.append(H("V. TỔ CHỨC THỰC HIỆN"))
+    heading("TỔ CHỨC THỰC HIỆN")
     deadlines = [r["deadline"] for r in data.recommendations if r["deadline"]]
     report_by = max(deadlines) if deadlines else None
     b.append(
         P(
-            f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục II, thực hiện "
-            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về {where(plan).committee} "
+            f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục "
+            f"{section['TỒN TẠI, HẠN CHẾ']}, thực hiện các kiến nghị nêu tại mục "
+            f"{section['KIẾN NGHỊ']} và báo cáo kết quả khắc phục về {where(plan).committee} "
             f"(qua Sở Nội vụ) trước ngày {fmt(report_by)} để tổng hợp, theo dõi."
         )
     )

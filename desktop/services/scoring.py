@@ -10,7 +10,7 @@ Rules (data-driven from the checklist the inspection uses):
   judged by the share of items passed: each applicable, judged item (not TEXT, not
   "khong-ap-dung") counts 1 in the maximum and 1 in the score when its result is "dat".
 - `self_score`/`self_total` add up the unit's own points (None when it gave none).
-- `not_passed` counts items recorded "khong-dat" or "mot-phan".
+- `not_passed` counts items recorded "khong-dat" or "mot-phan" (also per area).
 - Completeness: `to_judge` counts the applicable judged items (every type but TEXT, an
   observation), `judged` those with a result; a visit is `complete` when every one has a
   result. Per area, `recorded` counts the items with a result or a note (0: never inspected).
@@ -100,10 +100,12 @@ def score_items(
                 "max": 0.0,
                 "self_score": None,
                 "recorded": 0,
+                "not_passed": 0,
                 "criteria": {},
             },
         )
         area["recorded"] += is_recorded
+        area["not_passed"] += bool(finding and finding.get("result") in judging.NOT_PASSED)
         crit = area["criteria"].setdefault(
             item["criterion_code"],
             {
