@@ -226,19 +226,47 @@ def _item_row(
         "self_score": f.get("self_score"),
         "note": f.get("note") or "",
         "recorded": bool(result or f.get("note")),
-        "evidence": [
-            "; ".join(
-                x
-                for x in (
-                    d["number"],
-                    _fmt(_date(d["issued_on"])),
-                    d["summary"],
-                )
-                if x
-            )
-            for d in evidence
-        ],
+        "evidence": [evidence_label(d) for d in evidence],
     }
+
+
+# The kind of a document from its ký hiệu (Nghị định 30, Phụ lục III): "17/BC-UBND" → Báo cáo.
+DOCUMENT_KINDS = {
+    "BC": "Báo cáo",
+    "KH": "Kế hoạch",
+    "QĐ": "Quyết định",
+    "TB": "Thông báo",
+    "CT": "Chỉ thị",
+    "HD": "Hướng dẫn",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "CTr": "Chương trình",
+    "NQ": "Nghị quyết",
+    "QC": "Quy chế",
+}
+
+
+def evidence_label(doc: dict[str, Any]) -> str:
+    """An evidence document as a text cites it: "Kế hoạch CCHC năm 2021 số 125/KH-UBND ngày
+    05/01/2021" (trích yếu, số, ngày; without a trích yếu, the kind its ký hiệu names, else
+    "Văn bản")."""
+    number = doc.get("number") or ""
+    symbol = number.split("/", 1)[1].split("-", 1)[0] if "/" in number else ""
+    kind = DOCUMENT_KINDS.get(symbol, "Văn bản") if number else ""
+    parts = [doc.get("summary") or kind]
+    if doc.get("number"):
+        parts.append(f"số {doc['number']}")
+    when = _fmt(_date(doc.get("issued_on")))
+    if when:
+        parts.append(f"ngày {when}")
+    return " ".join(p for p in parts if p)
+
+
+def with_evidence(text: str, evidence: list[str]) -> str:
+    """A line drawn from a finding, citing the finding's evidence documents."""
+    if not evidence:
+        return text
+    return f"{text.rstrip(' .;')} (tài liệu kiểm chứng: {'; '.join(evidence)})"
 
 
 def _fmt(date: dt.date | None) -> str:
@@ -273,17 +301,20 @@ def derive_conclusions(
         for area in areas
         for i in area["items"]
     ]
+    docs = {i["code"]: i.get("evidence") or [] for i in items}
     strengths: list[dict[str, Any]] = []
     limitations: list[dict[str, Any]] = []
     for area in suggest(items):
         if area["strengths"]:
-            strengths.append(
-                {"code": area["area"], "name": area["name"], "lines": area["strengths"]}
-            )
+            cited = [
+                with_evidence(text, docs.get(code or "", []))
+                for text, code in zip(area["strengths"], area["strength_codes"], strict=True)
+            ]
+            strengths.append({"code": area["area"], "name": area["name"], "lines": cited})
         if area["limitations"]:
             n = len(limitations) + 1
             lines = [
-                {"ref": f"{n}.{k}", "text": text, "item_code": code}
+                {"ref": f"{n}.{k}", "text": with_evidence(text, docs[code]), "item_code": code}
                 for k, (code, text) in enumerate(area["limitations"], start=1)
             ]
             limitations.append({"code": area["area"], "name": area["name"], "lines": lines})
@@ -468,6 +499,7 @@ def plan_data_full(
     """Scores of every inspection of the plan with (optionally) its items and findings."""
     plan = plan_data(store, plan_id)
     found = store.reports.report_plan_findings(plan_id)
+    evidence = store.reports.report_plan_evidence(plan_id) if with_items else {}
     rows = scoring.score_plan(store, plan_id, found=found)
     inspections = {i["id"]: i for i in store.planning.inspections(plan_id)}
     cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -488,7 +520,7 @@ def plan_data_full(
                     if key[0]
                     else []
                 )
-            row["areas_items"] = group_items(cache[key], found.get(row["id"], {}))
+            row["areas_items"] = group_items(cache[key], found.get(row["id"], {}), evidence)
         conclusions = store.reports.report_conclusions(row["id"]) if row["recorded"] else []
         if row["recommendations"]:
             deadlines[row["id"]] = store.reports.report_recommendations(row["id"])

@@ -226,7 +226,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
                     i["text"],
                     i["result_label"],
                     f"{num(i['score'])}/{num(i['max_score'])}" if i["max_score"] else "",
-                    i["note"],
+                    remark(i),
                 ]
             )
         b.append(
@@ -279,6 +279,13 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
             signer_for(plan, options, ["TRƯỞNG ĐOÀN"]),
         ],
     )
+
+
+def remark(item: dict[str, Any]) -> str:
+    """The minutes' "Nhận xét" cell: the observation, then the evidence documents."""
+    docs = item.get("evidence") or []
+    cited = f"Tài liệu kiểm chứng: {'; '.join(docs)}." if docs else ""
+    return "\n".join(x for x in (item["note"], cited) if x)
 
 
 def _score_sentence(data: InspectionData) -> str:

@@ -81,8 +81,12 @@ def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
             "limitations": [text for _, text in area["limitations"]],
             "observations": [text for _, text in area["observations"]],
         }
-        for area in suggest(store.findings.inspection_items(inspection_id))
+        for area in _drafts(store.findings.inspection_items(inspection_id))
     ]
+
+
+def _drafts(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in area.items() if k != "strength_codes"} for area in suggest(items)]
 
 
 def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -90,9 +94,10 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     order: the draft the secretary edits, and the notice's text when none was saved.
 
     `items` are inspection_items rows (area_code, area_name, code, text, type, result, note).
-    Each area: {"area", "name", "strengths": [str], "limitations": [(item code, str)],
-    "observations": [(item code, str)]}. Only judged items are strengths or limitations (an
-    observation without a result may still be pending); a TEXT item (observation only, such
+    Each area: {"area", "name", "strengths": [str], "strength_codes": [item code or None],
+    "limitations": [(item code, str)], "observations": [(item code, str)]}. Only judged
+    items are strengths or limitations (an observation without a result may still be
+    pending); a TEXT item (observation only, such
     as the unit's own requests) is never an ưu điểm: its note goes to "observations".
     """
     areas: dict[str, dict[str, Any]] = {}
@@ -105,6 +110,7 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "area": code,
                 "name": item["area_name"],
                 "strengths": [],
+                "strength_codes": [],  # the item of each strength line (None: the summary)
                 "limitations": [],
                 "observations": [],
             },
@@ -119,6 +125,7 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             tally[1] += 1
             if _clean(item.get("note")):
                 area["strengths"].append(_strength(item))
+                area["strength_codes"].append(item["code"])
         elif result in judging.NOT_PASSED:
             tally[1] += 1
             area["limitations"].append((item["code"], _limitation(item)))
@@ -127,6 +134,7 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if passed:
             key = "summary_all" if passed == judged else "summary"
             area["strengths"].insert(0, MESSAGES[key].format(passed=passed, judged=judged))
+            area["strength_codes"].insert(0, None)
     return list(areas.values())
 
 
