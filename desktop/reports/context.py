@@ -16,7 +16,7 @@ from typing import Any
 from db import Store
 from desktop.domain import InspectionMode, Result, Role, UnitLevel, locality, nfc
 from desktop.services import scoring
-from desktop.services.conclusions import deadline_after, suggest
+from desktop.services.conclusions import deadline_from_visit, suggest
 from desktop.services.errors import UserError
 
 KINDS = ("bien-ban", "ket-luan", "bao-cao")
@@ -310,14 +310,18 @@ def derive_conclusions(
                 with_evidence(text, docs.get(code or "", []))
                 for text, code in zip(area["strengths"], area["strength_codes"], strict=True)
             ]
-            strengths.append({"code": area["area"], "name": area["name"], "lines": cited})
+            strengths.append(
+                {"code": area["area"], "name": area["name"], "lines": cited, "derived": True}
+            )
         if area["limitations"]:
             n = len(limitations) + 1
             lines = [
                 {"ref": f"{n}.{k}", "text": with_evidence(text, docs[code]), "item_code": code}
                 for k, (code, text) in enumerate(area["limitations"], start=1)
             ]
-            limitations.append({"code": area["area"], "name": area["name"], "lines": lines})
+            limitations.append(
+                {"code": area["area"], "name": area["name"], "lines": lines, "derived": True}
+            )
     return strengths, limitations
 
 
@@ -434,7 +438,8 @@ def recommendations_for(
     store: Store, inspection_id: str, limitations: list[dict[str, Any]], date: dt.date
 ) -> list[dict[str, Any]]:
     """Stored recommendations, or one per limitation with the default deadline (the visit
-    date + 30 days; the document's `date` + 30 when no visit date is recorded)."""
+    date + 30 days; none when no visit date is recorded: conclusions.deadline_from_visit).
+    `date` (the document's) is kept for the callers; no deadline is computed from it."""
     stored = store.reports.report_recommendations(inspection_id)
     if stored:
         return [
@@ -450,7 +455,7 @@ def recommendations_for(
             for r in stored
         ]
     insp = store.planning.inspection(inspection_id) or {}
-    deadline = deadline_after(insp.get("visit_date"), date)
+    deadline = deadline_from_visit(insp.get("visit_date"))
     out: list[dict[str, Any]] = []
     for lim in limitations:
         for line in lim["lines"]:
@@ -528,7 +533,7 @@ def plan_data_full(
             row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:
             causes.extend(_lines(c["causes"]))
-        row["default_deadline"] = deadline_after(insp["visit_date"], date)
+        row["default_deadline"] = deadline_from_visit(insp["visit_date"])
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()
     unique_causes = list(dict.fromkeys(causes))  # first occurrence of each, in order

@@ -205,7 +205,8 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     letters = "abcdefghiklmnopqrstuvxy"
     n = 0
     for area in data.areas:
-        recorded = [i for i in area["items"] if i["recorded"]]
+        # TEXT items (observations, no verdict) are printed once, in III.3, not in the table.
+        recorded = [i for i in area["items"] if i["recorded"] and i["type"] != "TEXT"]
         if not recorded:
             continue
         area_score = next((a for a in score["areas"] if a["code"] == area["code"]), None)
@@ -241,9 +242,9 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     b.append(H("III. NHẬN XÉT, ĐÁNH GIÁ SƠ BỘ"))
     b.append(P(_score_sentence(data) if data.has_findings else f"Điểm đánh giá: {DOTS}"))
     b.append(H("1. Ưu điểm"))
-    _strength_lines(b, data)
+    _minutes_strengths(b, data)
     b.append(H("2. Tồn tại, hạn chế"))
-    _limitation_lines(b, data)
+    _minutes_limitations(b, data)
     if data.observations:
         b.append(H("3. Nội dung ghi nhận khác"))
         _observation_lines(b, data, numbered=False)
@@ -253,7 +254,13 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     if data.recommendations:
         b.append(P(f"Đoàn kiểm tra đề nghị {unit}:"))
         for r in data.recommendations:
-            b.append(P(f"{r['number']}. {r['text']}"))
+            # a derived recommendation cites the limitation by its number, here in III.2
+            text = (
+                f"Khắc phục tồn tại, hạn chế nêu tại điểm {r['ref']} mục III"
+                if r["ref"]
+                else r["text"]
+            )
+            b.append(recommendation_para(r, text))
     else:
         b.extend(P(DOTS) for _ in range(2))
     b.append(
@@ -281,11 +288,60 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     )
 
 
+def deadline_text(deadline: dt.date | None) -> str:
+    """A recommendation's deadline in a sentence; without one, none is invented."""
+    return fmt(deadline) if deadline else "theo kế hoạch khắc phục"
+
+
 def remark(item: dict[str, Any]) -> str:
     """The minutes' "Nhận xét" cell: the observation, then the evidence documents."""
     docs = item.get("evidence") or []
     cited = f"Tài liệu kiểm chứng: {'; '.join(docs)}." if docs else ""
     return "\n".join(x for x in (item["note"], cited) if x)
+
+
+def recommendation_para(r: dict[str, Any], text: str | None = None) -> Para:
+    """ "1. <text> (chịu trách nhiệm: …). Thời hạn khắc phục: 27/01/2021." (minutes, notice)"""
+    text = (text or r["text"]).rstrip(". ")
+    if r["responsible"]:
+        text += f" (chịu trách nhiệm: {r['responsible']})"
+    return Para(
+        [
+            Run(f"{r['number']}. {text}. "),
+            Run(f"Thời hạn khắc phục: {deadline_text(r['deadline'])}.", italic=True),
+        ]
+    )
+
+
+def _minutes_strengths(b: list[Any], data: InspectionData) -> None:
+    """The minutes' strengths: the secretary's prose, or per area the count of items done
+    well; the observations themselves are in the tables above (a note is printed once)."""
+    if not data.strengths:
+        b.append(P(DOTS))
+        return
+    for s in data.strengths:
+        if s.get("derived"):
+            b.append(P(f"- {s['name']}: {sentence(s['lines'][0][:1].lower() + s['lines'][0][1:])}"))
+        else:
+            b.append(P(f"- {s['name']}:"))
+            b.extend(P(f"+ {line}") for line in s["lines"])
+
+
+def _minutes_limitations(b: list[Any], data: InspectionData) -> None:
+    """The minutes' limitations, numbered for the recommendations to cite: the secretary's
+    prose, or the items not passed by code (their observations are in the tables above)."""
+    if not data.limitations:
+        b.append(P("Chưa phát hiện tồn tại, hạn chế." if data.has_findings else DOTS))
+        return
+    for lim in data.limitations:
+        b.append(P(f"- {lim['name']}:"))
+        for line in lim["lines"]:
+            text = (
+                f"Nội dung {line['item_code']} chưa đạt yêu cầu (nhận xét tại mục II)"
+                if line["item_code"]
+                else line["text"]
+            )
+            b.append(P(f"{line['ref']}. {sentence(text)}"))
 
 
 def _score_sentence(data: InspectionData) -> str:
@@ -386,17 +442,7 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     if data.recommendations:
         b.append(P(f"Đề nghị {unit} thực hiện các nội dung sau:"))
         for r in data.recommendations:
-            text = r["text"].rstrip(". ")
-            if r["responsible"]:
-                text += f" (chịu trách nhiệm: {r['responsible']})"
-            b.append(
-                Para(
-                    [
-                        Run(f"{r['number']}. {text}. "),
-                        Run(f"Thời hạn khắc phục: {fmt(r['deadline'])}.", italic=True),
-                    ]
-                )
-            )
+            b.append(recommendation_para(r))
     else:
         b.append(P("Không có kiến nghị." if data.has_findings else DOTS))
     heading("TỔ CHỨC THỰC HIỆN")
@@ -432,6 +478,17 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
 
 # -- Báo cáo kết quả kiểm tra ---------------------------------------------------------------
 MAX_CHART_UNITS = 30
+NO_DEADLINE = "—"  # a table cell of a recommendation without a deadline (none is invented)
+
+
+def annex_reference(options: ReportOptions, plan: dict[str, Any]) -> str:
+    """ "(Kèm theo Báo cáo số 05/BC-SNV ngày 05/01/2021 của Sở Nội vụ)": the annex names the
+    report it belongs to; dotted where the number is not given yet."""
+    number = number_line(options.number, "BC-SNV").removeprefix("Số: ")
+    return (
+        f"(Kèm theo Báo cáo số {number} ngày {fmt(options.date)} của Sở Nội vụ về kết quả "
+        f"kiểm tra CCHC năm {plan['year']})"
+    )
 
 
 def recorded_share(row: dict[str, Any]) -> str:
@@ -681,32 +738,29 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         PageBreak(),
         P("PHỤ LỤC", "center_bold"),
         P("Danh sách đơn vị, nội dung chưa đạt và thời hạn khắc phục", "center_bold"),
-        P(
-            f"(Kèm theo Báo cáo của Sở Nội vụ về kết quả kiểm tra CCHC năm {plan['year']})",
-            "center",
-            italic=True,
-        ),
+        P(annex_reference(options, plan), "center", italic=True),
     ]
     annex_rows: list[list[str]] = []
     for r in inspected:
-        stored = {x["item_code"]: x for x in data.deadlines.get(r["id"], []) if x["item_code"]}
+        written = data.deadlines.get(r["id"], [])
+        stored = {x["item_code"]: x for x in written if x["item_code"]}
         for area in r.get("areas_items", []):
             for i in area["items"]:
                 if i["result"] not in ("khong-dat", "mot-phan"):
                     continue
                 rec = stored.get(i["code"])
-                deadline = (
-                    dt.date.fromisoformat(rec["deadline"][:10])
-                    if rec and rec["deadline"]
-                    else r["default_deadline"]
-                )
+                if written:  # the recommendations written: their deadline, or none
+                    due = rec["deadline"] if rec else None
+                    deadline = dt.date.fromisoformat(due[:10]) if due else None
+                else:  # derived ones: the notice's rule (visit date + 30 days, or none)
+                    deadline = r["default_deadline"]
                 annex_rows.append(
                     [
                         str(len(annex_rows) + 1),
                         r["unit"],
                         f"{i['code']}. {i['text']}" + (f" – {i['note']}" if i["note"] else ""),
                         i["result_label"],
-                        fmt(deadline),
+                        fmt(deadline) if deadline else NO_DEADLINE,
                     ]
                 )
     if annex_rows:

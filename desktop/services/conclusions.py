@@ -215,6 +215,15 @@ def deadline_after(visit_date: str | dt.date | None, today: dt.date | None = Non
     return (visit_date or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
 
 
+def deadline_from_visit(visit_date: str | dt.date | None) -> dt.date | None:
+    """The deadline a document states for a recommendation nobody wrote (derived from a
+    limitation): the rule of deadline_after from the visit date; None without a visit date
+    (the document then says "theo kế hoạch khắc phục": no date is invented)."""
+    if not visit_date:
+        return None
+    return deadline_after(visit_date)
+
+
 def default_deadline(store: Store, inspection_id: str, today: dt.date | None = None) -> dt.date:
     """The default deadline of a recommendation of this inspection (deadline_after)."""
     insp = _inspection(store, inspection_id)
