@@ -323,6 +323,8 @@ def write_escalation_xlsx(
         from openpyxl.styles import Alignment, Border, Font, Side
         from openpyxl.utils import get_column_letter
 
+        from desktop.reports.compilation_xlsx import print_setup
+
         book = Workbook()
         sheet = book.active
         sheet.title = TEXT["xlsx_sheet"]
@@ -370,12 +372,7 @@ def write_escalation_xlsx(
         sheet.row_dimensions[4].height = 45
         sheet.freeze_panes = "A5"
         sheet.auto_filter.ref = f"A4:{last_col}{max(sheet.max_row, 4)}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = "4:4"
+        print_setup(sheet, 4)
         strings_only(book)  # a unit's name "=…" is text, never a live formula
         book.save(str(target))
 
