@@ -49,7 +49,7 @@ def test_draft_leaves_out_the_summary_when_nothing_passed(store: Store, plan) ->
     findings.record(store, so, "A1.1.1", result=Result.KHONG_DAT, note="Ban hành chậm 2 tháng.")
     findings.record(store, so, "A1.1.2", result=Result.MOT_PHAN, note="  Thiếu  thời hạn ")
     findings.record(store, so, "A2.1.1", result=Result.DAT, note="Đầy đủ, đúng hạn")
-    findings.record(store, so, "A2.1.2", result=Result.DAT)
+    findings.record(store, so, "A2.1.2", result=Result.DAT, note="Đầy đủ, đúng hạn.")
     areas = {a["area"]: a for a in conclusions.draft(store, so)}
     assert areas["A1"]["strengths"] == []
     assert areas["A1"]["limitations"] == [

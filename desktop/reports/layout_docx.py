@@ -6,7 +6,6 @@ python-docx is imported inside the functions: the command line starts without it
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -332,34 +331,22 @@ def _table(docx: Any, block: Table) -> None:
 
 
 def _chart(docx: Any, block: Chart) -> None:
-    """The same chart as the PDF, as a PNG picture; a table when it cannot be drawn."""
+    """The same chart as the PDF: the one PNG of desktop.reports.charts, centred."""
+    import io
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
-    from reportlab.graphics.utils import RenderPMError
 
-    from desktop.reports.layout_pdf import MM, chart_drawing
+    from desktop.reports.charts import render_png
+    from desktop.reports.layout_pdf import MM
 
-    try:
-        from reportlab.graphics import renderPM
-
-        drawing = chart_drawing(block, TEXT_WIDTH_CM * 10 * MM)
-        with tempfile.TemporaryDirectory() as folder:
-            png = Path(folder) / "chart.png"
-            renderPM.drawToFile(drawing, str(png), fmt="PNG", dpi=150)
-            docx.add_picture(str(png), width=Cm(TEXT_WIDTH_CM))
-    except (ImportError, OSError, RenderPMError):  # renderPM needs a backend (rlPyCairo)
-        _para(docx, block.title, bold=True)
-        _table(
-            docx,
-            Table(
-                ["Tên", "Tỷ lệ (%)"],
-                [
-                    [label, f"{v:.2f}".replace(".", ",")]
-                    for label, v in zip(block.labels, block.values, strict=True)
-                ],
-                [0.75, 0.25],
-                ["L", "C"],
-            ),
-        )
+    png = render_png(block, TEXT_WIDTH_CM * 10 * MM)
+    caption = _para(docx, block.title, bold=True)
+    caption.paragraph_format.keep_with_next = True  # the caption with its picture
+    docx.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
+    picture = docx.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.first_line_indent = Cm(0)
 
 
 def _signer(container: Any, signer: Signer, lines: int) -> None:

@@ -123,7 +123,8 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         elif result in PASSED:
             tally[0] += 1
             tally[1] += 1
-            if _clean(item.get("note")):
+            # the same observation on several items is one strength, said once
+            if _clean(item.get("note")) and _strength(item) not in area["strengths"]:
                 area["strengths"].append(_strength(item))
                 area["strength_codes"].append(item["code"])
         elif result in judging.NOT_PASSED:
