@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reports.context import PlanData
+from desktop.services.scoring import standing
 from desktop.services.workbook_io import keep_text
 
 SUMMARY_SHEET = "Tổng hợp"
@@ -243,10 +244,8 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
             row.get("self_total"),
             row["max"],
             row["percent"] / 100,
-            # A partly recorded visit is not ranked as final (scoring.final_rank).
-            row["final_rank"]
-            if row["complete"]
-            else f"Tạm tính ({row['judged']}/{row['to_judge']})",
+            # A partly recorded visit is not ranked as final (scoring.standing).
+            row["final_rank"] if not row["provisional"] else standing(row),
             row["not_passed"],
             row["recommendations"],
         ]

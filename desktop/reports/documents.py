@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop.domain import Locality, department_signer, document_number, official_date
 from desktop.reports.context import COMMEND_MIN, InspectionData, PlanData, ReportOptions
+from desktop.services.scoring import standing
 
 DOTS = "…" * 60
 SHORT_DOTS = "…………"
@@ -505,7 +506,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     plan = data.plan
     rows = data.rows
     inspected = [r for r in rows if r["recorded"]]
-    partial = [r for r in inspected if not r["complete"]]
+    partial = [r for r in inspected if r["provisional"]]
     commend_min = COMMEND_MIN if options.commend_min is None else options.commend_min
     b: list[Any] = []
     b.append(
@@ -621,7 +622,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     b.append(H("2. Xếp hạng các đơn vị"))
     if inspected:
         # Complete visits first, ranked; partly recorded ones after them, provisional.
-        ranked = sorted(inspected, key=lambda r: (not r["complete"], -r["percent"]))
+        ranked = sorted(inspected, key=lambda r: (r["provisional"], -r["percent"]))
         # Units with nothing recorded yet close the table with blank numbers, not zeros.
         unvisited = [r for r in rows if not r["recorded"]]
         b.append(
@@ -645,9 +646,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                         num(r.get("self_total")),
                         num(r["max"]),
                         pct(r["percent"]),
-                        str(r["final_rank"])
-                        if r["complete"]
-                        else f"Tạm tính ({r['judged']}/{r['to_judge']})",
+                        standing(r),
                     ]
                     for n, r in enumerate(ranked, start=1)
                 ]
@@ -670,7 +669,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if not inspected:
         b.append(P(DOTS))
     for n, r in enumerate(inspected, start=1):
-        provisional = "" if r["complete"] else f" (tạm tính: {recorded_share(r)})"
+        provisional = f" (tạm tính: {recorded_share(r)})" if r["provisional"] else ""
         b.append(
             H(
                 f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "

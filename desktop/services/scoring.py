@@ -21,7 +21,7 @@ Rules (data-driven from the checklist the inspection uses):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from db import Store
@@ -144,6 +144,21 @@ def score_items(
     }
 
 
+def is_provisional(row: Mapping[str, Any]) -> bool:
+    """The one rule of a provisional score and rank: something recorded, not every item to
+    judge judged yet (a partly recorded visit). Its rank is not final (`final_rank` None);
+    the report, the summary, the dashboard and `kiemtra scores` all ask here."""
+    return bool(row["recorded"]) and not row["complete"]
+
+
+def standing(row: Mapping[str, Any]) -> str:
+    """The rank as documents print it: "2" (final), "Tạm tính (33/76)" (provisional), ""
+    (nothing recorded)."""
+    if is_provisional(row):
+        return f"Tạm tính ({row['judged']}/{row['to_judge']})"
+    return str(row["final_rank"]) if row.get("final_rank") else ""
+
+
 class _ItemCache:
     """Checklist items per (version, level), read once per plan."""
 
@@ -228,6 +243,7 @@ def score_plan(
                 "recommendations": recommendations.get(insp["id"], 0),
             }
         )
+        rows[-1]["provisional"] = is_provisional(rows[-1])
         if progress is not None and not progress(n, len(inspections)):
             raise Cancelled()
     rank(rows)
