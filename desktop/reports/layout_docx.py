@@ -212,16 +212,31 @@ def cells_of(table: Any) -> list[list[Any]]:
 
 def column_widths(table: Any, widths_cm: list[float]) -> None:
     """Fixed column widths, in the cells (w:tcW, Word) and in the grid (w:gridCol, which
-    LibreOffice follows: left equal, the motto breaks and code columns grow)."""
+    LibreOffice follows: left equal, the motto breaks and code columns grow).
+
+    Written on the XML directly: python-docx's tc.width walks its property machinery per cell
+    (seconds for a 3,000-row annex)."""
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table.autofit = False
     widths = [Cm(w) for w in widths_cm]
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = width
+    twips = [str(round(w.twips)) for w in widths]
+    w_attr, type_attr, tcpr_tag, tcw_tag = qn("w:w"), qn("w:type"), qn("w:tcPr"), qn("w:tcW")
     for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = width
+        for tc, width in zip(tr.tc_lst, twips, strict=True):
+            tcpr = tc.find(tcpr_tag)
+            if tcpr is None:
+                tcpr = tc.makeelement(tcpr_tag, {})
+                tc.insert(0, tcpr)
+            tcw = tcpr.find(tcw_tag)
+            if tcw is None:
+                tcw = tcpr.makeelement(tcw_tag, {})
+                tcpr.insert(0, tcw)
+            tcw.set(w_attr, width)
+            tcw.set(type_attr, "dxa")
 
 
 def pdf_cell_margins(table: Any) -> None:
@@ -294,34 +309,65 @@ def _header(docx: Any, doc: Document) -> None:
 
 
 def _table(docx: Any, block: Table) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """A data table: the PDF's widths, cell style, header fill and highlights.
 
-    table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
-    table.style = docx.styles["Table Grid"]
-    style = docx.styles[CELL_STYLE]
-    column_widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
-    aligns = {
-        "L": WD_ALIGN_PARAGRAPH.LEFT,
-        "C": WD_ALIGN_PARAGRAPH.CENTER,
-        "R": WD_ALIGN_PARAGRAPH.RIGHT,
-    }
-    grid = cells_of(table)
-    for r, values in enumerate([block.header, *block.rows]):
-        for c, value in enumerate(values):
-            cell = grid[r][c]
-            p = cell.paragraphs[0]
-            p.style = style
-            p.alignment = aligns["C" if r == 0 else block.align[c]]
-            run = p.add_run(value)
-            run.bold = r == 0 or None
-            if r == 0:
-                _shade(cell, HEADER_FILL)
-            elif r - 1 in block.highlight:
-                _shade(cell, HIGHLIGHT)
-    pdf_cell_margins(table)
+    Cells are filled on the XML with prepared property elements (copied per cell): python-
+    docx's paragraph.style looks the default style up among all styles at every call, which
+    made a 200-unit report spend most of a minute there."""
+    import copy
+
     from docx.oxml.ns import qn
 
-    for n, tr in enumerate(table._tbl.tr_lst):
+    table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
+    table._tbl.tblStyle_val = docx.styles["Table Grid"].style_id  # no lookup per table
+    style_id = docx.styles[CELL_STYLE].style_id
+    column_widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
+    jc = {"L": "left", "C": "center", "R": "right"}
+    tbl = table._tbl
+
+    def ppr(align: str) -> Any:
+        el = tbl.makeelement(qn("w:pPr"), {})
+        el.append(el.makeelement(qn("w:pStyle"), {qn("w:val"): style_id}))
+        el.append(el.makeelement(qn("w:jc"), {qn("w:val"): jc[align]}))
+        return el
+
+    def shading(fill: str) -> Any:
+        return tbl.makeelement(
+            qn("w:shd"),
+            {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill.lstrip("#")},
+        )
+
+    templates = {a: ppr(a) for a in jc}
+    bold = tbl.makeelement(qn("w:rPr"), {})
+    bold.append(bold.makeelement(qn("w:b"), {}))
+    fills = {0: shading(HEADER_FILL), 1: shading(HIGHLIGHT)}
+    p_tag, tcpr_tag, r_tag, t_tag, br_tag = (
+        qn("w:p"),
+        qn("w:tcPr"),
+        qn("w:r"),
+        qn("w:t"),
+        qn("w:br"),
+    )
+    space = qn("xml:space")
+    for r, (tr, values) in enumerate(zip(tbl.tr_lst, [block.header, *block.rows], strict=True)):
+        fill = fills[0] if r == 0 else fills[1] if r - 1 in block.highlight else None
+        for c, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+            p = tc.find(p_tag)
+            p.insert(0, copy.deepcopy(templates["C" if r == 0 else block.align[c]]))
+            run = p.makeelement(r_tag, {})
+            p.append(run)
+            if r == 0:
+                run.append(copy.deepcopy(bold))
+            for k, line in enumerate(value.split("\n")):
+                if k:
+                    run.append(run.makeelement(br_tag, {}))
+                t = run.makeelement(t_tag, {space: "preserve"})
+                t.text = line
+                run.append(t)
+            if fill is not None:
+                tc.find(tcpr_tag).append(copy.deepcopy(fill))
+    pdf_cell_margins(table)
+    for n, tr in enumerate(tbl.tr_lst):
         # A row on one page, as the PDF draws it; the header row repeated on every page.
         trpr = tr.get_or_add_trPr()
         trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
@@ -446,11 +492,14 @@ def write_docx(doc: Document, target: Path) -> None:
     if doc.addressee:
         _para(out, doc.addressee, space_after=6)
 
+    heading_ids = {n: out.styles[f"Heading {n}"].style_id for n in (1, 2)}
+
     def add(blocks: list[Any]) -> None:
         for block in blocks:
             if isinstance(block, Para) and block.style == "heading":
                 text = "".join(r.text for r in block.runs)
-                p = out.add_paragraph(style=f"Heading {heading_level(text)}")
+                p = out.add_paragraph()
+                p._p.style = heading_ids[heading_level(text)]  # the id: no lookup per heading
                 for r in block.runs:
                     run = p.add_run(r.text)
                     run.italic = r.italic or None
