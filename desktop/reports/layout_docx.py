@@ -226,7 +226,7 @@ def column_widths(table: Any, widths_cm: list[float]) -> None:
     twips = [str(round(w.twips)) for w in widths]
     w_attr, type_attr, tcpr_tag, tcw_tag = qn("w:w"), qn("w:type"), qn("w:tcPr"), qn("w:tcW")
     for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, twips, strict=True):
+        for tc, twentieths in zip(tr.tc_lst, twips, strict=True):
             tcpr = tc.find(tcpr_tag)
             if tcpr is None:
                 tcpr = tc.makeelement(tcpr_tag, {})
@@ -235,7 +235,7 @@ def column_widths(table: Any, widths_cm: list[float]) -> None:
             if tcw is None:
                 tcw = tcpr.makeelement(tcw_tag, {})
                 tcpr.insert(0, tcw)
-            tcw.set(w_attr, width)
+            tcw.set(w_attr, twentieths)
             tcw.set(type_attr, "dxa")
 
 
