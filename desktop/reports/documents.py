@@ -13,7 +13,7 @@ from desktop.domain import Locality, department_signer, document_number, officia
 from desktop.reports.context import COMMEND_MIN, InspectionData, PlanData, ReportOptions
 from desktop.services.scoring import standing
 
-DOTS = "…" * 60
+DOTS = "…" * 30  # one line to fill by hand, with "- " and the indent, in the PDF and DOCX
 SHORT_DOTS = "…………"
 NOT_VISITED = "Chưa kiểm tra"
 

@@ -246,10 +246,15 @@ def pdf_cell_margins(table: Any) -> None:
     from docx.oxml.ns import qn
 
     pad = str(round(CELL_PADDING * 20))  # twentieths of a point
+    # LibreOffice adds the row's 0.5 pt rules to its height, the PDF draws them over the
+    # padding: half a point less above and below keeps the rows as tall as the PDF's.
+    inner = str(round((CELL_PADDING - 0.5) * 20))
     tblpr = table._tbl.tblPr
     margins = tblpr.makeelement(qn("w:tblCellMar"), {})
-    for edge in ("top", "left", "bottom", "right"):
-        margins.append(margins.makeelement(qn(f"w:{edge}"), {qn("w:w"): pad, qn("w:type"): "dxa"}))
+    for edge, width in (("top", inner), ("left", pad), ("bottom", inner), ("right", pad)):
+        margins.append(
+            margins.makeelement(qn(f"w:{edge}"), {qn("w:w"): width, qn("w:type"): "dxa"})
+        )
     indent = tblpr.makeelement(qn("w:tblInd"), {qn("w:w"): pad, qn("w:type"): "dxa"})
     # CT_TblPr's sequence: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout,
     # tblCellMar, tblLook. python-docx has written tblStyle, tblW, tblLayout and tblLook.
@@ -317,6 +322,7 @@ def _table(docx: Any, block: Table) -> None:
     import copy
 
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table._tbl.tblStyle_val = docx.styles["Table Grid"].style_id  # no lookup per table
@@ -373,7 +379,10 @@ def _table(docx: Any, block: Table) -> None:
         trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
         if n == 0:
             trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-    _para(docx, "", space_after=0)
+    # The PDF's 6 pt after a table: an empty paragraph exactly that tall (a table needs a
+    # paragraph after it; a blank line of body text was 16 pt).
+    gap = _para(docx, "", space_after=0)
+    gap.paragraph_format.line_spacing = Pt(6)  # a Length: exactly
 
 
 def _chart(docx: Any, block: Chart) -> None:

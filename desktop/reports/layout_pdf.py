@@ -288,7 +288,14 @@ def story(doc: Document, width: float) -> list[Any]:
                 # keepWithNext: reportlab moves a kept group taller than the space left to a new
                 # page whole, which would start every long table on a fresh page.
                 following = blocks[n + 1] if n + 1 < len(blocks) else None
-                room = HEADING_ROOM_TABLE if isinstance(following, Table) else HEADING_ROOM
+                room = HEADING_ROOM
+                if isinstance(following, Table):
+                    # the heading, the table's header and its first row, however tall (a
+                    # tall first row left the heading alone at the foot of the page)
+                    start = Table(following.header, following.rows[:1], following.widths,
+                                  following.align)  # fmt: skip
+                    _, first = _table(start, st, width).wrap(width, 10_000)
+                    room = max(HEADING_ROOM_TABLE, BODY_LEADING + 12 + first)
                 out.append(CondPageBreak(room))
                 out.append(Paragraph(_markup(block.runs), st.heading))
             elif isinstance(block, Para):
