@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DB := demo-data/kiemtra-demo.sqlite
 # Qt's xcb/offscreen plugins, the virtual screen for screenshots, PDF rendering and signature
-# checks (pdfsig), a software token for the PKCS#11 signing tests (softhsm2, pkcs11-tool).
+# checks (pdfsig), a software token for the PKCS#11 signing tests (softhsm2, pkcs11-tool),
+# LibreOffice to lay out our DOCX/XLSX as a client we did not write (tests/reports).
 DEBIAN_PACKAGES := python3-venv xvfb xauth libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 \
 	libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 libfontconfig1 libdbus-1-3 libglib2.0-0 poppler-utils \
-	softhsm2 opensc
+	softhsm2 opensc libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: run test lint bench build fuzz clean debian-deps install
 

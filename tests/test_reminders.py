@@ -95,10 +95,12 @@ def test_docx_reads_back(store: Store, campaign: dict[str, str], tmp_path: Path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"Kính gửi: {UNIT}." in text
     assert "Kế hoạch số 21/KH-UBND ngày 02/02/2024" in text
-    header = doc.tables[0].rows[0].cells
-    assert "SỞ NỘI VỤ" in header[0].text and "Số: 45/SNV-CCHC" in header[0].text
-    assert "Độc lập - Tự do - Hạnh phúc" in header[1].text
-    assert "Sóc Trăng, ngày 10 tháng 9 năm 2024" in header[1].text
+    # the issuer above, "Số" on the row below it (beside the date)
+    issuer, number = (row.cells[0].text for row in doc.tables[0].rows)
+    assert "SỞ NỘI VỤ" in issuer and "Số: 45/SNV-CCHC" in number
+    motto, date = (row.cells[1].text for row in doc.tables[0].rows)
+    assert "Độc lập - Tự do - Hạnh phúc" in motto
+    assert "Sóc Trăng, ngày 10 tháng 9 năm 2024" in date
     grid = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     assert grid[0] == reminders.TEXT["table_head"]
     assert grid[1] == ["1", OVERDUE_TEXT, "01/08/2024", "40"]
@@ -259,7 +261,7 @@ def test_number_with_symbol_remembered(
             "10/09/2024", "--number", "12", "--symbol", "SNV-TTr")  # fmt: skip
     from docx import Document
 
-    assert "Số: 12/SNV-TTr" in Document(str(out)).tables[0].rows[0].cells[0].text
+    assert "Số: 12/SNV-TTr" in Document(str(out)).tables[0].rows[1].cells[0].text
     assert store.settings.setting(reminders.SYMBOL_SETTING) == "SNV-TTr"
     later = reminders.reminder_letter(store, campaign["xa"], today=TODAY, number="13")
     assert later.number == "Số: 13/SNV-TTr"

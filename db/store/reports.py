@@ -86,6 +86,20 @@ class Reports:
             out[r["finding_id"]].append(dict(r))
         return dict(out)
 
+    def report_plan_evidence(self, plan_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Evidence documents of every finding of a plan: {finding_id: [doc, ...]}."""
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self.db.query(
+            "SELECT e.finding_id, e.number, e.issued_on, e.summary FROM evidence_docs e "
+            "JOIN findings f ON f.id = e.finding_id "
+            "JOIN inspections i ON i.id = f.inspection_id "
+            "WHERE i.plan_id = ? AND e.deleted = 0 AND f.deleted = 0 "
+            "ORDER BY e.finding_id, e.position",
+            [plan_id],
+        ):
+            out[r["finding_id"]].append(dict(r))
+        return dict(out)
+
     def report_checklist_is_scored(self, version_id: str) -> bool:
         """Whether any item of the checklist version carries points."""
         row = self.db.execute(

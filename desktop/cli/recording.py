@@ -62,6 +62,38 @@ def conclusion_draft(app: AppContext, inspection_id: str, as_json: bool) -> None
             click.echo(f"  + {line}")
         for line in area["limitations"]:
             click.echo(f"  - {line}")
+        for line in area["observations"]:
+            click.echo(f"  * {line}")
+
+
+@conclusion.command("set")
+@click.argument("inspection_id")
+@click.option("--area", "area_code", default="", help="Mã lĩnh vực, ví dụ A1 (trống: chung).")
+@click.option("--strengths", help="Ưu điểm (mỗi dòng một ý).")
+@click.option("--limitations", help="Tồn tại, hạn chế (mỗi dòng một ý).")
+@click.option("--causes", help="Nguyên nhân (mỗi dòng một ý).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def conclusion_set(
+    app: AppContext,
+    inspection_id: str,
+    area_code: str,
+    strengths: str | None,
+    limitations: str | None,
+    causes: str | None,
+    as_json: bool,
+) -> None:
+    """Ghi kết luận của Thư ký cho một lĩnh vực (phần không nhập giữ như đã ghi); thông báo
+    kết luận in lời văn này, lĩnh vực chưa ghi giữ tồn tại, hạn chế rút từ kết quả."""
+    from desktop.services.conclusions import set_conclusion
+
+    row = set_conclusion(
+        app.store, inspection_id, area_code.strip(), strengths, limitations, causes
+    )
+    if as_json:
+        emit_json(row)
+        return
+    click.echo(f"Đã ghi kết luận lĩnh vực {row['area_code'] or 'chung'}.")
 
 
 @click.group()

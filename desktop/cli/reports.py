@@ -224,7 +224,7 @@ def summary(app: AppContext, plan_id: str, output: Path) -> None:
 @pass_app
 def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
     """Điểm của từng cuộc kiểm tra trong kế hoạch, xếp hạng trong từng cấp."""
-    from desktop.services.scoring import score_plan
+    from desktop.services.scoring import score_plan, standing
 
     rows = [
         {
@@ -237,6 +237,11 @@ def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
             "max": r["max"],
             "percent": r["percent"],
             "rank": r["rank"],
+            "final_rank": r["final_rank"],
+            "provisional": r["provisional"],
+            "standing": standing(r),
+            "judged": r["judged"],
+            "to_judge": r["to_judge"],
             "not_passed": r["not_passed"],
             "recommendations": r["recommendations"],
             "areas": [
@@ -251,8 +256,10 @@ def scores(app: AppContext, plan_id: str, as_json: bool) -> None:
         return
     for r in rows:
         rank = r["rank"] if r["rank"] is not None else "—"
+        note = f" ({r['standing'].lower()})" if r["provisional"] else ""
         click.echo(
-            f"{r['unit']:<45} {r['total']:>6g}/{r['max']:<6g} {r['percent']:>6.2f}%  hạng {rank}"
+            f"{r['unit']:<45} {r['total']:>6g}/{r['max']:<6g} {r['percent']:>6.2f}%  "
+            f"hạng {rank}{note}"
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.reports.context import PlanData
+from desktop.services.scoring import standing
 from desktop.services.workbook_io import keep_text
 
 SUMMARY_SHEET = "Tổng hợp"
@@ -50,7 +51,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 # (rows streamed to the file, no cell grid kept) and a styled cell takes the style array
 # computed once per style (`_Styles`): assigning a named style per cell looks it up and
 # hashes it anew, which cost as much as writing the cells (profiled: 200 units, 85,000 cells).
-HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP = (
+HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP, TITLE, SUBTITLE = (
     "KT tiêu đề",
     "KT ô",
     "KT số",
@@ -59,6 +60,8 @@ HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP = (
     "KT không đạt",
     "KT không đạt số",
     "KT không đạt xuống dòng",
+    "KT tên bảng",
+    "KT dòng phụ",
 )
 
 
@@ -85,6 +88,16 @@ def _add_styles(wb: Any) -> None:
         NamedStyle(BAD, fill=bad, border=box, alignment=top),
         NamedStyle(BAD_NUMBER, fill=bad, number_format="0.00", border=box, alignment=top),
         NamedStyle(BAD_WRAP, fill=bad, alignment=wrap, border=box),
+        NamedStyle(
+            TITLE,
+            font=Font(bold=True, size=13),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        NamedStyle(
+            SUBTITLE,
+            font=Font(italic=True),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
     ):
         wb.add_named_style(style)
 
@@ -118,7 +131,19 @@ class _Styles:
 
         self.cell_class = StreamCell
         self.styles: dict[str | None, tuple[Any, int]] = {}
-        for name in (None, HEADER, CELL, NUMBER, PERCENT, WRAP, BAD, BAD_NUMBER, BAD_WRAP):
+        for name in (
+            None,
+            HEADER,
+            CELL,
+            NUMBER,
+            PERCENT,
+            WRAP,
+            BAD,
+            BAD_NUMBER,
+            BAD_WRAP,
+            TITLE,
+            SUBTITLE,
+        ):
             probe = WriteOnlyCell(ws)
             if name is not None:
                 probe.style = name
@@ -147,13 +172,45 @@ class _Styles:
         return [(v, known[s]) for v, s in zip(values, styles, strict=True)]
 
 
-def _page_setup(ws: Any) -> None:
+MARGINS = (0.5, 0.4, 0.6, 0.6)  # left, right, top, bottom, in inches
+HEADER_ROW = 4  # under two title rows and a blank one
+
+
+def print_setup(ws: Any, header_row: int) -> None:
+    """A4 landscape fitted to the page width, the heading row printed atop every page,
+    narrow margins, page numbers in the footer (every workbook a secretary prints)."""
+    from openpyxl.worksheet.page import PageMargins
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    left, right, top, bottom = MARGINS
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom)
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def title_rows(ws: Any, st: _Styles, lines: list[str], columns: int) -> None:
+    """The sheet's title and the plan it belongs to, each merged across the table's width,
+    then a blank row; the heading row follows (HEADER_ROW). Write-only: call first."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    last = get_column_letter(columns)
+    for n, (text, style) in enumerate(zip(lines, (TITLE, SUBTITLE), strict=True), start=1):
+        ws.merged_cells.add(CellRange(f"A{n}:{last}{n}"))
+        ws.row_dimensions[n].height = 22 if style == TITLE else 32
+        ws.append(st.row([text], [style]))
+    ws.append([])
+
+
+def plan_line(plan: dict[str, Any]) -> str:
+    """ "(Theo Kế hoạch số 21/KH-UBND ngày 02/02/2021 của Ủy ban nhân dân tỉnh Sóc Trăng)"."""
+    issued = plan.get("issued_on")
+    when = f" ngày {issued.strftime('%d/%m/%Y')}" if issued else ""
+    return f"(Theo Kế hoạch số {plan['number']}{when} của {plan['issuer']})"
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
@@ -187,10 +244,8 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
             row.get("self_total"),
             row["max"],
             row["percent"] / 100,
-            # A partly recorded visit is not ranked as final (scoring.final_rank).
-            row["final_rank"]
-            if row["complete"]
-            else f"Tạm tính ({row['judged']}/{row['to_judge']})",
+            # A partly recorded visit is not ranked as final (scoring.standing).
+            row["final_rank"] if not row["provisional"] else standing(row),
             row["not_passed"],
             row["recommendations"],
         ]
@@ -212,19 +267,23 @@ def write_xlsx(data: PlanData, target: Path) -> None:
     widths = [5, 40, 14, 8] + [12] * len(areas) + [11, 10, 11, 10, 11, 13, 11]
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 45
-    ws.freeze_panes = "C2"
-    _page_setup(ws)
-    ws.append(st.row(header, [HEADER] * len(header)))
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    print_setup(ws, HEADER_ROW)
+    title = f"TỔNG HỢP KẾT QUẢ KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {data.plan['year']}"
+    title_rows(ws, st, [title, plan_line(data.plan)], len(header))
+    head_styles = [HEADER] * len(header)
+    ws.row_dimensions[HEADER_ROW].height = row_height(header, widths, head_styles) or 30
+    ws.append(st.row(header, head_styles))
     numbers = len(areas) + 3  # area scores, total, self-assessed total, maximum
     row_styles = [CELL, WRAP, CELL, CELL] + [NUMBER] * numbers + [PERCENT, CELL, CELL, CELL]
     for n, row in enumerate(data.rows, start=1):
         values = _summary_row(n, row, areas)
         height = row_height(values, widths, row_styles)
         if height:
-            ws.row_dimensions[n + 1].height = height
+            ws.row_dimensions[HEADER_ROW + n].height = height
         ws.append(st.row(values, row_styles))
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(data.rows) + 1}"
+    last = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(data.rows)}"
 
     taken = {SUMMARY_SHEET}
     plain = (CELL, WRAP, CELL, NUMBER, NUMBER, WRAP, WRAP)
@@ -235,10 +294,18 @@ def write_xlsx(data: PlanData, target: Path) -> None:
         st.stream(us)
         for col, width in enumerate(UNIT_WIDTHS, start=1):
             us.column_dimensions[get_column_letter(col)].width = width
-        us.freeze_panes = "A2"
-        _page_setup(us)
-        us.append(st.row(UNIT_HEAD, [HEADER] * len(UNIT_HEAD)))
-        count = 1
+        us.freeze_panes = f"A{HEADER_ROW + 1}"
+        print_setup(us, HEADER_ROW)
+        title_rows(
+            us,
+            st,
+            [f"KẾT QUẢ KIỂM TRA: {row['unit'].upper()}", plan_line(data.plan)],
+            len(UNIT_HEAD),
+        )
+        unit_head = [HEADER] * len(UNIT_HEAD)
+        us.row_dimensions[HEADER_ROW].height = row_height(UNIT_HEAD, UNIT_WIDTHS, unit_head) or 30
+        us.append(st.row(UNIT_HEAD, unit_head))
+        count = HEADER_ROW
         for area in row.get("areas_items", []):
             for item in area["items"]:
                 styles = bad if item["result"] in ("khong-dat", "mot-phan") else plain
@@ -256,5 +323,5 @@ def write_xlsx(data: PlanData, target: Path) -> None:
                 if height:
                     us.row_dimensions[count].height = height
                 us.append(st.row(cells, styles))
-        us.auto_filter.ref = f"A1:{last_col}{count}"
+        us.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{count}"
     wb.save(str(target))

@@ -25,7 +25,7 @@ from desktop.domain import (
     nfc,
 )
 from desktop.services import followup, scoring
-from desktop.services.conclusions import deadline_after, suggest
+from desktop.services.conclusions import deadline_from_visit, suggest
 from desktop.services.errors import UserError
 
 KINDS = ("bien-ban", "ket-luan", "bao-cao")
@@ -316,6 +316,8 @@ class InspectionData:
     derived: bool  # conclusions derived from findings (none stored)
     children: list[str] = field(default_factory=list)
     reinspection: list[str] = field(default_factory=list)  # remediation_lines of the earlier
+    # TEXT items' notes, apart from strengths: {code, name, lines: [str]}
+    observations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_findings(self) -> bool:
@@ -338,19 +340,47 @@ def _item_row(
         "self_score": f.get("self_score"),
         "note": f.get("note") or "",
         "recorded": bool(result or f.get("note")),
-        "evidence": [
-            "; ".join(
-                x
-                for x in (
-                    d["number"],
-                    _fmt(_date(d["issued_on"])),
-                    d["summary"],
-                )
-                if x
-            )
-            for d in evidence
-        ],
+        "evidence": [evidence_label(d) for d in evidence],
     }
+
+
+# The kind of a document from its ký hiệu (Nghị định 30, Phụ lục III): "17/BC-UBND" → Báo cáo.
+DOCUMENT_KINDS = {
+    "BC": "Báo cáo",
+    "KH": "Kế hoạch",
+    "QĐ": "Quyết định",
+    "TB": "Thông báo",
+    "CT": "Chỉ thị",
+    "HD": "Hướng dẫn",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "CTr": "Chương trình",
+    "NQ": "Nghị quyết",
+    "QC": "Quy chế",
+}
+
+
+def evidence_label(doc: dict[str, Any]) -> str:
+    """An evidence document as a text cites it: "Kế hoạch CCHC năm 2021 số 125/KH-UBND ngày
+    05/01/2021" (trích yếu, số, ngày; without a trích yếu, the kind its ký hiệu names, else
+    "Văn bản")."""
+    number = doc.get("number") or ""
+    symbol = number.split("/", 1)[1].split("-", 1)[0] if "/" in number else ""
+    kind = DOCUMENT_KINDS.get(symbol, "Văn bản") if number else ""
+    parts = [doc.get("summary") or kind]
+    if doc.get("number"):
+        parts.append(f"số {doc['number']}")
+    when = _fmt(_date(doc.get("issued_on")))
+    if when:
+        parts.append(f"ngày {when}")
+    return " ".join(p for p in parts if p)
+
+
+def with_evidence(text: str, evidence: list[str]) -> str:
+    """A line drawn from a finding, citing the finding's evidence documents."""
+    if not evidence:
+        return text
+    return f"{text.rstrip(' .;')} (tài liệu kiểm chứng: {'; '.join(evidence)})"
 
 
 def _fmt(date: dt.date | None) -> str:
@@ -385,20 +415,27 @@ def derive_conclusions(
         for area in areas
         for i in area["items"]
     ]
+    docs = {i["code"]: i.get("evidence") or [] for i in items}
     strengths: list[dict[str, Any]] = []
     limitations: list[dict[str, Any]] = []
     for area in suggest(items):
         if area["strengths"]:
+            cited = [
+                with_evidence(text, docs.get(code or "", []))
+                for text, code in zip(area["strengths"], area["strength_codes"], strict=True)
+            ]
             strengths.append(
-                {"code": area["area"], "name": area["name"], "lines": area["strengths"]}
+                {"code": area["area"], "name": area["name"], "lines": cited, "derived": True}
             )
         if area["limitations"]:
             n = len(limitations) + 1
             lines = [
-                {"ref": f"{n}.{k}", "text": text, "item_code": code}
+                {"ref": f"{n}.{k}", "text": with_evidence(text, docs[code]), "item_code": code}
                 for k, (code, text) in enumerate(area["limitations"], start=1)
             ]
-            limitations.append({"code": area["area"], "name": area["name"], "lines": lines})
+            limitations.append(
+                {"code": area["area"], "name": area["name"], "lines": lines, "derived": True}
+            )
     return strengths, limitations
 
 
@@ -429,6 +466,44 @@ def stored_conclusions(
     return strengths, limitations, causes
 
 
+def derive_observations(areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The TEXT items' observations per area ({code, name, lines}), by suggest's rule: never
+    strengths, printed in a section of their own."""
+    items = [
+        {**i, "area_code": area["code"], "area_name": area["name"]}
+        for area in areas
+        for i in area["items"]
+    ]
+    return [
+        {"code": a["area"], "name": a["name"], "lines": [text for _, text in a["observations"]]}
+        for a in suggest(items)
+        if a["observations"]
+    ]
+
+
+def merged_conclusions(
+    rows: list[dict[str, Any]], areas: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """(strengths, limitations, causes): per area and per field, the secretary's prose where
+    she wrote some, else what the findings say (derive_conclusions). An area she did not
+    write keeps its derived limitations, so II lists what IV recommends fixing. The
+    limitations are numbered afresh ("1.1", "1.2" …) for citing."""
+    derived_strengths, derived_limitations = derive_conclusions(areas)
+    own_strengths, own_limitations, causes = stored_conclusions(rows, areas)
+    order = {a["code"]: n for n, a in enumerate(areas)}
+
+    def merge(own: list[dict[str, Any]], derived: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        written = {x["code"] for x in own}
+        out = own + [x for x in derived if x["code"] not in written]
+        return sorted(out, key=lambda x: order.get(x["code"], -1))
+
+    strengths = merge(own_strengths, derived_strengths)
+    limitations = [dict(x) for x in merge(own_limitations, derived_limitations)]
+    for n, lim in enumerate(limitations, start=1):
+        lim["lines"] = [{**line, "ref": f"{n}.{k}"} for k, line in enumerate(lim["lines"], start=1)]
+    return strengths, limitations, causes
+
+
 def inspection_data(store: Store, inspection_id: str, date: dt.date) -> InspectionData:
     """The minutes' and the notice's data; `date` is the document's date (for deadlines)."""
     insp = store.planning.inspection(inspection_id)
@@ -440,11 +515,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
     areas = group_items(items, found, store.reports.report_evidence(inspection_id))
     score = scoring.score_inspection(store, inspection_id)
     rows = store.reports.report_conclusions(inspection_id)
-    if rows:
-        strengths, limitations, causes = stored_conclusions(rows, areas)
-    else:
-        strengths, limitations = derive_conclusions(areas)
-        causes = []
+    strengths, limitations, causes = merged_conclusions(rows, areas)
     recommendations = recommendations_for(store, inspection_id, limitations, date)
     level = UnitLevel(insp["unit_level"])
     children = [
@@ -482,6 +553,7 @@ def inspection_data(store: Store, inspection_id: str, date: dt.date) -> Inspecti
         derived=not rows,
         children=children,
         reinspection=remediation_lines(followup.reinspected(store, inspection_id, date)),
+        observations=derive_observations(areas),
     )
 
 
@@ -489,7 +561,8 @@ def recommendations_for(
     store: Store, inspection_id: str, limitations: list[dict[str, Any]], date: dt.date
 ) -> list[dict[str, Any]]:
     """Stored recommendations, or one per limitation with the default deadline (the visit
-    date + 30 days; the document's `date` + 30 when no visit date is recorded)."""
+    date + 30 days; none when no visit date is recorded: conclusions.deadline_from_visit).
+    `date` (the document's) is kept for the callers; no deadline is computed from it."""
     stored = store.reports.report_recommendations(inspection_id)
     if stored:
         return [
@@ -505,7 +578,7 @@ def recommendations_for(
             for r in stored
         ]
     insp = store.planning.inspection(inspection_id) or {}
-    deadline = deadline_after(insp.get("visit_date"), date)
+    deadline = deadline_from_visit(insp.get("visit_date"))
     out: list[dict[str, Any]] = []
     for lim in limitations:
         for line in lim["lines"]:
@@ -525,12 +598,12 @@ def recommendations_for(
 
 def derived_recommendation_count(score: dict[str, Any], conclusions: list[dict[str, Any]]) -> int:
     """How many recommendations the notice generates when none are stored: one per
-    limitation line (recommendations_for), the limitations being the secretary's
-    conclusions when written, else one per applicable item not passed (derive_conclusions,
-    which counts exactly the items score_items counts as `not_passed`)."""
-    if conclusions:
-        return sum(len(_lines(c["limitations"])) for c in conclusions)
-    return int(score["not_passed"])
+    limitation line (recommendations_for), the limitations being, per area, the secretary's
+    when she wrote some, else one per applicable item not passed (merged_conclusions;
+    derive_conclusions counts exactly the items score_items counts as `not_passed`)."""
+    written = {c["area_code"]: len(_lines(c["limitations"])) for c in conclusions}
+    derived = sum(a["not_passed"] for a in score["areas"] if not written.get(a["code"]))
+    return int(derived) + sum(written.values())
 
 
 @dataclass
@@ -554,6 +627,7 @@ def plan_data_full(
     """Scores of every inspection of the plan with (optionally) its items and findings."""
     plan = plan_data(store, plan_id)
     found = store.reports.report_plan_findings(plan_id)
+    evidence = store.reports.report_plan_evidence(plan_id) if with_items else {}
     rows = scoring.score_plan(store, plan_id, found=found)
     inspections = {i["id"]: i for i in store.planning.inspections(plan_id)}
     cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -574,7 +648,7 @@ def plan_data_full(
                     if key[0]
                     else []
                 )
-            row["areas_items"] = group_items(cache[key], found.get(row["id"], {}))
+            row["areas_items"] = group_items(cache[key], found.get(row["id"], {}), evidence)
         conclusions = store.reports.report_conclusions(row["id"]) if row["recorded"] else []
         if row["recommendations"]:
             deadlines[row["id"]] = store.reports.report_recommendations(row["id"])
@@ -582,7 +656,7 @@ def plan_data_full(
             row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:
             causes.extend(_lines(c["causes"]))
-        row["default_deadline"] = deadline_after(insp["visit_date"], date)
+        row["default_deadline"] = deadline_from_visit(insp["visit_date"])
         if progress is not None and not progress(n, len(rows)):
             raise scoring.Cancelled()
     unique_causes = list(dict.fromkeys(causes))  # first occurrence of each, in order

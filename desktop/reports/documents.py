@@ -11,8 +11,9 @@ from typing import Any
 
 from desktop.domain import Locality, department_signer, document_number, official_date
 from desktop.reports.context import COMMEND_MIN, InspectionData, PlanData, ReportOptions
+from desktop.services.scoring import standing
 
-DOTS = "…" * 60
+DOTS = "…" * 30  # one line to fill by hand, with "- " and the indent, in the PDF and DOCX
 SHORT_DOTS = "…………"
 NOT_VISITED = "Chưa kiểm tra"
 
@@ -204,7 +205,8 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     letters = "abcdefghiklmnopqrstuvxy"
     n = 0
     for area in data.areas:
-        recorded = [i for i in area["items"] if i["recorded"]]
+        # TEXT items (observations, no verdict) are printed once, in III.3, not in the table.
+        recorded = [i for i in area["items"] if i["recorded"] and i["type"] != "TEXT"]
         if not recorded:
             continue
         area_score = next((a for a in score["areas"] if a["code"] == area["code"]), None)
@@ -225,7 +227,7 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
                     i["text"],
                     i["result_label"],
                     f"{num(i['score'])}/{num(i['max_score'])}" if i["max_score"] else "",
-                    i["note"],
+                    remark(i),
                 ]
             )
         b.append(
@@ -240,16 +242,25 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     b.append(H("III. NHẬN XÉT, ĐÁNH GIÁ SƠ BỘ"))
     b.append(P(_score_sentence(data) if data.has_findings else f"Điểm đánh giá: {DOTS}"))
     b.append(H("1. Ưu điểm"))
-    _strength_lines(b, data)
+    _minutes_strengths(b, data)
     b.append(H("2. Tồn tại, hạn chế"))
-    _limitation_lines(b, data)
+    _minutes_limitations(b, data)
+    if data.observations:
+        b.append(H("3. Nội dung ghi nhận khác"))
+        _observation_lines(b, data, numbered=False)
     b.append(H("IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"))
     b.extend(P(DOTS) for _ in range(3))
     b.append(H("V. KẾT LUẬN TẠI BUỔI LÀM VIỆC"))
     if data.recommendations:
         b.append(P(f"Đoàn kiểm tra đề nghị {unit}:"))
         for r in data.recommendations:
-            b.append(P(f"{r['number']}. {r['text']}"))
+            # a derived recommendation cites the limitation by its number, here in III.2
+            text = (
+                f"Khắc phục tồn tại, hạn chế nêu tại điểm {r['ref']} mục III"
+                if r["ref"]
+                else r["text"]
+            )
+            b.append(recommendation_para(r, text))
     else:
         b.extend(P(DOTS) for _ in range(2))
     b.append(
@@ -277,6 +288,62 @@ def minutes(data: InspectionData, options: ReportOptions) -> Document:
     )
 
 
+def deadline_text(deadline: dt.date | None) -> str:
+    """A recommendation's deadline in a sentence; without one, none is invented."""
+    return fmt(deadline) if deadline else "theo kế hoạch khắc phục"
+
+
+def remark(item: dict[str, Any]) -> str:
+    """The minutes' "Nhận xét" cell: the observation, then the evidence documents."""
+    docs = item.get("evidence") or []
+    cited = f"Tài liệu kiểm chứng: {'; '.join(docs)}." if docs else ""
+    return "\n".join(x for x in (item["note"], cited) if x)
+
+
+def recommendation_para(r: dict[str, Any], text: str | None = None) -> Para:
+    """ "1. <text> (chịu trách nhiệm: …). Thời hạn khắc phục: 27/01/2021." (minutes, notice)"""
+    text = (text or r["text"]).rstrip(". ")
+    if r["responsible"]:
+        text += f" (chịu trách nhiệm: {r['responsible']})"
+    return Para(
+        [
+            Run(f"{r['number']}. {text}. "),
+            Run(f"Thời hạn khắc phục: {deadline_text(r['deadline'])}.", italic=True),
+        ]
+    )
+
+
+def _minutes_strengths(b: list[Any], data: InspectionData) -> None:
+    """The minutes' strengths: the secretary's prose, or per area the count of items done
+    well; the observations themselves are in the tables above (a note is printed once)."""
+    if not data.strengths:
+        b.append(P(DOTS))
+        return
+    for s in data.strengths:
+        if s.get("derived"):
+            b.append(P(f"- {s['name']}: {sentence(s['lines'][0][:1].lower() + s['lines'][0][1:])}"))
+        else:
+            b.append(P(f"- {s['name']}:"))
+            b.extend(P(f"+ {line}") for line in s["lines"])
+
+
+def _minutes_limitations(b: list[Any], data: InspectionData) -> None:
+    """The minutes' limitations, numbered for the recommendations to cite: the secretary's
+    prose, or the items not passed by code (their observations are in the tables above)."""
+    if not data.limitations:
+        b.append(P("Chưa phát hiện tồn tại, hạn chế." if data.has_findings else DOTS))
+        return
+    for lim in data.limitations:
+        b.append(P(f"- {lim['name']}:"))
+        for line in lim["lines"]:
+            text = (
+                f"Nội dung {line['item_code']} chưa đạt yêu cầu (nhận xét tại mục II)"
+                if line["item_code"]
+                else line["text"]
+            )
+            b.append(P(f"{line['ref']}. {sentence(text)}"))
+
+
 def _score_sentence(data: InspectionData) -> str:
     s = data.score
     if s["scored"]:
@@ -294,13 +361,21 @@ def _score_sentence(data: InspectionData) -> str:
     return text + f"; số nội dung chưa đạt: {s['not_passed']}."
 
 
+def sentence(text: str) -> str:
+    """A list line as a sentence: one closing full stop ("…;" or "…:" become "…")."""
+    return text.rstrip().rstrip(".;:,") + "."
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
 def _strength_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
     if not data.strengths:
         b.append(P(DOTS))
         return
     for n, s in enumerate(data.strengths, start=1):
         b.append(H(f"{n}. {s['name']}") if numbered else P(f"- {s['name']}:"))
-        b.extend(P(f"- {line}" if numbered else f"+ {line}") for line in s["lines"])
+        b.extend(P(f"- {sentence(line)}" if numbered else f"+ {line}") for line in s["lines"])
 
 
 def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False) -> None:
@@ -309,7 +384,15 @@ def _limitation_lines(b: list[Any], data: InspectionData, numbered: bool = False
         return
     for n, lim in enumerate(data.limitations, start=1):
         b.append(H(f"{n}. {lim['name']}") if numbered else P(f"- {lim['name']}:"))
-        b.extend(P(f"{line['ref']}. {line['text']}") for line in lim["lines"])
+        b.extend(P(f"{line['ref']}. {sentence(line['text'])}") for line in lim["lines"])
+
+
+def _observation_lines(b: list[Any], data: InspectionData, numbered: bool = True) -> None:
+    """TEXT items' notes (the unit's own requests, what was observed without judging), by
+    area: kept apart from the strengths and limitations."""
+    for n, obs in enumerate(data.observations, start=1):
+        b.append(H(f"{n}. {obs['name']}") if numbered else P(f"- {obs['name']}:"))
+        b.extend(P(f"- {sentence(line)}" if numbered else f"+ {line}") for line in obs["lines"])
 
 
 # -- Thông báo kết luận ---------------------------------------------------------------------
@@ -330,41 +413,45 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
     b.append(
         P(f"Trên cơ sở {insp['basis_phrase']}, Sở Nội vụ thông báo kết luận kiểm tra như sau:")
     )
-    b.append(H("I. ƯU ĐIỂM"))
+    # The score is the overall result, not an ưu điểm: it comes before the sections.
     if data.has_findings:
         b.append(P(_score_sentence(data)))
+    names = ["ƯU ĐIỂM", "TỒN TẠI, HẠN CHẾ"]
+    if data.observations:
+        names.append("NỘI DUNG GHI NHẬN KHÁC")
+    names += ["NGUYÊN NHÂN", "KIẾN NGHỊ", "TỔ CHỨC THỰC HIỆN"]
+    section = {name: ROMAN[n] for n, name in enumerate(names)}
+
+    def heading(name: str) -> None:
+        b.append(H(f"{section[name]}. {name}"))
+
+    heading("ƯU ĐIỂM")
     _strength_lines(b, data, numbered=True)
-    b.append(H("II. TỒN TẠI, HẠN CHẾ"))
+    heading("TỒN TẠI, HẠN CHẾ")
     _limitation_lines(b, data, numbered=True)
-    b.append(H("III. NGUYÊN NHÂN"))
+    if data.observations:
+        heading("NỘI DUNG GHI NHẬN KHÁC")
+        _observation_lines(b, data)
+    heading("NGUYÊN NHÂN")
     if data.causes:
-        b.extend(P(f"- {c}") for c in data.causes)
+        b.extend(P(f"- {sentence(c)}") for c in data.causes)
     else:
         b.extend(P(DOTS) for _ in range(2))
-    b.append(H("IV. KIẾN NGHỊ"))
+    heading("KIẾN NGHỊ")
     if data.recommendations:
         b.append(P(f"Đề nghị {unit} thực hiện các nội dung sau:"))
         for r in data.recommendations:
-            text = r["text"].rstrip(". ")
-            if r["responsible"]:
-                text += f" (chịu trách nhiệm: {r['responsible']})"
-            b.append(
-                Para(
-                    [
-                        Run(f"{r['number']}. {text}. "),
-                        Run(f"Thời hạn khắc phục: {fmt(r['deadline'])}.", italic=True),
-                    ]
-                )
-            )
+            b.append(recommendation_para(r))
     else:
         b.append(P("Không có kiến nghị." if data.has_findings else DOTS))
-    b.append(H("V. TỔ CHỨC THỰC HIỆN"))
+    heading("TỔ CHỨC THỰC HIỆN")
     deadlines = [r["deadline"] for r in data.recommendations if r["deadline"]]
     report_by = max(deadlines) if deadlines else None
     b.append(
         P(
-            f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục II, thực hiện "
-            f"các kiến nghị nêu tại mục IV và báo cáo kết quả khắc phục về {where(plan).committee} "
+            f"Đề nghị {unit} tổ chức khắc phục các tồn tại, hạn chế nêu tại mục "
+            f"{section['TỒN TẠI, HẠN CHẾ']}, thực hiện các kiến nghị nêu tại mục "
+            f"{section['KIẾN NGHỊ']} và báo cáo kết quả khắc phục về {where(plan).committee} "
             f"(qua Sở Nội vụ) trước ngày {fmt(report_by)} để tổng hợp, theo dõi."
         )
     )
@@ -390,6 +477,17 @@ def conclusion_notice(data: InspectionData, options: ReportOptions) -> Document:
 
 # -- Báo cáo kết quả kiểm tra ---------------------------------------------------------------
 MAX_CHART_UNITS = 30
+NO_DEADLINE = "—"  # a table cell of a recommendation without a deadline (none is invented)
+
+
+def annex_reference(options: ReportOptions, plan: dict[str, Any]) -> str:
+    """ "(Kèm theo Báo cáo số 05/BC-SNV ngày 05/01/2021 của Sở Nội vụ)": the annex names the
+    report it belongs to; dotted where the number is not given yet."""
+    number = number_line(options.number, "BC-SNV").removeprefix("Số: ")
+    return (
+        f"(Kèm theo Báo cáo số {number} ngày {fmt(options.date)} của Sở Nội vụ về kết quả "
+        f"kiểm tra CCHC năm {plan['year']})"
+    )
 
 
 def recorded_share(row: dict[str, Any]) -> str:
@@ -406,7 +504,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     plan = data.plan
     rows = data.rows
     inspected = [r for r in rows if r["recorded"]]
-    partial = [r for r in inspected if not r["complete"]]
+    partial = [r for r in inspected if r["provisional"]]
     commend_min = COMMEND_MIN if options.commend_min is None else options.commend_min
     b: list[Any] = []
     b.append(
@@ -522,7 +620,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     b.append(H("2. Xếp hạng các đơn vị"))
     if inspected:
         # Complete visits first, ranked; partly recorded ones after them, provisional.
-        ranked = sorted(inspected, key=lambda r: (not r["complete"], -r["percent"]))
+        ranked = sorted(inspected, key=lambda r: (r["provisional"], -r["percent"]))
         # Units with nothing recorded yet close the table with blank numbers, not zeros.
         unvisited = [r for r in rows if not r["recorded"]]
         b.append(
@@ -546,9 +644,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                         num(r.get("self_total")),
                         num(r["max"]),
                         pct(r["percent"]),
-                        str(r["final_rank"])
-                        if r["complete"]
-                        else f"Tạm tính ({r['judged']}/{r['to_judge']})",
+                        standing(r),
                     ]
                     for n, r in enumerate(ranked, start=1)
                 ]
@@ -571,7 +667,7 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     if not inspected:
         b.append(P(DOTS))
     for n, r in enumerate(inspected, start=1):
-        provisional = "" if r["complete"] else f" (tạm tính: {recorded_share(r)})"
+        provisional = f" (tạm tính: {recorded_share(r)})" if r["provisional"] else ""
         b.append(
             H(
                 f"3.{n}. {r['unit']}: {num(r['total'])}/{num(r['max'])} điểm "
@@ -639,32 +735,29 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         PageBreak(),
         P("PHỤ LỤC", "center_bold"),
         P("Danh sách đơn vị, nội dung chưa đạt và thời hạn khắc phục", "center_bold"),
-        P(
-            f"(Kèm theo Báo cáo của Sở Nội vụ về kết quả kiểm tra CCHC năm {plan['year']})",
-            "center",
-            italic=True,
-        ),
+        P(annex_reference(options, plan), "center", italic=True),
     ]
     annex_rows: list[list[str]] = []
     for r in inspected:
-        stored = {x["item_code"]: x for x in data.deadlines.get(r["id"], []) if x["item_code"]}
+        written = data.deadlines.get(r["id"], [])
+        stored = {x["item_code"]: x for x in written if x["item_code"]}
         for area in r.get("areas_items", []):
             for i in area["items"]:
                 if i["result"] not in ("khong-dat", "mot-phan"):
                     continue
                 rec = stored.get(i["code"])
-                deadline = (
-                    dt.date.fromisoformat(rec["deadline"][:10])
-                    if rec and rec["deadline"]
-                    else r["default_deadline"]
-                )
+                if written:  # the recommendations written: their deadline, or none
+                    due = rec["deadline"] if rec else None
+                    deadline = dt.date.fromisoformat(due[:10]) if due else None
+                else:  # derived ones: the notice's rule (visit date + 30 days, or none)
+                    deadline = r["default_deadline"]
                 annex_rows.append(
                     [
                         str(len(annex_rows) + 1),
                         r["unit"],
                         f"{i['code']}. {i['text']}" + (f" – {i['note']}" if i["note"] else ""),
                         i["result_label"],
-                        fmt(deadline),
+                        fmt(deadline) if deadline else NO_DEADLINE,
                     ]
                 )
     if annex_rows:

@@ -6,12 +6,19 @@ python-docx is imported inside the functions: the command line starts without it
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from desktop.reports.documents import Chart, Document, PageBreak, Para, Signer, Table
-from desktop.reports.layout_pdf import HEADER_FILL, HIGHLIGHT, PAGE_MARGINS
+from desktop.reports.layout_pdf import (
+    BODY_LEADING,
+    CELL_LEADING,
+    CELL_PADDING,
+    CELL_SIZE,
+    HEADER_FILL,
+    HIGHLIGHT,
+    PAGE_MARGINS,
+)
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 21.0 - (PAGE_MARGINS["left"] + PAGE_MARGINS["right"]) / 10
@@ -81,6 +88,26 @@ def _styles(out: Any) -> None:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         style.paragraph_format.first_line_indent = Cm(1.27)
         style.paragraph_format.space_before = Pt(6)
+    _cell_style(out)
+
+
+CELL_STYLE = "Table Text"
+
+
+def _cell_style(out: Any) -> None:
+    """The paragraph style of table cells: the PDF's cell font size and leading."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    style = out.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = out.styles["Normal"]
+    style.font.size = Pt(CELL_SIZE)
+    fmt = style.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(CELL_LEADING)
+    fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -185,16 +212,65 @@ def cells_of(table: Any) -> list[list[Any]]:
 
 def column_widths(table: Any, widths_cm: list[float]) -> None:
     """Fixed column widths, in the cells (w:tcW, Word) and in the grid (w:gridCol, which
-    LibreOffice follows: left equal, the motto breaks and code columns grow)."""
+    LibreOffice follows: left equal, the motto breaks and code columns grow).
+
+    Written on the XML directly: python-docx's tc.width walks its property machinery per cell
+    (seconds for a 3,000-row annex)."""
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table.autofit = False
     widths = [Cm(w) for w in widths_cm]
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = width
+    twips = [str(round(w.twips)) for w in widths]
+    w_attr, type_attr, tcpr_tag, tcw_tag = qn("w:w"), qn("w:type"), qn("w:tcPr"), qn("w:tcW")
     for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = width
+        for tc, twentieths in zip(tr.tc_lst, twips, strict=True):
+            tcpr = tc.find(tcpr_tag)
+            if tcpr is None:
+                tcpr = tc.makeelement(tcpr_tag, {})
+                tc.insert(0, tcpr)
+            tcw = tcpr.find(tcw_tag)
+            if tcw is None:
+                tcw = tcpr.makeelement(tcw_tag, {})
+                tcpr.insert(0, tcw)
+            tcw.set(w_attr, twentieths)
+            tcw.set(type_attr, "dxa")
+
+
+def pdf_cell_margins(table: Any) -> None:
+    """The PDF's cell padding (CELL_PADDING on every side) instead of Word's 0/5.4 pt, and the
+    table indented by it, so its left border stands on the margin as in the PDF, not inside
+    the margin."""
+    from docx.oxml.ns import qn
+
+    pad = str(round(CELL_PADDING * 20))  # twentieths of a point
+    # LibreOffice adds the row's 0.5 pt rules to its height, the PDF draws them over the
+    # padding: half a point less above and below keeps the rows as tall as the PDF's.
+    inner = str(round((CELL_PADDING - 0.5) * 20))
+    tblpr = table._tbl.tblPr
+    margins = tblpr.makeelement(qn("w:tblCellMar"), {})
+    for edge, width in (("top", inner), ("left", pad), ("bottom", inner), ("right", pad)):
+        margins.append(
+            margins.makeelement(qn(f"w:{edge}"), {qn("w:w"): width, qn("w:type"): "dxa"})
+        )
+    indent = tblpr.makeelement(qn("w:tblInd"), {qn("w:w"): pad, qn("w:type"): "dxa"})
+    # CT_TblPr's sequence: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout,
+    # tblCellMar, tblLook. python-docx has written tblStyle, tblW, tblLayout and tblLook.
+    layout = tblpr.find(qn("w:tblLayout"))
+    look = tblpr.find(qn("w:tblLook"))
+    width = tblpr.find(qn("w:tblW"))
+    if width is not None:
+        width.addnext(indent)
+    else:
+        tblpr.insert(0, indent)
+    if look is not None:
+        look.addprevious(margins)
+    elif layout is not None:
+        layout.addnext(margins)
+    else:
+        tblpr.append(margins)
 
 
 def rows_never_split(table: Any) -> None:
@@ -238,69 +314,94 @@ def _header(docx: Any, doc: Document) -> None:
 
 
 def _table(docx: Any, block: Table) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """A data table: the PDF's widths, cell style, header fill and highlights.
+
+    Cells are filled on the XML with prepared property elements (copied per cell): python-
+    docx's paragraph.style looks the default style up among all styles at every call, which
+    made a 200-unit report spend most of a minute there."""
+    import copy
+
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     table = docx.add_table(rows=1 + len(block.rows), cols=len(block.header))
-    table.style = docx.styles["Table Grid"]
+    table._tbl.tblStyle_val = docx.styles["Table Grid"].style_id  # no lookup per table
+    style_id = docx.styles[CELL_STYLE].style_id
     column_widths(table, [f * TEXT_WIDTH_CM for f in block.widths])
-    aligns = {
-        "L": WD_ALIGN_PARAGRAPH.LEFT,
-        "C": WD_ALIGN_PARAGRAPH.CENTER,
-        "R": WD_ALIGN_PARAGRAPH.RIGHT,
-    }
-    grid = cells_of(table)
-    for r, values in enumerate([block.header, *block.rows]):
-        for c, value in enumerate(values):
-            cell = grid[r][c]
-            p = cell.paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
-            p.paragraph_format.space_after = Pt(0)
-            p.alignment = aligns["C" if r == 0 else block.align[c]]
-            run = p.add_run(value)
-            run.font.size = Pt(11)
-            run.bold = r == 0
-            if r == 0:
-                _shade(cell, HEADER_FILL)
-            elif r - 1 in block.highlight:
-                _shade(cell, HIGHLIGHT)
-    # Repeat the header row on every page.
-    from docx.oxml.ns import qn
+    jc = {"L": "left", "C": "center", "R": "right"}
+    tbl = table._tbl
 
-    trpr = table._tbl.tr_lst[0].get_or_add_trPr()
-    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-    _para(docx, "", space_after=0)
+    def ppr(align: str) -> Any:
+        el = tbl.makeelement(qn("w:pPr"), {})
+        el.append(el.makeelement(qn("w:pStyle"), {qn("w:val"): style_id}))
+        el.append(el.makeelement(qn("w:jc"), {qn("w:val"): jc[align]}))
+        return el
+
+    def shading(fill: str) -> Any:
+        return tbl.makeelement(
+            qn("w:shd"),
+            {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill.lstrip("#")},
+        )
+
+    templates = {a: ppr(a) for a in jc}
+    bold = tbl.makeelement(qn("w:rPr"), {})
+    bold.append(bold.makeelement(qn("w:b"), {}))
+    fills = {0: shading(HEADER_FILL), 1: shading(HIGHLIGHT)}
+    p_tag, tcpr_tag, r_tag, t_tag, br_tag = (
+        qn("w:p"),
+        qn("w:tcPr"),
+        qn("w:r"),
+        qn("w:t"),
+        qn("w:br"),
+    )
+    space = qn("xml:space")
+    for r, (tr, values) in enumerate(zip(tbl.tr_lst, [block.header, *block.rows], strict=True)):
+        fill = fills[0] if r == 0 else fills[1] if r - 1 in block.highlight else None
+        for c, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+            p = tc.find(p_tag)
+            p.insert(0, copy.deepcopy(templates["C" if r == 0 else block.align[c]]))
+            run = p.makeelement(r_tag, {})
+            p.append(run)
+            if r == 0:
+                run.append(copy.deepcopy(bold))
+            for k, line in enumerate(value.split("\n")):
+                if k:
+                    run.append(run.makeelement(br_tag, {}))
+                t = run.makeelement(t_tag, {space: "preserve"})
+                t.text = line
+                run.append(t)
+            if fill is not None:
+                tc.find(tcpr_tag).append(copy.deepcopy(fill))
+    pdf_cell_margins(table)
+    for n, tr in enumerate(tbl.tr_lst):
+        # A row on one page, as the PDF draws it; the header row repeated on every page.
+        trpr = tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+        if n == 0:
+            trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    # The PDF's 6 pt after a table: an empty paragraph exactly that tall (a table needs a
+    # paragraph after it; a blank line of body text was 16 pt).
+    gap = _para(docx, "", space_after=0)
+    gap.paragraph_format.line_spacing = Pt(6)  # a Length: exactly
 
 
 def _chart(docx: Any, block: Chart) -> None:
-    """The same chart as the PDF, as a PNG picture; a table when it cannot be drawn."""
+    """The same chart as the PDF: the one PNG of desktop.reports.charts, centred."""
+    import io
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
-    from reportlab.graphics.utils import RenderPMError
 
-    from desktop.reports.layout_pdf import MM, chart_drawing
+    from desktop.reports.charts import render_png
+    from desktop.reports.layout_pdf import MM
 
-    try:
-        from reportlab.graphics import renderPM
-
-        drawing = chart_drawing(block, TEXT_WIDTH_CM * 10 * MM)
-        with tempfile.TemporaryDirectory() as folder:
-            png = Path(folder) / "chart.png"
-            renderPM.drawToFile(drawing, str(png), fmt="PNG", dpi=150)
-            docx.add_picture(str(png), width=Cm(TEXT_WIDTH_CM))
-    except (ImportError, OSError, RenderPMError):  # renderPM needs a backend (rlPyCairo)
-        _para(docx, block.title, bold=True)
-        _table(
-            docx,
-            Table(
-                ["Tên", "Tỷ lệ (%)"],
-                [
-                    [label, f"{v:.2f}".replace(".", ",")]
-                    for label, v in zip(block.labels, block.values, strict=True)
-                ],
-                [0.75, 0.25],
-                ["L", "C"],
-            ),
-        )
+    png = render_png(block, TEXT_WIDTH_CM * 10 * MM)
+    caption = _para(docx, block.title, bold=True)
+    caption.paragraph_format.keep_with_next = True  # the caption with its picture
+    docx.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
+    picture = docx.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.first_line_indent = Cm(0)
 
 
 def _signer(container: Any, signer: Signer, lines: int) -> None:
@@ -368,7 +469,7 @@ def page_number_header(section: Any) -> None:
 def write_docx(doc: Document, target: Path) -> None:
     """Write the document to `target` (the caller makes it atomic)."""
     import docx as python_docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Cm, Mm, Pt
 
     out = python_docx.Document()
@@ -377,7 +478,10 @@ def write_docx(doc: Document, target: Path) -> None:
     normal.font.size = Pt(13)
     set_fonts(normal.element)
     normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.0
+    # The PDF's leading (16 pt for 13 pt text) as a minimum: LibreOffice's single spacing is
+    # tighter, which packed a page more per page than the PDF (biên bản 13 pages against 14).
+    normal.paragraph_format.line_spacing = Pt(BODY_LEADING)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     section = out.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = Mm(PAGE_MARGINS["top"])
@@ -397,11 +501,14 @@ def write_docx(doc: Document, target: Path) -> None:
     if doc.addressee:
         _para(out, doc.addressee, space_after=6)
 
+    heading_ids = {n: out.styles[f"Heading {n}"].style_id for n in (1, 2)}
+
     def add(blocks: list[Any]) -> None:
         for block in blocks:
             if isinstance(block, Para) and block.style == "heading":
                 text = "".join(r.text for r in block.runs)
-                p = out.add_paragraph(style=f"Heading {heading_level(text)}")
+                p = out.add_paragraph()
+                p._p.style = heading_ids[heading_level(text)]  # the id: no lookup per heading
                 for r in block.runs:
                     run = p.add_run(r.text)
                     run.italic = r.italic or None

@@ -13,10 +13,15 @@ from desktop.reports.documents import Chart, Document, PageBreak, Para, Run, Sig
 from desktop.reports.fonts import FAMILY, register_fonts
 
 MM = 72 / 25.4
-HEADING_ROOM = 25 * MM  # a heading and two lines of the paragraph after it
+FRAME_PADDING = 6  # points: reportlab's Frame default on every side
+# A heading and two lines of the paragraph after it (what the DOCX's keep-with-next keeps).
+HEADING_ROOM = 21 * MM
 HEADING_ROOM_TABLE = 45 * MM  # a heading, a table's header row and its first rows
 PAGE_MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # millimetres
 BODY_SIZE = 13
+BODY_LEADING = 16  # points from baseline to baseline; the DOCX asks for the same minimum
+CELL_SIZE = 11
+CELL_LEADING = 13
 HIGHLIGHT = "#FBE3E1"
 HEADER_FILL = "#E8E8E8"
 
@@ -38,14 +43,16 @@ class _Styles:
         from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
         from reportlab.lib.styles import ParagraphStyle
 
-        base = ParagraphStyle("base", fontName=FAMILY, fontSize=BODY_SIZE, leading=16)
+        base = ParagraphStyle("base", fontName=FAMILY, fontSize=BODY_SIZE, leading=BODY_LEADING)
         self.body = ParagraphStyle(
             "body", base, alignment=TA_JUSTIFY, firstLineIndent=12.7 * MM, spaceAfter=6
         )
         self.heading = ParagraphStyle("heading", self.body, fontName=f"{FAMILY}-Bold")
         self.center = ParagraphStyle("center", base, alignment=TA_CENTER, spaceAfter=6)
         self.center_bold = ParagraphStyle("center_bold", self.center, fontName=f"{FAMILY}-Bold")
-        self.cell = ParagraphStyle("cell", base, fontSize=11, leading=13, alignment=TA_LEFT)
+        self.cell = ParagraphStyle(
+            "cell", base, fontSize=CELL_SIZE, leading=CELL_LEADING, alignment=TA_LEFT
+        )
         self.cell_c = ParagraphStyle("cell_c", self.cell, alignment=TA_CENTER)
         self.cell_r = ParagraphStyle("cell_r", self.cell, alignment=2)
         self.cell_h = ParagraphStyle("cell_h", self.cell_c, fontName=f"{FAMILY}-Bold")
@@ -201,60 +208,17 @@ def _table(block: Table, st: _Styles, width: float) -> Any:
     return table
 
 
-def chart_drawing(block: Chart, width: float) -> Any:
-    """The bar chart as a reportlab Drawing (also rendered to PNG for DOCX)."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-    from reportlab.lib import colors
+def chart_image(block: Chart, width: float) -> Any:
+    """The chart as the DOCX shows it: the one PNG of desktop.reports.charts, `width` wide."""
+    import io
 
-    register_fonts()
-    labels = [x if len(x) <= 42 else x[:41] + "…" for x in block.labels]
-    if block.horizontal:
-        bar_space = 14
-        height = 40 + bar_space * len(labels)
-        drawing = Drawing(width, height)
-        chart = HorizontalBarChart()
-        chart.x, chart.y = 190, 20
-        chart.width, chart.height = width - 210, bar_space * len(labels)
-        # reportlab draws the first category at the bottom: reverse so the best is on top.
-        chart.data = [list(reversed(block.values))]
-        chart.categoryAxis.categoryNames = list(reversed(labels))
-    else:
-        height = 190
-        drawing = Drawing(width, height)
-        chart = VerticalBarChart()
-        chart.x, chart.y = 35, 30
-        chart.width, chart.height = width - 50, height - 60
-        chart.data = [list(block.values)]
-        chart.categoryAxis.categoryNames = labels
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = 100
-    chart.valueAxis.valueStep = 20
-    chart.bars[0].fillColor = colors.HexColor("#2F5C8F")
-    # The figure as the text writes it ("59,03", not "59.0").
-    chart.barLabelFormat = lambda value: f"{value:.2f}".replace(".", ",")
-    chart.barLabels.fontName = FAMILY
-    chart.barLabels.fontSize = 8
-    if block.horizontal:
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 3
-    else:
-        chart.barLabels.nudge = 7
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = FAMILY
-        axis.labels.fontSize = 9
-    drawing.add(chart)
-    drawing.add(
-        String(
-            width / 2,
-            height - 14,
-            block.title,
-            fontName=f"{FAMILY}-Bold",
-            fontSize=11,
-            textAnchor="middle",
-        )
-    )
-    return drawing
+    from reportlab.platypus import Image
+
+    from desktop.reports.charts import height_points, render_png
+
+    image = Image(io.BytesIO(render_png(block, width)), width=width, height=height_points(block))
+    image.spaceAfter = 6
+    return image
 
 
 def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
@@ -300,6 +264,8 @@ def story(doc: Document, width: float) -> list[Any]:
     from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph
     from reportlab.platypus import PageBreak as RLPageBreak
 
+    from desktop.reports.charts import height_points
+
     st = _Styles()
     out: list[Any] = _header(doc, st, width)
     out.append(Paragraph(escape(doc.title), st.title))
@@ -322,7 +288,14 @@ def story(doc: Document, width: float) -> list[Any]:
                 # keepWithNext: reportlab moves a kept group taller than the space left to a new
                 # page whole, which would start every long table on a fresh page.
                 following = blocks[n + 1] if n + 1 < len(blocks) else None
-                room = HEADING_ROOM_TABLE if isinstance(following, Table) else HEADING_ROOM
+                room = HEADING_ROOM
+                if isinstance(following, Table):
+                    # the heading, the table's header and its first row, however tall (a
+                    # tall first row left the heading alone at the foot of the page)
+                    start = Table(following.header, following.rows[:1], following.widths,
+                                  following.align)  # fmt: skip
+                    _, first = _table(start, st, width).wrap(width, 10_000)
+                    room = max(HEADING_ROOM_TABLE, BODY_LEADING + 12 + first)
                 out.append(CondPageBreak(room))
                 out.append(Paragraph(_markup(block.runs), st.heading))
             elif isinstance(block, Para):
@@ -330,7 +303,10 @@ def story(doc: Document, width: float) -> list[Any]:
             elif isinstance(block, Table):
                 out.append(_table(block, st, width))
             elif isinstance(block, Chart):
-                out.append(chart_drawing(block, width))
+                # the caption kept with its picture
+                out.append(CondPageBreak(height_points(block) + 24))
+                out.append(Paragraph(escape(block.title), st.center_bold))
+                out.append(chart_image(block, width))
             elif isinstance(block, PageBreak):
                 out.append(RLPageBreak())
 
@@ -369,13 +345,16 @@ def write_pdf(doc: Document, target: Path) -> None:
         canvas.drawCentredString(margins["left"] + width / 2, page_h - 12 * MM, str(template.page))
         canvas.restoreState()
 
+    # SimpleDocTemplate's frame pads its text FRAME_PADDING inside the margins: give it margins
+    # that much smaller, so the text stands on Nghị định 30's margins exactly, as in the DOCX
+    # (the PDF's column was 12 pt narrower and shorter, and broke pages earlier).
     template = SimpleDocTemplate(
         str(target),
         pagesize=A4,
-        leftMargin=margins["left"],
-        rightMargin=margins["right"],
-        topMargin=margins["top"],
-        bottomMargin=margins["bottom"],
+        leftMargin=margins["left"] - FRAME_PADDING,
+        rightMargin=margins["right"] - FRAME_PADDING,
+        topMargin=margins["top"] - FRAME_PADDING,
+        bottomMargin=margins["bottom"] - FRAME_PADDING,
         title=f"{doc.title.capitalize()} {doc.subject}",
         author=doc.issuing_body,
         # Otherwise every page names Helvetica (never embedded) as its starting font.

@@ -106,19 +106,21 @@ def _render_docx(letter: Letter, path: Path) -> None:
         return para
 
     left_w, right_w = 0.4 * TEXT_WIDTH_CM, 0.6 * TEXT_WIDTH_CM
-    header = doc.add_table(rows=1, cols=2)
+    # Two rows: the bodies and the motto; then "Số" with the V/v line, the date beside "Số"
+    # (Nghị định 30), not beside the V/v line.
+    header = doc.add_table(rows=2, cols=2)
     borderless(header)
     column_widths(header, [left_w, right_w])
-    left, right = header.rows[0].cells
+    (left, right), (number, date) = cells_of(header)
     line(left, letter.parent_body, size=12.5, reuse=True)
     line(left, letter.issuer, bold=True, size=12.5)
     rule(left, 2.2, left_w)
-    line(left, letter.number, size=13)
-    line(left, letter.subject, size=12)
+    line(number, letter.number, size=13, reuse=True)
+    line(number, letter.subject, size=12)
     line(right, TEXT["nation"], bold=True, size=12.5, reuse=True)
     line(right, TEXT["motto"], bold=True, size=13.5)
     rule(right, 5.8, right_w)
-    line(right, letter.place_date, italic=True, size=14)
+    line(date, letter.place_date, italic=True, size=14, reuse=True)
 
     line(doc, "")
     line(doc, letter.recipient).paragraph_format.space_after = Pt(6)
@@ -222,17 +224,18 @@ def _render_pdf(letter: Letter, path: Path) -> None:
                     p(letter.parent_body, center13),
                     p(letter.issuer, center13, bold=True),
                     rule(2.5 * cm),
-                    p(letter.number, center13),
-                    p(letter.subject, small12),
                 ],
                 [
                     p(TEXT["nation"], center13, bold=True),
                     p(TEXT["motto"], center14, bold=True),
                     rule(5.5 * cm),
-                    Spacer(1, 15),
-                    p(letter.place_date, center14, italic=True),
                 ],
-            ]
+            ],
+            # the date on the line of "Số" (Nghị định 30), the V/v line under "Số"
+            [
+                [p(letter.number, center13), p(letter.subject, small12)],
+                [p(letter.place_date, center14, italic=True)],
+            ],
         ],
         colWidths=[left_w, right_w],
     )
@@ -320,6 +323,8 @@ def write_escalation_xlsx(
         from openpyxl.styles import Alignment, Border, Font, Side
         from openpyxl.utils import get_column_letter
 
+        from desktop.reports.compilation_xlsx import print_setup
+
         book = Workbook()
         sheet = book.active
         sheet.title = TEXT["xlsx_sheet"]
@@ -367,12 +372,7 @@ def write_escalation_xlsx(
         sheet.row_dimensions[4].height = 45
         sheet.freeze_panes = "A5"
         sheet.auto_filter.ref = f"A4:{last_col}{max(sheet.max_row, 4)}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = "4:4"
+        print_setup(sheet, 4)
         strings_only(book)  # a unit's name "=…" is text, never a live formula
         book.save(str(target))
 

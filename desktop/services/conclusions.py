@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from db import Store
-from desktop.domain import Result, format_date, nfc, parse_date
+from desktop.domain import JudgingType, Result, format_date, nfc, parse_date
 from desktop.services import judging
 from desktop.services.errors import UserError
 
@@ -30,7 +30,7 @@ MESSAGES = {
     "summary": "Thực hiện tốt {passed}/{judged} nội dung được kiểm tra",
     "summary_all": "Thực hiện tốt toàn bộ {judged} nội dung được kiểm tra",
 }
-# How a limitation names the result: "<item text> — Chưa đạt: <note>".
+# How a limitation without an observation names what was missed: "Chưa đạt yêu cầu “…”".
 LIMITATION_LABELS = {Result.KHONG_DAT.value: "Chưa đạt", Result.MOT_PHAN.value: "Đạt một phần"}
 
 
@@ -46,57 +46,87 @@ def _clean(text: str | None) -> str:
 
 
 def _strength(item: Mapping[str, Any]) -> str:
-    """ "<item text> — <note>" for a passed item with an observation."""
-    return f"{_clean(item['text'])} — {_clean(item.get('note'))}"
+    """A passed item's observation, as written (the criterion is not the strength)."""
+    return _clean(item.get("note"))
 
 
 def _limitation(item: Mapping[str, Any]) -> str:
-    """ "<item text> — Chưa đạt: <note>" (or "— Đạt một phần"; no note: just the verdict)."""
-    label = LIMITATION_LABELS[item["result"]]
+    """The observation of an item not passed; without one, the verdict and the requirement
+    missed ("Chưa đạt yêu cầu “<item text>”"): never the criterion worded as a fact."""
     note = _clean(item.get("note"))
-    return (
-        f"{_clean(item['text'])} — {label}: {note}" if note else f"{_clean(item['text'])} — {label}"
-    )
+    if note:
+        return note
+    return f"{LIMITATION_LABELS[item['result']]} yêu cầu “{_clean(item['text'])}”"
+
+
+def _observation(item: Mapping[str, Any]) -> str:
+    """A TEXT item's observation with what it is about: "<item text>: <note>"."""
+    return f"{_clean(item['text'])}: {_clean(item.get('note'))}"
 
 
 def draft(store: Store, inspection_id: str) -> list[dict[str, Any]]:
     """Suggested conclusion per area, in checklist order.
 
-    [{"area": code, "name": area name, "strengths": [...], "limitations": [...]}]. Strengths:
-    "Thực hiện tốt P/J nội dung được kiểm tra" (P passed of J judged; left out when nothing
-    passed) and each passed item with a note, as "<item text> — <note>". Limitations: each item
-    judged Không đạt or Đạt một phần, as "<item text> — Chưa đạt: <note>" or
-    "<item text> — Đạt một phần: <note>". The rule is `suggest`'s.
+    [{"area": code, "name": area name, "strengths": [...], "limitations": [...],
+    "observations": [...]}]. Strengths: "Thực hiện tốt P/J nội dung được kiểm tra" (P passed
+    of J judged; left out when nothing passed) and the observation of each passed item with
+    one. Limitations: the observation of each item judged Không đạt or Đạt một phần (without
+    one, "Chưa đạt yêu cầu “<item text>”"). Observations: TEXT items with a note, apart. The
+    rule is `suggest`'s.
     """
     _inspection(store, inspection_id)
     return [
-        {**area, "limitations": [text for _, text in area["limitations"]]}
-        for area in suggest(store.findings.inspection_items(inspection_id))
+        {
+            **area,
+            "limitations": [text for _, text in area["limitations"]],
+            "observations": [text for _, text in area["observations"]],
+        }
+        for area in _drafts(store.findings.inspection_items(inspection_id))
     ]
+
+
+def _drafts(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in area.items() if k != "strength_codes"} for area in suggest(items)]
 
 
 def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The one rule that turns findings into strengths and limitations, per area in the items'
     order: the draft the secretary edits, and the notice's text when none was saved.
 
-    `items` are inspection_items rows (area_code, area_name, code, text, result, note). Each
-    area: {"area", "name", "strengths": [str], "limitations": [(item code, str)]}. Only judged
-    items count: an observation without a result is neither (it may still be pending).
+    `items` are inspection_items rows (area_code, area_name, code, text, type, result, note).
+    Each area: {"area", "name", "strengths": [str], "strength_codes": [item code or None],
+    "limitations": [(item code, str)], "observations": [(item code, str)]}. Only judged
+    items are strengths or limitations (an observation without a result may still be
+    pending); a TEXT item (observation only, such
+    as the unit's own requests) is never an ưu điểm: its note goes to "observations".
     """
     areas: dict[str, dict[str, Any]] = {}
     counts: dict[str, list[int]] = {}
     for item in items:
         code = item["area_code"]
         area = areas.setdefault(
-            code, {"area": code, "name": item["area_name"], "strengths": [], "limitations": []}
+            code,
+            {
+                "area": code,
+                "name": item["area_name"],
+                "strengths": [],
+                "strength_codes": [],  # the item of each strength line (None: the summary)
+                "limitations": [],
+                "observations": [],
+            },
         )
         tally = counts.setdefault(code, [0, 0])
         result = item.get("result")
-        if result in PASSED:
+        if item.get("type") == JudgingType.TEXT.value:
+            if _clean(item.get("note")):
+                area["observations"].append((item["code"], _observation(item)))
+        elif result in PASSED:
             tally[0] += 1
             tally[1] += 1
-            if _clean(item.get("note")):
+            # the same observation on several items is one strength, said once
+            if _clean(item.get("note")) and _strength(item) not in area["strengths"]:
                 area["strengths"].append(_strength(item))
+                area["strength_codes"].append(item["code"])
         elif result in judging.NOT_PASSED:
             tally[1] += 1
             area["limitations"].append((item["code"], _limitation(item)))
@@ -105,6 +135,7 @@ def suggest(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if passed:
             key = "summary_all" if passed == judged else "summary"
             area["strengths"].insert(0, MESSAGES[key].format(passed=passed, judged=judged))
+            area["strength_codes"].insert(0, None)
     return list(areas.values())
 
 
@@ -142,6 +173,24 @@ def save_conclusion(
     return _conclusion_view(row)
 
 
+def set_conclusion(
+    store: Store,
+    inspection_id: str,
+    area_code: str,
+    strengths: str | None = None,
+    limitations: str | None = None,
+    causes: str | None = None,
+) -> dict[str, Any]:
+    """Save what is given of one area's conclusion, keeping the fields not given (None) as
+    saved before (`kiemtra conclusion set`): save_conclusion with the rest filled in."""
+    saved = next(
+        (c for c in list_conclusions(store, inspection_id) if c["area_code"] == area_code), {}
+    )
+    given = {"strengths": strengths, "limitations": limitations, "causes": causes}
+    fields = {k: v if v is not None else saved.get(k) or "" for k, v in given.items()}
+    return save_conclusion(store, inspection_id, area_code, **fields)
+
+
 def _conclusion_view(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -165,6 +214,15 @@ def deadline_after(visit_date: str | dt.date | None, today: dt.date | None = Non
     if isinstance(visit_date, str):
         visit_date = dt.date.fromisoformat(visit_date[:10]) if visit_date else None
     return (visit_date or today or dt.date.today()) + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
+def deadline_from_visit(visit_date: str | dt.date | None) -> dt.date | None:
+    """The deadline a document states for a recommendation nobody wrote (derived from a
+    limitation): the rule of deadline_after from the visit date; None without a visit date
+    (the document then says "theo kế hoạch khắc phục": no date is invented)."""
+    if not visit_date:
+        return None
+    return deadline_after(visit_date)
 
 
 def default_deadline(store: Store, inspection_id: str, today: dt.date | None = None) -> dt.date:

@@ -73,8 +73,8 @@ TEXT: Texts = {
     "opening": (
         "Thực hiện Kế hoạch số {plan} {plan_date}của {issuer} về kiểm tra công tác cải cách "
         "hành chính năm {year}, Đoàn kiểm tra cải cách hành chính của {level} đã kiểm tra tại "
-        "{unit}{visit} và Sở Nội vụ đã thông báo kết luận kiểm tra, trong đó có các kiến nghị "
-        "kèm thời hạn khắc phục."
+        "{unit}{visit} và Sở Nội vụ đã thông báo kết luận kiểm tra{notice}, trong đó có các kiến "
+        "nghị kèm thời hạn khắc phục."
     ),
     "status": (
         "Đến ngày {today}, {unit} chưa hoàn thành việc khắc phục và báo cáo kết quả khắc phục "
@@ -150,6 +150,25 @@ def _signer(store: Store, plan_id: str) -> tuple[list[str], str]:
         if member["role"] == "truong-doan":
             return department_signer(member["position_title"], member["full_name"])
     return department_signer(None, None)
+
+
+# Where the conclusion notice's số and ngày are remembered per inspection when it is
+# exported (desktop.reports.context.resolve_options, kind "ket-luan").
+NOTICE_SETTING = "report.ket-luan.{inspection}.{field}"
+NOTICE_SYMBOL = "TB-SNV"
+
+
+def notice_reference(store: Store, inspection_id: str) -> str:
+    """ " tại Thông báo số 12/TB-SNV ngày 05/01/2021": the conclusion notice a reminder
+    chases, as exported for this inspection; "" when none was numbered yet."""
+    number = store.settings.setting(NOTICE_SETTING.format(inspection=inspection_id, field="number"))
+    if not number:
+        return ""
+    number = document_number(number.strip())
+    if "/" not in number:
+        number = f"{number}/{NOTICE_SYMBOL}"
+    day = store.settings.setting(NOTICE_SETTING.format(inspection=inspection_id, field="date"))
+    return f" tại Thông báo số {number}" + (f" ngày {format_date(day)}" if day else "")
 
 
 def reminder_symbol(store: Store, given: str | None = None) -> str:
@@ -242,6 +261,7 @@ def reminder_letter(
                 year=plan.get("year", ""),
                 unit=unit,
                 visit=visit,
+                notice=notice_reference(store, inspection_id),
                 **names,
             ),
             TEXT["status"].format(today=format_date(day), unit=unit, count=len(rows)),

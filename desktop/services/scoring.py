@@ -10,7 +10,7 @@ Rules (data-driven from the checklist the inspection uses):
   judged by the share of items passed: each applicable, judged item (not TEXT, not
   "khong-ap-dung") counts 1 in the maximum and 1 in the score when its result is "dat".
 - `self_score`/`self_total` add up the unit's own points (None when it gave none).
-- `not_passed` counts items recorded "khong-dat" or "mot-phan".
+- `not_passed` counts items recorded "khong-dat" or "mot-phan" (also per area).
 - Completeness: `to_judge` counts the applicable judged items (every type but TEXT, an
   observation), `judged` those with a result; a visit is `complete` when every one has a
   result. Per area, `recorded` counts the items with a result or a note (0: never inspected).
@@ -21,7 +21,7 @@ Rules (data-driven from the checklist the inspection uses):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from db import Store
@@ -100,10 +100,12 @@ def score_items(
                 "max": 0.0,
                 "self_score": None,
                 "recorded": 0,
+                "not_passed": 0,
                 "criteria": {},
             },
         )
         area["recorded"] += is_recorded
+        area["not_passed"] += bool(finding and finding.get("result") in judging.NOT_PASSED)
         crit = area["criteria"].setdefault(
             item["criterion_code"],
             {
@@ -140,6 +142,21 @@ def score_items(
         "complete": to_judge > 0 and judged == to_judge,
         "scored": scored,
     }
+
+
+def is_provisional(row: Mapping[str, Any]) -> bool:
+    """The one rule of a provisional score and rank: something recorded, not every item to
+    judge judged yet (a partly recorded visit). Its rank is not final (`final_rank` None);
+    the report, the summary, the dashboard and `kiemtra scores` all ask here."""
+    return bool(row["recorded"]) and not row["complete"]
+
+
+def standing(row: Mapping[str, Any]) -> str:
+    """The rank as documents print it: "2" (final), "Tạm tính (33/76)" (provisional), ""
+    (nothing recorded)."""
+    if is_provisional(row):
+        return f"Tạm tính ({row['judged']}/{row['to_judge']})"
+    return str(row["final_rank"]) if row.get("final_rank") else ""
 
 
 class _ItemCache:
@@ -226,6 +243,7 @@ def score_plan(
                 "recommendations": recommendations.get(insp["id"], 0),
             }
         )
+        rows[-1]["provisional"] = is_provisional(rows[-1])
         if progress is not None and not progress(n, len(inspections)):
             raise Cancelled()
     rank(rows)

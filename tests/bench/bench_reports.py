@@ -117,3 +117,46 @@ def compilation_xlsx() -> Outcome:
         1.5,
         f"{len(sheets)} sheets, {cells:,} cells ({UNITS} units planned)",
     )
+
+
+def _bare_docx(doc: documents.Document, target: Path) -> None:
+    """The same paragraphs and tables in a default python-docx document: plain paragraphs,
+    default tables filled cell by cell in one walk (python-docx's table.cell() is quadratic,
+    no fair baseline), no styles, widths, header layout, charts or page numbers."""
+    import docx as python_docx
+    from docx.table import _Cell
+
+    out = python_docx.Document()
+    for block in doc.blocks + doc.annex:
+        if isinstance(block, Para):
+            out.add_paragraph("".join(r.text for r in block.runs))
+        elif isinstance(block, Table):
+            table = out.add_table(rows=1 + len(block.rows), cols=len(block.header))
+            for tr, values in zip(table._tbl.tr_lst, [block.header, *block.rows], strict=True):
+                for tc, value in zip(tr.tc_lst, values, strict=True):
+                    _Cell(tc, table).paragraphs[0].add_run(value)
+    out.save(str(target))
+
+
+@benchmark
+def campaign_report_docx() -> Outcome:
+    """Target (issue 14): ≤ 1.5× bare python-docx writing the same paragraphs and tables."""
+    path, plan_id, counts = _plan()
+    out = workdir() / "bao-cao.docx"
+    store = Store.open(path)
+    try:
+        measured = best_of(lambda: service.plan_report(store, plan_id, "docx", out), repeat=REPEAT)
+        data = plan_data_full(store, plan_id, dt.date.today())
+        doc = documents.campaign_report(data, resolve_options(store, "bao-cao", None))
+    finally:
+        store.close()
+    base = best_of(lambda: _bare_docx(doc, workdir() / "bare.docx"), repeat=REPEAT)
+    tables = [b for b in doc.blocks + doc.annex if isinstance(b, Table)]
+    return Outcome(
+        "campaign report DOCX",
+        measured,
+        base,
+        1.5,
+        f"{len(data.rows)} units, {counts['findings']:,} findings; "
+        f"{len(tables)} tables, {sum(len(t.rows) for t in tables):,} rows",
+    )

@@ -13,6 +13,7 @@ import pytest
 
 from db import Store
 from desktop.domain import JudgingType, Result, UnitLevel
+from desktop.reports.compilation_xlsx import HEADER_ROW
 from desktop.reports.context import ReportOptions
 from desktop.reports.service import plan_report
 from desktop.services import findings
@@ -164,8 +165,11 @@ def test_summary_ranks_complete_visits_only(
     out = tmp_path / "th.xlsx"
     plan_summary(store, campaign["plan"], out)
     ws = openpyxl.load_workbook(out)["Tổng hợp"]
-    header = [c.value for c in ws[1]]
-    ranks = {r[1].value: r[header.index("Xếp hạng trong cấp")].value for r in ws.iter_rows(2)}
+    header = [c.value for c in ws[HEADER_ROW]]
+    ranks = {
+        r[1].value: r[header.index("Xếp hạng trong cấp")].value
+        for r in ws.iter_rows(HEADER_ROW + 1)
+    }
     assert ranks == {BEST: 1, MIDDLE: 2, PARTIAL: f"Tạm tính (2/{campaign['partial_total']})"}
 
 
@@ -179,8 +183,8 @@ def test_summary_leaves_unscored_and_unrecorded_areas_blank(
     out = tmp_path / "th.xlsx"
     plan_summary(store, campaign["plan"], out)
     ws = openpyxl.load_workbook(out)["Tổng hợp"]
-    header = [c.value for c in ws[1]]
-    rows = {r[1].value: [c.value for c in r] for r in ws.iter_rows(2)}
+    header = [c.value for c in ws[HEADER_ROW]]
+    rows = {r[1].value: [c.value for c in r] for r in ws.iter_rows(HEADER_ROW + 1)}
     a1 = next(n for n, h in enumerate(header) if str(h).startswith("A1."))
     a2 = next(n for n, h in enumerate(header) if str(h).startswith("A2."))
     assert rows[PARTIAL][a1] is not None and rows[PARTIAL][a2] is None  # A2 not inspected yet
@@ -202,10 +206,10 @@ def test_summary_rows_grow_with_wrapped_text_and_have_borders(store: Store, tmp_
     plan_summary(store, ids["plan"], out)
     book = openpyxl.load_workbook(out)
     unit = book[book.sheetnames[1]]
-    row = next(r for r in unit.iter_rows(2) if r[0].value == item["code"])
+    row = next(r for r in unit.iter_rows(HEADER_ROW + 1) if r[0].value == item["code"])
     width = unit.column_dimensions["F"].width
     lines = len(note) / width
     height = unit.row_dimensions[row[0].row].height
     assert height is not None and height >= 15 * lines * 0.8, (height, lines)
-    for cell in [*row, *book["Tổng hợp"][2]]:
+    for cell in [*row, *book["Tổng hợp"][HEADER_ROW + 1]]:
         assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"

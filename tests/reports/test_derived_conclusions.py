@@ -17,7 +17,7 @@ def test_the_notice_says_what_the_draft_says(store: Store, sample: Sample) -> No
     data = inspection_data(store, sample.unit, DAY)
     draft = [a for a in conclusions.draft(store, sample.unit)]
     assert data.strengths == [
-        {"code": a["area"], "name": a["name"], "lines": a["strengths"]}
+        {"code": a["area"], "name": a["name"], "lines": a["strengths"], "derived": True}
         for a in draft
         if a["strengths"]
     ]

@@ -11,6 +11,7 @@ import openpyxl
 from pypdf import PdfReader
 
 from db import Store
+from desktop.reports.compilation_xlsx import HEADER_ROW
 from desktop.reports.context import (
     ReportOptions,
     inspection_data,
@@ -49,30 +50,34 @@ def test_compilation_self_total_column(store: Store, sample: Sample, tmp_path: P
     expected = _self_scores(store, sample)
     plan_summary(store, sample.plan, tmp_path / "th.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[HEADER_ROW]]
     column = header.index("Tự chấm")
     assert header[column - 1] == "Tổng điểm"
-    assert ws[2][column].value == expected and ws[2][column].number_format == "0.00"
-    assert ws[3][column].value is None
+    assert (
+        ws[HEADER_ROW + 1][column].value == expected
+        and ws[HEADER_ROW + 1][column].number_format == "0.00"
+    )
+    assert ws[HEADER_ROW + 2][column].value is None
 
 
 def test_recommendation_count_follows_written_conclusions(
     store: Store, sample: Sample, tmp_path: Path
 ) -> None:
-    # The secretary's conclusions list three limitations: the notice derives three
-    # recommendations, and the compilation says three (not the two items not passed).
+    # The secretary's general conclusions list three limitations; the two items not passed
+    # (areas she did not write) stay beside them (issue 14): the notice derives five
+    # recommendations, and the compilation says five.
     conclusions.save_conclusion(
         store, sample.unit, "", limitations=["Hạn chế một", "Hạn chế hai", "Hạn chế ba"]
     )
     data = inspection_data(store, sample.unit, dt.date(2021, 3, 1))
-    assert len(data.recommendations) == 3
+    assert len(data.recommendations) == 5
     plan = plan_data_full(store, sample.plan, dt.date(2021, 3, 1))
     row = next(r for r in plan.rows if r["id"] == sample.unit)
-    assert row["recommendations"] == 3
+    assert row["recommendations"] == 5
     plan_summary(store, sample.plan, tmp_path / "th.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]
-    header = [c.value for c in ws[1]]
-    assert ws[2][header.index("Số kiến nghị")].value == 3
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert ws[HEADER_ROW + 1][header.index("Số kiến nghị")].value == 5
 
 
 def test_campaign_report_lists_unvisited_units_blank(

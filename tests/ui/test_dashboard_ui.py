@@ -162,3 +162,18 @@ def test_picked_units_are_selected_in_the_navigator(
     assert window.tree.currentIndex().siblingAtColumn(0).data(IdRole) == best
     dash.slices["qua-han"].clicked.emit()  # several: the first is selected
     assert window.selection.inspection_id == dash.units.ids()[0]
+
+
+def test_partly_recorded_visits_rank_provisionally(dashboard: Any) -> None:
+    """The dashboard's ranking follows scoring's one rule: complete visits first with their
+    final rank, partly recorded ones after them marked "tạm tính" (as the report does)."""
+    ranked = dashboard.figures["ranked"]
+    flags = [r["provisional"] for r in ranked]
+    assert flags == sorted(flags) and True in flags and False in flags
+    axis = next(a for a in dashboard.charts["rank"].axes() if hasattr(a, "categories"))
+    labels = list(reversed(list(axis.categories())))  # the chart draws the best at the top
+    for row, label in zip(ranked, labels, strict=True):
+        if row["provisional"]:
+            assert f"tạm tính {row['judged']}/{row['to_judge']}" in label, label
+        else:
+            assert f"hạng {row['final_rank']}" in label, label

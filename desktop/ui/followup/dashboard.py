@@ -367,7 +367,11 @@ class DashboardWindow(QWidget):
     @staticmethod
     def _rank_label(row: dict[str, Any]) -> str:
         level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
-        parts = [f"hạng {row['rank']}" if row.get("rank") else "", level]
+        if row.get("provisional"):  # scoring.is_provisional: not a final rank
+            rank = f"tạm tính {row['judged']}/{row['to_judge']}"
+        else:
+            rank = f"hạng {row['final_rank']}" if row.get("final_rank") else ""
+        parts = [rank, level]
         detail = " · ".join(p for p in parts if p)
         return f"{row['unit']} ({detail})" if detail else row["unit"]
 

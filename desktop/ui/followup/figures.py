@@ -101,7 +101,9 @@ def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict
         entry["units"].sort(key=lambda u: u["percent"])
         entry["average"] = round(sum(u["percent"] for u in entry["units"]) / len(entry["units"]), 2)
         area_rows.append(entry)
-    ranked = sorted(scores, key=lambda s: (-s["percent"], s["unit"]))
+    # Final ranks first, partly recorded visits after them (scoring.is_provisional), as the
+    # campaign report orders its table.
+    ranked = sorted(scores, key=lambda s: (s["provisional"], -s["percent"], s["unit"]))
     recs = followup.register(store, plan_id, today=today)
     statuses = []
     for status in FollowupStatus:
