@@ -290,3 +290,41 @@ def private_folder(folder: str | Path) -> Path:
     with contextlib.suppress(OSError):  # a folder on a file system without modes
         os.chmod(folder, PRIVATE_DIR)
     return folder
+
+
+class Staged:
+    """A file being written whose final name is known only at the end (content-addressed
+    attachments): write to `handle`, then set `target` (None: keep nothing)."""
+
+    def __init__(self, temp: Path, handle: IO[bytes]) -> None:
+        self.temp = temp
+        self.handle = handle
+        self.target: Path | None = None
+
+
+@contextlib.contextmanager
+def staged_file(folder: str | Path) -> Iterator[Staged]:
+    """A PRIVATE file written under a temporary name in `folder` (which must exist); when the
+    block ends with `target` set, it is flushed and renamed to `target` (whose folder the
+    caller made). On any exception, or with no target, nothing is left."""
+    folder = Path(folder)
+    temp = temp_name(folder / "staged")
+    try:
+        fd = os.open(
+            temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE
+        )
+    except OSError as exc:
+        raise (_writer_error(exc, temp) or exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            staged = Staged(temp, handle)
+            yield staged
+            handle.flush()
+            os.fsync(handle.fileno())
+        if staged.target is not None:
+            check_target(staged.target, managed_ok=True)
+            os.replace(temp, staged.target)
+    except OSError as exc:
+        raise (_writer_error(exc, temp) or exc) from exc
+    finally:
+        temp.unlink(missing_ok=True)

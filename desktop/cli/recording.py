@@ -145,6 +145,31 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@click.group("attachments")
+def attachments_group() -> None:
+    """Tệp đính kèm trong thư mục dữ liệu."""
+
+
+@attachments_group.command("gc")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def attachments_gc(app: AppContext, as_json: bool) -> None:
+    """Xóa các tệp đính kèm không còn bản ghi nào dùng tới (cũng chạy khi sao lưu)."""
+    from pathlib import Path
+
+    from desktop.services.attachments import collect_garbage
+    from desktop.services.paths import data_dir_for
+
+    counts = collect_garbage(app.store, data_dir_for(Path(app.db_path)))
+    if as_json:
+        emit_json(counts)
+        return
+    size = f"{counts['bytes'] / 2**20:.1f}".replace(".", ",")
+    click.echo(
+        f"Đã xóa {counts['removed']} tệp không còn dùng ({size} MB); giữ lại {counts['kept']} tệp."
+    )
+
+
 def register(group: click.Group) -> None:
-    for command in (search, conclusion, recommendation, recommendations, audit):
+    for command in (search, conclusion, recommendation, recommendations, audit, attachments_group):
         group.add_command(command)

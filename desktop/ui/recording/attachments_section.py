@@ -147,12 +147,15 @@ class AttachmentListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         r = self._rows[index.row()]
+        # The name as given is kept; it is shown without control or bidirectional marks (a
+        # right-to-left override must not make "gnp.exe" read "exe.png").
+        name = r.get("display_name") or r["filename"]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{r['filename']}\n{T_MISSING}" if r["missing"] else r["filename"]
+            return f"{name}\n{T_MISSING}" if r["missing"] else name
         if role == Qt.ItemDataRole.ToolTipRole:
             if r["missing"]:
-                return f"{r['filename']}\n{T_MISSING}"
-            return f"{r['filename']} · {_size_text(r.get('size'))}"
+                return f"{name}\n{T_MISSING}"
+            return f"{name} · {_size_text(r.get('size'))}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self.icon(r)
         if role == IdRole:
@@ -182,7 +185,7 @@ class AttachmentListModel(QAbstractListModel):
         if self._provider is None:
             self._provider = QFileIconProvider()
         # The stored file has no extension: ask by the original name for the type's icon.
-        icon = self._provider.icon(QFileInfo(r["filename"]))
+        icon = self._provider.icon(QFileInfo(r.get("safe_name") or r["filename"]))
         if icon.isNull():
             icon = self._standard(QStyle.StandardPixmap.SP_FileIcon)
         return icon
@@ -399,21 +402,22 @@ class AttachmentsSection(QGroupBox):
             return False
         r = index.data(ObjectRole)
         if r["missing"] or not Path(r["path"]).is_file():
-            self._say(f"{r['filename']}: {T_MISSING}", error=True)
+            self._say(f"{r.get('display_name') or r['filename']}: {T_MISSING}", error=True)
             return False
         # The stored copy has no extension; viewers choose by name, so open a named link.
         target = self._named_copy(r)
         if not self.open_external(str(target)):
-            self._say(T_OPEN_FAILED.format(name=r["filename"]), error=True)
+            self._say(T_OPEN_FAILED.format(name=r.get("display_name") or r["filename"]), error=True)
             return False
         return True
 
     def _named_copy(self, r: dict[str, Any]) -> Path:
-        """A read-only copy of the stored file under its original name (in the data folder)."""
+        """A read-only copy of the stored file under its name made safe for the system (no
+        CON, no trailing dot, no bidirectional mark: attachments.safe_filename)."""
         data_dir = self.data_dir
         assert data_dir is not None
         folder = data_dir / "attachments" / "open" / r["sha256"][:16]
-        target: Path = folder / Path(r["filename"]).name
+        target: Path = folder / (r.get("safe_name") or Path(r["filename"]).name)
         try:
             if not target.exists():
                 # A copy, not a link: a viewer that saves must never change the stored file.
@@ -431,7 +435,7 @@ class AttachmentsSection(QGroupBox):
         if not index.isValid() or self._row is None or not self._inspection_id:
             return
         r = self.model.rows()[index.row()]
-        question = T_ASK_REMOVE.format(name=r.get("filename") or "")
+        question = T_ASK_REMOVE.format(name=r.get("display_name") or r.get("filename") or "")
         if not dialogs_vi.confirm_delete(self, T_REMOVE, question, accept=T_REMOVE_YES):
             return
         try:
