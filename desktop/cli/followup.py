@@ -75,13 +75,13 @@ def followup(
 
     day = _date(today, "Ngày")
     if unit_of:
-        rows = service.open_recommendations_from_earlier(app.store, unit_of, today=day)
+        rows = service.open_recommendations_from_earlier(app.reader, unit_of, today=day)
         if plan_id:
             rows = [r for r in rows if r["plan_id"] == plan_id]
         if overdue:
             rows = [r for r in rows if r["overdue"]]
     else:
-        rows = service.register(app.store, plan_id, overdue_only=overdue, today=day)
+        rows = service.register(app.reader, plan_id, overdue_only=overdue, today=day)
     out = [_row(r) for r in rows]
     if as_json:
         emit_json(out)
@@ -233,7 +233,7 @@ def escalation(
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp ra phải có đuôi .xlsx: {output}")
     day = _date(today, "Ngày")
-    rows = reminders.escalation(app.store, plan_id, today=day)
+    rows = reminders.escalation(app.reader, plan_id, today=day)
     if output is not None:
         drawing.write_escalation_xlsx(rows, output, today=day)
         if not as_json:

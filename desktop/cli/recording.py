@@ -24,9 +24,9 @@ def search(
     from desktop.services.errors import UserError
     from desktop.services.search import search as run_search
 
-    if inspection_id is not None and app.store.planning.inspection(inspection_id) is None:
+    if inspection_id is not None and app.reader.planning.inspection(inspection_id) is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
-    hits = run_search(app.store, " ".join(text), inspection_id=inspection_id, limit=limit)
+    hits = run_search(app.reader, " ".join(text), inspection_id=inspection_id, limit=limit)
     rows = [
         {k: h[k] for k in ("kind", "inspection_id", "item_code", "text", "snippet")} for h in hits
     ]
@@ -52,7 +52,7 @@ def conclusion_draft(app: AppContext, inspection_id: str, as_json: bool) -> None
     """Gợi ý ưu điểm và tồn tại, hạn chế theo lĩnh vực từ kết quả đã ghi."""
     from desktop.services.conclusions import draft
 
-    areas = draft(app.store, inspection_id)
+    areas = draft(app.reader, inspection_id)
     if as_json:
         emit_json(areas)
         return
