@@ -11,8 +11,9 @@ File modes (one policy, decided by what the file is, not by who writes it):
   database and its backups, device keys, attachments (official records: readable by this
   user only). README: keys "mode 0600".
 - DOCUMENT (0666 less the umask, as any program's "Save as"): what the user saves where they
-  choose to hand it on — reports, letters, workbooks, sync packages. A colleague on the same
-  machine or a shared folder must be able to open them; the folder was the user's choice.
+  choose to hand it on — reports, letters, workbooks, encrypted sync packages. A colleague on
+  the same machine or a shared folder must be able to open them; the folder was the user's
+  choice. An unencrypted package holds every row in clear: PRIVATE, wherever it is saved.
 
 Refused targets (`check_target`): the writer never replaces a file it must not touch — a
 database this process uses (`protect_database`) or any database with a live `-wal`/`.lock`
@@ -200,13 +201,17 @@ def _fsync(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path, *, private: bool = False) -> Iterator[Path]:
+def atomic_path(
+    target: str | Path, *, private: bool = False, managed_ok: bool | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside `target` to write to; on success it becomes `target`
     (mode PRIVATE when `private`, else DOCUMENT). On any exception the temporary file is
-    removed and the target is left as it was. The target's folder must exist."""
+    removed and the target is left as it was. The target's folder must exist. `managed_ok`
+    (default: `private`) lets the target be in the data folder's managed parts."""
     target = Path(target)
-    # The app's own records (private) may go into the managed folders; documents may not.
-    check_target(target, managed_ok=private)
+    # The app's own records (private) may go into the managed folders; documents may not —
+    # nor a private file the user saves where they choose (an unencrypted package).
+    check_target(target, managed_ok=private if managed_ok is None else managed_ok)
     temp = temp_name(target)
     try:
         # Created 0600 (O_EXCL): never readable by others, even for a moment.

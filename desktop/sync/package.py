@@ -244,9 +244,14 @@ def write_package(
     manifest_bytes: bytes,
     parts: list[Part],
 ) -> None:
-    """Write the outer zip next to the target, then move it into place."""
-    # A package the user hands on: an ordinary file (db.files' DOCUMENT mode).
-    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+    """Write the outer zip next to the target, then move it into place. An unencrypted
+    package holds every row in clear: private (0600) like the database; an encrypted one is
+    a document the user hands on (db.files' DOCUMENT mode, as the umask says)."""
+    private = manifest.get("encryption", "none") == "none"
+    with (
+        atomic_path(target, private=private, managed_ok=False) as tmp,
+        zipfile.ZipFile(tmp, "w") as zf,
+    ):
         _write_parts(zf, [Part(MANIFEST, data=manifest_bytes), Part(SIGNATURE, data=signature)])
         _write_parts(zf, parts)
 
