@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from db import Store
-from desktop.cli import cli
+from tests.conftest import invoke
 
 WINDOW = """
 import sys, time
@@ -51,9 +50,7 @@ def window(db_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         holder.communicate("\n", timeout=30)
 
 
-def _run(db_path: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+_run = invoke
 
 
 def test_read_only_commands_and_backup_work_while_the_window_is_open(
