@@ -62,6 +62,9 @@ from desktop.ui.store_adapter import StoreAdapter
 T_TITLE = "Tệp đính kèm"
 T_ADD = strings.ADD_FILE
 T_ADD_TIP = "Thêm ảnh chụp, bản quét hoặc tệp khác (có thể kéo thả tệp vào đây)"
+T_LIMIT = "Giới hạn tệp đính kèm…"
+T_LIMIT_TIP = "Cài đặt: dung lượng lớn nhất của mỗi tệp đính kèm (mặc định 50 MB)"
+T_LIMIT_ASK = "Dung lượng lớn nhất của mỗi tệp đính kèm (MB):"
 T_REMOVE = "Gỡ tệp"
 T_REMOVE_YES = "Gỡ"
 T_ASK_REMOVE = (
@@ -260,6 +263,10 @@ class AttachmentsSection(QGroupBox):
         self.remove_action.setToolTip(f"{T_REMOVE} (Delete)")
         self.remove_action.triggered.connect(self.remove_current)
         self.view.addAction(self.remove_action)
+        # Cài đặt of the attachments: the largest file accepted (a setting of this laptop).
+        self.limit_action = QAction(T_LIMIT, self)
+        self.limit_action.setToolTip(T_LIMIT_TIP)
+        self.limit_action.triggered.connect(self._ask_and_set_limit)
         for action in (self.add_action, self.open_action, self.remove_action):
             button = QToolButton()
             button.setDefaultAction(action)
@@ -283,6 +290,16 @@ class AttachmentsSection(QGroupBox):
         """Ask for files to attach; tests patch this."""
         paths, _ = QFileDialog.getOpenFileNames(parent, T_PICK, str(Path.home()))
         return [Path(p) for p in paths]
+
+    @staticmethod
+    def ask_limit(parent: QWidget | None, current: float) -> float | None:
+        """Ask for the largest file to attach, in MB (None: cancelled); tests patch this."""
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getDouble(
+            parent, T_LIMIT.rstrip("…"), T_LIMIT_ASK, current, 1, 200, 1
+        )
+        return float(value) if ok else None
 
     @staticmethod
     def open_external(path: str) -> bool:
@@ -336,6 +353,17 @@ class AttachmentsSection(QGroupBox):
         self.message_label.setStyleSheet("color: #b3261e;" if error else "color: #5f6368;")
         self.message_label.setText(message)
         self.message_label.show()
+
+    @Slot()
+    def _ask_and_set_limit(self) -> None:
+        try:
+            current = attachment_service.max_attachment_bytes(self._adapter.reads) / 2**20
+        except UserError:
+            current = float(attachment_service.DEFAULT_MAX_MB)
+        value = self.ask_limit(self, current)
+        if value is not None:
+            shown = f"{value:g}"
+            self._adapter.set_setting(attachment_service.SETTING_MAX_MB, shown)
 
     # -- adding ---------------------------------------------------------------------------
     @Slot()
