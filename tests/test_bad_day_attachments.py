@@ -310,3 +310,24 @@ def test_the_original_name_is_kept_and_views_carry_safe_ones(
     assert row["filename"] == "anh\u202egnp.exe"
     assert row["display_name"] == attachments.display_name(row["filename"])
     assert row["safe_name"] == "anhgnp.exe"
+
+
+def test_gc_keeps_what_a_backup_refers_to(
+    store: Store, visit: tuple[str, str, Path], tmp_path: Path, db_path: Path
+) -> None:
+    from desktop.services.backup import backup_now, collect_attachments
+
+    so, item, data_dir = visit
+    source = tmp_path / "anh.jpg"
+    source.write_bytes(b"in the backup only" * 10)
+    blob = Path(attachments.add_attachment(store, data_dir, so, item, source)["path"])
+    made = backup_now(store)
+    # The live database no longer knows the row (an older backup was restored, say).
+    store.db.execute("DELETE FROM attachments")
+    old = time.time() - 3600
+    os.utime(blob, (old, old))
+    assert collect_attachments(store) == {"removed": 0, "bytes": 0, "kept": 1}
+    assert blob.is_file()
+    made.unlink()
+    assert collect_attachments(store)["removed"] == 1
+    assert not blob.exists()

@@ -154,13 +154,11 @@ def attachments_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_app
 def attachments_gc(app: AppContext, as_json: bool) -> None:
-    """Xóa các tệp đính kèm không còn bản ghi nào dùng tới (cũng chạy khi sao lưu)."""
-    from pathlib import Path
+    """Xóa các tệp đính kèm không còn bản ghi nào dùng tới, kể cả trong các bản sao lưu
+    (cũng chạy khi sao lưu)."""
+    from desktop.services.backup import collect_attachments
 
-    from desktop.services.attachments import collect_garbage
-    from desktop.services.paths import data_dir_for
-
-    counts = collect_garbage(app.store, data_dir_for(Path(app.db_path)))
+    counts = collect_attachments(app.store) or {"removed": 0, "bytes": 0, "kept": 0}
     if as_json:
         emit_json(counts)
         return

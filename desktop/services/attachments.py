@@ -257,16 +257,22 @@ def remove_attachment(store: Store, attachment_id: str) -> None:
 
 
 def collect_garbage(
-    store: Store, data_dir: Path, *, grace_seconds: float = GC_GRACE_SECONDS
+    store: Store,
+    data_dir: Path,
+    *,
+    grace_seconds: float = GC_GRACE_SECONDS,
+    also_referenced: set[str] | None = None,
 ) -> dict[str, int]:
     """Remove the stored files no row refers to (a tombstoned row still does: it may come
-    back), and dead runs' temporary copies; files younger than `grace_seconds` are left (their
-    row may be on its way). Returns {"removed", "bytes", "kept"}."""
+    back; `also_referenced`: hashes other databases need, the backups'), and dead runs'
+    temporary copies; files younger than `grace_seconds` are left (their row may be on its
+    way). Returns {"removed", "bytes", "kept"}. Use desktop.services.backup.collect_attachments,
+    which adds what the backups refer to."""
     root = Path(data_dir) / ATTACHMENTS_DIR
     counts = {"removed": 0, "bytes": 0, "kept": 0}
     if not root.is_dir():
         return counts
-    referenced = store.evidence.referenced_shas()
+    referenced = store.evidence.referenced_shas() | (also_referenced or set())
     horizon = time.time() - grace_seconds
     candidates = [p for p in root.glob("??/*") if _SHA.match(p.name)]
     candidates += [p for p in root.rglob("*") if is_temporary(p)]

@@ -24,6 +24,7 @@ from db.connection import (
     backups_dir,
     check_database_file,
     migration_backup_name,
+    referenced_attachments,
     replace_database,
     safety_copy,
 )
@@ -84,15 +85,20 @@ def backup_before(store: Store, reason: str) -> Path:
 
 
 def collect_attachments(store: Store) -> dict[str, int] | None:
-    """At backup: remove the attachment files no row refers to (attachments.collect_garbage),
-    only by the writer (a read-only reader beside the open window may not know of a row the
-    window is adding). None when not done."""
+    """Remove the attachment files no row refers to — neither in the database nor in any of
+    its listed backups, which a restore would bring back (attachments.collect_garbage). Run
+    at backup and by `kiemtra attachments gc`; only by the writer (a read-only reader beside
+    the open window may not know of a row the window is adding). None when not done."""
     if store.path is None or store.read_only:
         return None
     from desktop.services.attachments import collect_garbage
     from desktop.services.paths import data_dir_for
 
-    return collect_garbage(store, data_dir_for(Path(store.path)))
+    db_path = Path(store.path)
+    kept: set[str] = set()
+    for entry in _scan(db_path):
+        kept |= referenced_attachments(entry["path"])
+    return collect_garbage(store, data_dir_for(db_path), also_referenced=kept)
 
 
 def backup_now(store: Store, target: str | Path | None = None) -> Path:
