@@ -178,6 +178,24 @@ def test_export_refuses_a_package_its_import_would_refuse(
     assert summary["attachments"] == 1 and not summary["full"] and summary["rows"] >= 1
 
 
+def test_export_refuses_more_parts_or_a_bigger_manifest_than_import_reads(
+    store: Store, visit: tuple[str, str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    so, item, data_dir = visit
+    source = tmp_path / "ho-so.pdf"
+    source.write_bytes(b"%PDF" * 10)
+    attachments.add_attachment(store, data_dir, so, item, source)
+    out = tmp_path / "out.kiemtra"
+    monkeypatch.setattr(pkg, "MAX_ENTRIES", 3)
+    with pytest.raises(UserError, match="quá nhiều phần"):
+        export_package(store, out, full=True)
+    monkeypatch.setattr(pkg, "MAX_ENTRIES", 100_000)
+    monkeypatch.setattr(pkg, "MAX_MANIFEST_BYTES", 500)
+    with pytest.raises(UserError, match="Không xuất được"):
+        export_package(store, out, full=True)
+    assert not out.exists()
+
+
 def test_export_writes_zip64_when_needed(
     store: Store, visit: tuple[str, str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

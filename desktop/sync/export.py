@@ -146,6 +146,7 @@ def export_package(
         pkg.check_writable(outer)
     manifest["parts"] = [p.declaration() for p in outer]
     manifest_bytes = pkg.canonical_json(manifest)
+    pkg.check_writable(outer, manifest_bytes)
     signature = keys.signing.sign(manifest_bytes)
     try:
         pkg.write_package(Path(out), manifest, signature, manifest_bytes, outer)

@@ -267,10 +267,13 @@ def over_limits(total_bytes: int, entries: int) -> str | None:
     return None
 
 
-def check_writable(parts: list[Part]) -> None:
-    """Refuse (UserError, one line) to write a package its own import would refuse."""
+def check_writable(parts: list[Part], manifest_bytes: bytes = b"") -> None:
+    """Refuse (UserError, one line) to write a package its own import would refuse: too
+    many parts, too many bytes, or a manifest larger than read_signed reads."""
     total = sum(p.size for p in parts)
     broken = over_limits(total, len(parts) + 2)  # + manifest and signature
+    if broken is None and len(manifest_bytes) > MAX_MANIFEST_BYTES:
+        broken = "too_many"
     if broken is not None:
         raise UserError(
             MESSAGES["unimportable"].format(
