@@ -349,3 +349,29 @@ def test_gc_keeps_what_a_backup_refers_to(
     made.unlink()
     assert collect_attachments(store)["removed"] == 1
     assert not blob.exists()
+
+
+def test_an_import_whose_attachment_changes_while_copied_is_refused(
+    store: Store, visit: tuple[str, str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.sync.importer import import_package
+
+    so, item, data_dir = visit
+    source = tmp_path / "ho-so.pdf"
+    source.write_bytes(os.urandom(5000))
+    attachments.add_attachment(store, data_dir, so, item, source)
+    out = tmp_path / "out.kiemtra"
+    export_package(store, out, full=True)
+
+    def changed(self: pkg.Content, sha256: str, sink: Any) -> None:
+        sink(b"not what was checked")
+
+    monkeypatch.setattr(pkg.Content, "stream_attachment", changed)
+    receiver_db = tmp_path / "recv" / "kiemtra.sqlite"
+    receiver = Store.open(receiver_db)
+    try:
+        with pytest.raises(UserError, match="sai mã băm"):
+            import_package(receiver, out, trust_new=True)
+        assert _blobs(data_dir_for(receiver_db)) == []
+    finally:
+        receiver.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from db import Store
 from db.files import atomic_open, private_folder
@@ -429,8 +430,18 @@ def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> 
             # Official records: private files in private folders (db.files), never half-written.
             private_folder(target.parent.parent)
             private_folder(target.parent)
+            digest = hashlib.sha256()
             with atomic_open(target, private=True) as out:
-                content.copy_attachment(sha, out)
+
+                def write(chunk: bytes, out: IO[bytes] = out, digest: Any = digest) -> None:
+                    digest.update(chunk)
+                    out.write(chunk)
+
+                # Hashed again while copied: the package file may have changed since it was
+                # checked (a stick pulled out, a file being synced); never a blob unlike its name.
+                content.stream_attachment(sha, write)
+                if digest.hexdigest() != sha:
+                    raise pkg.PackageError("hash", name=f"attachments/{sha}")
             added.append(target)
     except BaseException:
         _remove(added)

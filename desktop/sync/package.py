@@ -25,7 +25,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -366,8 +366,12 @@ class Content:
     rows_declared: dict[str, int] = field(default_factory=dict)
 
     def copy_attachment(self, sha256: str, out: IO[bytes]) -> None:
+        self.stream_attachment(sha256, out.write)
+
+    def stream_attachment(self, sha256: str, sink: Callable[[bytes], object]) -> None:
+        """Each chunk of the attachment's bytes to `sink`, bounded by its declared size."""
         info = self.attachments[sha256]
-        _read_bounded(self.zf, info, info.file_size, out.write)
+        _read_bounded(self.zf, info, info.file_size, sink)
 
 
 def verify_parts(
