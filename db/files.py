@@ -2,8 +2,10 @@
 
 Every file the application writes goes through `atomic_path` (or `write_bytes`): the content
 is written to a temporary file in the target's folder, flushed to disk, given its mode, then
-renamed over the target with os.replace. At every moment the target is either the old file or
-the whole new one; a failure (or a cancelled export) leaves no temporary file behind.
+renamed over the target with os.replace. A file whose name is known only once written (an
+attachment, named by the hash of its bytes) goes through `staged_file` the same way. At every
+moment the target is either the old file or the whole new one; a failure (or a cancelled
+export) leaves no temporary file behind.
 
 File modes (one policy, decided by what the file is, not by who writes it):
 
