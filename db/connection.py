@@ -479,3 +479,25 @@ def _fail_migration(
     raise StoreError(
         f"Nâng cấp cơ sở dữ liệu {path} không thành công ({exc}); dữ liệu được giữ nguyên{where}"
     ) from exc
+
+
+def referenced_attachments(path: str | Path) -> set[str]:
+    """The attachment hashes a database file (a backup) refers to, in every attachment
+    table it has; empty when it cannot be read (a damaged copy cannot be restored either)."""
+    from db.migrations import ATTACHMENT_TABLES
+
+    found: set[str] = set()
+    try:
+        conn = _read_only_connection(Path(path))
+    except (StoreError, sqlite3.Error):
+        return found
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for table in ATTACHMENT_TABLES:
+            if table in tables:
+                found.update(r[0] for r in conn.execute(f"SELECT DISTINCT sha256 FROM {table}"))
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    return found

@@ -2,8 +2,10 @@
 
 Every file the application writes goes through `atomic_path` (or `write_bytes`): the content
 is written to a temporary file in the target's folder, flushed to disk, given its mode, then
-renamed over the target with os.replace. At every moment the target is either the old file or
-the whole new one; a failure (or a cancelled export) leaves no temporary file behind.
+renamed over the target with os.replace. A file whose name is known only once written (an
+attachment, named by the hash of its bytes) goes through `staged_file` the same way. At every
+moment the target is either the old file or the whole new one; a failure (or a cancelled
+export) leaves no temporary file behind.
 
 File modes (one policy, decided by what the file is, not by who writes it):
 
@@ -11,8 +13,9 @@ File modes (one policy, decided by what the file is, not by who writes it):
   database and its backups, device keys, attachments (official records: readable by this
   user only). README: keys "mode 0600".
 - DOCUMENT (0666 less the umask, as any program's "Save as"): what the user saves where they
-  choose to hand it on — reports, letters, workbooks, sync packages. A colleague on the same
-  machine or a shared folder must be able to open them; the folder was the user's choice.
+  choose to hand it on — reports, letters, workbooks, encrypted sync packages. A colleague on
+  the same machine or a shared folder must be able to open them; the folder was the user's
+  choice. An unencrypted package holds every row in clear: PRIVATE, wherever it is saved.
 
 Refused targets (`check_target`): the writer never replaces a file it must not touch — a
 database this process uses (`protect_database`) or any database with a live `-wal`/`.lock`
@@ -200,13 +203,17 @@ def _fsync(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path, *, private: bool = False) -> Iterator[Path]:
+def atomic_path(
+    target: str | Path, *, private: bool = False, managed_ok: bool | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside `target` to write to; on success it becomes `target`
     (mode PRIVATE when `private`, else DOCUMENT). On any exception the temporary file is
-    removed and the target is left as it was. The target's folder must exist."""
+    removed and the target is left as it was. The target's folder must exist. `managed_ok`
+    (default: `private`) lets the target be in the data folder's managed parts."""
     target = Path(target)
-    # The app's own records (private) may go into the managed folders; documents may not.
-    check_target(target, managed_ok=private)
+    # The app's own records (private) may go into the managed folders; documents may not —
+    # nor a private file the user saves where they choose (an unencrypted package).
+    check_target(target, managed_ok=private if managed_ok is None else managed_ok)
     temp = temp_name(target)
     try:
         # Created 0600 (O_EXCL): never readable by others, even for a moment.
@@ -290,3 +297,41 @@ def private_folder(folder: str | Path) -> Path:
     with contextlib.suppress(OSError):  # a folder on a file system without modes
         os.chmod(folder, PRIVATE_DIR)
     return folder
+
+
+class Staged:
+    """A file being written whose final name is known only at the end (content-addressed
+    attachments): write to `handle`, then set `target` (None: keep nothing)."""
+
+    def __init__(self, temp: Path, handle: IO[bytes]) -> None:
+        self.temp = temp
+        self.handle = handle
+        self.target: Path | None = None
+
+
+@contextlib.contextmanager
+def staged_file(folder: str | Path) -> Iterator[Staged]:
+    """A PRIVATE file written under a temporary name in `folder` (which must exist); when the
+    block ends with `target` set, it is flushed and renamed to `target` (whose folder the
+    caller made). On any exception, or with no target, nothing is left."""
+    folder = Path(folder)
+    temp = temp_name(folder / "staged")
+    try:
+        fd = os.open(
+            temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE
+        )
+    except OSError as exc:
+        raise (_writer_error(exc, temp) or exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            staged = Staged(temp, handle)
+            yield staged
+            handle.flush()
+            os.fsync(handle.fileno())
+        if staged.target is not None:
+            check_target(staged.target, managed_ok=True)
+            os.replace(temp, staged.target)
+    except OSError as exc:
+        raise (_writer_error(exc, temp) or exc) from exc
+    finally:
+        temp.unlink(missing_ok=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,40 @@ def demo_store(store: Store) -> Store:
     # Without the demo's recommendations: tests count the ones they add themselves.
     build_demo(store, recommendations=False)
     return store
+
+
+# The `kiemtra` command as a separate process (what a user runs; killable, limitable).
+KIEMTRA_COMMAND = [sys.executable, "-m", "desktop"]
+
+
+def run_kiemtra(
+    db_path: Path, *args: str, fsize: int | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`kiemtra --db DB ARGS` in its own process; `fsize`: writes past that many bytes fail
+    with EFBIG in the child (a full disk without a full disk)."""
+
+    def limit() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        assert fsize is not None
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run(
+        [*KIEMTRA_COMMAND, "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        preexec_fn=limit if fsize is not None else None,  # noqa: PLW1509 - no threads here
+    )
+
+
+def invoke(db_path: Path, *args: str) -> tuple[int, str]:
+    """`kiemtra --db DB ARGS` in process: (exit code, stdout and stderr together)."""
+    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+    return result.exit_code, result.output
 
 
 class Kiemtra:

@@ -20,18 +20,10 @@ import pytest
 
 from db import Store
 from desktop.services import backup
+from tests.conftest import KIEMTRA_COMMAND, run_kiemtra
 
-KIEMTRA = [sys.executable, "-m", "desktop"]
-
-
-def _kiemtra(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KIEMTRA, "--db", str(db_path), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+KIEMTRA = KIEMTRA_COMMAND
+_kiemtra = run_kiemtra
 
 
 def _integrity(path: Path) -> str:

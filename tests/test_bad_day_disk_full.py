@@ -10,7 +10,6 @@ import errno
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,27 +20,9 @@ from db.errors import DiskFullError, StoreError
 from db.lock import WriterLock
 from desktop.services import backup
 from desktop.sync import keys
+from tests.conftest import run_kiemtra
 
-KIEMTRA = [sys.executable, "-m", "desktop"]
-
-
-def _run(db_path: Path, *args: str, fsize: int | None = None) -> subprocess.CompletedProcess[str]:
-    def limit() -> None:  # in the child: writes past `fsize` bytes fail with EFBIG
-        import resource
-        import signal
-
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        assert fsize is not None
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
-    return subprocess.run(
-        [*KIEMTRA, "--db", str(db_path), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=limit if fsize is not None else None,  # noqa: PLW1509 - no threads here
-    )
+_run = run_kiemtra
 
 
 def _one_line(text: str) -> str:

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from db import Store, files
-from desktop.cli import cli
+from tests.conftest import invoke
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
 
@@ -71,8 +70,7 @@ def _sound(path: Path) -> bool:
 
 
 def _run(db_path: Path, args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+    return invoke(db_path, *args)
 
 
 def _targets(db_path: Path, suffix: str, tmp_path: Path) -> dict[str, Path]:

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from db import Store
-from desktop.cli import cli
+from tests.conftest import invoke
 
 WINDOW = """
 import sys, time
@@ -51,9 +50,7 @@ def window(db_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         holder.communicate("\n", timeout=30)
 
 
-def _run(db_path: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+_run = invoke
 
 
 def test_read_only_commands_and_backup_work_while_the_window_is_open(
@@ -91,3 +88,50 @@ def test_a_command_that_writes_names_the_window(window: tuple[Path, dict[str, st
     lines = output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Lỗi: Cơ sở dữ liệu đang được mở để ghi bởi")
     assert "cửa sổ" in lines[0]
+
+
+def test_more_read_only_commands_work_while_the_window_is_open(
+    window: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db_path, ids = window
+    for args in (
+        ["search", "kế hoạch", "--json"],
+        ["followup", "--json"],
+        ["followup", "--unit-of", ids["inspection"], "--json"],
+        ["escalation", "--json"],
+        ["checklist", "show", "--json"],
+        ["device", "list", "--json"],
+        ["sync", "conflicts", "--json"],
+        ["conclusion", "draft", ids["inspection"], "--json"],
+    ):
+        code, output = _run(db_path, *args)
+        assert code == 0, f"{args}: {output}"
+        json.loads(output)
+    for args, made in (
+        (["checklist", "export", "-o", str(tmp_path / "ds.xlsx")], tmp_path / "ds.xlsx"),
+        (["summary", ids["plan"], "-o", str(tmp_path / "th.xlsx")], tmp_path / "th.xlsx"),
+        (
+            ["findings", "template", ids["inspection"], "-o", str(tmp_path / "p.xlsx")],
+            tmp_path / "p.xlsx",
+        ),
+    ):
+        code, output = _run(db_path, *args)
+        assert code == 0, f"{args}: {output}"
+        assert made.is_file()
+
+
+def test_commands_that_write_say_the_window_is_the_writer(
+    window: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db_path, ids = window
+    for args in (
+        ["attachments", "gc"],
+        ["finding", "set", ids["inspection"], "A1.1.1", "--result", "dat"],
+        ["remediation", "add", "x", "--date", "01/01/2024", "--doc", "1", "--note", "x"],
+        ["report", ids["inspection"], "--kind", "bien-ban", "--format", "pdf", "-o",
+         str(tmp_path / "bb.pdf")],
+    ):  # fmt: skip
+        code, output = _run(db_path, *args)
+        lines = output.strip().splitlines()
+        assert code == 1 and len(lines) == 1, f"{args}: {output}"
+        assert "cửa sổ" in lines[0] and "ghi" in lines[0], f"{args}: {output}"

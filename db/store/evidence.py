@@ -122,3 +122,13 @@ class Evidence:
                 "SELECT count(*) FROM attachments WHERE sha256 = ? AND deleted = 0", [sha256]
             ).fetchone()[0]
         )
+
+    def referenced_shas(self) -> set[str]:
+        """Every content hash a row refers to, live or tombstoned, in every attachment table
+        (a tombstoned row may come back, here or from another laptop's package)."""
+        from db.migrations import ATTACHMENT_TABLES
+
+        found: set[str] = set()
+        for table in ATTACHMENT_TABLES:
+            found.update(r["sha256"] for r in self.db.query(f"SELECT DISTINCT sha256 FROM {table}"))
+        return found

@@ -21,7 +21,7 @@ def show(app: AppContext, as_json: bool) -> None:
     """Bộ tiêu chí hiện hành theo lĩnh vực."""
     from desktop.services.checklists import checklist_json
 
-    data = checklist_json(app.store)
+    data = checklist_json(app.reader)
     if as_json:
         emit_json(data)
         return
@@ -44,7 +44,7 @@ def export(app: AppContext, output: Path) -> None:
     """Xuất bộ tiêu chí hiện hành ra sổ tính Excel để sửa."""
     from desktop.services.checklist_workbook import export_checklist
 
-    path = export_checklist(app.store, output)
+    path = export_checklist(app.reader, output)
     click.echo(f"Đã xuất bộ tiêu chí: {path}")
 
 

@@ -75,13 +75,13 @@ def followup(
 
     day = _date(today, "Ngày")
     if unit_of:
-        rows = service.open_recommendations_from_earlier(app.store, unit_of, today=day)
+        rows = service.open_recommendations_from_earlier(app.reader, unit_of, today=day)
         if plan_id:
             rows = [r for r in rows if r["plan_id"] == plan_id]
         if overdue:
             rows = [r for r in rows if r["overdue"]]
     else:
-        rows = service.register(app.store, plan_id, overdue_only=overdue, today=day)
+        rows = service.register(app.reader, plan_id, overdue_only=overdue, today=day)
     out = [_row(r) for r in rows]
     if as_json:
         emit_json(out)
@@ -113,6 +113,12 @@ def remediation() -> None:
     metavar="FILE",
     help="Tệp đính kèm (văn bản báo cáo, tài liệu kiểm chứng); lặp lại cho nhiều tệp.",
 )
+@click.option(
+    "--max-attachment-mb",
+    "max_attachment_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Dung lượng tối đa của mỗi tệp đính kèm, MB (mặc định: theo Cài đặt, 50 MB).",
+)
 @pass_app
 def remediation_add(
     app: AppContext,
@@ -121,13 +127,22 @@ def remediation_add(
     doc: str,
     note: str,
     attach: tuple[str, ...],
+    max_attachment_mb: float | None,
 ) -> None:
     """Ghi báo cáo kết quả khắc phục cho một hoặc nhiều kiến nghị (cùng một văn bản)."""
     from desktop.services import followup as service
 
     day = _date(date_text, "Ngày báo cáo")
     assert day is not None
-    rows = service.record_report(app.store, recommendation_ids, day, doc, note, attachments=attach)
+    rows = service.record_report(
+        app.store,
+        recommendation_ids,
+        day,
+        doc,
+        note,
+        attachments=attach,
+        max_mb=max_attachment_mb,
+    )
     files = len(rows[0]["attachments"]) if rows else 0
     suffix = f", kèm {files} tệp" if files else ""
     click.echo(f"Đã ghi báo cáo khắc phục {doc} cho {len(rows)} kiến nghị{suffix}.")
@@ -218,7 +233,7 @@ def escalation(
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp ra phải có đuôi .xlsx: {output}")
     day = _date(today, "Ngày")
-    rows = reminders.escalation(app.store, plan_id, today=day)
+    rows = reminders.escalation(app.reader, plan_id, today=day)
     if output is not None:
         drawing.write_escalation_xlsx(rows, output, today=day)
         if not as_json:

@@ -24,9 +24,9 @@ def search(
     from desktop.services.errors import UserError
     from desktop.services.search import search as run_search
 
-    if inspection_id is not None and app.store.planning.inspection(inspection_id) is None:
+    if inspection_id is not None and app.reader.planning.inspection(inspection_id) is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
-    hits = run_search(app.store, " ".join(text), inspection_id=inspection_id, limit=limit)
+    hits = run_search(app.reader, " ".join(text), inspection_id=inspection_id, limit=limit)
     rows = [
         {k: h[k] for k in ("kind", "inspection_id", "item_code", "text", "snippet")} for h in hits
     ]
@@ -52,7 +52,7 @@ def conclusion_draft(app: AppContext, inspection_id: str, as_json: bool) -> None
     """Gợi ý ưu điểm và tồn tại, hạn chế theo lĩnh vực từ kết quả đã ghi."""
     from desktop.services.conclusions import draft
 
-    areas = draft(app.store, inspection_id)
+    areas = draft(app.reader, inspection_id)
     if as_json:
         emit_json(areas)
         return
@@ -195,6 +195,29 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@click.group("attachments")
+def attachments_group() -> None:
+    """Tệp đính kèm trong thư mục dữ liệu."""
+
+
+@attachments_group.command("gc")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def attachments_gc(app: AppContext, as_json: bool) -> None:
+    """Xóa các tệp đính kèm không còn bản ghi nào dùng tới, kể cả trong các bản sao lưu
+    (cũng chạy khi sao lưu)."""
+    from desktop.services.backup import collect_attachments
+
+    counts = collect_attachments(app.store) or {"removed": 0, "bytes": 0, "kept": 0}
+    if as_json:
+        emit_json(counts)
+        return
+    size = f"{counts['bytes'] / 2**20:.1f}".replace(".", ",")
+    click.echo(
+        f"Đã xóa {counts['removed']} tệp không còn dùng ({size} MB); giữ lại {counts['kept']} tệp."
+    )
+
+
 def register(group: click.Group) -> None:
-    for command in (search, conclusion, recommendation, recommendations, audit):
+    for command in (search, conclusion, recommendation, recommendations, audit, attachments_group):
         group.add_command(command)

@@ -214,7 +214,7 @@ def summary(app: AppContext, plan_id: str, output: Path) -> None:
 
     if output.suffix.lower() != ".xlsx":
         raise UserError("Tệp tổng hợp phải có đuôi .xlsx")
-    path = plan_summary(app.store, plan_id, output)
+    path = plan_summary(app.reader, plan_id, output)
     click.echo(f"Đã ghi {path}")
 
 

@@ -25,7 +25,7 @@ def template(app: AppContext, inspection_id: str, output: Path) -> None:
     """Ghi phiếu tự đánh giá / kết quả kiểm tra của cuộc kiểm tra ra Excel (in được A4)."""
     from desktop.services.selfassessment_workbook import write_form
 
-    path = write_form(app.store, inspection_id, output)
+    path = write_form(app.reader, inspection_id, output)
     click.echo(f"Đã ghi phiếu: {path}")
 
 

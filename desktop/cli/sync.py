@@ -80,7 +80,7 @@ def device_list(app: AppContext, as_json: bool) -> None:
             "trusted": bool(d["trusted"] or d["is_self"]),
             "revoked": bool(d["revoked"]),
         }
-        for d in app.store.sync.devices.devices()
+        for d in app.reader.sync.devices.devices()
     ]
     if as_json:
         emit_json(rows)
@@ -228,7 +228,7 @@ def sync_conflicts(app: AppContext, include_resolved: bool, as_json: bool) -> No
     """Các xung đột: cùng một bản ghi được hai máy sửa từ cùng một phiên bản."""
     from desktop.sync.merge import list_conflicts
 
-    rows = list_conflicts(app.store, include_resolved=include_resolved)
+    rows = list_conflicts(app.reader, include_resolved=include_resolved)
     if as_json:
         emit_json(rows)
         return

@@ -24,6 +24,7 @@ from db.connection import (
     backups_dir,
     check_database_file,
     migration_backup_name,
+    referenced_attachments,
     replace_database,
     safety_copy,
 )
@@ -79,7 +80,25 @@ def backup_before(store: Store, reason: str) -> Path:
     target = store.backup(_target(db_path, reason, dt.datetime.now()))
     if reason != "manual":
         prune(db_path, reason, KEEP)
+    collect_attachments(store)
     return target
+
+
+def collect_attachments(store: Store) -> dict[str, int] | None:
+    """Remove the attachment files no row refers to — neither in the database nor in any of
+    its listed backups, which a restore would bring back (attachments.collect_garbage). Run
+    at backup and by `kiemtra attachments gc`; only by the writer (a read-only reader beside
+    the open window may not know of a row the window is adding). None when not done."""
+    if store.path is None or store.read_only:
+        return None
+    from desktop.services.attachments import collect_garbage
+    from desktop.services.paths import data_dir_for
+
+    db_path = Path(store.path)
+    kept: set[str] = set()
+    for entry in _scan(db_path):
+        kept |= referenced_attachments(entry["path"])
+    return collect_garbage(store, data_dir_for(db_path), also_referenced=kept)
 
 
 def backup_now(store: Store, target: str | Path | None = None) -> Path:
@@ -93,7 +112,9 @@ def backup_now(store: Store, target: str | Path | None = None) -> Path:
     check_target(target)
     if target.exists():
         raise UserError(f"Tệp {target} đã có; hãy chọn tên khác")
-    return store.backup(target)
+    made = store.backup(target)
+    collect_attachments(store)
+    return made
 
 
 def daily_backup(store: Store, keep: int = KEEP, now: dt.datetime | None = None) -> Path | None:
@@ -109,6 +130,7 @@ def daily_backup(store: Store, keep: int = KEEP, now: dt.datetime | None = None)
         return None
     target = store.backup(_target(db_path, "daily", now))
     prune(db_path, "daily", keep)
+    collect_attachments(store)
     return target
 
 

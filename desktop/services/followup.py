@@ -203,11 +203,16 @@ def _data_dir(store: Store, data_dir: str | Path | None) -> Path:
     return data_dir_for(Path(store.path))
 
 
-def _read_files(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Check and hash each file to attach: {"source", "sha256", "filename", "media_type",
-    "size"}; the same content given twice is attached once."""
+def _store_files(
+    store: Store, folder: Path, paths: Iterable[str | Path], max_mb: float | None
+) -> list[dict[str, Any]]:
+    """Copy each file into the content store of `folder`, read once (hashed while copied,
+    refused past the size limit): {"sha256", "filename", "media_type", "size"}; the same
+    content given twice is attached once. Content first, rows after: a stored file nobody
+    refers to is harmless (attachments.collect_garbage removes it)."""
     from desktop.services import attachments as files
 
+    limit = files.max_attachment_bytes(store, max_mb)
     out: dict[str, dict[str, Any]] = {}
     for raw in paths:
         source = Path(raw)
@@ -215,15 +220,11 @@ def _read_files(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
             raise UserError(files.MESSAGES["missing"].format(path=source))
         if not source.is_file():
             raise UserError(files.MESSAGES["not_file"].format(path=source))
-        try:
-            sha, size = files.sha256_of(source), source.stat().st_size
-        except OSError as exc:
-            raise UserError(files.MESSAGES["unreadable"].format(path=source, error=exc)) from exc
+        sha, size = files.store_copy(folder, source, limit)
         name = nfc(source.name)
         out.setdefault(
             sha,
             {
-                "source": source,
                 "sha256": sha,
                 "filename": name,
                 "media_type": files.media_type_of(name),
@@ -235,10 +236,17 @@ def _read_files(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
 
 def attachment_view(data_dir: Path, row: dict[str, Any]) -> dict[str, Any]:
     """An attachment row with where its file is and whether it is there."""
-    from desktop.services.attachments import is_image, path_of
+    from desktop.services.attachments import display_name, is_image, path_of, safe_filename
 
     path = path_of(Path(data_dir), row["sha256"])
-    return {**row, "path": str(path), "missing": not path.is_file(), "is_image": is_image(row)}
+    return {
+        **row,
+        "display_name": display_name(row["filename"]),
+        "safe_name": safe_filename(row["filename"]),
+        "path": str(path),
+        "missing": not path.is_file(),
+        "is_image": is_image(row),
+    }
 
 
 def report_attachments(
@@ -260,13 +268,15 @@ def record_report(
     today: dt.date | None = None,
     attachments: Iterable[str | Path] = (),
     data_dir: str | Path | None = None,
+    max_mb: float | None = None,
 ) -> list[dict[str, Any]]:
     """A unit's remediation report (báo cáo kết quả khắc phục) covering one or more
     recommendations: one remediation row each, all in one transaction.
 
     `attachments` are files (the report itself, evidence) copied into the content store of
     `data_dir` (default: the database's data folder) and attached to every remediation row
-    of the report; each returned row carries "attachments" (attachment_view rows).
+    of the report; each returned row carries "attachments" (attachment_view rows). A file
+    larger than attachments.max_attachment_bytes(store, max_mb) is refused.
     """
     ids = list(dict.fromkeys(nfc(i).strip() for i in recommendation_ids))
     doc_number, note = nfc(doc_number or "").strip(), nfc(note or "").strip()
@@ -285,18 +295,9 @@ def record_report(
     for rec in current:
         if rec["status"] == FollowupStatus.DA_XAC_MINH:
             raise UserError(MESSAGES["already_ok"].format(number=rec["number"], unit=rec["unit"]))
-    files = _read_files(attachments)
-    folder = _data_dir(store, data_dir) if files else None
-    if folder is not None:
-        from desktop.services.attachments import MESSAGES as FILE_MESSAGES
-        from desktop.services.attachments import _store_file
-
-        # Content first (a file nobody refers to is harmless), then the rows in one go.
-        for f in files:
-            try:
-                _store_file(folder, f["source"], f["sha256"])
-            except OSError as exc:
-                raise UserError(FILE_MESSAGES["no_space"].format(error=exc)) from exc
+    attachments = list(attachments)
+    folder = _data_dir(store, data_dir) if attachments else None
+    files = _store_files(store, folder, attachments, max_mb) if folder is not None else []
     out = []
     with store.transaction():
         for rec in current:

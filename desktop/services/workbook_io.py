@@ -44,6 +44,17 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_ROW_CELLS = 16_384  # Excel's own limit: columns A..XFD
 MAX_PART_CHARS = 16_000_000  # text in one XML part
 MAX_PART_ELEMENTS = 2_000_000  # elements in one part
+# What openpyxl keeps whole in memory, counted before it parses (a 353 KB styles part of
+# 1.9 million <xf/> took 50 s and 3.3 GB): any workbook up to 10 MB is then accepted or refused
+# within about 15 s and 500 MB (tests/fuzz/test_workbook_bombs.py).
+MAX_STYLES = 20_000  # <xf> cell formats (Excel's own limit is 64,000; real forms use dozens)
+MAX_STYLE_ELEMENTS = 100_000  # everything in the styles part: fonts, fills, borders, formats
+MAX_SHARED_STRINGS = 100_000  # <si> entries
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS  # <c> in all worksheets together: 300,000
+# Elements of every other part together (workbook, defined names, comments, drawings…): each
+# becomes a Python object when openpyxl opens the workbook whole.
+MAX_OTHER_ELEMENTS = 150_000
+MAX_DEPTH = 64  # XML nesting; a spreadsheet nests about 8 deep
 # Up to this much XML, the workbook is also opened whole once: the streaming reader skips the
 # parts it does not need (column and row formats…), and a file Excel or openpyxl cannot open
 # must not be accepted because those parts were never looked at.
@@ -54,6 +65,16 @@ MSG_NOT_WORKBOOK = "Tệp {name} không phải là sổ tính Excel hợp lệ (
 MSG_NOT_FOUND = "Không tìm thấy tệp {name}"
 MSG_TOO_BIG = "Tệp {name} quá lớn ({size:.1f} MB); chỉ nhận tệp đến 20 MB"
 MSG_BOMB = "Tệp {name} khi giải nén quá lớn; không phải là sổ tính Excel hợp lệ"
+MSG_TOO_MANY = (
+    "Tệp {name} có quá nhiều {what} (hơn {limit}); hãy dán giá trị (Paste Values) sang một sổ "
+    "tính mới rồi thử lại"
+)
+MSG_TOO_DEEP = "Tệp {name} có cấu trúc XML lồng quá sâu; không phải là sổ tính Excel hợp lệ"
+MSG_DATE_RANGE = "ngày {date} nằm ngoài khoảng 1900–2100"
+MSG_DATE_ERROR = (
+    "ngày không hợp lệ (giá trị lỗi hoặc số quá lớn cho một ngày); nhập dạng dd/mm/yyyy"
+)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 MSG_REFUSED = "Tệp {name} bị từ chối, không có gì được ghi. Cần sửa:"
 MSG_MISSING_SHEET = "thiếu sheet “{sheet}”"
 MSG_MISSING_COLUMN = "thiếu cột"
@@ -139,8 +160,9 @@ def read_workbook(
             unpacked = sum(m.file_size for m in members)
             if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
                 raise InputFileError(MSG_BOMB.format(name=name))
+            totals: dict[str, int] = {}
             for member in members:
-                _check_xml(archive, member, name)
+                _check_xml(archive, member, name, totals)
     except InputFileError:
         raise
     except errors as exc:
@@ -186,17 +208,50 @@ def read_workbook(
     return found, problems
 
 
-def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+# What a part holds, by its root element (not its name: the relationships may point anywhere),
+# counted over the whole workbook: (element, limit, what the message calls it).
+_COUNTED = {
+    "styleSheet": ("xf", MAX_STYLES, "kiểu định dạng ô"),
+    "sst": ("si", MAX_SHARED_STRINGS, "chuỗi văn bản dùng chung"),
+    "worksheet": ("c", MAX_CELLS, "ô"),
+}
+
+
+def _many(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
+
+
+def _area(ref: str) -> int:
+    """How many cells a range ("A1:Z100") covers; openpyxl makes one object per cell of a
+    merged range or a hyperlink's range when it opens a workbook whole."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        bounds = range_boundaries(ref.split()[0])
+    except (ValueError, TypeError, IndexError):
+        return 1
+    min_col, min_row, max_col, max_row = (int(b) if b is not None else None for b in bounds)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        return MAX_CELLS + 1  # a whole row or column
+    return (max_col - min_col + 1) * (max_row - min_row + 1)
+
+
+def _check_xml(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, totals: dict[str, int]
+) -> None:
     """Stream one XML part with expat and refuse what no spreadsheet program writes.
 
     No DTD at all (so no entity expansion, no external entities), no cell text over Excel's
-    limit, no row wider than Excel's, and bounded text and element counts per part.
+    limit, no row wider than Excel's, bounded text, element counts and nesting per part, and
+    bounded styles, shared strings and cells over the whole workbook (`totals`, by root
+    element) — what openpyxl would otherwise build in memory whole.
     """
     from xml.parsers import expat
 
     worksheet = member.filename.lower().startswith("xl/worksheets/")
     parser = expat.ParserCreate()
-    state = {"elements": 0, "chars": 0, "run": 0, "cells": 0}
+    state = {"elements": 0, "chars": 0, "run": 0, "cells": 0, "depth": 0}
+    counted: list[Any] = []  # (element, limit, what) once the root is known
 
     def bomb() -> InputFileError:
         return InputFileError(MSG_BOMB.format(name=name))
@@ -204,21 +259,46 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
     def doctype(*_: Any) -> None:
         raise InputFileError(MSG_NOT_WORKBOOK.format(name=name))
 
-    def start(tag: str, _attrs: Any) -> None:
+    def too_many(what: str, limit: int) -> InputFileError:
+        return InputFileError(MSG_TOO_MANY.format(name=name, what=what, limit=_many(limit)))
+
+    def start(tag: str, attrs: Any) -> None:
         state["elements"] += 1
         state["run"] = 0
+        state["depth"] += 1
         local = tag.rsplit(":", 1)[-1]
+        if state["elements"] == 1:
+            counted.append(_COUNTED.get(local, ("", 0, "")))
+        element = counted[0][0] if counted else ""
+        if element == "c" and local in ("mergeCell", "hyperlink") and "ref" in attrs:
+            totals["c"] = totals.get("c", 0) + _area(str(attrs["ref"]))
+            if totals["c"] > MAX_CELLS:
+                raise too_many("ô", MAX_CELLS)
+        elif element not in ("c", "si"):
+            totals["other"] = totals.get("other", 0) + 1
+            if totals["other"] > MAX_OTHER_ELEMENTS:
+                raise too_many("phần tử XML", MAX_OTHER_ELEMENTS)
         if local == "row":
             state["cells"] = 0
         elif local == "c" and worksheet:
             state["cells"] += 1
             if state["cells"] > MAX_ROW_CELLS:
                 raise bomb()
+        if element and local == element:
+            _, limit, what = counted[0]
+            totals[element] = totals.get(element, 0) + 1
+            if totals[element] > limit:
+                raise too_many(what, limit)
+        if element == "xf" and state["elements"] > MAX_STYLE_ELEMENTS:
+            raise too_many("định dạng", MAX_STYLE_ELEMENTS)
+        if state["depth"] > MAX_DEPTH:
+            raise InputFileError(MSG_TOO_DEEP.format(name=name))
         if state["elements"] > MAX_PART_ELEMENTS:
             raise bomb()
 
     def end(_tag: str) -> None:
         state["run"] = 0
+        state["depth"] -= 1
 
     def text(data: str) -> None:
         state["run"] += len(data)
@@ -372,12 +452,24 @@ class Record:
         return number
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        """A date between FIRST_YEAR and LAST_YEAR; anything else is a problem naming the
+        cell. openpyxl turns a date cell whose serial overflows (1e308) into "#VALUE!": that
+        is said as a bad date, not as an Excel error."""
+        given = self.cells.get(column)
+        if column not in self._clean and isinstance(given, str) and given in EXCEL_ERRORS:
+            self.problem(column, given, MSG_DATE_ERROR)
+            self._clean[column] = BAD
+            return None
         value = self.present(column, required=required)
         if value is None:
             return None
         parsed = to_date(value)
         if parsed is None:
             self.problem(column, value, MSG_BAD_DATE)
+        elif not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            shown = f"{parsed.day:02d}/{parsed.month:02d}/{parsed.year:04d}"  # %Y gives "1"
+            self.problem(column, value, MSG_DATE_RANGE.format(date=shown))
+            return None
         return parsed
 
     def choice(

@@ -97,6 +97,8 @@ def export_package(
         parts.append(pkg.Part(f"attachments/{sha}", path=path))
     for part in parts:
         part.finish()
+    # Refused before anything is written or marked sent: what the receiver's import refuses.
+    pkg.check_writable(parts)
 
     package_id = str(uuid.uuid4())
     manifest: dict[str, Any] = {
@@ -141,8 +143,10 @@ def export_package(
             manifest["encryption"] = "passphrase"
         manifest["encryption_params"] = params
         outer = [pkg.Part(pkg.PAYLOAD, data=payload, rows=total_rows).finish()]
+        pkg.check_writable(outer)
     manifest["parts"] = [p.declaration() for p in outer]
     manifest_bytes = pkg.canonical_json(manifest)
+    pkg.check_writable(outer, manifest_bytes)
     signature = keys.signing.sign(manifest_bytes)
     try:
         pkg.write_package(Path(out), manifest, signature, manifest_bytes, outer)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from db import Store
-from db.files import atomic_open
+from db.files import atomic_open, private_folder
 from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
@@ -411,20 +413,47 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
     return decrypt
 
 
-def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
-    """Copy carried files in by hash (skipping those present); refuse when one is missing."""
+def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> list[Path]:
+    """Copy carried files in by hash (skipping those present); refuse when one is missing.
+    Returns the files it added (removed again when the import is refused after this); on a
+    failure part-way, those already added are removed before the error goes on."""
     data_dir = data_dir_of(store)
     for sha in sorted(needed):
         if sha not in content.attachments and not attachment_path(data_dir, sha).is_file():
             raise _broken("missing_attachment", sha256=sha)
-    for sha in sorted(content.attachments):
-        target = attachment_path(data_dir, sha)
-        if target.is_file():
-            continue  # content-addressed: the same bytes are already here
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # An attachment is an official record: private (db.files), never half-written.
-        with atomic_open(target, private=True) as out:
-            content.copy_attachment(sha, out)
+    added: list[Path] = []
+    try:
+        for sha in sorted(content.attachments):
+            target = attachment_path(data_dir, sha)
+            if target.is_file():
+                continue  # content-addressed: the same bytes are already here
+            # Official records: private files in private folders (db.files), never half-written.
+            private_folder(target.parent.parent)
+            private_folder(target.parent)
+            digest = hashlib.sha256()
+            with atomic_open(target, private=True) as out:
+
+                def write(chunk: bytes, out: IO[bytes] = out, digest: Any = digest) -> None:
+                    digest.update(chunk)
+                    out.write(chunk)
+
+                # Hashed again while copied: the package file may have changed since it was
+                # checked (a stick pulled out, a file being synced); never a blob unlike its name.
+                content.stream_attachment(sha, write)
+                if digest.hexdigest() != sha:
+                    raise pkg.PackageError("hash", name=f"attachments/{sha}")
+            added.append(target)
+    except BaseException:
+        _remove(added)
+        raise
+    return added
+
+
+def _remove(paths: list[Path]) -> None:
+    """Take back the files a refused import added (their folders stay: harmless, private)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def import_package(
@@ -464,7 +493,7 @@ def import_package(
                 continue
             fingerprint = given
         listed.append((device, fingerprint))
-    _store_attachments(store, content, needed)
+    added = _store_attachments(store, content, needed)
 
     counts = dict.fromkeys(COUNT_KEYS, 0)
     try:
@@ -496,7 +525,12 @@ def import_package(
                     tally(counts, outcome)
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
     except sqlite3.IntegrityError as exc:
+        _remove(added)
         raise _broken("constraint", detail=str(exc)) from exc
+    except BaseException:
+        # Refused (or failed) after the files came in: no row refers to them; take them back.
+        _remove(added)
+        raise
     if top_stamp is not None:
         # Past every stamp carried (rows and history), all within a day of this clock.
         store.clock.observe(top_stamp)

@@ -25,7 +25,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -77,6 +77,10 @@ MESSAGES = {
     "ratio": "phần {name} có tỉ lệ nén bất thường (nghi ngờ bom nén)",
     "hash": "phần {name} bị sửa đổi (sai mã băm)",
     "corrupt": "dữ liệu phần {name} bị hỏng",
+    "unimportable": (
+        "Không xuất được gói đồng bộ ({size} MB): {reason}, máy nhận sẽ từ chối; hãy xuất "
+        "theo từng kế hoạch (--plan) hoặc bớt các tệp đính kèm lớn"
+    ),
 }
 
 
@@ -205,13 +209,20 @@ def _compression(name: str) -> int:
     return zipfile.ZIP_DEFLATED
 
 
+def needs_zip64(size: int) -> bool:
+    """Whether a member of `size` bytes must carry zip64 sizes (zipfile refuses to grow a
+    member past its limit once written without them)."""
+    return size >= zipfile.ZIP64_LIMIT
+
+
 def _write_parts(zf: zipfile.ZipFile, parts: list[Part]) -> None:
     for part in parts:
         info = zipfile.ZipInfo(part.name, date_time=(2020, 1, 1, 0, 0, 0))
         # Deflated or not, what is checked is the inflated content against the hash the
         # signed manifest declares; a deflate bit that changes nothing changes no content.
         info.compress_type = _compression(part.name)
-        with zf.open(info, "w") as out:
+        size = len(part.data) if part.data is not None else part.size
+        with zf.open(info, "w", force_zip64=needs_zip64(size)) as out:
             for chunk in part.chunks():
                 out.write(chunk)
 
@@ -233,14 +244,45 @@ def write_package(
     manifest_bytes: bytes,
     parts: list[Part],
 ) -> None:
-    """Write the outer zip next to the target, then move it into place."""
-    # A package the user hands on: an ordinary file (db.files' DOCUMENT mode).
-    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+    """Write the outer zip next to the target, then move it into place. An unencrypted
+    package holds every row in clear: private (0600) like the database; an encrypted one is
+    a document the user hands on (db.files' DOCUMENT mode, as the umask says)."""
+    private = manifest.get("encryption", "none") == "none"
+    with (
+        atomic_path(target, private=private, managed_ok=False) as tmp,
+        zipfile.ZipFile(tmp, "w") as zf,
+    ):
         _write_parts(zf, [Part(MANIFEST, data=manifest_bytes), Part(SIGNATURE, data=signature)])
         _write_parts(zf, parts)
 
 
 # -- reading -------------------------------------------------------------------------------
+def over_limits(total_bytes: int, entries: int) -> str | None:
+    """What a package of `entries` parts holding `total_bytes` unpacked breaks of the rules
+    its import checks (the message key), or None: one rule, used by reading and writing."""
+    if entries > MAX_ENTRIES:
+        return "too_many"
+    if total_bytes > MAX_TOTAL_BYTES:
+        return "too_big"
+    return None
+
+
+def check_writable(parts: list[Part], manifest_bytes: bytes = b"") -> None:
+    """Refuse (UserError, one line) to write a package its own import would refuse: too
+    many parts, too many bytes, or a manifest larger than read_signed reads."""
+    total = sum(p.size for p in parts)
+    broken = over_limits(total, len(parts) + 2)  # + manifest and signature
+    if broken is None and len(manifest_bytes) > MAX_MANIFEST_BYTES:
+        broken = "too_many"
+    if broken is not None:
+        raise UserError(
+            MESSAGES["unimportable"].format(
+                reason=MESSAGES[broken].format(limit=MAX_TOTAL_BYTES // 2**20),
+                size=f"{total / 2**20:.1f}".replace(".", ","),
+            )
+        )
+
+
 def _safe_name(name: str) -> bool:
     if not name or "\\" in name or name.startswith("/") or ":" in name or "\x00" in name:
         return False
@@ -282,7 +324,7 @@ def open_zip(source: Path | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.Z
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise PackageError("not_zip") from exc
-    if len(infos) > MAX_ENTRIES:
+    if over_limits(0, len(infos)):
         raise PackageError("too_many")
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
@@ -324,8 +366,12 @@ class Content:
     rows_declared: dict[str, int] = field(default_factory=dict)
 
     def copy_attachment(self, sha256: str, out: IO[bytes]) -> None:
+        self.stream_attachment(sha256, out.write)
+
+    def stream_attachment(self, sha256: str, sink: Callable[[bytes], object]) -> None:
+        """Each chunk of the attachment's bytes to `sink`, bounded by its declared size."""
         info = self.attachments[sha256]
-        _read_bounded(self.zf, info, info.file_size, out.write)
+        _read_bounded(self.zf, info, info.file_size, sink)
 
 
 def verify_parts(
@@ -345,7 +391,7 @@ def verify_parts(
     for name in members:
         if name not in fixed and name not in names:
             raise PackageError("undeclared", name=name)
-    if sum(d["size"] for d in declared) > MAX_TOTAL_BYTES:
+    if over_limits(sum(d["size"] for d in declared), 0):
         raise PackageError("too_big", limit=MAX_TOTAL_BYTES // 2**20)
     content = Content(zf)
     for part in declared:

@@ -34,7 +34,7 @@ from desktop.services.paths import data_dir_for
 from desktop.sync import package as pkg
 from desktop.sync.importer import import_package
 from tests.fuzz.hostile import GB, MB, MemoryWatch, attempt, cut, dump, flip, refused
-from tests.sync.helpers import Laptop, read_members, rebuild, write_members
+from tests.sync.helpers import Laptop, read_members, rebuild, with_manifest, write_members
 from tests.sync.helpers import dump as rows_dump
 
 pytestmark = pytest.mark.fuzz
@@ -449,19 +449,11 @@ def test_deep_or_huge_manifests_before_the_signature(
     """Found by the issue-15 review: a 100,000-deep manifest or a 5,000-digit integer gave a
     traceback before the signature was checked. Refused now, or (shallow and short enough
     when a key holder signed it) read as a manifest like any other."""
-    from desktop.sync.keys import load_keys
-
     good = read_members(world["good"])[pkg.MANIFEST]
     number = b"9" * digits
     nested = b"[" * depth + number + b"]" * depth
     value = {"nested": b"[" * depth + b"]" * depth, "integer": number, "both": nested}[where]
     manifest = good.replace(b'"format_version":1', b'"format_version":' + value)
-    members = read_members(world["good"])
-    members[pkg.MANIFEST] = manifest
-    if signed:
-        keys = load_keys(world["sender"].data_dir)
-        assert keys is not None
-        members[pkg.SIGNATURE] = keys.signing.sign(manifest)
-    path = fresh(world)
-    write_members(path, members)
+    signer = world["sender"] if signed else None
+    path = with_manifest(world["good"], fresh(world), manifest, signer)
     assert refused(run(world, path))

@@ -141,3 +141,18 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             zf.writestr(name, data)
     return buffer.getvalue()
+
+
+def with_manifest(source: Path, target: Path, manifest: bytes, signer: Laptop | None) -> Path:
+    """The package `source` with these exact manifest bytes at `target`, signed by `signer`'s
+    key when given (a key holder), else carrying `source`'s now wrong signature."""
+    from desktop.sync.keys import load_keys
+
+    members = read_members(source)
+    members[pkg.MANIFEST] = manifest
+    if signer is not None:
+        keys = load_keys(signer.data_dir)
+        assert keys is not None
+        members[pkg.SIGNATURE] = keys.signing.sign(manifest)
+    write_members(target, members)
+    return target

@@ -21,6 +21,7 @@ from tests.sync.helpers import (
     rebuild,
     rows_of,
     set_rows,
+    with_manifest,
     write_members,
 )
 
@@ -294,17 +295,8 @@ HUGE = b"9" * 5_000
 
 def _with_manifest(world: dict[str, Any], name: str, manifest: bytes, signed: bool) -> Path:
     """The good package with these exact manifest bytes (signed by the sender when asked)."""
-    from desktop.sync.keys import load_keys
-
-    members = read_members(world["good"])
-    members[pkg.MANIFEST] = manifest
-    if signed:
-        keys = load_keys(world["sender"].data_dir)
-        assert keys is not None
-        members[pkg.SIGNATURE] = keys.signing.sign(manifest)
-    path = world["root"] / f"{name}.kiemtra"
-    write_members(path, members)
-    return path
+    target = world["root"] / f"{name}.kiemtra"
+    return with_manifest(world["good"], target, manifest, world["sender"] if signed else None)
 
 
 @pytest.mark.parametrize("signed", [False, True])

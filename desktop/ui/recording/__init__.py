@@ -58,6 +58,7 @@ def install(shell: Shell) -> Recording:
     record_menu.addSeparator()
     record_menu.addAction(evidence.add_action)
     record_menu.addAction(shell.action(ActionId.HISTORY))
+    record_menu.addAction(attachments.limit_action)
 
     compose = QAction(T_COMPOSE, shell.widget)
     compose.setShortcut(QKeySequence(T_COMPOSE_KEY))

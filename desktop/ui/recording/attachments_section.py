@@ -15,12 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QFileInfo,
     QMimeData,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QSize,
     Qt,
     QUrl,
@@ -32,20 +28,15 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QIcon,
-    QImageReader,
     QKeySequence,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFileIconProvider,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListView,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -57,11 +48,14 @@ from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
-from desktop.ui.models import IdRole, ObjectRole
+from desktop.ui.models import ObjectRole
+from desktop.ui.recording.attachment_list_model import (
+    T_MISSING,
+    THUMB,
+    AttachmentListModel,
+)
 from desktop.ui.recording.attachment_signatures import (
     SignaturePanel,
-    row_signatures,
-    with_signatures,
 )
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -69,142 +63,20 @@ from desktop.ui.store_adapter import StoreAdapter
 T_TITLE = "Tệp đính kèm"
 T_ADD = strings.ADD_FILE
 T_ADD_TIP = "Thêm ảnh chụp, bản quét hoặc tệp khác (có thể kéo thả tệp vào đây)"
+T_LIMIT = "Giới hạn tệp đính kèm…"
+T_LIMIT_TIP = "Cài đặt: dung lượng lớn nhất của mỗi tệp đính kèm (mặc định 50 MB)"
+T_LIMIT_ASK = "Dung lượng lớn nhất của mỗi tệp đính kèm (MB):"
 T_REMOVE = "Gỡ tệp"
 T_REMOVE_YES = "Gỡ"
 T_ASK_REMOVE = (
     "Gỡ tệp “{name}” khỏi kết quả kiểm tra?\nViệc gỡ được ghi lại trong lịch sử thay đổi."
 )
 T_OPEN = strings.OPEN_FILE
-T_MISSING = "Tệp không còn trong thư mục dữ liệu"
 T_EMPTY = "Chưa có tệp nào. Kéo thả ảnh, bản quét vào đây hoặc bấm “Thêm tệp…”."
 T_NO_FOLDER = "Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để lưu tệp."
 T_OPEN_FAILED = "Không mở được tệp {name}"
 T_PICK = "Chọn tệp đính kèm"
 T_ADDED = "Đã thêm {n} tệp"
-
-THUMB = 96
-_NO_PARENT = QModelIndex()
-
-
-def _size_text(size: int | None) -> str:
-    if not size:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
-
-
-def thumbnail(path: str, edge: int = THUMB) -> QPixmap | None:
-    """A picture no bigger than edge×edge, decoded at that size (a 12 MP photo stays cheap)."""
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and (size.width() > edge or size.height() > edge):
-        reader.setScaledSize(size.scaled(edge, edge, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    if image.isNull():
-        return None
-    return QPixmap.fromImage(image)
-
-
-class AttachmentListModel(QAbstractListModel):
-    """The attachments of one finding (dicts from desktop.services.attachments).
-
-    DecorationRole: the thumbnail of a picture, the file-type icon of anything else, a warning
-    icon for a file missing from the data folder (rows carry `missing`).
-    """
-
-    def __init__(self, parent: QObject | None = None, style: QStyle | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-        self._thumbs: dict[str, QIcon] = {}
-        self._style = style
-        self._provider: QFileIconProvider | None = None
-        # The user's trust roots (desktop.signing.trust), set by the section on reload; None:
-        # signatures are not read (a database in memory has no trust folder).
-        self.trust_roots: list[Any] | None = None
-
-    def signatures(self, r: dict[str, Any]) -> dict[str, Any] | None:
-        """The signatures of a PDF row (desktop.signing.evidence), None for anything else."""
-        return row_signatures(r, self.trust_roots)
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
-        self.endResetModel()
-
-    def rows(self) -> list[dict[str, Any]]:
-        return self._rows
-
-    def append(self, row: dict[str, Any]) -> None:
-        n = len(self._rows)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self._rows.append(dict(row))
-        self.endInsertRows()
-
-    def remove(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if r["missing"]:
-                return f"{r['filename']}\n{T_MISSING}"
-            return with_signatures(r["filename"], self.signatures(r), role)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if r["missing"]:
-                return f"{r['filename']}\n{T_MISSING}"
-            tip = f"{r['filename']} · {_size_text(r.get('size'))}"
-            return with_signatures(tip, self.signatures(r), role)
-        if role == Qt.ItemDataRole.ForegroundRole and not r["missing"]:
-            return with_signatures("", self.signatures(r), role)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self.icon(r)
-        if role == IdRole:
-            return r["id"]
-        if role == ObjectRole:
-            return r
-        return None
-
-    def _standard(self, pixmap: QStyle.StandardPixmap) -> QIcon:
-        from PySide6.QtWidgets import QApplication
-
-        style = self._style or QApplication.style()
-        return style.standardIcon(pixmap)
-
-    def icon(self, r: dict[str, Any]) -> QIcon:
-        """What the row shows: thumbnail, file-type icon, or the warning of a missing file."""
-        if r["missing"]:
-            return self._standard(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        if r["is_image"]:
-            cached = self._thumbs.get(r["sha256"])
-            if cached is None:
-                pixmap = thumbnail(r["path"])
-                cached = QIcon(pixmap) if pixmap is not None else QIcon()
-                self._thumbs[r["sha256"]] = cached
-            if not cached.isNull():
-                return cached
-        if self._provider is None:
-            self._provider = QFileIconProvider()
-        # The stored file has no extension: ask by the original name for the type's icon.
-        icon = self._provider.icon(QFileInfo(r["filename"]))
-        if icon.isNull():
-            icon = self._standard(QStyle.StandardPixmap.SP_FileIcon)
-        return icon
 
 
 def local_files(mime: QMimeData) -> list[Path]:
@@ -279,6 +151,10 @@ class AttachmentsSection(QGroupBox):
         self.remove_action.setToolTip(f"{T_REMOVE} (Delete)")
         self.remove_action.triggered.connect(self.remove_current)
         self.view.addAction(self.remove_action)
+        # Cài đặt of the attachments: the largest file accepted (a setting of this laptop).
+        self.limit_action = QAction(T_LIMIT, self)
+        self.limit_action.setToolTip(T_LIMIT_TIP)
+        self.limit_action.triggered.connect(self._ask_and_set_limit)
         for action in (self.add_action, self.open_action, self.remove_action):
             button = QToolButton()
             button.setDefaultAction(action)
@@ -305,6 +181,16 @@ class AttachmentsSection(QGroupBox):
         """Ask for files to attach; tests patch this."""
         paths, _ = QFileDialog.getOpenFileNames(parent, T_PICK, str(Path.home()))
         return [Path(p) for p in paths]
+
+    @staticmethod
+    def ask_limit(parent: QWidget | None, current: float) -> float | None:
+        """Ask for the largest file to attach, in MB (None: cancelled); tests patch this."""
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getDouble(
+            parent, T_LIMIT.rstrip("…"), T_LIMIT_ASK, current, 1, 200, 1
+        )
+        return float(value) if ok else None
 
     @staticmethod
     def open_external(path: str) -> bool:
@@ -376,6 +262,17 @@ class AttachmentsSection(QGroupBox):
         self.message_label.setText(message)
         self.message_label.show()
 
+    @Slot()
+    def _ask_and_set_limit(self) -> None:
+        try:
+            current = attachment_service.max_attachment_bytes(self._adapter.reads) / 2**20
+        except UserError:
+            current = float(attachment_service.DEFAULT_MAX_MB)
+        value = self.ask_limit(self, current)
+        if value is not None:
+            shown = f"{value:g}"
+            self._adapter.set_setting(attachment_service.SETTING_MAX_MB, shown)
+
     # -- adding ---------------------------------------------------------------------------
     @Slot()
     def _ask_and_add(self) -> None:
@@ -441,21 +338,22 @@ class AttachmentsSection(QGroupBox):
             return False
         r = index.data(ObjectRole)
         if r["missing"] or not Path(r["path"]).is_file():
-            self._say(f"{r['filename']}: {T_MISSING}", error=True)
+            self._say(f"{r.get('display_name') or r['filename']}: {T_MISSING}", error=True)
             return False
         # The stored copy has no extension; viewers choose by name, so open a named link.
         target = self._named_copy(r)
         if not self.open_external(str(target)):
-            self._say(T_OPEN_FAILED.format(name=r["filename"]), error=True)
+            self._say(T_OPEN_FAILED.format(name=r.get("display_name") or r["filename"]), error=True)
             return False
         return True
 
     def _named_copy(self, r: dict[str, Any]) -> Path:
-        """A read-only copy of the stored file under its original name (in the data folder)."""
+        """A read-only copy of the stored file under its name made safe for the system (no
+        CON, no trailing dot, no bidirectional mark: attachments.safe_filename)."""
         data_dir = self.data_dir
         assert data_dir is not None
         folder = data_dir / "attachments" / "open" / r["sha256"][:16]
-        target: Path = folder / Path(r["filename"]).name
+        target: Path = folder / (r.get("safe_name") or Path(r["filename"]).name)
         try:
             if not target.exists():
                 # A copy, not a link: a viewer that saves must never change the stored file.
@@ -473,7 +371,7 @@ class AttachmentsSection(QGroupBox):
         if not index.isValid() or self._row is None or not self._inspection_id:
             return
         r = self.model.rows()[index.row()]
-        question = T_ASK_REMOVE.format(name=r.get("filename") or "")
+        question = T_ASK_REMOVE.format(name=r.get("display_name") or r.get("filename") or "")
         if not dialogs_vi.confirm_delete(self, T_REMOVE, question, accept=T_REMOVE_YES):
             return
         try:
