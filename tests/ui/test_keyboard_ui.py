@@ -145,7 +145,7 @@ def test_tab_leaves_the_recommendation_table_and_the_register(
     register.show()
     activate(qtbot, register)
     register.table.setFocus()
-    register.table.setCurrentIndex(register.proxy.index(0, 0))
+    register.table.setCurrentIndex(register.model.index(0, 0))
     after = tab()
     assert after is not register.table
     assert register.table.currentIndex().row() == 0
