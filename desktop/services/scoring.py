@@ -13,7 +13,10 @@ Rules (data-driven from the checklist the inspection uses):
 - `not_passed` counts items recorded "khong-dat" or "mot-phan".
 - Completeness: `to_judge` counts the applicable judged items (every type but TEXT, an
   observation), `judged` those with a result; a visit is `complete` when every one has a
-  result. Per area, `recorded` counts the items with a result or a note (0: never inspected).
+  result. Per area, `recorded` counts the items with a result or a note (0: never inspected),
+  `to_judge`/`judged` as for the visit.
+- Provisional (`is_provisional`): a visit or an area with some judged items but not all; its
+  score is not final (unjudged items count 0).
 - Ranking (score_plan): within each unit level, by percent, highest first; equal percents share
   a rank ("1, 1, 3"). Inspections with nothing recorded yet get rank None. `final_rank` ranks
   the complete visits only (a partly recorded visit's score is provisional): None otherwise.
@@ -100,10 +103,15 @@ def score_items(
                 "max": 0.0,
                 "self_score": None,
                 "recorded": 0,
+                "to_judge": 0,
+                "judged": 0,
                 "criteria": {},
             },
         )
         area["recorded"] += is_recorded
+        if item["type"] != JudgingType.TEXT.value:
+            area["to_judge"] += 1
+            area["judged"] += bool(finding and finding.get("result"))
         crit = area["criteria"].setdefault(
             item["criterion_code"],
             {
@@ -140,6 +148,13 @@ def score_items(
         "complete": to_judge > 0 and judged == to_judge,
         "scored": scored,
     }
+
+
+def is_provisional(score: dict[str, Any]) -> bool:
+    """True when a visit's (or an area's) score is provisional: some applicable judged items
+    have a result, not all. Nothing judged is "chưa kiểm tra", not provisional."""
+    judged, to_judge = int(score.get("judged") or 0), int(score.get("to_judge") or 0)
+    return 0 < judged < to_judge
 
 
 class _ItemCache:

@@ -10,9 +10,10 @@ over the services, so they can be checked without charts:
 
 - progress by month: inspections scheduled, visited (recording started or later) and
   concluded (status "Đã kết luận") per month of the schedule;
-- scores by area: the average percent of each area over the inspections with something
-  recorded (scoring.score_plan);
-- units ranked by percent (the top 40 when there are more), within the plan;
+- scores by area: the average percent of each area over the inspections that recorded
+  something in it (scoring.score_plan); the others are "chưa kiểm tra", never a 0;
+- units ranked by percent (the top 40 when there are more), within the plan: complete visits
+  with their rank, then the partly recorded ones marked "tạm tính · đã ghi nhận n/m";
 - recommendations by follow-up status (followup.register).
 """
 
@@ -55,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import UnitLevel
+from desktop.services import scoring
 from desktop.ui.followup.register import STATUS_COLOURS
 from desktop.ui.models import IdRole
 
@@ -67,6 +69,7 @@ from desktop.ui.followup.figures import (
     T_ALL_RANKED,
     T_AVERAGE,
     T_CONCLUDED,
+    T_NOT_RANKED,
     T_NOTHING,
     T_PANEL,
     T_PANEL_HINT,
@@ -77,6 +80,8 @@ from desktop.ui.followup.figures import (
     T_PICK_UNIT,
     T_PLAN,
     T_PLAN_ITEM,
+    T_PROVISIONAL,
+    T_RECORDED,
     T_SCHEDULED,
     T_TAB_AREAS,
     T_TAB_PROGRESS,
@@ -84,8 +89,11 @@ from desktop.ui.followup.figures import (
     T_TAB_RECS,
     T_TITLE,
     T_TOP,
+    T_UNIT_AREA,
     T_UNIT_LINE,
+    T_UNIT_NOT_INSPECTED,
     T_UNIT_PERCENT,
+    T_UNIT_PROVISIONAL,
     T_UNIT_RECS,
     T_UNITS,
     T_VISITED,
@@ -336,6 +344,8 @@ class DashboardWindow(QWidget):
             if len(ranked) > RANK_LIMIT
             else T_ALL_RANKED.format(total=len(ranked))
         )
+        if self.figures.get("not_inspected"):
+            title += T_NOT_RANKED.format(count=len(self.figures["not_inspected"]))
         chart = self._chart("rank", title)
         self.bar_sets["rank"] = {}
         chart.legend().setVisible(False)
@@ -346,6 +356,7 @@ class DashboardWindow(QWidget):
         bar_set.setColor(QColor("#1b7a3a"))
         bar_set.append([float(s["percent"]) for s in self._rank_rows])
         self._connect_set(bar_set, self.pick_ranked, "rank", T_PERCENT)
+        bar_set.hovered.connect(self._rank_hovered)
         series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
@@ -364,10 +375,22 @@ class DashboardWindow(QWidget):
         # One readable row per unit; the scroll area takes what does not fit.
         self.views["rank"].setMinimumHeight(max(360, 30 * len(shown) + 120))
 
+    @Slot(bool, int)
+    def _rank_hovered(self, inside: bool, index: int) -> None:
+        """The full line of the bar under the mouse (the axis cuts long unit names)."""
+        row = self._rank_rows[index] if inside and 0 <= index < len(self._rank_rows) else None
+        text = ""
+        if row is not None:
+            text = f"{self._rank_label(row)} — {_pct_text(row['percent'])}%"
+        self.views["rank"].setToolTip(text)
+
     @staticmethod
     def _rank_label(row: dict[str, Any]) -> str:
         level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
-        parts = [f"hạng {row['rank']}" if row.get("rank") else "", level]
+        if scoring.is_provisional(row):  # partly recorded: no rank, what is recorded
+            parts = [level, T_PROVISIONAL, T_RECORDED.format(**row)]
+        else:
+            parts = [f"hạng {row['final_rank']}" if row.get("final_rank") else "", level]
         detail = " · ".join(p for p in parts if p)
         return f"{row['unit']} ({detail})" if detail else row["unit"]
 
@@ -401,28 +424,34 @@ class DashboardWindow(QWidget):
     @Slot(int)
     def pick_area(self, index: int) -> None:
         area = self.figures["areas"][index]
+        inspected, missing = area["units"], area["not_inspected"]
         self.unitsPicked.emit(
-            T_PICK_AREA.format(code=area["code"], name=area["name"], count=len(area["units"])),
+            T_PICK_AREA.format(
+                code=area["code"],
+                name=area["name"],
+                count=len(inspected),
+                total=len(inspected) + len(missing),
+            ),
             [
                 {
                     "id": u["id"],
-                    "label": T_UNIT_PERCENT.format(unit=u["unit"], percent=_pct_text(u["percent"])),
+                    "label": T_UNIT_AREA.format(**{**u, "percent": _pct_text(u["percent"])}),
                 }
-                for u in area["units"]
-            ],
+                for u in inspected
+            ]
+            + [{"id": u["id"], "label": T_UNIT_NOT_INSPECTED.format(**u)} for u in missing],
         )
 
     @Slot(int)
     def pick_ranked(self, index: int) -> None:
         row = self._rank_rows[index]
+        text = T_UNIT_PROVISIONAL if scoring.is_provisional(row) else T_UNIT_PERCENT
         self.unitsPicked.emit(
             T_PICK_UNIT.format(unit=row["unit"]),
             [
                 {
                     "id": row["id"],
-                    "label": T_UNIT_PERCENT.format(
-                        unit=row["unit"], percent=_pct_text(row["percent"])
-                    ),
+                    "label": text.format(**{**row, "percent": _pct_text(row["percent"])}),
                 }
             ],
         )
