@@ -8,7 +8,10 @@
                                  └───────────────────────────────────────────────────────────┘
 
 Until the secretary chooses, the row shows the version with the greater stamp (the
-deterministic winner, the same on every laptop); it is marked "đang dùng".
+deterministic winner, the same on every laptop); it is marked "đang dùng". Below the table,
+each differing field (kết quả, điểm, nhận xét, minh chứng…) has its own choice of side
+(radio buttons: Tab goes from field to field, the arrows switch sides); "Lưu lựa chọn từng
+trường" writes them through desktop.sync.conflict_choices. Who wrote it and when follow.
 """
 
 from __future__ import annotations
@@ -27,14 +30,20 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -44,6 +53,7 @@ from PySide6.QtWidgets import (
 from db.errors import StoreError
 from desktop.domain import Result
 from desktop.services.errors import UserError
+from desktop.sync.conflict_choices import choosable_fields
 from desktop.ui import strings
 from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.workers import show_error
@@ -65,8 +75,12 @@ T_SIDE_THEIRS = "Từ tệp"
 T_WINNER = "Chưa chọn: đang dùng {which} vì được sửa sau."
 T_WINNER_MINE = "bản của máy này"
 T_WINNER_THEIRS = "bản từ tệp"
-T_KEEP_MINE = "Giữ bản của tôi"
-T_KEEP_THEIRS = "Lấy bản từ tệp"
+T_KEEP_MINE = "Giữ &bản của tôi"
+T_KEEP_THEIRS = "Lấy bản từ &tệp"
+T_CHOICES = "Chọn bản giữ lại cho từng trường (Tab: trường sau · ←/→: đổi bên)"
+T_CHOICE_MINE = "Máy này"
+T_CHOICE_THEIRS = "Từ tệp"
+T_APPLY = "&Lưu lựa chọn từng trường"
 T_NONE = "Không còn xung đột nào."
 T_DIFFERS = "Khác nhau: {fields}"
 T_FAILED = "Không giải quyết được xung đột"
@@ -139,7 +153,7 @@ def _when(iso: str | None) -> str:
         moment = dt.datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    return moment.strftime("%d/%m/%Y %H:%M")
+    return moment.strftime("%d/%m/%Y %H:%M:%S")  # two edits a minute apart must differ
 
 
 def format_value(field: str, value: Any) -> str:
@@ -282,6 +296,59 @@ class ConflictDiffModel(QAbstractTableModel):
         return None
 
 
+class FieldChoice:
+    """One differing field in the choices grid: its name, this laptop's value and the file's,
+    a radio button for each side (one exclusive group: arrows switch, Tab goes on)."""
+
+    def __init__(self, grid: QGridLayout, row: int, diff: dict[str, Any], winner: str) -> None:
+        self.field = diff["field"]
+        self.label = field_label(self.field)
+        name = QLabel(f"<b>{self.label}</b>")
+        self.mine = QRadioButton(T_CHOICE_MINE)
+        self.theirs = QRadioButton(T_CHOICE_THEIRS)
+        self.mine_value = self._value(format_value(self.field, diff["local"]))
+        self.theirs_value = self._value(format_value(self.field, diff["remote"]))
+        for button, value in ((self.mine, self.mine_value), (self.theirs, self.theirs_value)):
+            button.setToolTip(value.text())
+            button.setAccessibleName(f"{self.label}: {button.text()} — {value.text()}")
+        self.group = QButtonGroup(grid)
+        self.group.setExclusive(True)
+        self.group.addButton(self.mine)
+        self.group.addButton(self.theirs)
+        self.widgets = (name, self.mine, self.mine_value, self.theirs, self.theirs_value)
+        for column, widget in enumerate(self.widgets):
+            grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
+        self.group.buttonToggled.connect(self._toggled)
+        self.choose("theirs" if winner == "remote" else "mine")  # what the row shows now
+
+    @staticmethod
+    def _value(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def choose(self, side: str) -> None:
+        (self.theirs if side == "theirs" else self.mine).setChecked(True)
+
+    def choice(self) -> str:
+        return "theirs" if self.theirs.isChecked() else "mine"
+
+    def checked_button(self) -> QAbstractButton:
+        return self.theirs if self.theirs.isChecked() else self.mine
+
+    def _toggled(self, _button: QAbstractButton, _checked: bool) -> None:
+        # Tab stops once per field, on the chosen side; the arrows move between the sides.
+        for button in (self.mine, self.theirs):
+            tab = button.isChecked()
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if tab else Qt.FocusPolicy.ClickFocus)
+
+    def remove(self) -> None:
+        for widget in self.widgets:
+            widget.setParent(None)
+            widget.deleteLater()
+
+
 class ConflictsView(QWidget):
     """The list of conflicts and the chosen one side by side, with the two choices.
 
@@ -336,6 +403,18 @@ class ConflictsView(QWidget):
         self.keep_theirs_button = QPushButton(T_KEEP_THEIRS)
         self.keep_mine_button.clicked.connect(lambda: self.resolve_current("mine"))
         self.keep_theirs_button.clicked.connect(lambda: self.resolve_current("theirs"))
+        # Field by field: a choice per differing field, then one button writes them all.
+        self.choice_rows: list[FieldChoice] = []
+        self.choices_box = QGroupBox(T_CHOICES)
+        self.choices_grid = QGridLayout(self.choices_box)
+        self.choices_grid.setColumnStretch(2, 1)
+        self.choices_grid.setColumnStretch(4, 1)
+        self.choices_scroll = QScrollArea()
+        self.choices_scroll.setWidgetResizable(True)
+        self.choices_scroll.setWidget(self.choices_box)
+        self.choices_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.apply_button = QPushButton(T_APPLY)
+        self.apply_button.clicked.connect(self.resolve_by_field)
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -346,9 +425,11 @@ class ConflictsView(QWidget):
         sides.addWidget(self.theirs_label, 1)
         rl.addLayout(sides)
         rl.addWidget(self.table, 1)
+        rl.addWidget(self.choices_scroll, 1)
         rl.addWidget(self.winner_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
         buttons.addWidget(self.keep_mine_button)
         buttons.addWidget(self.keep_theirs_button)
         rl.addLayout(buttons)
@@ -410,8 +491,33 @@ class ConflictsView(QWidget):
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(self.list_model.conflict(current.row()) if current.isValid() else None)
 
+    def _show_choices(self, conflict: dict[str, Any] | None) -> None:
+        for row in self.choice_rows:
+            row.remove()
+        self.choice_rows = []
+        if conflict is None:
+            self.choices_scroll.setVisible(False)
+            self.apply_button.setEnabled(False)
+            return
+        fields = choosable_fields(conflict)
+        diffs = {d["field"]: d for d in conflict["differences"]}
+        self.choice_rows = [
+            FieldChoice(self.choices_grid, n, diffs[f], conflict["winner"])
+            for n, f in enumerate(fields)
+        ]
+        # The focus chain: list → table → each field's chosen side → the buttons.
+        previous: QWidget = self.table
+        for r in self.choice_rows:
+            QWidget.setTabOrder(previous, r.mine)
+            QWidget.setTabOrder(r.mine, r.theirs)
+            previous = r.theirs
+        QWidget.setTabOrder(previous, self.apply_button)
+        self.choices_scroll.setVisible(bool(self.choice_rows))
+        self.apply_button.setEnabled(bool(self.choice_rows))
+
     def _show(self, conflict: dict[str, Any] | None) -> None:
         self.diff_model.set_conflict(conflict)
+        self._show_choices(conflict)
         self.keep_mine_button.setEnabled(conflict is not None)
         self.keep_theirs_button.setEnabled(conflict is not None)
         if conflict is None:
@@ -430,13 +536,18 @@ class ConflictsView(QWidget):
         which = T_WINNER_MINE if conflict["winner"] == "local" else T_WINNER_THEIRS
         self.winner_label.setText(T_WINNER.format(which=which))
 
-    def resolve_current(self, keep: str) -> bool:
-        """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one."""
+    def resolve_by_field(self) -> bool:
+        """Keep, for each differing field of the current conflict, the side chosen for it."""
+        return self.resolve_current("mine", {r.field: r.choice() for r in self.choice_rows})
+
+    def resolve_current(self, keep: str, choices: dict[str, str] | None = None) -> bool:
+        """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one;
+        with `choices`, the side chosen for each field."""
         conflict = self.current_conflict()
         if conflict is None:
             return False
         try:
-            self.adapter.resolve_conflict(conflict, keep)
+            self.adapter.resolve_conflict(conflict, keep, choices)
         except (UserError, StoreError) as exc:
             show_error(self, T_FAILED, str(exc))
             self.reload()
