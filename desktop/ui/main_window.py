@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import strings
 from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
-from desktop.ui.common import keyboard
+from desktop.ui.common import file_dialogs, keyboard
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
@@ -299,7 +298,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def ask_database_path(parent: QWidget | None, start: str) -> Path | None:
         """Ask for a database file; tests patch this."""
-        path, _ = QFileDialog.getOpenFileName(parent, T_OPEN, start, T_DB_FILTER)
+        path = file_dialogs.open_file(parent, T_OPEN, start, T_DB_FILTER)
         return Path(path) if path else None
 
     @Slot()

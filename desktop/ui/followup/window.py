@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,7 @@ from desktop.reports import reminders as reminder_documents
 from desktop.services import followup, reminders
 from desktop.services.errors import UserError
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.models import ObjectRole
 
 if TYPE_CHECKING:
@@ -376,7 +375,7 @@ class FollowupWindow(QWidget):
         parent: QWidget | None, title: str, suggested: str, filters: str
     ) -> Path | None:
         """Ask where to save a file; tests patch this."""
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        path = file_dialogs.save_file(parent, title, suggested, filters)
         return Path(path) if path else None
 
     @staticmethod
