@@ -55,7 +55,7 @@ from desktop.domain import Result
 from desktop.services.errors import UserError
 from desktop.sync.conflict_choices import choosable_fields
 from desktop.ui import strings
-from desktop.ui.common.keyboard import tab_leaves
+from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
 
@@ -574,4 +574,4 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(1000, 560)
+        fit_on_screen(self, 1000, 560)
