@@ -213,9 +213,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.path_label)
 
-        # Keyboard order: search → table → result choices → measures (counts, date) → score
-        # → observation → the editor's sections (FindingEditor.add_section chains them).
+        # Keyboard order, as on the screen: plan, member, visits, areas → visit date, place,
+        # step → search → table → result choices → measures (counts, date) → score →
+        # observation → the editor's sections (FindingEditor.add_section chains them).
+        bar = self.pane.visit_bar
         order: list[QWidget] = [self.plan_combo, self.me_combo, self.tree, self.area_view]
+        order += [bar.visit_date_edit, bar.place_edit, bar.step_button]
         order += [self.pane.search_edit, self.table, *self.editor.focus_order()]
         keyboard.chain_focus(order)
 

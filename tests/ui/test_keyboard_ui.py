@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton, QWidget
 
@@ -30,6 +30,7 @@ HALF_DONE = "Sở Văn hóa, Thể thao và Du lịch"
 Key = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def activate(qtbot: Any, w: QWidget) -> None:
@@ -87,6 +88,75 @@ def test_tab_walks_from_the_checklist_through_the_editor_and_back(
     for _ in range(10):
         QTest.keyClick(focused(), Key.Key_Tab)
     assert editor.current_row["item_id"] == row["item_id"]
+
+
+def test_tab_goes_from_the_areas_through_the_visit_fields_to_the_search(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # Under Xvfb, Tab from the area list went straight to the search box: a visit date typed
+    # there filtered the checklist to nothing (0/76) instead of being recorded.
+    activate(qtbot, window)
+    open_item(window, SO_KHCN, "A1.1.2")
+    bar = window.pane.visit_bar
+    window.area_view.setFocus()
+    expected = [bar.visit_date_edit, bar.place_edit, bar.step_button, window.pane.search_edit]
+    seen = [tab() for _ in expected]
+    assert [w if w in expected else w.parent() for w in seen] == expected
+
+
+def test_window_shortcuts_pass_text_fields_that_claim_their_keys(qtbot: Any) -> None:
+    # Under Xvfb, Ctrl+E ("thêm tài liệu kiểm chứng") did nothing from the note or the
+    # recommendation fields: on X11 a text field claims Ctrl+E (end of line) before the
+    # window's shortcut sees it. The offscreen platform has no such binding: this field
+    # claims it as X11's do.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    from desktop.ui.common import keyboard
+
+    class X11LineEdit(QLineEdit):
+        def event(self, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+                if e.keyCombination().toCombined() == (CTRL | Key.Key_E).toCombined():
+                    e.accept()
+                    return True
+            return super().event(e)
+
+    fired: list[bool] = []
+    for keep in (False, True):
+        root = QWidget()
+        qtbot.addWidget(root)
+        field = X11LineEdit()
+        QVBoxLayout(root).addWidget(field)
+        action = QAction(root)
+        action.setShortcut(QKeySequence("Ctrl+E"))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        root.addAction(action)
+        if keep:
+            keyboard.keep_shortcuts(root, action)
+        root.show()
+        activate(qtbot, root)
+        field.setFocus()
+        qtbot.waitUntil(lambda field=field: focused() is field)
+        with qtbot.waitSignal(action.triggered, timeout=300, raising=False) as blocker:
+            QTest.keyClick(field, Key.Key_E, CTRL)
+        fired.append(blocker.signal_triggered)
+    assert fired == [False, True]
+
+
+def test_ctrl_e_adds_evidence_from_the_text_fields_too(qtbot: Any, window: MainWindow) -> None:
+    activate(qtbot, window)
+    open_item(window, SO_KHCN, "A1.1.2")
+    recording = window.feature("recording")
+    evidence = recording.evidence
+    keeper = window.findChild(QObject, "keep_shortcuts")
+    assert keeper is not None and keeper.keys() == {(CTRL | Key.Key_E).toCombined()}
+    for field in (window.editor.note_edit, recording.recommendation.responsible_edit):
+        field.setFocus()
+        qtbot.waitUntil(lambda field=field: focused() is field)
+        QTest.keyClick(field, Key.Key_E, CTRL)
+        assert evidence.isAncestorOf(focused()), type(field).__name__
 
 
 def test_enter_and_f2_on_a_row_go_to_its_note(qtbot: Any, window: MainWindow) -> None:

@@ -11,11 +11,14 @@ from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QStyle,
+    QTextEdit,
     QToolTip,
     QWidget,
 )
@@ -72,6 +75,39 @@ def close_on_escape(window: QWidget) -> QAction:
     action.triggered.connect(window.close)
     window.addAction(action)
     return action
+
+
+class _LetShortcutsThrough(QObject):
+    """Refuses, for a text field, the keys of some window shortcuts it would claim."""
+
+    def __init__(self, keys: set[int], parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName("keep_shortcuts")
+        self._keys = keys
+
+    def keys(self) -> set[int]:
+        """The key chords let through (QKeyCombination.toCombined())."""
+        return set(self._keys)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.keyCombination().toCombined() in self._keys:
+                event.ignore()  # not the field's: the window's shortcut runs
+                return True
+        return False
+
+
+def keep_shortcuts(root: QWidget, *actions: QAction) -> None:
+    """The shortcuts of `actions` also work while a text field under `root` has the keyboard.
+
+    On X11 a text field claims Ctrl+E (end of line, as in Emacs) and a few other chords before
+    the window sees them, so "Ctrl+E: thêm tài liệu kiểm chứng" did nothing from the note.
+    """
+    keys = {seq[0].toCombined() for a in actions for seq in a.shortcuts() if not seq.isEmpty()}
+    keeper = _LetShortcutsThrough(keys, root)
+    for kind in (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox):
+        for field in root.findChildren(kind):
+            field.installEventFilter(keeper)
 
 
 def tab_leaves(*views: QAbstractItemView) -> None:

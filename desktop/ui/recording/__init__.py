@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.ui.common import keyboard
 from desktop.ui.recording.attachments_section import AttachmentsSection
 from desktop.ui.recording.evidence_section import EvidenceSection
 from desktop.ui.recording.recommendation_section import RecommendationSection
@@ -46,6 +47,9 @@ def install(shell: Shell) -> Recording:
     shell.add_editor_section(recommendation)
     shell.add_editor_section(evidence)
     shell.add_editor_section(attachments)
+
+    # Ctrl+E from any text field of the window too (X11 text fields take it: end of line).
+    keyboard.keep_shortcuts(shell.widget, evidence.add_action)
 
     record_menu = shell.menu(MenuId.RECORD)
     record_menu.addSeparator()
