@@ -103,7 +103,12 @@ def keep_shortcuts(root: QWidget, *actions: QAction) -> None:
     On X11 a text field claims Ctrl+E (end of line, as in Emacs) and a few other chords before
     the window sees them, so "Ctrl+E: thêm tài liệu kiểm chứng" did nothing from the note.
     """
-    keys = {seq[0].toCombined() for a in actions for seq in a.shortcuts() if not seq.isEmpty()}
+    keys = {
+        seq[0].toCombined()  # type: ignore[index]  # the stub lacks QKeySequence.__getitem__
+        for a in actions
+        for seq in a.shortcuts()
+        if not seq.isEmpty()
+    }
     keeper = _LetShortcutsThrough(keys, root)
     for kind in (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox):
         for field in root.findChildren(kind):
