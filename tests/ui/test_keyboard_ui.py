@@ -684,3 +684,27 @@ def test_ten_items_of_every_type_by_keyboard_alone(qtbot: Any, window: MainWindo
         assert stored["note"] == f"Ghi nhan {code}", code
     assert {t for t, c in chords.items() if c} >= set(digit)
     assert all(max(c) <= 3 for c in chords.values() if c), chords
+
+
+def test_evidence_date_takes_what_is_typed_and_a_refusal_is_seen(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # Under Xvfb, "20022021" in the evidence form was refused (the other date boxes take it)
+    # and the reason was written below the visible part of the panel: nothing seemed to happen.
+    window.resize(1024, 560)
+    activate(qtbot, window)
+    open_item(window, SO_KHCN, "A1.1.3")
+    evidence = window.feature("recording").evidence
+    area = scroll_area(window)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)
+    evidence.number_edit.setText("45/KH-UBND")
+    evidence.date_edit.setText("20022021")
+    evidence.summary_edit.setText("Kế hoạch CCHC năm 2021")
+    row = evidence.add_from_form()
+    assert row is not None and row["issued_on"] == "2021-02-20"
+    area.verticalScrollBar().setValue(0)
+    evidence.number_edit.setText("46/KH-UBND")
+    evidence.date_edit.setText("31022021")
+    assert evidence.add_from_form() is None
+    assert evidence.error_label.isVisibleTo(window) and evidence.error_label.text()
+    qtbot.waitUntil(lambda: in_view(window, evidence.error_label))
