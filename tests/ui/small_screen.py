@@ -153,8 +153,8 @@ def build(name: str, cls: type, demo: Demo) -> Any:
 
 def measure(window: Any) -> dict[str, Any]:
     """Where the window is and which of its buttons are cut or outside it."""
-    from PySide6.QtCore import QPoint, QRect
-    from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication
+    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QScrollArea
 
     window.show()
     for _ in range(5):
@@ -176,6 +176,20 @@ def measure(window: Any) -> dict[str, Any]:
         hint = button.minimumSizeHint()
         if not inside.contains(rect) or button.width() < hint.width():
             cut.append(f"{button.text()} {rect.getRect()} hint {hint.width()}")
+    # A panel that scrolls only up and down must not be wider than its window: what passes
+    # the right edge is cut off with no way to see it.
+    for area in window.findChildren(QScrollArea):
+        body = area.widget()
+        if (
+            body is None
+            or not area.isVisibleTo(window)
+            or not area.widgetResizable()
+            or area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        ):
+            continue
+        needed, shown = body.minimumSizeHint().width(), area.viewport().width()
+        if needed > shown:
+            cut.append(f"panel {type(area.parentWidget()).__name__} {needed} > {shown}")
     size = window.geometry().size()
     return {"frame": list(frame.getRect()), "size": [size.width(), size.height()], "cut": cut}
 

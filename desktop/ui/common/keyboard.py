@@ -155,6 +155,26 @@ class FocusFollower(QObject):
             self.area.ensureWidgetVisible(new, 10, 10)
 
 
+class WideEnough(QObject):
+    """Keeps `owner` at least as wide as the content of `area`, a panel that scrolls only up
+    and down: what passed its right edge was cut off (the result buttons at 1024×600)."""
+
+    def __init__(self, area: QScrollArea, owner: QWidget) -> None:
+        super().__init__(owner)
+        self.area, self.owner = area, owner
+        body = area.widget()
+        if body is not None:
+            body.installEventFilter(self)  # a new layout may need more width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.area.widget():
+            bar = self.area.verticalScrollBar().sizeHint().width()
+            needed = watched.minimumSizeHint().width() + bar + 2 * self.area.frameWidth()
+            if needed > self.owner.minimumWidth():
+                self.owner.setMinimumWidth(needed)
+        return False
+
+
 def parse_date(text: str) -> QDate | None:
     """dd/mm/yyyy, d/m/yyyy (/, -, . or space) or ddmmyyyy; None when it is no date."""
     text = text.strip()

@@ -16,7 +16,6 @@ trường" writes them through desktop.sync.conflict_choices. Who wrote it and w
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,9 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -42,7 +39,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -51,13 +47,13 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import StoreError
-from desktop.domain import Result
 from desktop.services.errors import UserError
 from desktop.sync.conflict_choices import choosable_fields
 from desktop.ui import strings
 from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.sync.field_choice import FieldChoice, _when, field_label, format_value
 
 # Strings the user sees.
 T_TITLE = "Xung đột đồng bộ"
@@ -78,8 +74,6 @@ T_WINNER_THEIRS = "bản từ tệp"
 T_KEEP_MINE = "Giữ &bản của tôi"
 T_KEEP_THEIRS = "Lấy bản từ &tệp"
 T_CHOICES = "Chọn bản giữ lại cho từng trường (Tab: trường sau · ←/→: đổi bên)"
-T_CHOICE_MINE = "Máy này"
-T_CHOICE_THEIRS = "Từ tệp"
 T_APPLY = "&Lưu lựa chọn từng trường"
 T_NONE = "Không còn xung đột nào."
 T_DIFFERS = "Khác nhau: {fields}"
@@ -104,75 +98,10 @@ TABLE_LABELS = {
     "remediations": "Báo cáo khắc phục",
     "remediation_attachments": "Tệp đính kèm báo cáo khắc phục",
 }
-FIELD_LABELS = {
-    "result": "Kết quả",
-    "score": "Điểm",
-    "note": "Nhận xét",
-    "numerator": "Tử số",
-    "denominator": "Mẫu số",
-    "value": "Giá trị",
-    "self_result": "Kết quả tự đánh giá",
-    "self_score": "Điểm tự chấm",
-    "self_evidence": "Minh chứng tự đánh giá",
-    "recorded_by": "Người ghi",
-    "recorded_at": "Thời điểm ghi",
-    "deleted": "Đã xóa",
-    "text": "Nội dung",
-    "responsible": "Đơn vị thực hiện",
-    "deadline": "Thời hạn",
-    "strengths": "Ưu điểm",
-    "limitations": "Hạn chế",
-    "causes": "Nguyên nhân",
-    "status": "Trạng thái",
-    "number": "Số/ký hiệu",
-    "issued_on": "Ngày ban hành",
-    "summary": "Trích yếu",
-    "title": "Tiêu đề",
-    "name": "Tên",
-    "full_name": "Họ tên",
-    "role": "Vai trò",
-    "areas": "Lĩnh vực phân công",
-    "month": "Tháng",
-    "visit_date": "Ngày kiểm tra",
-}
-NOTHING = "—"
 
 
 def table_label(table: str) -> str:
     return TABLE_LABELS.get(table, table)
-
-
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field)
-
-
-def _when(iso: str | None) -> str:
-    if not iso:
-        return NOTHING
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return moment.strftime("%d/%m/%Y %H:%M:%S")  # two edits a minute apart must differ
-
-
-def format_value(field: str, value: Any) -> str:
-    """A stored value as the secretary reads it."""
-    if value is None or value == "":
-        return NOTHING
-    if field in ("result", "self_result") and value in set(Result):
-        return Result(value).label
-    if field == "deleted":
-        return "Có" if value else "Không"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return moment.strftime("%d/%m/%Y %H:%M" if len(value) > 10 else "%d/%m/%Y")
-    return str(value)
 
 
 def describe_row(adapter: StoreAdapter, table: str, row_id: str) -> str:
@@ -294,59 +223,6 @@ class ConflictDiffModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
         return None
-
-
-class FieldChoice:
-    """One differing field in the choices grid: its name, this laptop's value and the file's,
-    a radio button for each side (one exclusive group: arrows switch, Tab goes on)."""
-
-    def __init__(self, grid: QGridLayout, row: int, diff: dict[str, Any], winner: str) -> None:
-        self.field = diff["field"]
-        self.label = field_label(self.field)
-        name = QLabel(f"<b>{self.label}</b>")
-        self.mine = QRadioButton(T_CHOICE_MINE)
-        self.theirs = QRadioButton(T_CHOICE_THEIRS)
-        self.mine_value = self._value(format_value(self.field, diff["local"]))
-        self.theirs_value = self._value(format_value(self.field, diff["remote"]))
-        for button, value in ((self.mine, self.mine_value), (self.theirs, self.theirs_value)):
-            button.setToolTip(value.text())
-            button.setAccessibleName(f"{self.label}: {button.text()} — {value.text()}")
-        self.group = QButtonGroup(grid)
-        self.group.setExclusive(True)
-        self.group.addButton(self.mine)
-        self.group.addButton(self.theirs)
-        self.widgets = (name, self.mine, self.mine_value, self.theirs, self.theirs_value)
-        for column, widget in enumerate(self.widgets):
-            grid.addWidget(widget, row, column, Qt.AlignmentFlag.AlignTop)
-        self.group.buttonToggled.connect(self._toggled)
-        self.choose("theirs" if winner == "remote" else "mine")  # what the row shows now
-
-    @staticmethod
-    def _value(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
-
-    def choose(self, side: str) -> None:
-        (self.theirs if side == "theirs" else self.mine).setChecked(True)
-
-    def choice(self) -> str:
-        return "theirs" if self.theirs.isChecked() else "mine"
-
-    def checked_button(self) -> QAbstractButton:
-        return self.theirs if self.theirs.isChecked() else self.mine
-
-    def _toggled(self, _button: QAbstractButton, _checked: bool) -> None:
-        # Tab stops once per field, on the chosen side; the arrows move between the sides.
-        for button in (self.mine, self.theirs):
-            tab = button.isChecked()
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if tab else Qt.FocusPolicy.ClickFocus)
-
-    def remove(self) -> None:
-        for widget in self.widgets:
-            widget.setParent(None)
-            widget.deleteLater()
 
 
 class ConflictsView(QWidget):
@@ -502,7 +378,14 @@ class ConflictsView(QWidget):
         fields = choosable_fields(conflict)
         diffs = {d["field"]: d for d in conflict["differences"]}
         self.choice_rows = [
-            FieldChoice(self.choices_grid, n, diffs[f], conflict["winner"])
+            FieldChoice(
+                self.choices_grid,
+                n,
+                f,
+                field_label(f),
+                (format_value(f, diffs[f]["local"]), format_value(f, diffs[f]["remote"])),
+                conflict["winner"],
+            )
             for n, f in enumerate(fields)
         ]
         # The focus chain: list → table → each field's chosen side → the buttons.
