@@ -388,7 +388,8 @@ class DashboardWindow(QWidget):
     def _rank_label(row: dict[str, Any]) -> str:
         level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
         if scoring.is_provisional(row):  # partly recorded: no rank, what is recorded
-            parts = [level, T_PROVISIONAL, T_RECORDED.format(**row)]
+            # What matters first: the axis cuts long labels at the end.
+            parts = [T_PROVISIONAL, T_RECORDED.format(**row), level]
         else:
             parts = [f"hạng {row['final_rank']}" if row.get("final_rank") else "", level]
         detail = " · ".join(p for p in parts if p)
