@@ -230,3 +230,28 @@ def test_chart_numbers_use_the_vietnamese_decimal_comma(dashboard: Any) -> None:
         texts = chart_texts(dashboard, name)
         assert any(re.search(r"\d,\d", t) for t in texts), name
         assert not any(re.search(r"\d\.\d", t) for t in texts), name
+
+
+def test_the_units_behind_a_bar_are_reached_by_keyboard(qtbot: Any, dashboard: Any) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    # Clicking a bar needs the mouse; the panel's list of bars does the same by keys.
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    combo = dashboard.pick_combo
+    texts = [combo.itemText(n) for n in range(combo.count())]
+    assert texts[1:4] == [
+        "Theo kế hoạch — Tháng 6: 3",
+        "Đã kiểm tra — Tháng 6: 3",
+        ("Đã kết luận — Tháng 6: 1"),
+    ]
+    combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert dashboard.units.labels() == JUNE  # "Đã kiểm tra — Tháng 6"
+    dashboard.tabs.setCurrentIndex(2)  # the ranking: its units, best first
+    assert combo.itemText(1) == "Sở Y tế"
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert dashboard.units.ids() == [dashboard.figures["ranked"][0]["id"]]

@@ -55,7 +55,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import UnitLevel
 from desktop.services import scoring
 from desktop.ui.followup.register import STATUS_COLOURS
 from desktop.ui.models import IdRole
@@ -74,14 +73,14 @@ from desktop.ui.followup.figures import (
     T_PANEL,
     T_PANEL_HINT,
     T_PERCENT,
+    T_PICK,
     T_PICK_AREA,
     T_PICK_MONTH,
+    T_PICK_NONE,
     T_PICK_STATUS,
     T_PICK_UNIT,
     T_PLAN,
     T_PLAN_ITEM,
-    T_PROVISIONAL,
-    T_RECORDED,
     T_SCHEDULED,
     T_TAB_AREAS,
     T_TAB_PROGRESS,
@@ -99,7 +98,9 @@ from desktop.ui.followup.figures import (
     T_VISITED,
     UnitListModel,
     _pct_text,
+    bar_choices,
     plan_figures,
+    rank_label,
 )
 
 
@@ -182,6 +183,12 @@ class DashboardWindow(QWidget):
         panel = QWidget()
         pl = QVBoxLayout(panel)
         pl.setContentsMargins(4, 0, 0, 0)
+        self.pick_combo = QComboBox()  # the bars by keyboard: choosing one = clicking it
+        self.pick_combo.activated.connect(self._bar_chosen)
+        pick_label = QLabel(T_PICK)
+        pick_label.setBuddy(self.pick_combo)
+        pl.addWidget(pick_label)
+        pl.addWidget(self.pick_combo)
         self.panel_title = QLabel(f"<b>{T_PANEL}</b>")
         self.panel_title.setWordWrap(True)
         pl.addWidget(self.panel_title)
@@ -196,6 +203,7 @@ class DashboardWindow(QWidget):
         hint.setStyleSheet("color: #5f6368;")
         pl.addWidget(hint)
         self.tabs.currentChanged.connect(lambda _n: self._show_units(T_PANEL, []))
+        self.tabs.currentChanged.connect(lambda _n: self._fill_choices())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
@@ -246,6 +254,28 @@ class DashboardWindow(QWidget):
         self._draw_areas()
         self._draw_rank()
         self._draw_statuses()
+        self._fill_choices()
+
+    def _fill_choices(self) -> None:
+        tab = list(self.views)[self.tabs.currentIndex()]
+        self.pick_combo.clear()
+        self.pick_combo.addItem(T_PICK_NONE, None)
+        for text, what in bar_choices(self.figures, tab):
+            self.pick_combo.addItem(text, (tab, *what))
+
+    @Slot(int)
+    def _bar_chosen(self, index: int) -> None:
+        what = self.pick_combo.itemData(index)
+        if what is None:
+            return
+        if what[0] == "rank":  # the chart lists the best at the top
+            self.pick_ranked(len(self._rank_rows) - 1 - what[1])
+        elif what[0] == "progress":
+            self.pick_month(*what[1:])
+        elif what[0] == "areas":
+            self.pick_area(what[1])
+        else:
+            self.pick_status(what[1])
 
     # -- charts ---------------------------------------------------------------------------
     def _chart(self, name: str, title: str) -> QChart:
@@ -363,7 +393,7 @@ class DashboardWindow(QWidget):
         series.setLabelsPrecision(3)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
-        axis_y.append([self._rank_label(s) for s in self._rank_rows] or [T_NOTHING])
+        axis_y.append([rank_label(s) for s in self._rank_rows] or [T_NOTHING])
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         axis_x = QValueAxis()
@@ -381,19 +411,8 @@ class DashboardWindow(QWidget):
         row = self._rank_rows[index] if inside and 0 <= index < len(self._rank_rows) else None
         text = ""
         if row is not None:
-            text = f"{self._rank_label(row)} — {_pct_text(row['percent'])}%"
+            text = f"{rank_label(row)} — {_pct_text(row['percent'])}%"
         self.views["rank"].setToolTip(text)
-
-    @staticmethod
-    def _rank_label(row: dict[str, Any]) -> str:
-        level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
-        if scoring.is_provisional(row):  # partly recorded: no rank, what is recorded
-            # What matters first: the axis cuts long labels at the end.
-            parts = [T_PROVISIONAL, T_RECORDED.format(**row), level]
-        else:
-            parts = [f"hạng {row['final_rank']}" if row.get("final_rank") else "", level]
-        detail = " · ".join(p for p in parts if p)
-        return f"{row['unit']} ({detail})" if detail else row["unit"]
 
     def _draw_statuses(self) -> None:
         rows = self.figures["statuses"]

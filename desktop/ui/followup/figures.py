@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from desktop.domain import InspectionStatus
+from desktop.domain import InspectionStatus, UnitLevel
 from desktop.services import followup, scoring
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
 from desktop.ui import strings
@@ -196,3 +196,37 @@ class UnitListModel(QAbstractListModel):
         if role == IdRole:
             return row["id"]
         return None
+
+
+T_PICK = "Xem đơn vị của (chọn bằng phím ↑/↓):"
+T_PICK_NONE = "— chọn cột hoặc phần biểu đồ —"
+T_BAR = "{series} — {month}: {count}"
+
+
+def bar_choices(figures: dict[str, Any], tab: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The bars or slices of one chart as (text, what to pick): the keyboard's way to the
+    units behind them (clicking a bar needs the mouse)."""
+    if tab == "progress":
+        series = (("scheduled", T_SCHEDULED), ("visited", T_VISITED), ("concluded", T_CONCLUDED))
+        return [
+            (T_BAR.format(series=label, month=r["label"], count=len(r[key])), (key, label, n))
+            for n, r in enumerate(figures.get("progress", []))
+            for key, label in series
+        ]
+    if tab == "areas":
+        return [(f"{a['code']} {a['name']}", (n,)) for n, a in enumerate(figures.get("areas", []))]
+    if tab == "rank":
+        return [(r["unit"], (n,)) for n, r in enumerate(figures.get("ranked", [])[:RANK_LIMIT])]
+    return [(f"{s['label']}: {s['count']}", (s["status"],)) for s in figures.get("statuses", [])]
+
+
+def rank_label(row: dict[str, Any]) -> str:
+    """A ranked unit's line on the chart's axis: its rank, or "tạm tính, đã ghi nhận n/m"."""
+    level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
+    if scoring.is_provisional(row):  # partly recorded: no rank, what is recorded
+        # What matters first: the axis cuts long labels at the end.
+        parts = [T_PROVISIONAL, T_RECORDED.format(**row), level]
+    else:
+        parts = [f"hạng {row['final_rank']}" if row.get("final_rank") else "", level]
+    detail = " · ".join(p for p in parts if p)
+    return f"{row['unit']} ({detail})" if detail else str(row["unit"])
