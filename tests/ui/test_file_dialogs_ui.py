@@ -59,9 +59,7 @@ def shown_texts(dialog: QFileDialog) -> list[str]:
 
 @pytest.mark.parametrize("mode", ["open", "open_many", "save"])
 def test_the_dialog_speaks_vietnamese(qtbot: Any, tmp_path: Path, mode: str) -> None:
-    dialog = file_dialogs.make_dialog(
-        None, "Chọn tệp", str(tmp_path), "Tệp PDF (*.pdf)", mode=mode
-    )
+    dialog = file_dialogs.make_dialog(None, "Chọn tệp", str(tmp_path), "Tệp PDF (*.pdf)", mode=mode)
     qtbot.addWidget(dialog)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.show()
