@@ -387,14 +387,22 @@ class RegisterModel(RowsTableModel):
 _BETWEEN_WORDS = re.compile(r"\W+")  # a run of characters between two words
 
 
+def _values(keep: Sequence[int], column: list[Any]) -> Iterable[Any]:
+    """The values of `column` at the row numbers `keep` (the whole column when keep is every
+    row: no lookup per row)."""
+    if isinstance(keep, range) and keep.start == 0 and keep.step == 1 and len(keep) == len(column):
+        return column
+    return map(column.__getitem__, keep)
+
+
 def _narrow(keep: Sequence[int], column: list[Any], test: Callable[[Any], Any]) -> list[int]:
     """The row numbers of `keep` whose value in `column` passes `test`."""
-    return list(compress(keep, map(test, map(column.__getitem__, keep))))
+    return list(compress(keep, map(test, _values(keep, column))))
 
 
 def _narrow_contains(keep: Sequence[int], column: list[str], part: str) -> list[int]:
     """The row numbers of `keep` whose text in `column` holds `part`."""
-    return list(compress(keep, map(str.__contains__, map(column.__getitem__, keep), repeat(part))))
+    return list(compress(keep, map(str.__contains__, _values(keep, column), repeat(part))))
 
 
 def _narrows(before: list[str], after: list[str]) -> bool:
