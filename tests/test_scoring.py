@@ -189,3 +189,12 @@ def test_demo_scores_are_consistent(demo_store: Store) -> None:
     assert first["total"] == pytest.approx(sum(a["score"] for a in first["areas"]))
     assert first["max"] == pytest.approx(sum(a["max"] for a in first["areas"]))
     assert score_inspection(demo_store, first["id"])["total"] == first["total"]
+
+
+def test_is_provisional_means_partly_judged() -> None:
+    from desktop.services.scoring import is_provisional
+
+    assert is_provisional({"judged": 12, "to_judge": 75})
+    assert not is_provisional({"judged": 75, "to_judge": 75})  # complete: final
+    assert not is_provisional({"judged": 0, "to_judge": 75})  # nothing yet: chưa kiểm tra
+    assert not is_provisional({})

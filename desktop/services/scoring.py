@@ -13,7 +13,10 @@ Rules (data-driven from the checklist the inspection uses):
 - `not_passed` counts items recorded "khong-dat" or "mot-phan" (also per area).
 - Completeness: `to_judge` counts the applicable judged items (every type but TEXT, an
   observation), `judged` those with a result; a visit is `complete` when every one has a
-  result. Per area, `recorded` counts the items with a result or a note (0: never inspected).
+  result. Per area, `recorded` counts the items with a result or a note (0: never inspected),
+  `to_judge`/`judged` as for the visit.
+- Provisional (`is_provisional`): a visit or an area with some judged items but not all; its
+  score is not final (unjudged items count 0).
 - Ranking (score_plan): within each unit level, by percent, highest first; equal percents share
   a rank ("1, 1, 3"). Inspections with nothing recorded yet get rank None. `final_rank` ranks
   the complete visits only (a partly recorded visit's score is provisional): None otherwise.
@@ -101,11 +104,16 @@ def score_items(
                 "self_score": None,
                 "recorded": 0,
                 "not_passed": 0,
+                "to_judge": 0,
+                "judged": 0,
                 "criteria": {},
             },
         )
         area["recorded"] += is_recorded
         area["not_passed"] += bool(finding and finding.get("result") in judging.NOT_PASSED)
+        if item["type"] != JudgingType.TEXT.value:
+            area["to_judge"] += 1
+            area["judged"] += bool(finding and finding.get("result"))
         crit = area["criteria"].setdefault(
             item["criterion_code"],
             {
@@ -145,10 +153,12 @@ def score_items(
 
 
 def is_provisional(row: Mapping[str, Any]) -> bool:
-    """The one rule of a provisional score and rank: something recorded, not every item to
-    judge judged yet (a partly recorded visit). Its rank is not final (`final_rank` None);
-    the report, the summary, the dashboard and `kiemtra scores` all ask here."""
-    return bool(row["recorded"]) and not row["complete"]
+    """The one rule of a provisional score and rank, for a visit or an area: something
+    recorded, not every item to judge judged yet. Its rank is not final (`final_rank` None);
+    nothing recorded is "chưa kiểm tra", not provisional. The report, the summary, the
+    dashboard and `kiemtra scores` all ask here."""
+    judged, to_judge = int(row.get("judged") or 0), int(row.get("to_judge") or 0)
+    return bool(row.get("recorded") or judged) and judged < to_judge
 
 
 def standing(row: Mapping[str, Any]) -> str:

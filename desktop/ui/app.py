@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from db import Store
 from desktop.services import applog
+from desktop.ui.common.file_dialogs import install_vietnamese_qt
 from desktop.ui.main_window import MainWindow
 from desktop.ui.opening import make_daily_backup, open_store
 from desktop.ui.store_adapter import StoreAdapter
@@ -128,6 +129,7 @@ def run(db_path: Path) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     use_vietnamese_locale()
+    install_vietnamese_qt(app)  # Qt's own strings (file dialogs, menus of text fields)
     reporter = install_error_reporter(app, Path(db_path))
     # Locked by another program or on read-only storage: offer to open it read-only.
     store = open_store(Path(db_path), backup=False)

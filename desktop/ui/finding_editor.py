@@ -130,6 +130,7 @@ class FindingEditor(QWidget):
         scroll.setWidget(body)
         self._scroll = scroll
         self._focus_follower = keyboard.FocusFollower(scroll)  # the focused field in view
+        keyboard.WideEnough(scroll, self)  # the content is never cut at the right edge
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(8, 8, 8, 8)
 

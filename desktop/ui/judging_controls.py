@@ -175,9 +175,10 @@ def relabel_choices(
         action.setToolTip(f"{text} ({CHOICE_KEYS[n]})")
         action.setStatusTip(f"Ghi “{text}” cho nội dung đang chọn ({CHOICE_KEYS[n]})")
         colour = RESULT_COLOURS[CHOICE_RESULT.get(key, key)].name()
+        # Not bold: the button is as wide as its text in the normal font, and a bold
+        # "Không đúng hạn (Alt+3)" overflowed both its edges.
         button.setStyleSheet(
-            f"QToolButton:checked {{ background: {colour};"
-            " color: white; font-weight: bold; border-radius: 3px; }"
+            f"QToolButton:checked {{ background: {colour}; color: white; border-radius: 3px; }}"
         )
 
 

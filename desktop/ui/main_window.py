@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import strings
 from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
-from desktop.ui.common import keyboard
+from desktop.ui.common import file_dialogs, keyboard
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
@@ -212,9 +211,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.path_label)
 
-        # Keyboard order: search → table → result choices → measures (counts, date) → score
-        # → observation → the editor's sections (FindingEditor.add_section chains them).
+        # Keyboard order, as on the screen: plan, member, visits, areas → visit date, place,
+        # step → search → table → result choices → measures (counts, date) → score →
+        # observation → the editor's sections (FindingEditor.add_section chains them).
+        bar = self.pane.visit_bar
         order: list[QWidget] = [self.plan_combo, self.me_combo, self.tree, self.area_view]
+        order += [bar.visit_date_edit, bar.place_edit, bar.step_button]
         order += [self.pane.search_edit, self.table, *self.editor.focus_order()]
         keyboard.chain_focus(order)
 
@@ -297,7 +299,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def ask_database_path(parent: QWidget | None, start: str) -> Path | None:
         """Ask for a database file; tests patch this."""
-        path, _ = QFileDialog.getOpenFileName(parent, T_OPEN, start, T_DB_FILTER)
+        path = file_dialogs.open_file(parent, T_OPEN, start, T_DB_FILTER)
         return Path(path) if path else None
 
     @Slot()

@@ -340,11 +340,19 @@ class StoreAdapter(QObject):
         return result
 
     @announces("conflictResolved")
-    def resolve_conflict(self, conflict: dict[str, Any], keep: str) -> dict[str, Any]:
-        """Settle a sync conflict (desktop.sync.merge.resolve); the views of the row follow."""
+    def resolve_conflict(
+        self, conflict: dict[str, Any], keep: str, choices: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Settle a sync conflict: the whole row from one side (`keep`, desktop.sync.merge.
+        resolve) or, with `choices` ({field: "mine" | "theirs"} for every differing field),
+        field by field (desktop.sync.conflict_choices); the views of the row follow."""
+        from desktop.sync.conflict_choices import resolve_by_field
         from desktop.sync.merge import resolve
 
-        result = resolve(self._store, conflict["id"], keep)
+        if choices is not None:
+            result = resolve_by_field(self._store, conflict["id"], choices)
+        else:
+            result = resolve(self._store, conflict["id"], keep)
         table, row_id = conflict["table"], conflict["row_id"]
         self._announce(self.conflictResolved, table, row_id)
         row = self._store.core.get_row(table, row_id) or {}

@@ -72,7 +72,7 @@ class VisitBar(QWidget):
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText(T_PLACE_HINT)
         self.place_edit.editingFinished.connect(self._place_edited)
-        self.place_edit.setMinimumWidth(160)
+        self.place_edit.setMinimumWidth(80)  # the window fits 1024 px with the editor whole
         row.addWidget(self.place_edit, 1)
         # The visit's lifecycle in one compact button (also in the Ghi nhận menu).
         self.step_button = QToolButton()

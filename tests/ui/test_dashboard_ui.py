@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from db import Store
 from desktop.services import conclusions
@@ -91,8 +93,9 @@ def test_clicking_bars_lists_the_units_behind_them(qtbot: Any, dashboard: Any) -
 
     dashboard.bar_sets["areas"]["Điểm bình quân (%)"].clicked.emit(0)
     a1 = dashboard.figures["areas"][0]
-    assert [u["unit"] for u in a1["units"]] == [x.split(" — ")[0] for x in dashboard.units.labels()]
-    assert sorted(x.split(" — ")[0] for x in dashboard.units.labels()) == sorted(JUNE)
+    shown = [x.split(" — ")[0] for x in dashboard.units.labels()]
+    assert [u["unit"] for u in a1["units"]] == shown[:3]  # then those not inspected yet
+    assert sorted(shown[:3]) == sorted(JUNE)
     percents = [u["percent"] for u in a1["units"]]
     assert percents == sorted(percents)  # weakest first
 
@@ -164,16 +167,91 @@ def test_picked_units_are_selected_in_the_navigator(
     assert window.selection.inspection_id == dash.units.ids()[0]
 
 
-def test_partly_recorded_visits_rank_provisionally(dashboard: Any) -> None:
-    """The dashboard's ranking follows scoring's one rule: complete visits first with their
-    final rank, partly recorded ones after them marked "tạm tính" (as the report does)."""
-    ranked = dashboard.figures["ranked"]
-    flags = [r["provisional"] for r in ranked]
-    assert flags == sorted(flags) and True in flags and False in flags
-    axis = next(a for a in dashboard.charts["rank"].axes() if hasattr(a, "categories"))
-    labels = list(reversed(list(axis.categories())))  # the chart draws the best at the top
-    for row, label in zip(ranked, labels, strict=True):
-        if row["provisional"]:
-            assert f"tạm tính {row['judged']}/{row['to_judge']}" in label, label
-        else:
-            assert f"hạng {row['final_rank']}" in label, label
+# -- honest totals (issue 13) -----------------------------------------------------------------
+VHTTDL = "Sở Văn hóa, Thể thao và Du lịch"
+
+
+def chart_texts(dashboard: Any, name: str) -> list[str]:
+    """Every text drawn in a chart's scene (bar labels, axis labels, titles)."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QGraphicsTextItem
+
+    dashboard.tabs.setCurrentIndex(list(dashboard.views).index(name))  # laid out when shown
+    for _ in range(3):
+        QApplication.processEvents()
+    texts = []
+    for item in dashboard.views[name].scene().items():
+        # QtCharts' labels are private subclasses: PySide hands them over as QGraphicsItem.
+        if item.type() == 9:  # QGraphicsSimpleTextItem::Type
+            pointer = shiboken6.getCppPointer(item)[0]
+            texts.append(shiboken6.wrapInstance(pointer, QGraphicsSimpleTextItem).text())
+        elif item.type() == 8:  # QGraphicsTextItem::Type, a QObject first
+            pointer = shiboken6.getCppPointer(item.toGraphicsObject())[0]
+            texts.append(shiboken6.wrapInstance(pointer, QGraphicsTextItem).toPlainText())
+    return texts
+
+
+def test_areas_never_recorded_count_as_not_inspected_not_as_zero(dashboard: Any) -> None:
+    # In the demo, Sở Y tế recorded every area; the two others recorded A1–A4 only.
+    a5 = next(a for a in dashboard.figures["areas"] if a["code"] == "A5")
+    assert [u["unit"] for u in a5["units"]] == ["Sở Y tế"]
+    missing = [u["unit"] for u in a5["not_inspected"]]
+    assert len(missing) == 14 and VHTTDL in missing and "Thanh tra tỉnh" in missing
+    assert a5["average"] == a5["units"][0]["percent"] > 0  # not dragged down by two zeros
+    index = dashboard.figures["areas"].index(a5)
+    dashboard.bar_sets["areas"]["Điểm bình quân (%)"].clicked.emit(index)
+    labels = dashboard.units.labels()
+    assert labels[0].startswith("Sở Y tế — ") and "đã ghi nhận 11/11" in labels[0]
+    assert labels[1:] == [f"{u} — chưa kiểm tra" for u in missing]
+    assert "đã ghi nhận 1/15 đơn vị" in dashboard.panel_title.text()
+
+
+def test_ranking_marks_partly_recorded_visits_provisional(dashboard: Any) -> None:
+    from desktop.services import scoring
+
+    ranked = {r["unit"]: r for r in dashboard.figures["ranked"]}
+    assert not scoring.is_provisional(ranked["Sở Y tế"])
+    assert scoring.is_provisional(ranked[VHTTDL])
+    labels = list(dashboard.charts["rank"].axes(Qt.Orientation.Vertical)[0].categories())
+    vh = next(x for x in labels if x.startswith(VHTTDL))
+    assert "tạm tính" in vh and "đã ghi nhận 38/71" in vh and "hạng" not in vh
+    yte = next(x for x in labels if x.startswith("Sở Y tế"))
+    assert "hạng 1" in yte and "tạm tính" not in yte
+    assert labels[-1] == yte  # complete visits rank above provisional ones (top of the chart)
+    rank_set = dashboard.bar_sets["rank"]["Tỷ lệ điểm đạt (%)"]
+    rank_set.hovered.emit(True, labels.index(vh))  # the axis cuts long names: the full line
+    assert dashboard.views["rank"].toolTip() == f"{vh} — 37,75%"
+    rank_set.clicked.emit(labels.index(vh))
+    assert dashboard.units.labels() == [f"{VHTTDL} — 37,75% · tạm tính, đã ghi nhận 38/71"]
+
+
+def test_chart_numbers_use_the_vietnamese_decimal_comma(dashboard: Any) -> None:
+    for name in ("areas", "rank"):
+        texts = chart_texts(dashboard, name)
+        assert any(re.search(r"\d,\d", t) for t in texts), name
+        assert not any(re.search(r"\d\.\d", t) for t in texts), name
+
+
+def test_the_units_behind_a_bar_are_reached_by_keyboard(qtbot: Any, dashboard: Any) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    # Clicking a bar needs the mouse; the panel's list of bars does the same by keys.
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    combo = dashboard.pick_combo
+    texts = [combo.itemText(n) for n in range(combo.count())]
+    assert texts[1:4] == [
+        "Theo kế hoạch — Tháng 6: 3",
+        "Đã kiểm tra — Tháng 6: 3",
+        ("Đã kết luận — Tháng 6: 1"),
+    ]
+    combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert dashboard.units.labels() == JUNE  # "Đã kiểm tra — Tháng 6"
+    dashboard.tabs.setCurrentIndex(2)  # the ranking: its units, best first
+    assert combo.itemText(1) == "Sở Y tế"
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert dashboard.units.ids() == [dashboard.figures["ranked"][0]["id"]]

@@ -26,7 +26,7 @@ TODAY = dt.date(2021, 9, 15)
 
 
 def shown_texts(win: FollowupWindow) -> set[str]:
-    return {win.proxy.index(n, 0).data(ObjectRole)["text"] for n in range(win.proxy.rowCount())}
+    return {win.model.index(n, 0).data(ObjectRole)["text"] for n in range(win.model.rowCount())}
 
 
 def type_filter(qtbot: Any, win: FollowupWindow, text: str) -> None:
@@ -80,9 +80,9 @@ def test_typing_is_debounced_and_never_reads_the_database(
     reads: list[object] = []
     monkeypatch.setattr(followup, "register", lambda *a, **k: reads.append(a) or [])
     applied: list[object] = []
-    original = register.proxy.set_filters
+    original = register.model.set_filters
     monkeypatch.setattr(
-        register.proxy, "set_filters", lambda **v: applied.append(v) or original(**v)
+        register.model, "set_filters", lambda **v: applied.append(v) or original(**v)
     )
     register.text_edit.setFocus()
     QTest.keyClicks(register.text_edit, "so tu phap")
@@ -110,17 +110,17 @@ def test_filter_sort_and_count_on_3000_recommendations(
     for text in ("s", "so", "so ", "so t", "so tu", "so tu p", "so tu phap", "noi vu", "so"):
         register.text_edit.setText(text)
         register.apply_filters_now()
-    assert register.proxy.rowCount() == 3000  # "so": "Sở …" and "số …"
+    assert register.model.rowCount() == 3000  # "so": "Sở …" and "số …"
     # Sorted by a column, widening the filter back to every row costs no more.
     register.table.sortByColumn(RegisterModel.COL_TEXT, Qt.SortOrder.DescendingOrder)
     for text in ("noi vu", "so"):
         register.text_edit.setText(text)
         register.apply_filters_now()
-    first = register.proxy.index(0, RegisterModel.COL_TEXT).data()
+    first = register.model.index(0, RegisterModel.COL_TEXT).data()
     assert first == "Kiến nghị số 9: rà soát thủ tục hành chính và báo cáo tư pháp"  # "9:" > "99"
     register.text_edit.setText("so tu phap")
     register.apply_filters_now()
-    assert register.proxy.rowCount() == 1000
+    assert register.model.rowCount() == 1000
     assert register.count_label.text() == "1000/3000 kiến nghị · quá hạn: 500"
 
 
@@ -129,7 +129,7 @@ def test_sorting_by_a_column_and_back_keeps_the_selection(
 ) -> None:
     def order() -> list[str]:
         col = RegisterModel.COL_TEXT
-        return [register.proxy.index(n, col).data() for n in range(register.proxy.rowCount())]
+        return [register.model.index(n, col).data() for n in range(register.model.rowCount())]
 
     in_register = order()
     assert len(in_register) == 3
@@ -144,3 +144,47 @@ def test_sorting_by_a_column_and_back_keeps_the_selection(
     assert order() == sorted(in_register, reverse=True)
     register.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     assert order() == in_register
+
+
+def test_refilter_tells_the_view_once_and_keeps_the_selection_of_shown_rows(
+    qtbot: Any, register: FollowupWindow
+) -> None:
+    # The model filters itself: one layoutChanged per refilter (no row-by-row signals), and
+    # the selection keeps the rows still shown, by recommendation, whatever their new row.
+    signals: list[str] = []
+    for name in ("layoutChanged", "modelReset", "rowsInserted", "rowsRemoved"):
+        getattr(register.table.model(), name).connect(lambda *a, n=name: signals.append(n))
+    texts = [r["text"] for r in register.model.rows()]
+    both = [r["id"] for r in register.model.rows() if "Tư pháp" in r["text"] and "Sở" in r["text"]]
+    register.select_ids(both)
+    type_filter(qtbot, register, "gui ho so")
+    assert signals == ["layoutChanged"]
+    assert [r["text"] for r in register.selected()] == ["Gửi hồ sơ (Sở Tư pháp) đúng hạn"]
+    type_filter(qtbot, register, "")
+    assert len(shown_texts(register)) == len(texts)
+    assert [r["text"] for r in register.selected()] == ["Gửi hồ sơ (Sở Tư pháp) đúng hạn"]
+    assert register.model.total() == len(texts)
+
+
+def test_typing_on_narrows_what_was_shown_and_gives_what_a_fresh_filter_gives(
+    register: FollowupWindow,
+) -> None:
+    units = ("Sở Nội vụ", "Sở Tư pháp", "Sở Nông nghiệp", "Ủy ban nhân dân huyện Mỹ Tú")
+    base = register.model.rows()[0]
+    rows = [
+        dict(base, id=f"r{n}", unit=units[n % 4], text=f"Kiến nghị {n}: sổ sách nội bộ")
+        for n in range(400)
+    ]
+    register.model.set_rows(rows)
+    typed = ["s", "so", "so ", "so n", "so no", "so noi", "so n", "so nong", "", "noi b", "s"]
+    for text in typed:
+        register.text_edit.setText(text)
+        register.apply_filters_now()
+        fresh = RegisterModel()
+        fresh.set_rows(rows)
+        fresh.set_filters(text=text)
+        got = [register.model.row_dict(n)["id"] for n in range(register.model.rowCount())]
+        assert got == [fresh.row_dict(n)["id"] for n in range(fresh.rowCount())], text
+    register.text_edit.setText("so nong")
+    register.apply_filters_now()
+    assert register.model.rowCount() == 100

@@ -11,11 +11,14 @@ from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QStyle,
+    QTextEdit,
     QToolTip,
     QWidget,
 )
@@ -74,6 +77,44 @@ def close_on_escape(window: QWidget) -> QAction:
     return action
 
 
+class _LetShortcutsThrough(QObject):
+    """Refuses, for a text field, the keys of some window shortcuts it would claim."""
+
+    def __init__(self, keys: set[int], parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName("keep_shortcuts")
+        self._keys = keys
+
+    def keys(self) -> set[int]:
+        """The key chords let through (QKeyCombination.toCombined())."""
+        return set(self._keys)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.keyCombination().toCombined() in self._keys:
+                event.ignore()  # not the field's: the window's shortcut runs
+                return True
+        return False
+
+
+def keep_shortcuts(root: QWidget, *actions: QAction) -> None:
+    """The shortcuts of `actions` also work while a text field under `root` has the keyboard.
+
+    On X11 a text field claims Ctrl+E (end of line, as in Emacs) and a few other chords before
+    the window sees them, so "Ctrl+E: thêm tài liệu kiểm chứng" did nothing from the note.
+    """
+    keys = {
+        seq[0].toCombined()  # type: ignore[index]  # the stub lacks QKeySequence.__getitem__
+        for a in actions
+        for seq in a.shortcuts()
+        if not seq.isEmpty()
+    }
+    keeper = _LetShortcutsThrough(keys, root)
+    for kind in (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox):
+        for field in root.findChildren(kind):
+            field.installEventFilter(keeper)
+
+
 def tab_leaves(*views: QAbstractItemView) -> None:
     """Tab and Shift+Tab leave these tables and lists (arrows move inside them)."""
     for view in views:
@@ -112,6 +153,26 @@ class FocusFollower(QObject):
             if layout is not None:
                 layout.activate()  # just shown sections have their place
             self.area.ensureWidgetVisible(new, 10, 10)
+
+
+class WideEnough(QObject):
+    """Keeps `owner` at least as wide as the content of `area`, a panel that scrolls only up
+    and down: what passed its right edge was cut off (the result buttons at 1024×600)."""
+
+    def __init__(self, area: QScrollArea, owner: QWidget) -> None:
+        super().__init__(owner)
+        self.area, self.owner = area, owner
+        body = area.widget()
+        if body is not None:
+            body.installEventFilter(self)  # a new layout may need more width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.area.widget():
+            bar = self.area.verticalScrollBar().sizeHint().width()
+            needed = watched.minimumSizeHint().width() + bar + 2 * self.area.frameWidth()
+            if needed > self.owner.minimumWidth():
+                self.owner.setMinimumWidth(needed)
+        return False
 
 
 def parse_date(text: str) -> QDate | None:

@@ -28,7 +28,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import nfc
 from desktop.services import judging
 from desktop.ui import strings
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.common.keyboard import DateField
 from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.exports.labels import EXPORT_LABELS as LABELS
@@ -208,7 +207,7 @@ class ExportController(QObject):
         parent: QWidget | None, caption: str, suggested: Path, file_filter: str
     ) -> Path | None:
         """Ask where to write; tests patch this."""
-        path, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
+        path = file_dialogs.save_file(parent, caption, str(suggested), file_filter)
         return Path(path) if path else None
 
     @staticmethod

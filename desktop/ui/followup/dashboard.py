@@ -10,9 +10,10 @@ over the services, so they can be checked without charts:
 
 - progress by month: inspections scheduled, visited (recording started or later) and
   concluded (status "Đã kết luận") per month of the schedule;
-- scores by area: the average percent of each area over the inspections with something
-  recorded (scoring.score_plan);
-- units ranked by percent (the top 40 when there are more), within the plan;
+- scores by area: the average percent of each area over the inspections that recorded
+  something in it (scoring.score_plan); the others are "chưa kiểm tra", never a 0;
+- units ranked by percent (the top 40 when there are more), within the plan: complete visits
+  with their rank, then the partly recorded ones marked "tạm tính · đã ghi nhận n/m";
 - recommendations by follow-up status (followup.register).
 """
 
@@ -54,7 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import UnitLevel
+from desktop.services import scoring
 from desktop.ui.followup.register import STATUS_COLOURS
 from desktop.ui.models import IdRole
 
@@ -67,12 +68,15 @@ from desktop.ui.followup.figures import (
     T_ALL_RANKED,
     T_AVERAGE,
     T_CONCLUDED,
+    T_NOT_RANKED,
     T_NOTHING,
     T_PANEL,
     T_PANEL_HINT,
     T_PERCENT,
+    T_PICK,
     T_PICK_AREA,
     T_PICK_MONTH,
+    T_PICK_NONE,
     T_PICK_STATUS,
     T_PICK_UNIT,
     T_PLAN,
@@ -84,14 +88,19 @@ from desktop.ui.followup.figures import (
     T_TAB_RECS,
     T_TITLE,
     T_TOP,
+    T_UNIT_AREA,
     T_UNIT_LINE,
+    T_UNIT_NOT_INSPECTED,
     T_UNIT_PERCENT,
+    T_UNIT_PROVISIONAL,
     T_UNIT_RECS,
     T_UNITS,
     T_VISITED,
     UnitListModel,
     _pct_text,
+    bar_choices,
     plan_figures,
+    rank_label,
 )
 
 
@@ -174,6 +183,12 @@ class DashboardWindow(QWidget):
         panel = QWidget()
         pl = QVBoxLayout(panel)
         pl.setContentsMargins(4, 0, 0, 0)
+        self.pick_combo = QComboBox()  # the bars by keyboard: choosing one = clicking it
+        self.pick_combo.activated.connect(self._bar_chosen)
+        pick_label = QLabel(T_PICK)
+        pick_label.setBuddy(self.pick_combo)
+        pl.addWidget(pick_label)
+        pl.addWidget(self.pick_combo)
         self.panel_title = QLabel(f"<b>{T_PANEL}</b>")
         self.panel_title.setWordWrap(True)
         pl.addWidget(self.panel_title)
@@ -188,6 +203,7 @@ class DashboardWindow(QWidget):
         hint.setStyleSheet("color: #5f6368;")
         pl.addWidget(hint)
         self.tabs.currentChanged.connect(lambda _n: self._show_units(T_PANEL, []))
+        self.tabs.currentChanged.connect(lambda _n: self._fill_choices())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
@@ -238,6 +254,28 @@ class DashboardWindow(QWidget):
         self._draw_areas()
         self._draw_rank()
         self._draw_statuses()
+        self._fill_choices()
+
+    def _fill_choices(self) -> None:
+        tab = list(self.views)[self.tabs.currentIndex()]
+        self.pick_combo.clear()
+        self.pick_combo.addItem(T_PICK_NONE, None)
+        for text, what in bar_choices(self.figures, tab):
+            self.pick_combo.addItem(text, (tab, *what))
+
+    @Slot(int)
+    def _bar_chosen(self, index: int) -> None:
+        what = self.pick_combo.itemData(index)
+        if what is None:
+            return
+        if what[0] == "rank":  # the chart lists the best at the top
+            self.pick_ranked(len(self._rank_rows) - 1 - what[1])
+        elif what[0] == "progress":
+            self.pick_month(*what[1:])
+        elif what[0] == "areas":
+            self.pick_area(what[1])
+        else:
+            self.pick_status(what[1])
 
     # -- charts ---------------------------------------------------------------------------
     def _chart(self, name: str, title: str) -> QChart:
@@ -336,6 +374,8 @@ class DashboardWindow(QWidget):
             if len(ranked) > RANK_LIMIT
             else T_ALL_RANKED.format(total=len(ranked))
         )
+        if self.figures.get("not_inspected"):
+            title += T_NOT_RANKED.format(count=len(self.figures["not_inspected"]))
         chart = self._chart("rank", title)
         self.bar_sets["rank"] = {}
         chart.legend().setVisible(False)
@@ -346,13 +386,14 @@ class DashboardWindow(QWidget):
         bar_set.setColor(QColor("#1b7a3a"))
         bar_set.append([float(s["percent"]) for s in self._rank_rows])
         self._connect_set(bar_set, self.pick_ranked, "rank", T_PERCENT)
+        bar_set.hovered.connect(self._rank_hovered)
         series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         series.setLabelsPrecision(3)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
-        axis_y.append([self._rank_label(s) for s in self._rank_rows] or [T_NOTHING])
+        axis_y.append([rank_label(s) for s in self._rank_rows] or [T_NOTHING])
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         axis_x = QValueAxis()
@@ -364,16 +405,14 @@ class DashboardWindow(QWidget):
         # One readable row per unit; the scroll area takes what does not fit.
         self.views["rank"].setMinimumHeight(max(360, 30 * len(shown) + 120))
 
-    @staticmethod
-    def _rank_label(row: dict[str, Any]) -> str:
-        level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
-        if row.get("provisional"):  # scoring.is_provisional: not a final rank
-            rank = f"tạm tính {row['judged']}/{row['to_judge']}"
-        else:
-            rank = f"hạng {row['final_rank']}" if row.get("final_rank") else ""
-        parts = [rank, level]
-        detail = " · ".join(p for p in parts if p)
-        return f"{row['unit']} ({detail})" if detail else row["unit"]
+    @Slot(bool, int)
+    def _rank_hovered(self, inside: bool, index: int) -> None:
+        """The full line of the bar under the mouse (the axis cuts long unit names)."""
+        row = self._rank_rows[index] if inside and 0 <= index < len(self._rank_rows) else None
+        text = ""
+        if row is not None:
+            text = f"{rank_label(row)} — {_pct_text(row['percent'])}%"
+        self.views["rank"].setToolTip(text)
 
     def _draw_statuses(self) -> None:
         rows = self.figures["statuses"]
@@ -405,28 +444,34 @@ class DashboardWindow(QWidget):
     @Slot(int)
     def pick_area(self, index: int) -> None:
         area = self.figures["areas"][index]
+        inspected, missing = area["units"], area["not_inspected"]
         self.unitsPicked.emit(
-            T_PICK_AREA.format(code=area["code"], name=area["name"], count=len(area["units"])),
+            T_PICK_AREA.format(
+                code=area["code"],
+                name=area["name"],
+                count=len(inspected),
+                total=len(inspected) + len(missing),
+            ),
             [
                 {
                     "id": u["id"],
-                    "label": T_UNIT_PERCENT.format(unit=u["unit"], percent=_pct_text(u["percent"])),
+                    "label": T_UNIT_AREA.format(**{**u, "percent": _pct_text(u["percent"])}),
                 }
-                for u in area["units"]
-            ],
+                for u in inspected
+            ]
+            + [{"id": u["id"], "label": T_UNIT_NOT_INSPECTED.format(**u)} for u in missing],
         )
 
     @Slot(int)
     def pick_ranked(self, index: int) -> None:
         row = self._rank_rows[index]
+        text = T_UNIT_PROVISIONAL if scoring.is_provisional(row) else T_UNIT_PERCENT
         self.unitsPicked.emit(
             T_PICK_UNIT.format(unit=row["unit"]),
             [
                 {
                     "id": row["id"],
-                    "label": T_UNIT_PERCENT.format(
-                        unit=row["unit"], percent=_pct_text(row["percent"])
-                    ),
+                    "label": text.format(**{**row, "percent": _pct_text(row["percent"])}),
                 }
             ],
         )

@@ -13,7 +13,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import format_date
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 
 if TYPE_CHECKING:
     pass
@@ -118,7 +117,7 @@ class ReportDialog(QDialog):
     @staticmethod
     def pick_files(parent: QWidget | None) -> list[str]:
         """Files chosen in the system's dialog (empty when cancelled)."""
-        paths, _ = QFileDialog.getOpenFileNames(parent, T_ATTACH_PICK, str(Path.home()))
+        paths = file_dialogs.open_files(parent, T_ATTACH_PICK, str(Path.home()))
         return list(paths)
 
     @Slot()

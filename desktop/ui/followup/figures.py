@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from desktop.domain import InspectionStatus
+from desktop.domain import InspectionStatus, UnitLevel
 from desktop.services import followup, scoring
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
 from desktop.ui import strings
@@ -43,15 +43,22 @@ T_PERCENT = "Tỷ lệ điểm đạt (%)"
 T_UNITS = "Số cuộc kiểm tra"
 T_TOP = "{shown} đơn vị điểm cao nhất trong {total} đơn vị đã có kết quả"
 T_ALL_RANKED = "{total} đơn vị đã có kết quả, xếp theo tỷ lệ điểm"
+T_NOT_RANKED = "; {count} đơn vị chưa kiểm tra"
+T_PROVISIONAL = "tạm tính"
+T_RECORDED = "đã ghi nhận {judged}/{to_judge}"
+T_NOT_INSPECTED = "chưa kiểm tra"
 T_NOTHING = "Chưa có dữ liệu"
 T_PANEL = "Đơn vị"
 T_PANEL_HINT = "Bấm vào cột hoặc phần biểu đồ để xem các đơn vị; bấm tên đơn vị để mở."
 T_PICK_MONTH = "{series} — {month}: {count} đơn vị"
-T_PICK_AREA = "Lĩnh vực {code} {name}: {count} đơn vị (điểm thấp trước)"
+T_PICK_AREA = "Lĩnh vực {code} {name}: đã ghi nhận {count}/{total} đơn vị (điểm thấp trước)"
 T_PICK_UNIT = "Xếp hạng: {unit}"
 T_PICK_STATUS = "Kiến nghị “{status}”: {count} đơn vị"
 T_UNIT_LINE = "{unit}"
 T_UNIT_PERCENT = "{unit} — {percent}%"
+T_UNIT_AREA = "{unit} — {percent}% · " + T_RECORDED
+T_UNIT_PROVISIONAL = "{unit} — {percent}% · " + T_PROVISIONAL + ", " + T_RECORDED
+T_UNIT_NOT_INSPECTED = "{unit} — " + T_NOT_INSPECTED
 T_UNIT_RECS = "{unit} — {count} kiến nghị"
 
 RANK_LIMIT = 40
@@ -64,7 +71,8 @@ VISITED = {
 
 
 def _pct_text(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """A percentage as the tables write it: up to 2 decimals, a decimal comma ("37,75")."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 # =========================================================================================
@@ -86,24 +94,41 @@ def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict
                 "concluded": [i for i in here if i["status"] == InspectionStatus.DA_KET_LUAN.value],
             }
         )
-    scores = [s for s in scoring.score_plan(store, plan_id) if s["recorded"]]
+    every = scoring.score_plan(store, plan_id)
+    scores = [s for s in every if s["recorded"]]
     areas: dict[str, dict[str, Any]] = {}
-    for s in scores:
+    for s in every:
         for area in s["areas"]:
             if not area["max"]:
                 continue
             entry = areas.setdefault(
-                area["code"], {"code": area["code"], "name": area["name"], "units": []}
+                area["code"],
+                {"code": area["code"], "name": area["name"], "units": [], "not_inspected": []},
             )
-            entry["units"].append({"id": s["id"], "unit": s["unit"], "percent": area["percent"]})
+            unit = {"id": s["id"], "unit": s["unit"]}
+            if not area["recorded"]:  # never inspected: "chưa kiểm tra", not a 0 in the average
+                entry["not_inspected"].append(unit)
+                continue
+            entry["units"].append(
+                {
+                    **unit,
+                    "percent": area["percent"],
+                    "judged": area["judged"],
+                    "to_judge": area["to_judge"],
+                    "provisional": scoring.is_provisional(area),
+                }
+            )
     area_rows = []
     for entry in sorted(areas.values(), key=lambda a: _area_key(a["code"])):
+        if not entry["units"]:
+            continue  # no unit inspected it yet: no bar (a 0 would read as a result)
         entry["units"].sort(key=lambda u: u["percent"])
+        entry["not_inspected"].sort(key=lambda u: u["unit"])
         entry["average"] = round(sum(u["percent"] for u in entry["units"]) / len(entry["units"]), 2)
         area_rows.append(entry)
-    # Final ranks first, partly recorded visits after them (scoring.is_provisional), as the
-    # campaign report orders its table.
-    ranked = sorted(scores, key=lambda s: (s["provisional"], -s["percent"], s["unit"]))
+    # Complete visits first (their rank is final), then the provisional ones; each by percent.
+    ranked = sorted(scores, key=lambda s: (scoring.is_provisional(s), -s["percent"], s["unit"]))
+    not_inspected = [{"id": s["id"], "unit": s["unit"]} for s in every if not s["recorded"]]
     recs = followup.register(store, plan_id, today=today)
     statuses = []
     for status in FollowupStatus:
@@ -124,7 +149,13 @@ def plan_figures(store: Any, plan_id: str, today: dt.date | None = None) -> dict
                 "units": sorted(per_unit.values(), key=lambda u: (-u["count"], u["unit"])),
             }
         )
-    return {"progress": progress, "areas": area_rows, "ranked": ranked, "statuses": statuses}
+    return {
+        "progress": progress,
+        "areas": area_rows,
+        "ranked": ranked,
+        "not_inspected": not_inspected,
+        "statuses": statuses,
+    }
 
 
 def _area_key(code: str) -> tuple[str, int]:
@@ -165,3 +196,37 @@ class UnitListModel(QAbstractListModel):
         if role == IdRole:
             return row["id"]
         return None
+
+
+T_PICK = "Xem đơn vị của (chọn bằng phím ↑/↓):"
+T_PICK_NONE = "— chọn cột hoặc phần biểu đồ —"
+T_BAR = "{series} — {month}: {count}"
+
+
+def bar_choices(figures: dict[str, Any], tab: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The bars or slices of one chart as (text, what to pick): the keyboard's way to the
+    units behind them (clicking a bar needs the mouse)."""
+    if tab == "progress":
+        series = (("scheduled", T_SCHEDULED), ("visited", T_VISITED), ("concluded", T_CONCLUDED))
+        return [
+            (T_BAR.format(series=label, month=r["label"], count=len(r[key])), (key, label, n))
+            for n, r in enumerate(figures.get("progress", []))
+            for key, label in series
+        ]
+    if tab == "areas":
+        return [(f"{a['code']} {a['name']}", (n,)) for n, a in enumerate(figures.get("areas", []))]
+    if tab == "rank":
+        return [(r["unit"], (n,)) for n, r in enumerate(figures.get("ranked", [])[:RANK_LIMIT])]
+    return [(f"{s['label']}: {s['count']}", (s["status"],)) for s in figures.get("statuses", [])]
+
+
+def rank_label(row: dict[str, Any]) -> str:
+    """A ranked unit's line on the chart's axis: its rank, or "tạm tính, đã ghi nhận n/m"."""
+    level = UnitLevel(row["level"]).label if row["level"] in set(UnitLevel) else ""
+    if scoring.is_provisional(row):  # partly recorded: no rank, what is recorded
+        # What matters first: the axis cuts long labels at the end.
+        parts = [T_PROVISIONAL, T_RECORDED.format(**row), level]
+    else:
+        parts = [f"hạng {row['final_rank']}" if row.get("final_rank") else "", level]
+    detail = " · ".join(p for p in parts if p)
+    return f"{row['unit']} ({detail})" if detail else str(row["unit"])

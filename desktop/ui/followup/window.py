@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,7 @@ from desktop.reports import reminders as reminder_documents
 from desktop.services import followup, reminders
 from desktop.services.errors import UserError
 from desktop.services.followup import STATUS_LABELS, FollowupStatus
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.models import ObjectRole
 
 if TYPE_CHECKING:
@@ -73,7 +72,6 @@ from desktop.ui.followup.register import (
     T_VERIFIED,
     T_VERIFY,
     T_WRITTEN,
-    RegisterFilterProxy,
     RegisterModel,
 )
 
@@ -105,9 +103,7 @@ class FollowupWindow(QWidget):
         self.adapter = adapter
         self._today = today
         self.setWindowTitle(T_TITLE)
-        self.model = RegisterModel(self)
-        self.proxy = RegisterFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = RegisterModel(self)  # filters itself: see RegisterModel
         self._build()
         adapter.recommendationsChanged.connect(self.reload)
         adapter.storeReplaced.connect(self.reload)
@@ -181,7 +177,7 @@ class FollowupWindow(QWidget):
         layout.addWidget(toolbar)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         tab_leaves(self.table)  # Tab goes on; arrows move in the register
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -209,14 +205,11 @@ class FollowupWindow(QWidget):
         self._count_timer.timeout.connect(self._update_count)
         layout.addWidget(self.count_label)
         for signal in (
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.modelReset,
-            self.proxy.layoutChanged,
+            self.model.modelReset,
+            self.model.layoutChanged,
             self.model.dataChanged,
         ):
-            # A refilter emits rowsRemoved/rowsInserted once per range of rows: count once
-            # afterwards, not per range (that made each keystroke cost seconds).
+            # Count once after the event that changed the rows, not per signal.
             signal.connect(self._count_timer.start)
 
     # -- loading --------------------------------------------------------------------------
@@ -253,7 +246,7 @@ class FollowupWindow(QWidget):
     def _filters_changed(self) -> None:
         self._filter_timer.stop()
         self._count_timer.stop()
-        self.proxy.set_filters(
+        self.model.set_filters(
             plan_id=self.plan_combo.currentData(),
             status=self.status_combo.currentData(),
             text=self.text_edit.text(),
@@ -264,10 +257,11 @@ class FollowupWindow(QWidget):
     @Slot()
     def _update_count(self) -> None:
         self._count_timer.stop()
-        overdue = self.proxy.shown_overdue()
         self.count_label.setText(
             T_COUNT.format(
-                shown=self.proxy.rowCount(), total=self.model.rowCount(), overdue=overdue
+                shown=self.model.rowCount(),
+                total=self.model.total(),
+                overdue=self.model.shown_overdue(),
             )
         )
 
@@ -275,7 +269,7 @@ class FollowupWindow(QWidget):
     def selected(self) -> list[dict[str, Any]]:
         """The selected recommendations (register dicts), in view order."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.index(r, 0).data(ObjectRole) for r in rows]
+        return [self.model.row_dict(r) for r in rows]
 
     def select_ids(self, ids: Iterable[str]) -> None:
         """Select these recommendations (those the filters show)."""
@@ -286,9 +280,8 @@ class FollowupWindow(QWidget):
             row = self.model.row_for(rid)
             if row is None:
                 continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                selection.select(index, index.siblingAtColumn(len(HEADERS) - 1))
+            index = self.model.index(row, 0)
+            selection.select(index, index.siblingAtColumn(len(HEADERS) - 1))
         self.table.selectionModel().select(
             selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
@@ -382,7 +375,7 @@ class FollowupWindow(QWidget):
         parent: QWidget | None, title: str, suggested: str, filters: str
     ) -> Path | None:
         """Ask where to save a file; tests patch this."""
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        path = file_dialogs.save_file(parent, title, suggested, filters)
         return Path(path) if path else None
 
     @staticmethod

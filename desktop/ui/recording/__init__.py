@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.ui.common import keyboard
 from desktop.ui.recording.attachments_section import AttachmentsSection
 from desktop.ui.recording.evidence_section import EvidenceSection
 from desktop.ui.recording.recommendation_section import RecommendationSection
@@ -53,6 +54,8 @@ def install(shell: Shell) -> Recording:
         evidence.number_edit.setFocus()
 
     attachments.signatures.signedOn.connect(use_signing_date)
+    # Ctrl+E from any text field of the window too (X11 text fields take it: end of line).
+    keyboard.keep_shortcuts(shell.widget, evidence.add_action)
 
     record_menu = shell.menu(MenuId.RECORD)
     record_menu.addSeparator()

@@ -32,7 +32,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -47,7 +46,7 @@ from desktop.services import attachments as attachment_service
 from desktop.services.errors import UserError
 from desktop.services.paths import data_dir_for
 from desktop.ui import strings
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.models import ObjectRole
 from desktop.ui.recording.attachment_list_model import (
     T_MISSING,
@@ -179,7 +178,7 @@ class AttachmentsSection(QGroupBox):
     @staticmethod
     def ask_files(parent: QWidget | None) -> list[Path]:
         """Ask for files to attach; tests patch this."""
-        paths, _ = QFileDialog.getOpenFileNames(parent, T_PICK, str(Path.home()))
+        paths = file_dialogs.open_files(parent, T_PICK, str(Path.home()))
         return [Path(p) for p in paths]
 
     @staticmethod

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QToolButton,
@@ -36,7 +37,7 @@ from db.errors import StoreError
 from desktop.services import evidence as evidence_service
 from desktop.services.errors import UserError
 from desktop.ui import strings
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, keyboard
 from desktop.ui.common.keyboard import tab_leaves
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
@@ -288,6 +289,16 @@ class EvidenceSection(QGroupBox):
     def _fail(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        # The reason must be seen: scroll the editor's panel to it.
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            body = parent.widget()
+            layout = body.layout() if body is not None else None
+            if layout is not None:
+                layout.activate()  # the label just shown has its place
+            parent.ensureWidgetVisible(self.error_label, 10, 10)
 
     def _item_id(self) -> str:
         return self._row["item_id"] if self._row is not None else ""
@@ -306,7 +317,11 @@ class EvidenceSection(QGroupBox):
     @Slot()
     def add_from_form(self) -> dict[str, Any] | None:
         """Add the document typed in the form; the stored row, or None (reason shown)."""
-        added = self.add(self.number_edit.text(), self.date_edit.text(), self.summary_edit.text())
+        # The date as every date box of the window takes it ("20022021" too).
+        typed = self.date_edit.text().strip()
+        date = keyboard.parse_date(typed) if typed else None
+        issued_on = date.toString("dd/MM/yyyy") if date is not None else typed
+        added = self.add(self.number_edit.text(), issued_on, self.summary_edit.text())
         if added is not None:
             for edit in (self.number_edit, self.date_edit, self.summary_edit):
                 edit.clear()

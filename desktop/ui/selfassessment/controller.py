@@ -21,12 +21,12 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db.errors import StoreError
 from desktop.services.errors import InputFileError, Problem, UserError
 from desktop.ui import strings
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.store_adapter import StoreAdapter
 
 Side = Literal["self", "inspector"]
@@ -140,13 +140,13 @@ class SelfAssessmentController(QObject):
     @staticmethod
     def ask_save_path(parent: QWidget | None, caption: str, suggested: Path) -> Path | None:
         """Ask where to write the form; tests patch this."""
-        path, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), T_FILTER)
+        path = file_dialogs.save_file(parent, caption, str(suggested), T_FILTER)
         return Path(path) if path else None
 
     @staticmethod
     def ask_open_path(parent: QWidget | None, caption: str, folder: str) -> Path | None:
         """Ask for a filled form; tests patch this."""
-        path, _ = QFileDialog.getOpenFileName(parent, caption, folder, T_FILTER)
+        path = file_dialogs.open_file(parent, caption, folder, T_FILTER)
         return Path(path) if path else None
 
     @staticmethod

@@ -8,12 +8,14 @@
                                  └───────────────────────────────────────────────────────────┘
 
 Until the secretary chooses, the row shows the version with the greater stamp (the
-deterministic winner, the same on every laptop); it is marked "đang dùng".
+deterministic winner, the same on every laptop); it is marked "đang dùng". Below the table,
+each differing field (kết quả, điểm, nhận xét, minh chứng…) has its own choice of side
+(radio buttons: Tab goes from field to field, the arrows switch sides); "Lưu lựa chọn từng
+trường" writes them through desktop.sync.conflict_choices. Who wrote it and when follow.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,11 +32,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -42,12 +47,13 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import StoreError
-from desktop.domain import Result
 from desktop.services.errors import UserError
+from desktop.sync.conflict_choices import choosable_fields
 from desktop.ui import strings
-from desktop.ui.common.keyboard import tab_leaves
+from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 from desktop.ui.common.workers import show_error
 from desktop.ui.store_adapter import StoreAdapter
+from desktop.ui.sync.field_choice import FieldChoice, _when, field_label, format_value
 
 # Strings the user sees.
 T_TITLE = "Xung đột đồng bộ"
@@ -65,8 +71,10 @@ T_SIDE_THEIRS = "Từ tệp"
 T_WINNER = "Chưa chọn: đang dùng {which} vì được sửa sau."
 T_WINNER_MINE = "bản của máy này"
 T_WINNER_THEIRS = "bản từ tệp"
-T_KEEP_MINE = "Giữ bản của tôi"
-T_KEEP_THEIRS = "Lấy bản từ tệp"
+T_KEEP_MINE = "Giữ &bản của tôi"
+T_KEEP_THEIRS = "Lấy bản từ &tệp"
+T_CHOICES = "Chọn bản giữ lại cho từng trường (Tab: trường sau · ←/→: đổi bên)"
+T_APPLY = "&Lưu lựa chọn từng trường"
 T_NONE = "Không còn xung đột nào."
 T_DIFFERS = "Khác nhau: {fields}"
 T_FAILED = "Không giải quyết được xung đột"
@@ -90,81 +98,10 @@ TABLE_LABELS = {
     "remediations": "Báo cáo khắc phục",
     "remediation_attachments": "Tệp đính kèm báo cáo khắc phục",
 }
-FIELD_LABELS = {
-    "result": "Kết quả",
-    "score": "Điểm",
-    "note": "Nhận xét",
-    "numerator": "Tử số",
-    "denominator": "Mẫu số",
-    "value": "Giá trị",
-    "self_result": "Kết quả tự đánh giá",
-    "self_score": "Điểm tự chấm",
-    "self_evidence": "Minh chứng tự đánh giá",
-    "recorded_by": "Người ghi",
-    "recorded_at": "Thời điểm ghi",
-    "deleted": "Đã xóa",
-    "text": "Nội dung",
-    "responsible": "Đơn vị thực hiện",
-    "deadline": "Thời hạn",
-    "strengths": "Ưu điểm",
-    "limitations": "Hạn chế",
-    "causes": "Nguyên nhân",
-    "status": "Trạng thái",
-    "number": "Số/ký hiệu",
-    "issued_on": "Ngày ban hành",
-    "summary": "Trích yếu",
-    "title": "Tiêu đề",
-    "name": "Tên",
-    "full_name": "Họ tên",
-    "role": "Vai trò",
-    "areas": "Lĩnh vực phân công",
-    "month": "Tháng",
-    "visit_date": "Ngày kiểm tra",
-    "kind": "Loại kiểm tra",
-    "mode": "Hình thức",
-    "level_name": "Cấp",
-    "reinspects_id": "Tái kiểm tra của",
-    "team": "Tổ kiểm tra",
-    "units": "Đơn vị phụ trách",
-}
-NOTHING = "—"
 
 
 def table_label(table: str) -> str:
     return TABLE_LABELS.get(table, table)
-
-
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field)
-
-
-def _when(iso: str | None) -> str:
-    if not iso:
-        return NOTHING
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return moment.strftime("%d/%m/%Y %H:%M")
-
-
-def format_value(field: str, value: Any) -> str:
-    """A stored value as the secretary reads it."""
-    if value is None or value == "":
-        return NOTHING
-    if field in ("result", "self_result") and value in set(Result):
-        return Result(value).label
-    if field == "deleted":
-        return "Có" if value else "Không"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return moment.strftime("%d/%m/%Y %H:%M" if len(value) > 10 else "%d/%m/%Y")
-    return str(value)
 
 
 def describe_row(adapter: StoreAdapter, table: str, row_id: str) -> str:
@@ -342,6 +279,18 @@ class ConflictsView(QWidget):
         self.keep_theirs_button = QPushButton(T_KEEP_THEIRS)
         self.keep_mine_button.clicked.connect(lambda: self.resolve_current("mine"))
         self.keep_theirs_button.clicked.connect(lambda: self.resolve_current("theirs"))
+        # Field by field: a choice per differing field, then one button writes them all.
+        self.choice_rows: list[FieldChoice] = []
+        self.choices_box = QGroupBox(T_CHOICES)
+        self.choices_grid = QGridLayout(self.choices_box)
+        self.choices_grid.setColumnStretch(2, 1)
+        self.choices_grid.setColumnStretch(4, 1)
+        self.choices_scroll = QScrollArea()
+        self.choices_scroll.setWidgetResizable(True)
+        self.choices_scroll.setWidget(self.choices_box)
+        self.choices_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.apply_button = QPushButton(T_APPLY)
+        self.apply_button.clicked.connect(self.resolve_by_field)
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -352,9 +301,11 @@ class ConflictsView(QWidget):
         sides.addWidget(self.theirs_label, 1)
         rl.addLayout(sides)
         rl.addWidget(self.table, 1)
+        rl.addWidget(self.choices_scroll, 1)
         rl.addWidget(self.winner_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
         buttons.addWidget(self.keep_mine_button)
         buttons.addWidget(self.keep_theirs_button)
         rl.addLayout(buttons)
@@ -416,8 +367,40 @@ class ConflictsView(QWidget):
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(self.list_model.conflict(current.row()) if current.isValid() else None)
 
+    def _show_choices(self, conflict: dict[str, Any] | None) -> None:
+        for row in self.choice_rows:
+            row.remove()
+        self.choice_rows = []
+        if conflict is None:
+            self.choices_scroll.setVisible(False)
+            self.apply_button.setEnabled(False)
+            return
+        fields = choosable_fields(conflict)
+        diffs = {d["field"]: d for d in conflict["differences"]}
+        self.choice_rows = [
+            FieldChoice(
+                self.choices_grid,
+                n,
+                f,
+                field_label(f),
+                (format_value(f, diffs[f]["local"]), format_value(f, diffs[f]["remote"])),
+                conflict["winner"],
+            )
+            for n, f in enumerate(fields)
+        ]
+        # The focus chain: list → table → each field's chosen side → the buttons.
+        previous: QWidget = self.table
+        for r in self.choice_rows:
+            QWidget.setTabOrder(previous, r.mine)
+            QWidget.setTabOrder(r.mine, r.theirs)
+            previous = r.theirs
+        QWidget.setTabOrder(previous, self.apply_button)
+        self.choices_scroll.setVisible(bool(self.choice_rows))
+        self.apply_button.setEnabled(bool(self.choice_rows))
+
     def _show(self, conflict: dict[str, Any] | None) -> None:
         self.diff_model.set_conflict(conflict)
+        self._show_choices(conflict)
         self.keep_mine_button.setEnabled(conflict is not None)
         self.keep_theirs_button.setEnabled(conflict is not None)
         if conflict is None:
@@ -436,13 +419,18 @@ class ConflictsView(QWidget):
         which = T_WINNER_MINE if conflict["winner"] == "local" else T_WINNER_THEIRS
         self.winner_label.setText(T_WINNER.format(which=which))
 
-    def resolve_current(self, keep: str) -> bool:
-        """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one."""
+    def resolve_by_field(self) -> bool:
+        """Keep, for each differing field of the current conflict, the side chosen for it."""
+        return self.resolve_current("mine", {r.field: r.choice() for r in self.choice_rows})
+
+    def resolve_current(self, keep: str, choices: dict[str, str] | None = None) -> bool:
+        """Keep "mine" (this laptop's version) or "theirs" (the file's) for the current one;
+        with `choices`, the side chosen for each field."""
         conflict = self.current_conflict()
         if conflict is None:
             return False
         try:
-            self.adapter.resolve_conflict(conflict, keep)
+            self.adapter.resolve_conflict(conflict, keep, choices)
         except (UserError, StoreError) as exc:
             show_error(self, T_FAILED, str(exc))
             self.reload()
@@ -469,4 +457,4 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(1000, 560)
+        fit_on_screen(self, 1000, 560)

@@ -12,12 +12,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMessageBox,
     QWidget,
 )
 
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.common.workers import Task, own_store, show_error
 from desktop.ui.store_adapter import StoreAdapter
 from desktop.ui.sync.labels import T_SYNC_EXPORT as T_EXPORT
@@ -92,12 +91,12 @@ class SyncController(QObject):
     # -- seams ----------------------------------------------------------------------------
     @staticmethod
     def ask_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, T_EXPORT, str(suggested), T_PACKAGE_FILTER)
+        path = file_dialogs.save_file(parent, T_EXPORT, str(suggested), T_PACKAGE_FILTER)
         return Path(path) if path else None
 
     @staticmethod
     def ask_open_path(parent: QWidget | None, start: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(parent, T_IMPORT, start, T_PACKAGE_FILTER)
+        path = file_dialogs.open_file(parent, T_IMPORT, start, T_PACKAGE_FILTER)
         return Path(path) if path else None
 
     @staticmethod

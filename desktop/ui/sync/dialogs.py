@@ -53,7 +53,7 @@ from desktop.domain import nfc
 from desktop.sync.export import MIN_PASSPHRASE
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
-from desktop.ui.common.keyboard import tab_leaves
+from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
 
 if TYPE_CHECKING:
     pass
@@ -465,7 +465,7 @@ class ImportPreviewDialog(QDialog):
             self.import_button.setEnabled(False)
             self.trust_check.toggled.connect(self.import_button.setEnabled)
         self.setMinimumWidth(560)
-        self.resize(600, 640)
+        fit_on_screen(self, 600, 640)  # the table of rows scrolls on a 1024×600 screen
 
     @classmethod
     def ask(cls, parent: QWidget | None, preview: dict[str, Any]) -> bool:
