@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from desktop.reports.documents import Chart, Document, PageBreak, Para, Run, Signer, Table
 from desktop.reports.fonts import FAMILY, register_fonts
+from desktop.reports.signature_space import signature_space
 
 MM = 72 / 25.4
 HEADING_ROOM = 25 * MM  # a heading and two lines of the paragraph after it
@@ -257,14 +258,17 @@ def chart_drawing(block: Chart, width: float) -> Any:
     return drawing
 
 
-def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
+def _signer(signer: Signer, st: _Styles, lines: int = 0, signs: bool = True) -> list[Any]:
+    """The block of one signer; `signs`: the one who signs digitally (the room for the
+    signature is recorded in the PDF, see signature_space)."""
     from reportlab.platypus import Paragraph, Spacer
 
     titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
+    space = signature_space(24 * MM, signer.name) if signs else Spacer(1, 24 * MM)
     return [
         # A blank line keeps its height, so the names of side-by-side signers line up.
         *[Paragraph(escape(line) or "&nbsp;", st.sign) for line in titles],
-        Spacer(1, 24 * MM),
+        space,
         Paragraph(escape(signer.name), st.sign),
     ]
 
@@ -281,7 +285,9 @@ def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
         widths = [0.45 * width, 0.55 * width]
     else:
         lines = max(len(s.title_lines) for s in doc.signers)
-        cells = [[_signer(s, st, lines) for s in doc.signers]]
+        # Side by side, the last (the right one: the Trưởng đoàn) signs digitally.
+        last = len(doc.signers) - 1
+        cells = [[_signer(s, st, lines, n == last) for n, s in enumerate(doc.signers)]]
         widths = [width / len(doc.signers)] * len(doc.signers)
     table = RLTable(cells, colWidths=widths)
     table.setStyle(
