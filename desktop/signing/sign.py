@@ -63,6 +63,68 @@ class SignResult:
     field_name: str
     signer: str
     signed_at: str
+    warning: str | None = None  # one Vietnamese line: signed all the same
+
+
+@dataclass(frozen=True)
+class PrintedBlock:
+    """The blank space a report leaves in its signer block (desktop.reports.signature_space):
+    `page` counted from 1, `box` in points, and the name printed under it."""
+
+    page: int
+    box: Box
+    name: str
+
+
+# The keys of the document information desktop.reports.signature_space writes (the reports
+# are not imported here: signing is a step after rendering).
+BOX_KEY = "/KiemtraSignatureBox"
+NAME_KEY = "/KiemtraSignerName"
+
+
+def printed_block(reader: PdfFileReader) -> PrintedBlock | None:
+    """The signer block the PDF records, or None (not one of ours, or the entry is damaged)."""
+    try:
+        info = reader.trailer["/Info"]
+        page, *numbers = str(info[BOX_KEY]).split()
+        x1, y1, x2, y2 = (float(v) for v in numbers)
+        name = str(info.get(NAME_KEY, ""))
+        found = PrintedBlock(int(page), (x1, y1, x2, y2), name)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+    if found.page < 1 or x2 - x1 < 10 or y2 - y1 < 10:
+        return None
+    return found
+
+
+def _same_person(a: str, b: str) -> bool:
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+    return norm(a) == norm(b)
+
+
+def name_warning(certificate_name: str, printed: str) -> str | None:
+    """The warning when the certificate is not that of the person the document names (None
+    when it is, or when the document names nobody: a dotted blank)."""
+    if not any(ch.isalpha() for ch in printed) or _same_person(certificate_name, printed):
+        return None
+    return (
+        f"Lưu ý: chứng thư số của {certificate_name} nhưng văn bản ghi người ký là {printed} "
+        "(tệp vẫn được ký)"
+    )
+
+
+def _block_box(block: PrintedBlock, organisation: bool) -> Box:
+    """The signature's rectangle in a printed block: the signer's fills the blank space; the
+    body's covers the left third of it and the space on to the middle, seal above its text
+    (Phụ lục I: the seal over about a third of the signature, on its left)."""
+    x1, y1, x2, y2 = block.box
+    if not organisation:
+        return block.box
+    return x1, y1, x1 + (x2 - x1) / 2, y2
 
 
 def read_pdf(path: Path, name: str | None = None) -> tuple[bytes, PdfFileReader]:
@@ -169,14 +231,18 @@ def sign_pdf(request: SignRequest) -> SignResult:
 
     data, reader = read_pdf(request.source)
     pages = _page_count(reader)
-    index = (request.page or pages) - 1
+    # Our own reports say where their signature goes, unless the user says otherwise.
+    block = printed_block(reader) if request.box is None and request.page is None else None
+    if block is not None and block.page > pages:
+        block = None
+    index = (block.page if block else request.page or pages) - 1
     if not 0 <= index < pages:
         raise SigningError(
             f"Tệp {request.source.name} không có trang {request.page} (có {pages} trang)"
         )
     if request.image is not None and not request.image.is_file():
         raise SigningError(f"Không tìm thấy tệp ảnh {request.image}")
-    box = _box(request, reader, index)
+    box = _block_box(block, request.organisation) if block else _box(request, reader, index)
     name = _field_name(reader)
     when = (request.when or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).replace(microsecond=0)
 
@@ -186,7 +252,14 @@ def sign_pdf(request: SignRequest) -> SignResult:
         shown = request.name or (
             _organisation_name(cert) if request.organisation else subject_name(cert)
         )
-        look = Appearance(request.organisation, shown, request.title_lines, request.image)
+        look = Appearance(
+            request.organisation, shown, request.title_lines, request.image, block is not None
+        )
+        warning = (
+            name_warning(subject_name(cert), block.name)
+            if block is not None and not request.organisation
+            else None
+        )
         picture = render(look, (box[2] - box[0], box[3] - box[1]), when)
 
         class _Picture(content.ImportedPdfPage):
@@ -262,7 +335,7 @@ def sign_pdf(request: SignRequest) -> SignResult:
             token.close()
     with atomic_open(request.output) as handle:
         handle.write(out.getvalue())
-    return SignResult(request.output, name, shown, iso_time(when))
+    return SignResult(request.output, name, shown, iso_time(when), warning)
 
 
 def _signing_failure(exc: Exception, request: SignRequest) -> SigningError | None:
