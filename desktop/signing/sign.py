@@ -37,7 +37,9 @@ class SignRequest:
 
     `page` counts from 1 (None: the last page); `box` is (x1, y1, x2, y2) in millimetres from
     the page's lower-left corner (None: the signer's block in the lower right; for the body's
-    signature, over the left third of the signature before it).
+    signature, over the left third of the signature before it). When neither is given and the
+    PDF records its printed signer block (our reports do, see `printed_block`), the signature
+    goes into the block's blank space, the body's over the left third of it.
     """
 
     source: Path
