@@ -258,17 +258,15 @@ def chart_drawing(block: Chart, width: float) -> Any:
     return drawing
 
 
-def _signer(signer: Signer, st: _Styles, lines: int = 0, signs: bool = True) -> list[Any]:
-    """The block of one signer; `signs`: the one who signs digitally (the room for the
-    signature is recorded in the PDF, see signature_space)."""
-    from reportlab.platypus import Paragraph, Spacer
+def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
+    from reportlab.platypus import Paragraph
 
     titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
-    space = signature_space(24 * MM, signer.name) if signs else Spacer(1, 24 * MM)
     return [
         # A blank line keeps its height, so the names of side-by-side signers line up.
         *[Paragraph(escape(line) or "&nbsp;", st.sign) for line in titles],
-        space,
+        # The room for the signature, recorded in the PDF for the signing step.
+        signature_space(24 * MM, signer.name),
         Paragraph(escape(signer.name), st.sign),
     ]
 
@@ -285,9 +283,7 @@ def _closing(doc: Document, st: _Styles, width: float) -> list[Any]:
         widths = [0.45 * width, 0.55 * width]
     else:
         lines = max(len(s.title_lines) for s in doc.signers)
-        # Side by side, the last (the right one: the Trưởng đoàn) signs digitally.
-        last = len(doc.signers) - 1
-        cells = [[_signer(s, st, lines, n == last) for n, s in enumerate(doc.signers)]]
+        cells = [[_signer(s, st, lines) for s in doc.signers]]
         widths = [width / len(doc.signers)] * len(doc.signers)
     table = RLTable(cells, colWidths=widths)
     table.setStyle(

@@ -8,6 +8,10 @@ information (hidden from readers, read by the signing step, which the reports ne
   lower-left corner);
 - /KiemtraSignerName: the name printed under it.
 
+A document with several signers side by side (the minutes) records each, in drawing order
+(left to right), separated by "; " in both keys: the last is the one who signs for the
+document (the right one, the Trưởng đoàn).
+
 reportlab's document information has no custom keys: the canvas's info object is made, at
 draw time, by one that writes the two keys too (its class changed: platypus restores that
 very object after the build).
@@ -29,14 +33,18 @@ def signature_space(height: float, name: str) -> Any:
     from reportlab.platypus.flowables import Flowable
 
     class _Info(PDFInfo):  # type: ignore[misc]  # reportlab has no type hints
-        extra: dict[str, str]
+        signer_blocks: list[tuple[str, str]]
 
         def format(self, document: Any) -> bytes:
             text: bytes = super().format(document)
             end = text.rstrip().rindex(b">>")
+            extra = {
+                BOX_KEY: "; ".join(box for box, _name in self.signer_blocks),
+                NAME_KEY: "; ".join(name for _box, name in self.signer_blocks),
+            }
             keys = b"".join(
                 b"/" + key.encode("ascii") + b" " + PDFString(value).format(document) + b"\n"
-                for key, value in self.extra.items()
+                for key, value in extra.items()
             )
             return text[:end] + keys + text[end:]
 
@@ -54,12 +62,11 @@ def signature_space(height: float, name: str) -> Any:
             # reportlab keeps the info object there (no public setter) and puts that same object
             # back after the build: the object itself becomes one that writes the two keys.
             info = canvas._doc.info
-            if not isinstance(info, _Info):
+            if not hasattr(info, "signer_blocks"):
                 info.__class__ = _Info
+                info.signer_blocks = []
             page = canvas.getPageNumber()
-            info.extra = {
-                BOX_KEY: f"{page} {x1:.2f} {y1:.2f} {x2:.2f} {y2:.2f}",
-                NAME_KEY: name,
-            }
+            box = f"{page} {x1:.2f} {y1:.2f} {x2:.2f} {y2:.2f}"
+            info.signer_blocks.append((box, " ".join(name.replace(";", ",").split())))
 
     return Space()

@@ -38,8 +38,9 @@ class SignRequest:
     `page` counts from 1 (None: the last page); `box` is (x1, y1, x2, y2) in millimetres from
     the page's lower-left corner (None: the signer's block in the lower right; for the body's
     signature, over the left third of the signature before it). When neither is given and the
-    PDF records its printed signer block (our reports do, see `printed_block`), the signature
-    goes into the block's blank space, the body's over the left third of it.
+    PDF records its printed signer blocks (our reports do, see `printed_blocks`), the signature
+    goes into the blank space of the signer's own block (by name; else the document's
+    signer's), the body's over the left third of it.
     """
 
     source: Path
@@ -84,19 +85,46 @@ BOX_KEY = "/KiemtraSignatureBox"
 NAME_KEY = "/KiemtraSignerName"
 
 
-def printed_block(reader: PdfFileReader) -> PrintedBlock | None:
-    """The signer block the PDF records, or None (not one of ours, or the entry is damaged)."""
+def printed_blocks(reader: PdfFileReader) -> list[PrintedBlock]:
+    """The signer blocks the PDF records, left to right (the last: the one who signs for the
+    document); none when it is not one of ours or the entry is damaged."""
     try:
         info = reader.trailer["/Info"]
-        page, *numbers = str(info[BOX_KEY]).split()
-        x1, y1, x2, y2 = (float(v) for v in numbers)
-        name = str(info.get(NAME_KEY, ""))
-        found = PrintedBlock(int(page), (x1, y1, x2, y2), name)
+        boxes = str(info[BOX_KEY]).split(";")
+        names = str(info.get(NAME_KEY, "")).split(";")
+        found = []
+        for entry, name in zip(boxes, names, strict=True):
+            page, *numbers = entry.split()
+            x1, y1, x2, y2 = (float(v) for v in numbers)
+            found.append(PrintedBlock(int(page), (x1, y1, x2, y2), name.strip()))
     except (KeyError, ValueError, TypeError, AttributeError):
-        return None
-    if found.page < 1 or x2 - x1 < 10 or y2 - y1 < 10:
-        return None
+        return []
+    pages = _page_count(reader)
+    if any(not 1 <= b.page <= pages or b.box[2] - b.box[0] < 10 for b in found):
+        return []
+    if any(b.box[3] - b.box[1] < 10 for b in found):
+        return []
     return found
+
+
+def _choose_block(
+    blocks: list[PrintedBlock], organisation: bool, certificate_name: str, reader: PdfFileReader
+) -> PrintedBlock:
+    """The block a signature goes in: a person's own (by the printed name; else the document's
+    signer, the last); the body's over the block signed last (else the document's signer)."""
+    if organisation:
+        rect = _last_signature_rect(reader)
+        if rect is not None:
+            cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+            for block in blocks:
+                x1, y1, x2, y2 = block.box
+                if x1 <= cx <= x2 and y1 <= cy <= y2:
+                    return block
+        return blocks[-1]
+    for block in blocks:
+        if _same_person(block.name, certificate_name):
+            return block
+    return blocks[-1]
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -233,18 +261,15 @@ def sign_pdf(request: SignRequest) -> SignResult:
 
     data, reader = read_pdf(request.source)
     pages = _page_count(reader)
-    # Our own reports say where their signature goes, unless the user says otherwise.
-    block = printed_block(reader) if request.box is None and request.page is None else None
-    if block is not None and block.page > pages:
-        block = None
-    index = (block.page if block else request.page or pages) - 1
+    # Our own reports say where their signatures go, unless the user says otherwise.
+    blocks = printed_blocks(reader) if request.box is None and request.page is None else []
+    index = (request.page or pages) - 1
     if not 0 <= index < pages:
         raise SigningError(
             f"Tệp {request.source.name} không có trang {request.page} (có {pages} trang)"
         )
     if request.image is not None and not request.image.is_file():
         raise SigningError(f"Không tìm thấy tệp ảnh {request.image}")
-    box = _block_box(block, request.organisation) if block else _box(request, reader, index)
     name = _field_name(reader)
     when = (request.when or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).replace(microsecond=0)
 
@@ -254,13 +279,16 @@ def sign_pdf(request: SignRequest) -> SignResult:
         shown = request.name or (
             _organisation_name(cert) if request.organisation else subject_name(cert)
         )
+        warning = None
+        if blocks:
+            block = _choose_block(blocks, request.organisation, subject_name(cert), reader)
+            index, box = block.page - 1, _block_box(block, request.organisation)
+            if not request.organisation:
+                warning = name_warning(subject_name(cert), block.name)
+        else:
+            box = _box(request, reader, index)
         look = Appearance(
-            request.organisation, shown, request.title_lines, request.image, block is not None
-        )
-        warning = (
-            name_warning(subject_name(cert), block.name)
-            if block is not None and not request.organisation
-            else None
+            request.organisation, shown, request.title_lines, request.image, bool(blocks)
         )
         picture = render(look, (box[2] - box[0], box[3] - box[1]), when)
 

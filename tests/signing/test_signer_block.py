@@ -38,11 +38,21 @@ def _reader(path: Path):  # type: ignore[no-untyped-def]
     return PdfFileReader(io.BytesIO(path.read_bytes()), strict=False)
 
 
-def recorded_block(path: Path) -> tuple[int, tuple[float, ...], str]:
-    """(page counted from 1, box in points, printed name) as the PDF records them."""
+def recorded_blocks(path: Path) -> list[tuple[int, tuple[float, ...], str]]:
+    """Each (page counted from 1, box in points, printed name) the PDF records, left to right."""
     info = _reader(path).trailer["/Info"]
-    page, *box = str(info["/KiemtraSignatureBox"]).split()
-    return int(page), tuple(float(v) for v in box), str(info["/KiemtraSignerName"])
+    boxes = str(info["/KiemtraSignatureBox"]).split("; ")
+    names = str(info["/KiemtraSignerName"]).split("; ")
+    out = []
+    for entry, name in zip(boxes, names, strict=True):
+        page, *box = entry.split()
+        out.append((int(page), tuple(float(v) for v in box), name))
+    return out
+
+
+def recorded_block(path: Path) -> tuple[int, tuple[float, ...], str]:
+    """The block of the one who signs for the document (the last recorded)."""
+    return recorded_blocks(path)[-1]
 
 
 def signature_rects(path: Path) -> dict[str, tuple[int, tuple[float, ...]]]:
@@ -93,9 +103,11 @@ def test_reports_record_the_blank_space_of_their_signer_block(  # type: ignore[n
 
     minutes = tmp_path / "bb.pdf"
     kiemtra("report", _inspection(demo_store), "--kind", "bien-ban", "-o", str(minutes))
-    page, (x1, _y1, x2, _y2), _name = recorded_block(minutes)
-    # Three signers side by side: the Trưởng đoàn's (the right one) is signed digitally.
-    assert page == _pages(minutes) and x1 > 595 * 0.6
+    blocks = recorded_blocks(minutes)
+    # Three signers side by side, left to right; the Trưởng đoàn's (the right one) last.
+    assert len(blocks) == 3 and {page for page, _box, _name in blocks} == {_pages(minutes)}
+    assert blocks[0][1][2] <= blocks[1][1][0] and blocks[1][1][2] <= blocks[2][1][0]
+    assert blocks[2][1][0] > 595 * 0.6 and blocks[2][1][1] == blocks[0][1][1]
 
 
 def test_reminder_records_its_signer_block(
@@ -204,3 +216,19 @@ def test_certificate_of_someone_else_warns(  # type: ignore[no-untyped-def]
     _render_notice(kiemtra, demo_store, same, "--signer", pki.SIGNER.upper())
     quiet = sign_p12(kiemtra, test_pki, same, tmp_path / "tb-same-ky.pdf")
     assert "Lưu ý" not in quiet.stderr
+
+
+def test_each_signer_of_the_minutes_signs_in_their_own_block(  # type: ignore[no-untyped-def]
+    kiemtra, demo_store: Store, test_pki: Pki, tmp_path: Path
+) -> None:
+    minutes = tmp_path / "bb.pdf"
+    kiemtra("report", _inspection(demo_store), "--kind", "bien-ban", "-o", str(minutes))
+    blocks = recorded_blocks(minutes)
+    # The demo's secretary is the test signer: her certificate goes to her block (the middle).
+    [mine] = [n for n, (_p, _b, name) in enumerate(blocks) if name == pki.SIGNER]
+    assert mine == 1
+    out = tmp_path / "bb-ky.pdf"
+    done = sign_p12(kiemtra, test_pki, minutes, out, "--image", str(test_pki.signature_png))
+    assert "Lưu ý" not in done.stderr
+    [(page, rect)] = signature_rects(out).values()
+    assert page == blocks[mine][0] and _inside(rect, blocks[mine][1])
