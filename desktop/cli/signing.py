@@ -170,18 +170,22 @@ def sign_options(func: F) -> F:
 
 def sign_asking_pin(request: SignRequest) -> Any:
     """sign_pdf; when the token cannot ask for its PIN itself and none was given, ask here
-    (hidden) and sign with it."""
+    (hidden) and sign with it. A warning of the signing (another person's certificate) goes
+    to stderr."""
     from dataclasses import replace
 
     from desktop.signing.keys import PinNeeded, Pkcs11Key
     from desktop.signing.sign import sign_pdf
 
     try:
-        return sign_pdf(request)
+        result = sign_pdf(request)
     except PinNeeded as exc:
         assert isinstance(request.key, Pkcs11Key)  # only a token asks for a PIN
         pin = click.prompt(f"{exc}", hide_input=True, err=True)
-        return sign_pdf(replace(request, key=replace(request.key, pin=pin)))
+        result = sign_pdf(replace(request, key=replace(request.key, pin=pin)))
+    if result.warning:
+        click.echo(result.warning, err=True)
+    return result
 
 
 def render_signed(render: Callable[[Path], Path], output: Path, options: dict[str, Any]) -> Path:

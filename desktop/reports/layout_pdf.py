@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from desktop.reports.documents import Chart, Document, PageBreak, Para, Run, Signer, Table
 from desktop.reports.fonts import FAMILY, register_fonts
+from desktop.reports.signature_space import signature_space
 
 MM = 72 / 25.4
 FRAME_PADDING = 6  # points: reportlab's Frame default on every side
@@ -222,13 +223,14 @@ def chart_image(block: Chart, width: float) -> Any:
 
 
 def _signer(signer: Signer, st: _Styles, lines: int = 0) -> list[Any]:
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Paragraph
 
     titles = signer.title_lines + [""] * (lines - len(signer.title_lines))
     return [
         # A blank line keeps its height, so the names of side-by-side signers line up.
         *[Paragraph(escape(line) or "&nbsp;", st.sign) for line in titles],
-        Spacer(1, 24 * MM),
+        # The room for the signature, recorded in the PDF for the signing step.
+        signature_space(24 * MM, signer.name),
         Paragraph(escape(signer.name), st.sign),
     ]
 

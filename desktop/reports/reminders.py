@@ -186,6 +186,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
 
     from desktop.reports.fonts import register_fonts
     from desktop.reports.layout_pdf import PAGE_MARGINS
+    from desktop.reports.signature_space import signature_space
 
     family = register_fonts()
 
@@ -272,7 +273,8 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     closing = [p(text, body) for text in letter.closing]
     story += closing[:-1]
     signature = [p(t, center14, bold=True) for t in letter.signer_titles]
-    signature += [Spacer(1, 60), p(letter.signer_name, center14, bold=True)]
+    space = signature_space(60, letter.signer_name)  # recorded in the PDF for the signing step
+    signature += [space, p(letter.signer_name, center14, bold=True)]
     bottom = Table(
         [
             [

@@ -44,6 +44,10 @@ class Appearance:
     name: str
     title_lines: tuple[str, ...] = ()
     image: Path | None = None
+    # In the blank space of a printed signer block: the title and the name are printed already,
+    # the signer's signature shows only the image (or "Đã ký số" and the name, small, without
+    # one); the body's, smaller text under its seal.
+    in_block: bool = False
 
 
 def _fonts() -> None:
@@ -117,11 +121,29 @@ def render(look: Appearance, size: tuple[float, float], when: dt.datetime) -> by
     if look.organisation:
         canvas.setFillColorRGB(*BLUE)
         text_lines = [look.name, iso_time(when)]
-        text_height = len(text_lines) * 10 * 1.15 + 2
+        font_size = 7.5 if look.in_block else 10
+        text_height = len(text_lines) * font_size * 1.15 + 2
         if image is not None:
             _fit(canvas, image, 0, text_height, width, height - text_height)
+        if look.in_block:
+            # Over the signer's image: a light veil keeps the body's name and time legible.
+            canvas.saveState()
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.setFillAlpha(0.75)
+            canvas.rect(0, 0, width, text_height, stroke=0, fill=1)
+            canvas.restoreState()
         canvas.setFillColorRGB(*BLUE)
-        _centred_lines(canvas, text_lines, REGULAR, 10, width, text_height)
+        _centred_lines(canvas, text_lines, REGULAR, font_size, width, text_height)
+    elif look.in_block and image is not None:
+        _fit(canvas, image, 0, 0, width, height)
+    elif look.in_block:
+        # No image: a quiet mark that the document is signed, and by whom, in the right two
+        # thirds (the body's seal may come over the left third).
+        canvas.setFillColorRGB(*BLUE)
+        canvas.translate(width / 3, 0)
+        middle = height / 2 + 12
+        _centred_lines(canvas, ["Đã ký số"], BOLD, 11, width * 2 / 3, middle)
+        _centred_lines(canvas, [look.name], REGULAR, 9, width * 2 / 3, middle - 13)
     else:
         title = [line.upper() for line in look.title_lines if line.strip()]
         top = _centred_lines(canvas, title, BOLD, 12, width, height)

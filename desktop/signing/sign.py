@@ -37,7 +37,10 @@ class SignRequest:
 
     `page` counts from 1 (None: the last page); `box` is (x1, y1, x2, y2) in millimetres from
     the page's lower-left corner (None: the signer's block in the lower right; for the body's
-    signature, over the left third of the signature before it).
+    signature, over the left third of the signature before it). When neither is given and the
+    PDF records its printed signer blocks (our reports do, see `printed_blocks`), the signature
+    goes into the blank space of the signer's own block (by name; else the document's
+    signer's), the body's over the left third of it.
     """
 
     source: Path
@@ -63,6 +66,95 @@ class SignResult:
     field_name: str
     signer: str
     signed_at: str
+    warning: str | None = None  # one Vietnamese line: signed all the same
+
+
+@dataclass(frozen=True)
+class PrintedBlock:
+    """The blank space a report leaves in its signer block (desktop.reports.signature_space):
+    `page` counted from 1, `box` in points, and the name printed under it."""
+
+    page: int
+    box: Box
+    name: str
+
+
+# The keys of the document information desktop.reports.signature_space writes (the reports
+# are not imported here: signing is a step after rendering).
+BOX_KEY = "/KiemtraSignatureBox"
+NAME_KEY = "/KiemtraSignerName"
+
+
+def printed_blocks(reader: PdfFileReader) -> list[PrintedBlock]:
+    """The signer blocks the PDF records, left to right (the last: the one who signs for the
+    document); none when it is not one of ours or the entry is damaged."""
+    try:
+        info = reader.trailer["/Info"]
+        boxes = str(info[BOX_KEY]).split(";")
+        names = str(info.get(NAME_KEY, "")).split(";")
+        found = []
+        for entry, name in zip(boxes, names, strict=True):
+            page, *numbers = entry.split()
+            x1, y1, x2, y2 = (float(v) for v in numbers)
+            found.append(PrintedBlock(int(page), (x1, y1, x2, y2), name.strip()))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return []
+    pages = _page_count(reader)
+    if any(not 1 <= b.page <= pages or b.box[2] - b.box[0] < 10 for b in found):
+        return []
+    if any(b.box[3] - b.box[1] < 10 for b in found):
+        return []
+    return found
+
+
+def _choose_block(
+    blocks: list[PrintedBlock], organisation: bool, certificate_name: str, reader: PdfFileReader
+) -> PrintedBlock:
+    """The block a signature goes in: a person's own (by the printed name; else the document's
+    signer, the last); the body's over the block signed last (else the document's signer)."""
+    if organisation:
+        rect = _last_signature_rect(reader)
+        if rect is not None:
+            cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+            for block in blocks:
+                x1, y1, x2, y2 = block.box
+                if x1 <= cx <= x2 and y1 <= cy <= y2:
+                    return block
+        return blocks[-1]
+    for block in blocks:
+        if _same_person(block.name, certificate_name):
+            return block
+    return blocks[-1]
+
+
+def _same_person(a: str, b: str) -> bool:
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+    return norm(a) == norm(b)
+
+
+def name_warning(certificate_name: str, printed: str) -> str | None:
+    """The warning when the certificate is not that of the person the document names (None
+    when it is, or when the document names nobody: a dotted blank)."""
+    if not any(ch.isalpha() for ch in printed) or _same_person(certificate_name, printed):
+        return None
+    return (
+        f"Lưu ý: chứng thư số của {certificate_name} nhưng văn bản ghi người ký là {printed} "
+        "(tệp vẫn được ký)"
+    )
+
+
+def _block_box(block: PrintedBlock, organisation: bool) -> Box:
+    """The signature's rectangle in a printed block: the signer's fills the blank space; the
+    body's covers the left third of it and the space on to the middle, seal above its text
+    (Phụ lục I: the seal over about a third of the signature, on its left)."""
+    x1, y1, x2, y2 = block.box
+    if not organisation:
+        return block.box
+    return x1, y1, x1 + (x2 - x1) / 2, y2
 
 
 def read_pdf(path: Path, name: str | None = None) -> tuple[bytes, PdfFileReader]:
@@ -169,6 +261,8 @@ def sign_pdf(request: SignRequest) -> SignResult:
 
     data, reader = read_pdf(request.source)
     pages = _page_count(reader)
+    # Our own reports say where their signatures go, unless the user says otherwise.
+    blocks = printed_blocks(reader) if request.box is None and request.page is None else []
     index = (request.page or pages) - 1
     if not 0 <= index < pages:
         raise SigningError(
@@ -176,7 +270,6 @@ def sign_pdf(request: SignRequest) -> SignResult:
         )
     if request.image is not None and not request.image.is_file():
         raise SigningError(f"Không tìm thấy tệp ảnh {request.image}")
-    box = _box(request, reader, index)
     name = _field_name(reader)
     when = (request.when or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).replace(microsecond=0)
 
@@ -186,7 +279,17 @@ def sign_pdf(request: SignRequest) -> SignResult:
         shown = request.name or (
             _organisation_name(cert) if request.organisation else subject_name(cert)
         )
-        look = Appearance(request.organisation, shown, request.title_lines, request.image)
+        warning = None
+        if blocks:
+            block = _choose_block(blocks, request.organisation, subject_name(cert), reader)
+            index, box = block.page - 1, _block_box(block, request.organisation)
+            if not request.organisation:
+                warning = name_warning(subject_name(cert), block.name)
+        else:
+            box = _box(request, reader, index)
+        look = Appearance(
+            request.organisation, shown, request.title_lines, request.image, bool(blocks)
+        )
         picture = render(look, (box[2] - box[0], box[3] - box[1]), when)
 
         class _Picture(content.ImportedPdfPage):
@@ -262,7 +365,7 @@ def sign_pdf(request: SignRequest) -> SignResult:
             token.close()
     with atomic_open(request.output) as handle:
         handle.write(out.getvalue())
-    return SignResult(request.output, name, shown, iso_time(when))
+    return SignResult(request.output, name, shown, iso_time(when), warning)
 
 
 def _signing_failure(exc: Exception, request: SignRequest) -> SigningError | None:
