@@ -435,7 +435,7 @@ class ExportController(QObject):
         self.adapter.set_setting(SETTING_SIGN_KEY, str(choice.pkcs12))
         self.adapter.set_setting(SETTING_SIGN_IMAGE, str(choice.image) if choice.image else None)
 
-        def work(_progress: Any) -> Path:
+        def work(_progress: Any) -> Any:  # a desktop.signing.sign.SignResult
             from desktop.signing.keys import Pkcs12Key
             from desktop.signing.sign import SignRequest, sign_pdf
 
@@ -447,16 +447,19 @@ class ExportController(QObject):
                 title_lines=choice.title_lines,
                 organisation=choice.organisation,
             )
-            return sign_pdf(request).output
+            return sign_pdf(request)
 
         task = Task(self.widget, T_SIGN_LABEL, T_SIGNING, work, cancellable=False)
         self.task = task
-        task.succeeded.connect(lambda path: self._signed(Path(path)))
+        task.succeeded.connect(self._signed)
         task.failed.connect(lambda message: self._sign_failed(message))
         self.taskCreated.emit(task)
         return task.start()
 
-    def _signed(self, path: Path) -> None:
+    def _signed(self, result: Any) -> None:
+        path = Path(result.output)
+        if result.warning:  # signed all the same, but the secretary must see it (another name)
+            dialogs_vi.warn(self.widget, T_SIGN_LABEL, result.warning)
         self.signed.emit(str(path))
         # Ký số… again signs the signed copy: the body's signature over the signer's.
         answer = self.ask_open_file(self.widget, T_SIGN_LABEL, path)
