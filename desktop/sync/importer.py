@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
+from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
 from desktop.sync.keys import (
@@ -204,19 +207,37 @@ def _edge_ok(edge: Any) -> bool:
     )
 
 
-def parse_rows(
-    store: Store, content: pkg.Content
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, str, str]]]]:
+@dataclass
+class Parsed:
+    """The rows of a package, checked against the schema: versions by table, the digest of
+    each (same order, desktop/sync/authorship.py), history edges, carried attestations."""
+
+    versions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    edges: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    digests: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    proofs: list[authorship.Carried] = field(default_factory=list)
+
+
+def _lines(data: bytes, name: str) -> list[bytes]:
+    """The lines of a JSON-lines part, split on \\n only (a JSON text holds no raw newline; a
+    U+2028 inside a string is not a line break)."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def parse_rows(store: Store, content: pkg.Content) -> Parsed:
     """Every row checked against the schema: known table and columns, types, required fields."""
-    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    parsed_all = Parsed()
+    versions, edges = parsed_all.versions, parsed_all.edges
     # json.loads for a str without its per-call checks, and without NaN or Infinity.
     decode = pkg.STRICT_JSON.decode
     for name, data in content.texts.items():
-        try:
-            lines = data.decode("utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise _broken("not_json", name=name, line=1) from exc
+        if name == pkg.PROOFS:
+            parsed_all.proofs = authorship.parse_proofs(data)
+            continue
+        lines = _lines(data, name)
         if len(lines) != content.rows_declared[name]:
             raise _broken(
                 "row_count", name=name, found=len(lines), declared=content.rows_declared[name]
@@ -224,7 +245,9 @@ def parse_rows(
         parsed = []
         for number, line in enumerate(lines, start=1):
             try:
-                parsed.append(decode(line))
+                parsed.append(decode(line.decode("utf-8")))
+            except UnicodeDecodeError as exc:
+                raise _broken("not_json", name=name, line=number) from exc
             except pkg.NotFinite as exc:
                 raise _broken("not_finite", name=name, line=number) from exc
             except (json.JSONDecodeError, RecursionError) as exc:
@@ -261,6 +284,8 @@ def parse_rows(
         )
         quick = _rows_checker(table, columns, required)
         seen: set[tuple[str, str]] = set()
+        digest, prefix = hashlib.sha256, table.encode("ascii") + b"\n"
+        table_digests = parsed_all.digests[table]
         for number, row in enumerate(parsed, start=1):
             if not quick(row):
                 _check_row(row, {"name": name, "line": number}, table, columns, required)
@@ -269,7 +294,9 @@ def parse_rows(
                 raise _broken("duplicate_row", name=name, line=number)
             seen.add(key)
             versions[table].append(row)
-    return versions, edges
+            # The digest of the line as it came (authorship.digest, inlined for speed).
+            table_digests.append(digest(prefix + lines[number - 1]).digest()[:16])
+    return parsed_all
 
 
 def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> None:
@@ -358,6 +385,32 @@ def check_scores(store: Store, versions: dict[str, list[dict[str, Any]]]) -> Non
                 raise _broken("score_range", id=row["id"], column=column, value=value, max=top)
 
 
+@dataclass
+class Checked:
+    """A package's content as the import would merge it, every check passed."""
+
+    parsed: Parsed
+    top_stamp: str | None
+    attestations: list[dict[str, Any]]
+
+    @property
+    def versions(self) -> dict[str, list[dict[str, Any]]]:
+        return self.parsed.versions
+
+
+def check_content(store: Store, manifest: dict[str, Any], content: pkg.Content) -> Checked:
+    """Every check an import makes of the rows, in one place: the preview and the import
+    give the same verdict. Writes nothing."""
+    parsed = parse_rows(store, content)
+    top_stamp = check_stamps(store, manifest, parsed.versions, parsed.edges)
+    check_parents(store, parsed.versions)
+    check_scores(store, parsed.versions)
+    keep = authorship.check_authorship(
+        store, manifest, parsed.versions, parsed.digests, parsed.proofs
+    )
+    return Checked(parsed, top_stamp, keep)
+
+
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -440,10 +493,8 @@ def import_package(
     manifest = signed.manifest
     source = _trust_source(store, manifest, trust_new)
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    versions, edges = parse_rows(store, content)
-    top_stamp = check_stamps(store, manifest, versions, edges)
-    check_parents(store, versions)
-    check_scores(store, versions)
+    checked = check_content(store, manifest, content)
+    versions, edges, top_stamp = checked.versions, checked.parsed.edges, checked.top_stamp
     needed = {
         r["sha256"]
         for table in ATTACHMENT_TABLES
@@ -488,6 +539,7 @@ def import_package(
                     device.get("encryption_key"),
                     trust=adopt,
                 )
+            store.sync.proofs.add(checked.attestations)
             for table, table_edges in edges.items():
                 store.sync.versions.add_sync_edges(table, table_edges)
             for table in SYNCED_TABLES:

@@ -9,6 +9,8 @@ Layout (format "kiemtra-sync", version 1):
     manifest.sig         Ed25519 signature over the exact bytes of manifest.json
     rows/<table>.jsonl   one row version per line
     versions.jsonl       [table, row_id, hlc, parent]: the edit history of those rows
+    proofs.jsonl         {device, signature, digests}: who wrote each version (format 2,
+                         desktop/sync/authorship.py)
     attachments/<sha256> file contents
 
 Encrypted, the parts go into an inner zip (with `index.json` listing them the same way) whose
@@ -34,7 +36,8 @@ from db.files import atomic_path
 from desktop.services.errors import UserError
 
 FORMAT = "kiemtra-sync"
-FORMAT_VERSION = 1
+# 2: every version's author proven (proofs.jsonl, desktop/sync/authorship.py); 1 still reads.
+FORMAT_VERSION = 2
 SUFFIX = ".kiemtra"
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
@@ -45,14 +48,17 @@ MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_F
 RATIO_FLOOR = 64 * 1024
 CHUNK = 64 * 1024
 
-MANIFEST, SIGNATURE, PAYLOAD, INDEX, VERSIONS = (
+MANIFEST, SIGNATURE, PAYLOAD, INDEX, VERSIONS, PROOFS = (
     "manifest.json",
     "manifest.sig",
     "payload.bin",
     "index.json",
     "versions.jsonl",
+    "proofs.jsonl",
 )
-_PART_NAME = re.compile(r"^(rows/[a-z_]{1,40}\.jsonl|versions\.jsonl|attachments/[0-9a-f]{64})$")
+_PART_NAME = re.compile(
+    r"^(rows/[a-z_]{1,40}\.jsonl|versions\.jsonl|proofs\.jsonl|attachments/[0-9a-f]{64})$"
+)
 
 MESSAGES = {
     "broken": "Gói đồng bộ bị hỏng: {reason}",

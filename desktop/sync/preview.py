@@ -18,10 +18,7 @@ from desktop.sync import package as pkg
 from desktop.sync.importer import (
     MESSAGES,
     _decryptor,
-    check_parents,
-    check_scores,
-    check_stamps,
-    parse_rows,
+    check_content,
 )
 from desktop.sync.keys import fingerprint_of, unb64
 
@@ -75,10 +72,7 @@ def preview_package(store: Store, path: Path, *, passphrase: str | None = None) 
         out["needs_passphrase"] = True
         return out
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    versions, edges = parse_rows(store, content)
-    check_stamps(store, manifest, versions, edges)
-    check_parents(store, versions)
-    check_scores(store, versions)
+    versions = check_content(store, manifest, content).versions
     out["tables"] = {table: len(rows) for table, rows in versions.items() if rows}
     out["rows"] = sum(out["tables"].values())
     out["attachments"] = len(content.attachments)

@@ -11,6 +11,7 @@ import pytest
 
 from db.store import finding_id
 from desktop.services.demo import build_demo
+from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
 from tests.sync.helpers import Laptop, dump, read_members
 
@@ -56,7 +57,7 @@ def test_plan_package_brings_plan_and_trust(office: dict[str, Any]) -> None:
     assert listed[may2_fp]["trusted"] is True
     members = read_members(office["plan_file"])
     manifest = json.loads(members["manifest.json"])
-    assert manifest["format"] == "kiemtra-sync" and manifest["format_version"] == 1
+    assert manifest["format"] == "kiemtra-sync" and manifest["format_version"] == pkg.FORMAT_VERSION
     assert manifest["encryption"] == "none"
     assert "PRIVATE" not in b"".join(members.values()).decode("utf-8", "replace")
 
