@@ -464,12 +464,18 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
     return decrypt
 
 
-def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
-    """Copy carried files in by hash (skipping those present); refuse when one is missing."""
+def _check_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
+    """Refuse when a file a row names is neither carried nor already here."""
     data_dir = data_dir_of(store)
     for sha in sorted(needed):
         if sha not in content.attachments and not attachment_path(data_dir, sha).is_file():
             raise _broken("missing_attachment", sha256=sha)
+
+
+def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
+    """Copy carried files in by hash (skipping those present); refuse when one is missing."""
+    _check_attachments(store, content, needed)
+    data_dir = data_dir_of(store)
     for sha in sorted(content.attachments):
         target = attachment_path(data_dir, sha)
         if target.is_file():
@@ -480,30 +486,28 @@ def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> 
             content.copy_attachment(sha, out)
 
 
-def import_package(
-    store: Store, path: Path, *, passphrase: str | None = None, trust_new: bool = False
-) -> dict[str, Any]:
-    """Verify the whole package, then merge it in one transaction.
+PINNED_CHANGED = "Tệp gói đồng bộ đã thay đổi sau khi xem trước; hãy chọn và xem trước lại tệp này"
 
-    Returns {"package", "from", "inserted", "updated", "unchanged", "conflicts"}.
-    """
-    import sqlite3
 
-    signed = pkg.read_signed(Path(path))
-    manifest = signed.manifest
-    source = _trust_source(store, manifest, trust_new)
-    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    checked = check_content(store, manifest, content)
-    versions, edges, top_stamp = checked.versions, checked.parsed.edges, checked.top_stamp
-    needed = {
-        r["sha256"]
-        for table in ATTACHMENT_TABLES
-        for r in versions.get(table, [])
-        if not r["deleted"]
-    }
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in bounded chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(pkg.CHUNK * 16):
+                digest.update(chunk)
+    except OSError as exc:
+        raise UserError(pkg.MESSAGES["missing_file"].format(path=path)) from exc
+    return digest.hexdigest()
+
+
+def listed_devices(manifest: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """The keys a package lists, each with its fingerprint computed here (never taken on
+    trust from the listing)."""
     listed = []
     for device in manifest.get("devices", []):
-        # The fingerprint of a listed key is computed here, never taken on trust.
         if device.get("public_key"):
             try:
                 fingerprint = fingerprint_of(unb64(device["public_key"], 32))
@@ -515,8 +519,66 @@ def import_package(
                 continue
             fingerprint = given
         listed.append((device, fingerprint))
-    _store_attachments(store, content, needed)
+    return listed
 
+
+def _adopts(manifest: dict[str, Any]) -> bool:
+    """A plan package from a trusted device brings the delegation's keys with it."""
+    return manifest.get("scope", {}).get("plan_id") is not None
+
+
+def keys_to_trust(store: Store, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every key importing this package would trust that is not trusted here yet: the sender
+    (introduced_by None: the user's own choice) and, for a plan package, the keys it lists
+    (introduced_by: the sender's id). Revoked keys are never trusted again by an import."""
+    source = manifest["source"]
+    out = []
+    fingerprint = fingerprint_of(unb64(source["public_key"], 32))
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
+    if known is None or not (known["trusted"] or known["is_self"] or known["revoked"]):
+        out.append(
+            {
+                "id": source["id"],
+                "name": pkg.shown(source["name"]),
+                "fingerprint": fingerprint,
+                "introduced_by": None,
+            }
+        )
+    if _adopts(manifest):
+        for device, fp in listed_devices(manifest):
+            known = store.sync.devices.device_by_fingerprint(fp)
+            if known is not None and (known["trusted"] or known["is_self"] or known["revoked"]):
+                continue
+            if fp == fingerprint or any(k["fingerprint"] == fp for k in out):
+                continue
+            out.append(
+                {
+                    "id": device["id"],
+                    "name": pkg.shown(device["name"]),
+                    "fingerprint": fp,
+                    "introduced_by": source["id"],
+                }
+            )
+    return out
+
+
+class _DryRun(Exception):
+    """Raised inside the merge's transaction to roll it back (a dry run)."""
+
+
+def _merge(
+    store: Store,
+    manifest: dict[str, Any],
+    source: dict[str, Any],
+    checked: Checked,
+    *,
+    newly_trusted: bool,
+    dry_run: bool,
+) -> dict[str, int]:
+    """Merge a checked package in one transaction (rolled back for a dry run)."""
+    import sqlite3
+
+    versions, edges = checked.versions, checked.parsed.edges
     counts = dict.fromkeys(COUNT_KEYS, 0)
     try:
         with store.transaction():
@@ -527,10 +589,10 @@ def import_package(
                 source["fingerprint"],
                 manifest["source"].get("encryption_key"),
                 trust=True,
+                directly=newly_trusted,
             )
-            # A plan package from a trusted device brings the delegation's keys with it.
-            adopt = manifest.get("scope", {}).get("plan_id") is not None
-            for device, fingerprint in listed:
+            adopt = _adopts(manifest)
+            for device, fingerprint in listed_devices(manifest):
                 store.sync.devices.record_device(
                     device["id"],
                     nfc(device["name"]),
@@ -538,6 +600,7 @@ def import_package(
                     fingerprint,
                     device.get("encryption_key"),
                     trust=adopt,
+                    introduced_by=source["id"],
                 )
             store.sync.proofs.add(checked.attestations)
             for table, table_edges in edges.items():
@@ -547,9 +610,129 @@ def import_package(
                 for outcome in store.sync.merge.merge_versions(table, ordered):
                     tally(counts, outcome)
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc
-    if top_stamp is not None:
+    return counts
+
+
+def _needed(versions: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {
+        r["sha256"]
+        for table in ATTACHMENT_TABLES
+        for r in versions.get(table, [])
+        if not r["deleted"]
+    }
+
+
+def import_package(
+    store: Store,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    dry_run: bool = False,
+    expected_sha256: str | None = None,
+) -> dict[str, Any]:
+    """Verify the whole package, then merge it in one transaction.
+
+    Returns {"package", "from", "inserted", "updated", "unchanged", "conflicts"}.
+    `expected_sha256`: the file must be exactly the bytes previewed (else refused).
+    `dry_run`: nothing is written; the verdict (see `dry_run_verdict`) is returned instead.
+    """
+    if expected_sha256 is not None and file_sha256(Path(path)) != expected_sha256:
+        raise UserError(PINNED_CHANGED)
+    if dry_run:
+        return dry_run_verdict(store, Path(path), passphrase=passphrase, trust_new=trust_new)
+    signed = pkg.read_signed(Path(path))
+    manifest = signed.manifest
+    # The sender trusted now by the user's choice (--trust-new), not through another key.
+    newly = any(k["introduced_by"] is None for k in keys_to_trust(store, manifest))
+    source = _trust_source(store, manifest, trust_new)
+    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
+    checked = check_content(store, manifest, content)
+    _store_attachments(store, content, _needed(checked.versions))
+    counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=False)
+    if checked.top_stamp is not None:
         # Past every stamp carried (rows and history), all within a day of this clock.
-        store.clock.observe(top_stamp)
+        store.clock.observe(checked.top_stamp)
     return {"package": manifest["package_id"], "from": source, **counts}
+
+
+def dry_run_verdict(
+    store: Store,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    seen: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What importing `path` would do, writing nothing: {"package", "from", "fingerprint",
+    "trust" (self|trusted|unknown|revoked), "keys_to_trust" [{id, name, fingerprint,
+    introduced_by}], "inserted", "updated", "unchanged", "conflicts", "refused" (None or the
+    one line the import would say), "sha256" (of the file judged)}.
+
+    The same checks as the import, in the same order, and the same merge, rolled back. An
+    unknown sender without `trust_new` is refused as the import would refuse it, but the
+    rest is judged as if trusted, so the secretary sees what trusting it would bring.
+    Also "tables" {table: rows} and "attachments" (files carried); `seen`, when given,
+    receives the checked versions ("versions") for the preview's labels.
+    """
+    verdict: dict[str, Any] = {
+        "package": None,
+        "from": None,
+        "fingerprint": None,
+        "trust": None,
+        "keys_to_trust": [],
+        **dict.fromkeys(COUNT_KEYS, 0),
+        "refused": None,
+        "sha256": file_sha256(path) if path.is_file() else None,
+    }
+    try:
+        signed = pkg.read_signed(path)
+        manifest = signed.manifest
+        source_fp = fingerprint_of(unb64(manifest["source"]["public_key"], 32))
+        verdict["package"] = manifest["package_id"]
+        verdict["from"] = {
+            "id": manifest["source"]["id"],
+            "name": manifest["source"]["name"],
+            "fingerprint": source_fp,
+        }
+        verdict["fingerprint"] = source_fp
+        verdict["trust"] = trust_state(store, source_fp)
+        verdict["keys_to_trust"] = keys_to_trust(store, manifest)
+        try:
+            source = _trust_source(store, manifest, trust_new)
+        except UserError as exc:
+            if verdict["trust"] != "unknown":
+                raise
+            verdict["refused"] = str(exc)
+            source = _trust_source(store, manifest, True)
+        newly = any(k["introduced_by"] is None for k in verdict["keys_to_trust"])
+        content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
+        checked = check_content(store, manifest, content)
+        _check_attachments(store, content, _needed(checked.versions))
+        counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=True)
+        verdict.update(counts)
+        verdict["tables"] = {t: len(rows) for t, rows in checked.versions.items() if rows}
+        verdict["attachments"] = len(content.attachments)
+        if seen is not None:
+            seen["versions"] = checked.versions
+    except UserError as exc:
+        verdict["refused"] = verdict["refused"] or str(exc)
+    return verdict
+
+
+def trust_state(store: Store, fingerprint: str) -> str:
+    """self, trusted, revoked or unknown: how this laptop holds a key."""
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
+    if known is None:
+        return "unknown"
+    if known["is_self"]:
+        return "self"
+    if known["revoked"]:
+        return "revoked"
+    return "trusted" if known["trusted"] else "unknown"
