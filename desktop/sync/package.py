@@ -43,6 +43,10 @@ SUFFIX = ".kiemtra"
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
 MAX_ENTRIES = 100_000
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Rows a package may carry (40× a province-year's 12,668) and the longest line: bounds on what
+# a preview holds in memory, checked as the parts stream past their hash check.
+MAX_ROWS = 500_000
+MAX_LINE = 1024 * 1024
 MAX_JSON_DEPTH = 32  # a manifest nests 4 deep; json's recursion must never be reached
 MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
@@ -83,6 +87,9 @@ MESSAGES = {
     "ratio": "phần {name} có tỉ lệ nén bất thường (nghi ngờ bom nén)",
     "hash": "phần {name} bị sửa đổi (sai mã băm)",
     "corrupt": "dữ liệu phần {name} bị hỏng",
+    "more_lines": "phần {name} có nhiều dòng hơn {declared} dòng đã khai báo",
+    "too_many_rows": "gói có quá nhiều bản ghi (vượt {limit}; phần {name} khai báo {rows} dòng)",
+    "long_line": "phần {name} có dòng dài hơn {limit} MB",
 }
 
 
@@ -334,6 +341,29 @@ class Content:
         _read_bounded(self.zf, info, info.file_size, out.write)
 
 
+class _LineCounter:
+    """Counts the lines of a JSON-lines part chunk by chunk; refuses more than declared, or
+    a line longer than MAX_LINE."""
+
+    def __init__(self, name: str, declared: int) -> None:
+        self.name, self.declared = name, declared
+        self.lines = 0
+        self.since = 0  # bytes since the last newline
+
+    def feed(self, chunk: bytes) -> None:
+        found = chunk.count(b"\n")
+        if found:
+            self.lines += found
+            if self.lines > self.declared:
+                raise PackageError("more_lines", name=self.name, declared=self.declared)
+            # Within one chunk (64 KB) no line can pass the limit; across chunks it adds up.
+            self.since = len(chunk) - chunk.rfind(b"\n") - 1
+        else:
+            self.since += len(chunk)
+        if self.since > MAX_LINE:
+            raise PackageError("long_line", name=self.name, limit=MAX_LINE // 2**20)
+
+
 def verify_parts(
     zf: zipfile.ZipFile,
     members: dict[str, zipfile.ZipInfo],
@@ -362,19 +392,39 @@ def verify_parts(
             raise PackageError("size", name=part["name"])
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise PackageError("ratio", name=part["name"])
+    lined = [d for d in declared if d["name"].endswith(".jsonl")]
+    if (
+        any(d["rows"] > MAX_ROWS for d in lined)
+        or sum(d["rows"] for d in lined if d["name"].startswith("rows/")) > MAX_ROWS
+    ):
+        biggest = max(lined, key=lambda d: d["rows"])
+        raise PackageError(
+            "too_many_rows",
+            limit=f"{MAX_ROWS:,}".replace(",", "."),
+            name=biggest["name"],
+            rows=biggest["rows"],
+        )
     for part in declared:
         info = members[part["name"]]
         digest = hashlib.sha256()
         keep = not part["name"].startswith("attachments/")
         buffer = bytearray()
+        # Lines counted as they stream: more than declared (or one too long) is refused
+        # before the part is held whole, split or parsed.
+        lines = (
+            _LineCounter(part["name"], part["rows"]) if part["name"].endswith(".jsonl") else None
+        )
 
         def sink(
             chunk: bytes,
             keep: bool = keep,
             buffer: bytearray = buffer,
             digest: Any = digest,
+            lines: _LineCounter | None = lines,
         ) -> None:
             digest.update(chunk)
+            if lines is not None:
+                lines.feed(chunk)
             if keep:
                 buffer.extend(chunk)
 
