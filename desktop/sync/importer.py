@@ -605,11 +605,37 @@ def _merge(
             store.sync.proofs.add(checked.attestations)
             for table, table_edges in edges.items():
                 store.sync.versions.add_sync_edges(table, table_edges)
+            trace: list[dict[str, Any]] = []
             for table in SYNCED_TABLES:
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
-                for outcome in store.sync.merge.merge_versions(table, ordered):
+                if not ordered:
+                    continue
+                before = store.sync.versions.rows_by_id(table, (v["id"] for v in ordered))
+                changed: set[str] = set()
+                outcomes = store.sync.merge.merge_versions(table, ordered)
+                for version, outcome in zip(ordered, outcomes, strict=True):
                     tally(counts, outcome)
+                    if outcome != "unchanged":
+                        changed.add(version["id"])
+                if not dry_run:
+                    trace.extend(_row_trace(store, table, before, changed))
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
+            if not dry_run:
+                # One entry for the package, then one per row it changed (issue 15, finding 6).
+                package = {"package": manifest["package_id"], "from": source["id"]}
+                package.update(name=source["name"], **counts)
+                store.core.append_audit_many(
+                    [
+                        {
+                            "action": "sync-import",
+                            "table": "sync_imports",
+                            "row_id": manifest["package_id"],
+                            "old": None,
+                            "new": package,
+                        },
+                        *trace,
+                    ]
+                )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -617,6 +643,46 @@ def _merge(
     except sqlite3.IntegrityError as exc:
         raise _broken("constraint", detail=str(exc)) from exc
     return counts
+
+
+# Columns of a travelling row that say how it travels, not what it holds.
+_SYNC_COLUMNS = ("id", "hlc", "origin", "base_hlc")
+
+
+def _row_trace(
+    store: Store, table: str, before: dict[str, dict[str, Any]], changed: set[str]
+) -> list[dict[str, Any]]:
+    """Audit entries for the rows a merge changed: the fields that differ, under the device
+    that wrote the version now shown (its `origin`), action "sync"."""
+    after = store.sync.versions.rows_by_id(table, changed)
+    entries = []
+    for row_id in sorted(changed):
+        new_row = after.get(row_id)
+        if new_row is None:
+            continue
+        old_row = before.get(row_id)
+        fields = [
+            k
+            for k in new_row
+            if k not in _SYNC_COLUMNS and (old_row is None or old_row.get(k) != new_row[k])
+        ]
+        if old_row is not None and not fields:
+            continue  # the row shows what it showed (a conflict kept the local version)
+        new = {k: new_row[k] for k in fields}
+        if "recorded_by" in new_row:
+            new["recorded_by"] = new_row["recorded_by"]  # the member the history names
+        entries.append(
+            {
+                "action": "sync",
+                "table": table,
+                "row_id": row_id,
+                "old": None if old_row is None else {k: old_row.get(k) for k in fields},
+                "new": new,
+                "device_id": new_row["origin"],
+                "actor": "",
+            }
+        )
+    return entries
 
 
 def _needed(versions: dict[str, list[dict[str, Any]]]) -> set[str]:
