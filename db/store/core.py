@@ -360,6 +360,18 @@ class Core:
             )
         ]
 
+    def audit_last(self) -> tuple[int, str] | None:
+        """(seq, hash) of the newest entry in the log; None when it is empty."""
+        row = self.db.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def audit_hash_at(self, seq: int) -> str | None:
+        """The hash of entry `seq` (None when there is none)."""
+        row = self.db.execute("SELECT hash FROM audit_log WHERE seq = ?", [seq]).fetchone()
+        return str(row[0]) if row else None
+
     def audit_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
 

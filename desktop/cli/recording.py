@@ -133,8 +133,12 @@ def audit() -> None:
 def audit_verify(app: AppContext, as_json: bool) -> None:
     """Kiểm tra tính toàn vẹn của nhật ký; mã thoát 1 nếu có mục bị sửa."""
     from desktop.services.audit import verify
+    from desktop.sync.audit_head import check_signed_head
 
     report = verify(app.reader)
+    if report["ok"]:
+        # The chain links; the head signed at the last export must still be in it.
+        report.update(check_signed_head(app.reader) or {})
     if as_json:
         emit_json(report)
     elif report["ok"]:

@@ -182,6 +182,12 @@ def export_package(
             manifest["encryption"] = "passphrase"
         manifest["encryption_params"] = params
         outer = [pkg.Part(pkg.PAYLOAD, data=payload, rows=total_rows).finish()]
+    from desktop.sync.audit_head import sign_head
+
+    # The audit chain's head, signed as it leaves (issue 15, finding 8).
+    head = sign_head(store, keys)
+    if head is not None:
+        manifest["audit_head"] = {k: head[k] for k in ("device_id", "seq", "hash", "signature")}
     manifest["parts"] = [p.declaration() for p in outer]
     manifest_bytes = pkg.canonical_json(manifest)
     signature = keys.signing.sign(manifest_bytes)
