@@ -56,7 +56,7 @@ def device() -> None:
 @pass_app
 def device_show(app: AppContext, as_json: bool) -> None:
     """Mã, tên, mã vân tay và khóa công khai của máy này (tạo khóa nếu chưa có)."""
-    from desktop.sync.keys import device_info
+    from desktop.sync.identity import device_info
 
     info = device_info(app.store)
     if as_json:
@@ -64,6 +64,19 @@ def device_show(app: AppContext, as_json: bool) -> None:
         return
     click.echo(f"Máy: {info['name']} ({info['id']})")
     click.echo(f"Mã vân tay: {info['fingerprint']}")
+
+
+@device.command("new-identity")
+@pass_app
+def device_new_identity(app: AppContext) -> None:
+    """Cho máy này mã thiết bị và khóa mới (lịch sử giữ nguyên; các máy khác cần tin cậy lại)."""
+    from desktop.sync.identity import ensure_identity, new_identity
+
+    before = app.store.device_id
+    ensure_identity(app.store)  # a copied database may have just taken one
+    keys = new_identity(app.store) if app.store.device_id == before else ensure_identity(app.store)
+    click.echo(f"Mã thiết bị mới: {app.store.device_id}")
+    click.echo(f"Mã vân tay mới: {keys.fingerprint}")
 
 
 @device.command("list")

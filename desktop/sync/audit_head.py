@@ -16,7 +16,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from desktop.sync.keys import DeviceKeys, data_dir_of, load_keys
+from desktop.sync.identity import current_keys
+from desktop.sync.keys import DeviceKeys
 
 SIGNED_HEAD_KEY = "audit_head_signed"
 _CONTEXT = b"kiemtra-audit-head\x00"
@@ -65,7 +66,7 @@ def check_signed_head(store: Any) -> dict[str, Any] | None:
     try:
         signed = json.loads(text)
         seq, digest = int(signed["seq"]), str(signed["hash"])
-        keys = load_keys(data_dir_of(store))
+        keys = current_keys(store)
         if keys is None:
             return None  # the key is not here (a copied database): nothing to check against
         public = keys.signing.public_key()

@@ -15,7 +15,8 @@ from desktop.services.errors import UserError
 from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
-from desktop.sync.keys import data_dir_of, ensure_device_keys, normalize_fingerprint
+from desktop.sync.identity import ensure_device_keys
+from desktop.sync.keys import data_dir_of, normalize_fingerprint
 
 MIN_PASSPHRASE = 12  # characters (NFC), for the passphrase of a new package
 

@@ -20,10 +20,10 @@ from desktop.services.errors import UserError
 from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
+from desktop.sync.identity import current_keys
 from desktop.sync.keys import (
     data_dir_of,
     fingerprint_of,
-    load_keys,
     normalize_fingerprint,
     unb64,
 )
@@ -446,7 +446,7 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                     raise _broken("corrupt_payload") from exc
                 except crypto.DecryptionError as exc:
                     raise UserError(MESSAGES["wrong_passphrase"]) from exc
-            keys = load_keys(data_dir_of(store))
+            keys = current_keys(store)
             if keys is None or params.get("recipient") != keys.fingerprint:
                 raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
             try:

@@ -460,7 +460,7 @@ def test_deep_or_huge_manifests_before_the_signature(
     members = read_members(world["good"])
     members[pkg.MANIFEST] = manifest
     if signed:
-        keys = load_keys(world["sender"].data_dir)
+        keys = load_keys(world["sender"].data_dir, world["sender"].store.device_id)
         assert keys is not None
         members[pkg.SIGNATURE] = keys.signing.sign(manifest)
     path = fresh(world)

@@ -123,7 +123,7 @@ def rebuild(
     manifest_bytes = pkg.canonical_json(manifest)
     members[pkg.MANIFEST] = manifest_bytes
     if laptop is not None:
-        keys = load_keys(laptop.data_dir)
+        keys = load_keys(laptop.data_dir, laptop.store.device_id)
         assert keys is not None
         members[pkg.SIGNATURE] = keys.signing.sign(manifest_bytes)
     write_members(target, members)
@@ -135,7 +135,7 @@ def reprove(members: dict[str, bytes], laptop: Laptop) -> None:
     would); the other devices' proofs are left as they came."""
     from desktop.sync import authorship
 
-    keys = load_keys(laptop.data_dir)
+    keys = load_keys(laptop.data_dir, laptop.store.device_id)
     assert keys is not None
     me = laptop.store.device_id
     lines = [json.loads(line) for line in members.get(pkg.PROOFS, b"").splitlines()]

@@ -152,7 +152,7 @@ def test_signature_bad_missing_or_forged(world: dict[str, Any], tmp_path: Path) 
     def claim(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
         from desktop.sync.keys import load_keys
 
-        keys = load_keys(stranger.data_dir)
+        keys = load_keys(stranger.data_dir, stranger.store.device_id)
         assert keys is not None
         manifest["source"]["public_key"] = keys.public_key
 
@@ -299,7 +299,7 @@ def _with_manifest(world: dict[str, Any], name: str, manifest: bytes, signed: bo
     members = read_members(world["good"])
     members[pkg.MANIFEST] = manifest
     if signed:
-        keys = load_keys(world["sender"].data_dir)
+        keys = load_keys(world["sender"].data_dir, world["sender"].store.device_id)
         assert keys is not None
         members[pkg.SIGNATURE] = keys.signing.sign(manifest)
     path = world["root"] / f"{name}.kiemtra"

@@ -233,7 +233,8 @@ def test_device_trust_revoke_and_show(office: dict[str, Any]) -> None:
     info = may1.info()
     assert set(info) == {"id", "name", "fingerprint", "public_key"}
     assert info["name"] == "may-1"
-    key_file = may1.data_dir / "keys" / "device_ed25519.pem"
+    # One folder of keys per database (issue 15, finding 7), named by its device id.
+    key_file = may1.data_dir / "keys" / info["id"] / "device_ed25519.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert may1.info() == info  # stable
     fake = "ab" * 32

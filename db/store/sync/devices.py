@@ -44,6 +44,38 @@ class Devices:
                 [public_key, fingerprint, encryption_key],
             )
 
+    def retire_self(
+        self,
+        old_id: str,
+        new_id: str,
+        public_key: str,
+        fingerprint: str,
+        encryption_key: str,
+        created_at: str,
+    ) -> None:
+        """This laptop becomes device `new_id` with these keys; `old_id` stays known as a
+        device trusted directly, with the key it published (its versions keep verifying)."""
+        with self.core.transaction():
+            old = self.self_device()
+            self.db.execute(
+                "UPDATE devices SET id = ?, public_key = ?, fingerprint = ?, encryption_key = ?, "
+                "created_at = ? WHERE is_self = 1",
+                [new_id, public_key, fingerprint, encryption_key, created_at],
+            )
+            self.db.execute(
+                "INSERT INTO devices (id, name, public_key, fingerprint, encryption_key, "
+                "is_self, trusted, revoked, created_at, trusted_directly) "
+                "VALUES (?, ?, ?, ?, ?, 0, 1, 0, ?, 1)",
+                [
+                    old_id,
+                    old.get("name") or "",
+                    old.get("public_key"),
+                    old.get("fingerprint"),
+                    old.get("encryption_key"),
+                    old.get("created_at") or created_at,
+                ],
+            )
+
     def rename_self_device(self, name: str) -> None:
         """Give this laptop another name (travels with the next package it makes)."""
         with self.core.transaction():

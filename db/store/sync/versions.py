@@ -58,6 +58,13 @@ class Versions:
             )
         return found
 
+    def rows_of_origin(self, table: str, device_id: str) -> list[dict[str, Any]]:
+        """Current rows (versions shown) written by this device."""
+        assert table in SYNCED_TABLES, table
+        return [
+            dict(r) for r in self.db.query(f"SELECT * FROM {table} WHERE origin = ?", [device_id])
+        ]
+
     def item_max_scores(self, item_ids: Iterable[str]) -> dict[str, float]:
         """max_score of these checklist items (those present here), by id."""
         wanted = list(set(item_ids))
