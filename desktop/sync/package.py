@@ -47,6 +47,7 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 # a preview holds in memory, checked as the parts stream past their hash check.
 MAX_ROWS = 500_000
 MAX_LINE = 1024 * 1024
+MAX_PROOF_LINE = MAX_ROWS * 16 * 4 // 3 + 64 * 1024  # base64 of MAX_ROWS 16-byte digests
 MAX_JSON_DEPTH = 32  # a manifest nests 4 deep; json's recursion must never be reached
 MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
@@ -347,6 +348,8 @@ class _LineCounter:
 
     def __init__(self, name: str, declared: int) -> None:
         self.name, self.declared = name, declared
+        # A line of proofs.jsonl is one signed list of digests: up to MAX_ROWS of them.
+        self.limit = MAX_PROOF_LINE if name == PROOFS else MAX_LINE
         self.lines = 0
         self.since = 0  # bytes since the last newline
 
@@ -360,8 +363,8 @@ class _LineCounter:
             self.since = len(chunk) - chunk.rfind(b"\n") - 1
         else:
             self.since += len(chunk)
-        if self.since > MAX_LINE:
-            raise PackageError("long_line", name=self.name, limit=MAX_LINE // 2**20)
+        if self.since > self.limit:
+            raise PackageError("long_line", name=self.name, limit=self.limit // 2**20)
 
 
 def verify_parts(

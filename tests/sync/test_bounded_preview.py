@@ -63,3 +63,18 @@ def test_a_bomb_of_short_lines_is_refused_within_a_memory_bound(
     assert peak < BOUND, peak
     assert full_dump(receiver.db_path) == before
     assert pkg.MAX_ROWS < LINES
+
+
+def test_a_proof_line_for_every_row_a_package_may_carry_is_not_too_long() -> None:
+    """Found by the bench: one export of 110,479 versions signs them in one list (a 2.4 MB
+    line of proofs.jsonl), which the 1 MB line bound of row parts refused."""
+    from desktop.sync.package import _LineCounter
+
+    counter = _LineCounter(pkg.PROOFS, 1)
+    line = b"A" * (pkg.MAX_ROWS * 16 * 4 // 3)
+    for start in range(0, len(line), pkg.CHUNK):
+        counter.feed(line[start : start + pkg.CHUNK])
+    counter.feed(b"\n")
+    rows = _LineCounter("rows/findings.jsonl", 1)
+    with pytest.raises(pkg.PackageError, match="dài hơn"):
+        rows.feed(b"A" * (pkg.MAX_LINE + 1))
