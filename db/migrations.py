@@ -643,6 +643,33 @@ def m009_inspection_kinds(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m010_sync_authorship(db: sqlite_utils.Database) -> None:
+    """Sync trust (issue 15): proof of authorship for every version, and trust that can be
+    traced to who introduced it.
+
+    `sync_attestations`: one row per signed list of version digests (an author device signs
+    the digests of its own versions once per export; relays carry the list on). `devices`
+    gains `introduced_by` (the device whose package brought this key, NULL when the user
+    trusted it directly) and `trusted_directly` (1 when the user trusted it by hand: revoking
+    the introducer leaves it trusted).
+    """
+    _execute_script(
+        db,
+        """
+    CREATE TABLE sync_attestations (
+        id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        digests BLOB NOT NULL
+    );
+    CREATE INDEX sync_attestations_device ON sync_attestations(device_id);
+    ALTER TABLE devices ADD COLUMN introduced_by TEXT;
+    ALTER TABLE devices ADD COLUMN trusted_directly INTEGER NOT NULL DEFAULT 0;
+    UPDATE devices SET trusted_directly = 1 WHERE trusted = 1 AND is_self = 0;
+    """,
+    )
+
+
 # The steps in the order they are applied; each is numbered by its place here.
 STEPS: list[Step] = [
     m001_initial,
@@ -654,4 +681,5 @@ STEPS: list[Step] = [
     m007_drop_duplicate_indexes,
     m008_search_stale,
     m009_inspection_kinds,
+    m010_sync_authorship,
 ]

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,7 +160,12 @@ def test_an_empty_key_file_of_an_older_version_is_made_again(db_path: Path) -> N
 
     result = CliRunner().invoke(cli, ["--db", str(db_path), "device", "show"])
     assert result.exit_code == 0, result.output
-    assert (folder / keys.SIGNING_FILE).stat().st_size > 0
+    # The database's own keys (one folder per device id, issue 15) are made whole; the old
+    # empty file, never published, is not used.
+    conn = sqlite3.connect(db_path)
+    device_id = conn.execute("SELECT id FROM devices WHERE is_self = 1").fetchone()[0]
+    conn.close()
+    assert (folder / device_id / keys.SIGNING_FILE).stat().st_size > 0
 
 
 def test_a_damaged_key_file_is_one_line(db_path: Path) -> None:
@@ -233,12 +240,13 @@ def test_a_real_full_disk(demo_db: Path, tmp_path: Path) -> None:
         done = _run(db_path, "device", "show")
         assert done.returncode == 1, done.stdout
         assert "Traceback" not in done.stderr and done.stderr.startswith("Lỗi: ")
-        signing = mnt / keys.KEYS_DIR / keys.SIGNING_FILE
-        assert not signing.exists() or signing.stat().st_size > 0
+        # (One folder of keys per database, named by its device id: issue 15.)
+        assert not [p for p in (mnt / keys.KEYS_DIR).rglob("*.pem") if p.stat().st_size == 0]
         (mnt / "filler").unlink()
-        done = _run(db_path, "device", "show")
+        done = _run(db_path, "device", "show", "--json")
         assert done.returncode == 0, done.stderr
-        assert signing.stat().st_size > 0
+        device_id = json.loads(done.stdout)["id"]
+        assert (mnt / keys.KEYS_DIR / device_id / keys.SIGNING_FILE).stat().st_size > 0
         assert not [p for p in mnt.rglob("*") if files.is_temporary(p)]
 
 

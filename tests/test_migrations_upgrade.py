@@ -203,11 +203,18 @@ OLD_NAMES = [
     "m012_drop_duplicate_indexes",
     "m013_search_stale",
 ]
+# Steps added since those names were last changed keep their names (recorded as they are).
+LATER = [fn.__name__ for fn in schema.STEPS[len(OLD_NAMES) :]]
 
 
 def test_step_names_are_numbered_by_their_place() -> None:
     names = [fn.__name__ for fn in schema.STEPS]
-    assert [name[:5] for name in names] == [f"m{n:03d}_" for n in range(1, len(names) + 1)]
+    old = len(OLD_NAMES)
+    assert [name[:5] for name in names[:old]] == [f"m{n:03d}_" for n in range(1, old + 1)]
+    # Later steps are numbered when assigned (branches made at once get distinct numbers,
+    # merged in any order): increasing and never reused.
+    numbers = [int(name[1:4]) for name in names]
+    assert numbers == sorted(set(numbers))
     assert len(set(names)) == len(names)
 
 
@@ -244,8 +251,7 @@ def test_database_with_old_names_opens_and_is_not_migrated_again(db_path: Path) 
     build_demo(store)
     store.close()
     _record_old_names(db_path)
-    # Steps added after 0.1.1 (m009…) are recorded under their own names.
-    assert _applied(db_path)[: len(OLD_NAMES)] == OLD_NAMES
+    assert _applied(db_path) == [*OLD_NAMES, *LATER]
     data = [line for line in _dump(db_path) if "_sqlite_migrations" not in line]
 
     # Read-only: nothing pending, nothing written (the old names stay).
@@ -254,7 +260,7 @@ def test_database_with_old_names_opens_and_is_not_migrated_again(db_path: Path) 
         assert pending_names(reader.db.conn) == []
     finally:
         reader.close()
-    assert _applied(db_path)[: len(OLD_NAMES)] == OLD_NAMES
+    assert _applied(db_path) == [*OLD_NAMES, *LATER]
 
     store = Store.open(db_path)
     try:
@@ -303,8 +309,8 @@ def test_restore_accepts_a_backup_with_old_names(db_path: Path, tmp_path: Path) 
     Store.open(db_path).close()
     _record_old_names(db_path)
     check_database_file(db_path)  # raises StoreError when refused
-    names = [fn.__name__ for fn in schema.STEPS]
-    later = names[len(OLD_NAMES) :]  # steps added after 0.1.1 keep their own names
-    assert expected_schema([*OLD_NAMES, *later]) == expected_schema(names)
+    assert expected_schema([*OLD_NAMES, *LATER]) == expected_schema(
+        [fn.__name__ for fn in schema.STEPS]
+    )
     with pytest.raises(StoreError, match="phiên bản mới hơn"):
-        expected_schema([*OLD_NAMES, "m999_from_the_future"])
+        expected_schema([*OLD_NAMES, *LATER, "m999_from_the_future"])

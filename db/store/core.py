@@ -228,6 +228,57 @@ class Core:
                 [AUDIT_HEAD_KEY, f"{cursor.lastrowid}:{digest}"],
             )
 
+    def append_audit_many(self, entries: list[dict[str, Any]]) -> None:
+        """Append many entries at once (inside the caller's transaction), chained as
+        append_audit chains them one by one: one read of the head, one executemany.
+
+        Each: action, table, row_id, old, new, and optionally device_id (whose change it is:
+        a merged version's author) and actor.
+        """
+        if not entries:
+            return
+        head = self.audit_head()
+        last = self.db.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        prev = last[1] if last else GENESIS_HASH
+        if head is not None and (last is None or head[0] > int(last[0])):
+            prev = head[1]
+        # SQLite gives each the next rowid, as append_audit's single inserts get it.
+        seq = int(last[0]) if last else 0
+        at = now_iso()
+        rows = []
+        for item in entries:
+            old, new = item.get("old"), item.get("new")
+            entry = {
+                "at": at,
+                "device_id": item.get("device_id") or self.device_id,
+                "actor": item.get("actor", self.actor),
+                "action": item["action"],
+                "table_name": item["table"],
+                "row_id": item["row_id"],
+                "old": json.dumps(old, ensure_ascii=False, sort_keys=True)
+                if old is not None
+                else None,
+                "new": json.dumps(new, ensure_ascii=False, sort_keys=True)
+                if new is not None
+                else None,
+            }
+            digest = entry_hash(prev, entry)
+            seq += 1
+            rows.append((seq, *entry.values(), prev, digest))
+            prev = digest
+        columns = "seq, at, device_id, actor, action, table_name, row_id, old, new, prev_hash, hash"
+        with self.db.atomic():
+            self.db.conn.executemany(
+                f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * 11)})", rows
+            )
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [AUDIT_HEAD_KEY, f"{seq}:{prev}"],
+            )
+
     def audit_head(self) -> tuple[int, str] | None:
         """(seq, hash) of the newest entry as recorded at its append; None before the first."""
         row = self.db.execute(
@@ -308,6 +359,18 @@ class Core:
                 {"fid": fid},
             )
         ]
+
+    def audit_last(self) -> tuple[int, str] | None:
+        """(seq, hash) of the newest entry in the log; None when it is empty."""
+        row = self.db.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def audit_hash_at(self, seq: int) -> str | None:
+        """The hash of entry `seq` (None when there is none)."""
+        row = self.db.execute("SELECT hash FROM audit_log WHERE seq = ?", [seq]).fetchone()
+        return str(row[0]) if row else None
 
     def audit_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.store.core import Core, now_iso, stable_id
+from db.store.outcomes import shown_numbers
 
 REMEDIATION_FIELDS = ("reported_on", "doc_number", "note", "verdict", "verified_on", "verify_note")
 ATTACHMENT_FIELDS = ("sha256", "filename", "media_type", "size")
@@ -42,10 +43,11 @@ class Followup:
         if before_year is not None:
             where.append("p.year < ?")
             params.append(before_year)
-        return [
-            dict(r)
-            for r in self.db.query(
-                f"""
+        return shown_numbers(
+            [
+                dict(r)
+                for r in self.db.query(
+                    f"""
                 SELECT r.id, r.inspection_id, r.number, r.area_code, r.item_code, r.text,
                        r.responsible, r.deadline, r.status AS stored_status,
                        i.unit_id, i.unit_name AS unit, i.unit_level, i.plan_id, i.visit_date,
@@ -55,11 +57,12 @@ class Followup:
                 JOIN inspections i ON i.id = r.inspection_id
                 JOIN plans p ON p.id = i.plan_id
                 WHERE {" AND ".join(where)}
-                ORDER BY p.year, p.issued_on, i.position, i.unit_name, r.number, r.hlc
+                ORDER BY p.year, p.issued_on, i.position, i.unit_name, r.number, r.id
                 """,
-                params,
-            )
-        ]
+                    params,
+                )
+            ]
+        )
 
     def remediations_of(self, recommendation_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Live remediation rows per recommendation id, oldest report first."""

@@ -14,6 +14,24 @@ def conclusion_id(inspection_id: str, area_code: str) -> str:
     return stable_id("conclusion", inspection_id, area_code)
 
 
+def shown_numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Live recommendations with the numbers they are shown with, in that order.
+
+    Two laptops that each add "số 6" both store 6; after they merge, the one with the smaller
+    id stays 6 and the other becomes 7, and those after move up as needed — on every laptop
+    alike (ids never change), in lists, documents and the register. Numbers never repeated
+    are shown as stored (a gap left by a deletion stays).
+    """
+    ordered = sorted(rows, key=lambda r: (r["inspection_id"], r["number"], r["id"]))
+    last: dict[str, int] = {}
+    shown: dict[str, int] = {}
+    for row in ordered:
+        number = max(int(row["number"]), last.get(row["inspection_id"], 0) + 1)
+        last[row["inspection_id"]] = shown[row["id"]] = number
+    # In the order given (callers sort by stored number, then id: the order shown).
+    return [{**row, "number": shown[row["id"]]} for row in rows]
+
+
 class Outcomes:
     """Conclusions per area and the inspection's numbered recommendations."""
 
@@ -58,16 +76,23 @@ class Outcomes:
         return str(row[0]) if row else None
 
     def recommendations(self, inspection_id: str) -> list[dict[str, Any]]:
-        """Live recommendations of an inspection by number."""
-        return [
-            dict(r)
-            for r in self.db.query(
-                "SELECT id, inspection_id, number, text, item_code, area_code, responsible, "
-                "deadline, status FROM recommendations "
-                "WHERE inspection_id = ? AND deleted = 0 ORDER BY number, hlc",
-                [inspection_id],
-            )
-        ]
+        """Live recommendations of an inspection by the number shown (see shown_numbers)."""
+        return shown_numbers(
+            [
+                dict(r)
+                for r in self.db.query(
+                    "SELECT id, inspection_id, number, text, item_code, area_code, responsible, "
+                    "deadline, status FROM recommendations "
+                    "WHERE inspection_id = ? AND deleted = 0 ORDER BY number, id",
+                    [inspection_id],
+                )
+            ]
+        )
+
+    def shown_number(self, inspection_id: str, rec_id: str) -> int | None:
+        """The number a recommendation is shown with (None when absent or deleted)."""
+        found = [r for r in self.recommendations(inspection_id) if r["id"] == rec_id]
+        return int(found[0]["number"]) if found else None
 
     def add_recommendation(self, inspection_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Append a recommendation numbered after the last live one (1, 2, 3 ...)."""
@@ -83,7 +108,8 @@ class Outcomes:
             row = self.core.insert_row(
                 "recommendations", {"inspection_id": inspection_id, "number": number, **fields}
             )
-            return self.core.get_row("recommendations", row["id"]) or row
+            stored = self.core.get_row("recommendations", row["id"]) or row
+            return {**stored, "number": self.shown_number(inspection_id, row["id"]) or number}
 
     def update_recommendation(self, rec_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         unknown = set(changes) - set(RECOMMENDATION_FIELDS)

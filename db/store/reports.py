@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from db.store.core import Core
+from db.store.outcomes import shown_numbers
 
 
 class Reports:
@@ -51,16 +52,18 @@ class Reports:
         ]
 
     def report_recommendations(self, inspection_id: str) -> list[dict[str, Any]]:
-        """Stored recommendations of an inspection, by number."""
-        return [
-            dict(r)
-            for r in self.db.query(
-                "SELECT id, inspection_id, number, area_code, item_code, text, responsible, "
-                "deadline, status FROM recommendations "
-                "WHERE inspection_id = ? AND deleted = 0 ORDER BY number",
-                [inspection_id],
-            )
-        ]
+        """Stored recommendations of an inspection, by the number shown (shown_numbers)."""
+        return shown_numbers(
+            [
+                dict(r)
+                for r in self.db.query(
+                    "SELECT id, inspection_id, number, area_code, item_code, text, responsible, "
+                    "deadline, status FROM recommendations "
+                    "WHERE inspection_id = ? AND deleted = 0 ORDER BY number, id",
+                    [inspection_id],
+                )
+            ]
+        )
 
     def report_recommendation_counts(self, plan_id: str) -> dict[str, int]:
         """Number of live recommendations per inspection of a plan."""

@@ -183,8 +183,12 @@ def audit() -> None:
 def audit_verify(app: AppContext, as_json: bool) -> None:
     """Kiểm tra tính toàn vẹn của nhật ký; mã thoát 1 nếu có mục bị sửa."""
     from desktop.services.audit import verify
+    from desktop.sync.audit_head import check_signed_head
 
     report = verify(app.reader)
+    if report["ok"]:
+        # The chain links; the head signed at the last export must still be in it.
+        report.update(check_signed_head(app.reader) or {})
     if as_json:
         emit_json(report)
     elif report["ok"]:
@@ -216,6 +220,29 @@ def attachments_gc(app: AppContext, as_json: bool) -> None:
     click.echo(
         f"Đã xóa {counts['removed']} tệp không còn dùng ({size} MB); giữ lại {counts['kept']} tệp."
     )
+
+
+@audit.command("history")
+@click.argument("inspection_id")
+@click.argument("item_code")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@pass_app
+def audit_history(app: AppContext, inspection_id: str, item_code: str, as_json: bool) -> None:
+    """Lịch sử thay đổi kết quả của một nội dung (cả thay đổi nhận qua đồng bộ)."""
+    from desktop.services.audit import finding_history
+    from desktop.services.errors import UserError
+
+    item = app.reader.findings.item_id_for_code(inspection_id, item_code)
+    if item is None:
+        raise UserError(f"Không có nội dung {item_code} trong cuộc kiểm tra {inspection_id}")
+    rows = finding_history(app.reader, inspection_id, item)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Chưa có thay đổi nào được ghi lại.")
+    for r in rows:
+        click.echo(f"{r['at_text']}  {r['who'] or '—'}  {r['field']}: {r['old']} → {r['new']}")
 
 
 def register(group: click.Group) -> None:

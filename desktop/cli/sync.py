@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,7 +56,7 @@ def device() -> None:
 @pass_app
 def device_show(app: AppContext, as_json: bool) -> None:
     """Mã, tên, mã vân tay và khóa công khai của máy này (tạo khóa nếu chưa có)."""
-    from desktop.sync.keys import device_info
+    from desktop.sync.identity import device_info
 
     info = device_info(app.store)
     if as_json:
@@ -63,6 +64,19 @@ def device_show(app: AppContext, as_json: bool) -> None:
         return
     click.echo(f"Máy: {info['name']} ({info['id']})")
     click.echo(f"Mã vân tay: {info['fingerprint']}")
+
+
+@device.command("new-identity")
+@pass_app
+def device_new_identity(app: AppContext) -> None:
+    """Cho máy này mã thiết bị và khóa mới (lịch sử giữ nguyên; các máy khác cần tin cậy lại)."""
+    from desktop.sync.identity import ensure_identity, new_identity
+
+    before = app.store.device_id
+    ensure_identity(app.store)  # a copied database may have just taken one
+    keys = new_identity(app.store) if app.store.device_id == before else ensure_identity(app.store)
+    click.echo(f"Mã thiết bị mới: {app.store.device_id}")
+    click.echo(f"Mã vân tay mới: {keys.fingerprint}")
 
 
 @device.command("list")
@@ -79,6 +93,8 @@ def device_list(app: AppContext, as_json: bool) -> None:
             "is_self": bool(d["is_self"]),
             "trusted": bool(d["trusted"] or d["is_self"]),
             "revoked": bool(d["revoked"]),
+            "introduced_by": d.get("introduced_by"),
+            "trusted_directly": bool(d.get("trusted_directly")),
         }
         for d in app.reader.sync.devices.devices()
     ]
@@ -133,8 +149,13 @@ def device_revoke(app: AppContext, fingerprint: str) -> None:
     fp = _fingerprint(fingerprint)
     if app.store.sync.devices.self_device().get("fingerprint") == fp:
         raise UserError(MESSAGES["self"])
-    app.store.sync.devices.set_device_trust(fp, trusted=False, name=None)
+    withdrawn = app.store.sync.devices.set_device_trust(fp, trusted=False, name=None)
     click.echo(f"Đã thu hồi thiết bị {fp}")
+    for device in withdrawn:
+        click.echo(
+            f"Đã rút lại tin cậy của “{device['name']}” ({device['fingerprint']}), "
+            "khóa do thiết bị này giới thiệu"
+        )
 
 
 @click.group()
@@ -199,14 +220,30 @@ def sync_export(
     help="Mật khẩu (đọc từ tệp) của gói được mã hóa bằng mật khẩu.",
 )
 @click.option("--trust-new", is_flag=True, help="Chấp nhận và tin cậy thiết bị chưa biết.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Chỉ cho biết việc nhập sẽ làm gì (khóa sẽ tin cậy, số bản ghi), không ghi gì.",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_app
 def sync_import(
-    app: AppContext, file: Path, passphrase_file: Path | None, trust_new: bool, as_json: bool
+    app: AppContext,
+    file: Path,
+    passphrase_file: Path | None,
+    trust_new: bool,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Nhập một gói đồng bộ: kiểm tra toàn bộ rồi áp dụng trọn vẹn, hoặc không gì cả."""
-    from desktop.sync.importer import import_package
+    from desktop.sync.importer import dry_run_verdict, import_package
 
+    if dry_run:
+        verdict = dry_run_verdict(
+            app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
+        )
+        _show_verdict(verdict, as_json)
+        return
     result = import_package(
         app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
     )
@@ -218,6 +255,26 @@ def sync_import(
         f"{result['updated']} cập nhật, {result['unchanged']} không đổi, "
         f"{result['conflicts']} xung đột"
     )
+
+
+def _show_verdict(verdict: dict[str, Any], as_json: bool) -> None:
+    """A dry run's verdict; exit status 1 when the import would be refused."""
+    if as_json:
+        emit_json(verdict)
+    else:
+        sender = verdict["from"] or {}
+        click.echo(f"Gói từ: {sender.get('name', '—')} ({verdict['fingerprint'] or '—'})")
+        for key in verdict["keys_to_trust"]:
+            by = f" (do {key['introduced_by']} giới thiệu)" if key["introduced_by"] else ""
+            click.echo(f"Sẽ tin cậy: {key['name']}  {key['fingerprint']}{by}")
+        click.echo(
+            f"Sẽ nhập: {verdict['inserted']} mới, {verdict['updated']} cập nhật, "
+            f"{verdict['unchanged']} không đổi, {verdict['conflicts']} xung đột"
+        )
+    if verdict["refused"]:
+        if not as_json:
+            click.echo(f"Lỗi: {verdict['refused']}", err=True)
+        raise SystemExit(1)
 
 
 @sync.command("conflicts")

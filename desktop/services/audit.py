@@ -41,6 +41,7 @@ FIELD_LABELS = {
     ("attachments", "deleted"): "Tệp đính kèm",
 }
 DELETED, RESTORED = "Đã xóa", "Khôi phục"
+SYNCED = "{who} (qua đồng bộ)"
 MESSAGES = {
     "intact": "Nhật ký toàn vẹn ({n} mục)",
     "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
@@ -88,6 +89,9 @@ def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict
         old = json.loads(entry["old"]) if entry["old"] else {}
         new = json.loads(entry["new"]) if entry["new"] else {}
         who = entry["actor"] or new.get("recorded_by") or entry["device_name"] or ""
+        if entry["action"] == "sync":
+            # A change merged from a package: its author, and how it came here.
+            who = SYNCED.format(who=who or entry["device_name"] or entry["device_id"])
         for key in new.keys() | old.keys():
             if (table, key) not in FIELD_LABELS:
                 continue

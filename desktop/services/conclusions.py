@@ -317,7 +317,9 @@ def update_recommendation(
         changes["responsible"] = nfc(responsible).strip()
     with store.transaction():
         updated = store.outcomes.update_recommendation(rec_id, changes)
-    return _rec_view(updated)
+    # The number it is shown with (unique per inspection after a merge), not the stored one.
+    shown = store.outcomes.shown_number(updated["inspection_id"], rec_id)
+    return _rec_view({**updated, "number": shown or updated["number"]})
 
 
 def delete_recommendation(store: Store, rec_id: str) -> None:

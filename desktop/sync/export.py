@@ -10,10 +10,13 @@ from typing import Any
 from db import Store
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop import __version__
+from desktop.domain import nfc
 from desktop.services.errors import UserError
+from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
-from desktop.sync.keys import data_dir_of, ensure_device_keys, normalize_fingerprint
+from desktop.sync.identity import ensure_device_keys
+from desktop.sync.keys import data_dir_of, normalize_fingerprint
 
 MIN_PASSPHRASE = 12  # characters (NFC), for the passphrase of a new package
 
@@ -29,6 +32,34 @@ MESSAGES = {
     "short_passphrase": "Mật khẩu cần ít nhất {min} ký tự (mật khẩu đã cho có {length})",
     "write_failed": "Không ghi được tệp {path}: {error}",
 }
+
+
+def _nfc_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: nfc(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _proofs(store: Store, keys: Any, carried: list[tuple[str, str, bytes]]) -> list[dict[str, Any]]:
+    """The attestations that prove the carried versions (desktop/sync/authorship.py): those
+    this laptop keeps, and one new one, signed now, for its own versions not yet signed.
+    A relayed version with no proof here (received before proofs existed) travels without:
+    a receiver takes it only if it has it already."""
+    by_digest: dict[bytes, dict[str, Any]] = {}
+    for attestation in store.sync.proofs.of_devices({origin for origin, _t, _d in carried}):
+        for one in authorship.split(attestation["digests"]):
+            by_digest.setdefault(one, attestation)
+    wanted: dict[str, dict[str, Any]] = {}
+    unsigned: list[bytes] = []
+    for origin, _table, digest in carried:
+        found = by_digest.get(digest)
+        if found is not None and found["device_id"] == origin:
+            wanted[found["id"]] = found
+        elif origin == store.device_id:
+            unsigned.append(digest)
+    if unsigned:
+        fresh = authorship.sign(keys.signing, store.device_id, unsigned)
+        store.sync.proofs.add([fresh])
+        wanted[fresh["id"]] = fresh
+    return [authorship.to_line(a) for a in wanted.values()]
 
 
 def export_package(
@@ -73,12 +104,20 @@ def export_package(
     shas: set[str] = set()
     total_rows = 0
     max_hlc: str | None = None
+    carried: list[tuple[str, str, bytes]] = []  # (origin, table, digest) of each version
     for table in SYNCED_TABLES:
         rows = store.sync.export_scope.sync_export_rows(table, plan_id, since)
         if not rows:
             continue
         total_rows += len(rows)
-        parts.append(pkg.Part(f"rows/{table}.jsonl", data=pkg.jsonl(rows), rows=len(rows)))
+        # NFC, as the receiver stores it: a relay of this version re-exports the same line,
+        # so the author's digest still matches it two laptops on.
+        lines = [pkg.canonical_json(_nfc_row(r)) + b"\n" for r in rows]
+        carried.extend(
+            (r["origin"], table, authorship.digest(table, line[:-1]))
+            for r, line in zip(rows, lines, strict=True)
+        )
+        parts.append(pkg.Part(f"rows/{table}.jsonl", data=b"".join(lines), rows=len(rows)))
         edges.extend(
             [table, *edge]
             for edge in store.sync.versions.sync_row_edges(table, (r["id"] for r in rows))
@@ -89,6 +128,9 @@ def export_package(
             shas.update(r["sha256"] for r in rows if not r["deleted"])
     if edges:
         parts.append(pkg.Part(pkg.VERSIONS, data=pkg.jsonl(edges), rows=len(edges)))
+    proofs = _proofs(store, keys, carried)
+    if proofs:
+        parts.append(pkg.Part(pkg.PROOFS, data=pkg.jsonl(proofs), rows=len(proofs)))
     data_dir = data_dir_of(store)
     for sha in sorted(shas):
         path = attachment_path(data_dir, sha)
@@ -144,6 +186,12 @@ def export_package(
         manifest["encryption_params"] = params
         outer = [pkg.Part(pkg.PAYLOAD, data=payload, rows=total_rows).finish()]
         pkg.check_writable(outer)
+    from desktop.sync.audit_head import sign_head
+
+    # The audit chain's head, signed as it leaves (issue 15, finding 8).
+    head = sign_head(store, keys)
+    if head is not None:
+        manifest["audit_head"] = {k: head[k] for k in ("device_id", "seq", "hash", "signature")}
     manifest["parts"] = [p.declaration() for p in outer]
     manifest_bytes = pkg.canonical_json(manifest)
     pkg.check_writable(outer, manifest_bytes)

@@ -8,6 +8,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,12 +18,13 @@ from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
 from desktop.services.errors import UserError
+from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
+from desktop.sync.identity import current_keys
 from desktop.sync.keys import (
     data_dir_of,
     fingerprint_of,
-    load_keys,
     normalize_fingerprint,
     unb64,
 )
@@ -206,19 +208,37 @@ def _edge_ok(edge: Any) -> bool:
     )
 
 
-def parse_rows(
-    store: Store, content: pkg.Content
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, str, str]]]]:
+@dataclass
+class Parsed:
+    """The rows of a package, checked against the schema: versions by table, the digest of
+    each (same order, desktop/sync/authorship.py), history edges, carried attestations."""
+
+    versions: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    edges: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    digests: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    proofs: list[authorship.Carried] = field(default_factory=list)
+
+
+def _lines(data: bytes, name: str) -> list[bytes]:
+    """The lines of a JSON-lines part, split on \\n only (a JSON text holds no raw newline; a
+    U+2028 inside a string is not a line break)."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def parse_rows(store: Store, content: pkg.Content) -> Parsed:
     """Every row checked against the schema: known table and columns, types, required fields."""
-    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    edges: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    parsed_all = Parsed()
+    versions, edges = parsed_all.versions, parsed_all.edges
     # json.loads for a str without its per-call checks, and without NaN or Infinity.
     decode = pkg.STRICT_JSON.decode
     for name, data in content.texts.items():
-        try:
-            lines = data.decode("utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise _broken("not_json", name=name, line=1) from exc
+        if name == pkg.PROOFS:
+            parsed_all.proofs = authorship.parse_proofs(data)
+            continue
+        lines = _lines(data, name)
         if len(lines) != content.rows_declared[name]:
             raise _broken(
                 "row_count", name=name, found=len(lines), declared=content.rows_declared[name]
@@ -226,7 +246,9 @@ def parse_rows(
         parsed = []
         for number, line in enumerate(lines, start=1):
             try:
-                parsed.append(decode(line))
+                parsed.append(decode(line.decode("utf-8")))
+            except UnicodeDecodeError as exc:
+                raise _broken("not_json", name=name, line=number) from exc
             except pkg.NotFinite as exc:
                 raise _broken("not_finite", name=name, line=number) from exc
             except (json.JSONDecodeError, RecursionError) as exc:
@@ -263,6 +285,8 @@ def parse_rows(
         )
         quick = _rows_checker(table, columns, required)
         seen: set[tuple[str, str]] = set()
+        digest, prefix = hashlib.sha256, table.encode("ascii") + b"\n"
+        table_digests = parsed_all.digests[table]
         for number, row in enumerate(parsed, start=1):
             if not quick(row):
                 _check_row(row, {"name": name, "line": number}, table, columns, required)
@@ -271,7 +295,9 @@ def parse_rows(
                 raise _broken("duplicate_row", name=name, line=number)
             seen.add(key)
             versions[table].append(row)
-    return versions, edges
+            # The digest of the line as it came (authorship.digest, inlined for speed).
+            table_digests.append(digest(prefix + lines[number - 1]).digest()[:16])
+    return parsed_all
 
 
 def check_parents(store: Store, versions: dict[str, list[dict[str, Any]]]) -> None:
@@ -360,6 +386,32 @@ def check_scores(store: Store, versions: dict[str, list[dict[str, Any]]]) -> Non
                 raise _broken("score_range", id=row["id"], column=column, value=value, max=top)
 
 
+@dataclass
+class Checked:
+    """A package's content as the import would merge it, every check passed."""
+
+    parsed: Parsed
+    top_stamp: str | None
+    attestations: list[dict[str, Any]]
+
+    @property
+    def versions(self) -> dict[str, list[dict[str, Any]]]:
+        return self.parsed.versions
+
+
+def check_content(store: Store, manifest: dict[str, Any], content: pkg.Content) -> Checked:
+    """Every check an import makes of the rows, in one place: the preview and the import
+    give the same verdict. Writes nothing."""
+    parsed = parse_rows(store, content)
+    top_stamp = check_stamps(store, manifest, parsed.versions, parsed.edges)
+    check_parents(store, parsed.versions)
+    check_scores(store, parsed.versions)
+    keep = authorship.check_authorship(
+        store, manifest, parsed.versions, parsed.digests, parsed.proofs
+    )
+    return Checked(parsed, top_stamp, keep)
+
+
 def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> dict[str, Any]:
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -395,7 +447,7 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                     raise _broken("corrupt_payload") from exc
                 except crypto.DecryptionError as exc:
                     raise UserError(MESSAGES["wrong_passphrase"]) from exc
-            keys = load_keys(data_dir_of(store))
+            keys = current_keys(store)
             if keys is None or params.get("recipient") != keys.fingerprint:
                 raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
             try:
@@ -413,14 +465,20 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
     return decrypt
 
 
-def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> list[Path]:
-    """Copy carried files in by hash (skipping those present); refuse when one is missing.
-    Returns the files it added (removed again when the import is refused after this); on a
-    failure part-way, those already added are removed before the error goes on."""
+def _check_attachments(store: Store, content: pkg.Content, needed: set[str]) -> None:
+    """Refuse when a file a row names is neither carried nor already here."""
     data_dir = data_dir_of(store)
     for sha in sorted(needed):
         if sha not in content.attachments and not attachment_path(data_dir, sha).is_file():
             raise _broken("missing_attachment", sha256=sha)
+
+
+def _store_attachments(store: Store, content: pkg.Content, needed: set[str]) -> list[Path]:
+    """Copy carried files in by hash (skipping those present); refuse when one is missing.
+    Returns the files it added (removed again when the import is refused after this); on a
+    failure part-way, those already added are removed before the error goes on."""
+    _check_attachments(store, content, needed)
+    data_dir = data_dir_of(store)
     added: list[Path] = []
     try:
         for sha in sorted(content.attachments):
@@ -456,32 +514,28 @@ def _remove(paths: list[Path]) -> None:
             path.unlink()
 
 
-def import_package(
-    store: Store, path: Path, *, passphrase: str | None = None, trust_new: bool = False
-) -> dict[str, Any]:
-    """Verify the whole package, then merge it in one transaction.
+PINNED_CHANGED = "Tệp gói đồng bộ đã thay đổi sau khi xem trước; hãy chọn và xem trước lại tệp này"
 
-    Returns {"package", "from", "inserted", "updated", "unchanged", "conflicts"}.
-    """
-    import sqlite3
 
-    signed = pkg.read_signed(Path(path))
-    manifest = signed.manifest
-    source = _trust_source(store, manifest, trust_new)
-    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    versions, edges = parse_rows(store, content)
-    top_stamp = check_stamps(store, manifest, versions, edges)
-    check_parents(store, versions)
-    check_scores(store, versions)
-    needed = {
-        r["sha256"]
-        for table in ATTACHMENT_TABLES
-        for r in versions.get(table, [])
-        if not r["deleted"]
-    }
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in bounded chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(pkg.CHUNK * 16):
+                digest.update(chunk)
+    except OSError as exc:
+        raise UserError(pkg.MESSAGES["missing_file"].format(path=path)) from exc
+    return digest.hexdigest()
+
+
+def listed_devices(manifest: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """The keys a package lists, each with its fingerprint computed here (never taken on
+    trust from the listing)."""
     listed = []
     for device in manifest.get("devices", []):
-        # The fingerprint of a listed key is computed here, never taken on trust.
         if device.get("public_key"):
             try:
                 fingerprint = fingerprint_of(unb64(device["public_key"], 32))
@@ -493,8 +547,66 @@ def import_package(
                 continue
             fingerprint = given
         listed.append((device, fingerprint))
-    added = _store_attachments(store, content, needed)
+    return listed
 
+
+def _adopts(manifest: dict[str, Any]) -> bool:
+    """A plan package from a trusted device brings the delegation's keys with it."""
+    return manifest.get("scope", {}).get("plan_id") is not None
+
+
+def keys_to_trust(store: Store, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every key importing this package would trust that is not trusted here yet: the sender
+    (introduced_by None: the user's own choice) and, for a plan package, the keys it lists
+    (introduced_by: the sender's id). Revoked keys are never trusted again by an import."""
+    source = manifest["source"]
+    out = []
+    fingerprint = fingerprint_of(unb64(source["public_key"], 32))
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
+    if known is None or not (known["trusted"] or known["is_self"] or known["revoked"]):
+        out.append(
+            {
+                "id": source["id"],
+                "name": pkg.shown(source["name"]),
+                "fingerprint": fingerprint,
+                "introduced_by": None,
+            }
+        )
+    if _adopts(manifest):
+        for device, fp in listed_devices(manifest):
+            known = store.sync.devices.device_by_fingerprint(fp)
+            if known is not None and (known["trusted"] or known["is_self"] or known["revoked"]):
+                continue
+            if fp == fingerprint or any(k["fingerprint"] == fp for k in out):
+                continue
+            out.append(
+                {
+                    "id": device["id"],
+                    "name": pkg.shown(device["name"]),
+                    "fingerprint": fp,
+                    "introduced_by": source["id"],
+                }
+            )
+    return out
+
+
+class _DryRun(Exception):
+    """Raised inside the merge's transaction to roll it back (a dry run)."""
+
+
+def _merge(
+    store: Store,
+    manifest: dict[str, Any],
+    source: dict[str, Any],
+    checked: Checked,
+    *,
+    newly_trusted: bool,
+    dry_run: bool,
+) -> dict[str, int]:
+    """Merge a checked package in one transaction (rolled back for a dry run)."""
+    import sqlite3
+
+    versions, edges = checked.versions, checked.parsed.edges
     counts = dict.fromkeys(COUNT_KEYS, 0)
     try:
         with store.transaction():
@@ -505,10 +617,10 @@ def import_package(
                 source["fingerprint"],
                 manifest["source"].get("encryption_key"),
                 trust=True,
+                directly=newly_trusted,
             )
-            # A plan package from a trusted device brings the delegation's keys with it.
-            adopt = manifest.get("scope", {}).get("plan_id") is not None
-            for device, fingerprint in listed:
+            adopt = _adopts(manifest)
+            for device, fingerprint in listed_devices(manifest):
                 store.sync.devices.record_device(
                     device["id"],
                     nfc(device["name"]),
@@ -516,22 +628,210 @@ def import_package(
                     fingerprint,
                     device.get("encryption_key"),
                     trust=adopt,
+                    introduced_by=source["id"],
                 )
+            store.sync.proofs.add(checked.attestations)
             for table, table_edges in edges.items():
                 store.sync.versions.add_sync_edges(table, table_edges)
+            trace: list[dict[str, Any]] = []
             for table in SYNCED_TABLES:
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
-                for outcome in store.sync.merge.merge_versions(table, ordered):
+                if not ordered:
+                    continue
+                before = store.sync.versions.rows_by_id(table, (v["id"] for v in ordered))
+                changed: set[str] = set()
+                outcomes = store.sync.merge.merge_versions(table, ordered)
+                for version, outcome in zip(ordered, outcomes, strict=True):
                     tally(counts, outcome)
+                    if outcome != "unchanged":
+                        changed.add(version["id"])
+                if not dry_run:
+                    trace.extend(_row_trace(store, table, before, changed))
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
+            if not dry_run:
+                # One entry for the package, then one per row it changed (issue 15, finding 6).
+                package = {"package": manifest["package_id"], "from": source["id"]}
+                package.update(name=source["name"], **counts)
+                store.core.append_audit_many(
+                    [
+                        {
+                            "action": "sync-import",
+                            "table": "sync_imports",
+                            "row_id": manifest["package_id"],
+                            "old": None,
+                            "new": package,
+                        },
+                        *trace,
+                    ]
+                )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except sqlite3.IntegrityError as exc:
-        _remove(added)
         raise _broken("constraint", detail=str(exc)) from exc
+    return counts
+
+
+# Columns of a travelling row that say how it travels, not what it holds.
+_SYNC_COLUMNS = ("id", "hlc", "origin", "base_hlc")
+
+
+def _row_trace(
+    store: Store, table: str, before: dict[str, dict[str, Any]], changed: set[str]
+) -> list[dict[str, Any]]:
+    """Audit entries for the rows a merge changed: the fields that differ, under the device
+    that wrote the version now shown (its `origin`), action "sync"."""
+    after = store.sync.versions.rows_by_id(table, changed)
+    entries = []
+    for row_id in sorted(changed):
+        new_row = after.get(row_id)
+        if new_row is None:
+            continue
+        old_row = before.get(row_id)
+        fields = [
+            k
+            for k in new_row
+            if k not in _SYNC_COLUMNS and (old_row is None or old_row.get(k) != new_row[k])
+        ]
+        if old_row is not None and not fields:
+            continue  # the row shows what it showed (a conflict kept the local version)
+        new = {k: new_row[k] for k in fields}
+        if "recorded_by" in new_row:
+            new["recorded_by"] = new_row["recorded_by"]  # the member the history names
+        entries.append(
+            {
+                "action": "sync",
+                "table": table,
+                "row_id": row_id,
+                "old": None if old_row is None else {k: old_row.get(k) for k in fields},
+                "new": new,
+                "device_id": new_row["origin"],
+                "actor": "",
+            }
+        )
+    return entries
+
+
+def _needed(versions: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {
+        r["sha256"]
+        for table in ATTACHMENT_TABLES
+        for r in versions.get(table, [])
+        if not r["deleted"]
+    }
+
+
+def import_package(
+    store: Store,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    dry_run: bool = False,
+    expected_sha256: str | None = None,
+) -> dict[str, Any]:
+    """Verify the whole package, then merge it in one transaction.
+
+    Returns {"package", "from", "inserted", "updated", "unchanged", "conflicts"}.
+    `expected_sha256`: the file must be exactly the bytes previewed (else refused).
+    `dry_run`: nothing is written; the verdict (see `dry_run_verdict`) is returned instead.
+    """
+    if expected_sha256 is not None and file_sha256(Path(path)) != expected_sha256:
+        raise UserError(PINNED_CHANGED)
+    if dry_run:
+        return dry_run_verdict(store, Path(path), passphrase=passphrase, trust_new=trust_new)
+    signed = pkg.read_signed(Path(path))
+    manifest = signed.manifest
+    # The sender trusted now by the user's choice (--trust-new), not through another key.
+    newly = any(k["introduced_by"] is None for k in keys_to_trust(store, manifest))
+    source = _trust_source(store, manifest, trust_new)
+    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
+    checked = check_content(store, manifest, content)
+    added = _store_attachments(store, content, _needed(checked.versions))
+    try:
+        counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=False)
     except BaseException:
         # Refused (or failed) after the files came in: no row refers to them; take them back.
         _remove(added)
         raise
-    if top_stamp is not None:
+    if checked.top_stamp is not None:
         # Past every stamp carried (rows and history), all within a day of this clock.
-        store.clock.observe(top_stamp)
+        store.clock.observe(checked.top_stamp)
     return {"package": manifest["package_id"], "from": source, **counts}
+
+
+def dry_run_verdict(
+    store: Store,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    seen: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What importing `path` would do, writing nothing: {"package", "from", "fingerprint",
+    "trust" (self|trusted|unknown|revoked), "keys_to_trust" [{id, name, fingerprint,
+    introduced_by}], "inserted", "updated", "unchanged", "conflicts", "refused" (None or the
+    one line the import would say), "sha256" (of the file judged)}.
+
+    The same checks as the import, in the same order, and the same merge, rolled back. An
+    unknown sender without `trust_new` is refused as the import would refuse it, but the
+    rest is judged as if trusted, so the secretary sees what trusting it would bring.
+    Also "tables" {table: rows} and "attachments" (files carried); `seen`, when given,
+    receives the checked versions ("versions") for the preview's labels.
+    """
+    verdict: dict[str, Any] = {
+        "package": None,
+        "from": None,
+        "fingerprint": None,
+        "trust": None,
+        "keys_to_trust": [],
+        **dict.fromkeys(COUNT_KEYS, 0),
+        "refused": None,
+        "sha256": file_sha256(path) if path.is_file() else None,
+    }
+    try:
+        signed = pkg.read_signed(path)
+        manifest = signed.manifest
+        source_fp = fingerprint_of(unb64(manifest["source"]["public_key"], 32))
+        verdict["package"] = manifest["package_id"]
+        verdict["from"] = {
+            "id": manifest["source"]["id"],
+            "name": manifest["source"]["name"],
+            "fingerprint": source_fp,
+        }
+        verdict["fingerprint"] = source_fp
+        verdict["trust"] = trust_state(store, source_fp)
+        verdict["keys_to_trust"] = keys_to_trust(store, manifest)
+        try:
+            source = _trust_source(store, manifest, trust_new)
+        except UserError as exc:
+            if verdict["trust"] != "unknown":
+                raise
+            verdict["refused"] = str(exc)
+            source = _trust_source(store, manifest, True)
+        newly = any(k["introduced_by"] is None for k in verdict["keys_to_trust"])
+        content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
+        checked = check_content(store, manifest, content)
+        _check_attachments(store, content, _needed(checked.versions))
+        counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=True)
+        verdict.update(counts)
+        verdict["tables"] = {t: len(rows) for t, rows in checked.versions.items() if rows}
+        verdict["attachments"] = len(content.attachments)
+        if seen is not None:
+            seen["versions"] = checked.versions
+    except UserError as exc:
+        verdict["refused"] = verdict["refused"] or str(exc)
+    return verdict
+
+
+def trust_state(store: Store, fingerprint: str) -> str:
+    """self, trusted, revoked or unknown: how this laptop holds a key."""
+    known = store.sync.devices.device_by_fingerprint(fingerprint)
+    if known is None:
+        return "unknown"
+    if known["is_self"]:
+        return "self"
+    if known["revoked"]:
+        return "revoked"
+    return "trusted" if known["trusted"] else "unknown"

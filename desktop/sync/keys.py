@@ -77,8 +77,11 @@ def normalize_fingerprint(text: str) -> str | None:
     return "-".join(digits[i : i + 4] for i in range(0, 64, 4))
 
 
-def keys_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / KEYS_DIR
+def keys_dir(data_dir: Path, device_id: str | None = None) -> Path:
+    """Where a database's keys live: `keys/<device id>/` (one identity per database, even
+    when two share a folder); `keys/` itself for keys made before (and for no device)."""
+    folder = Path(data_dir) / KEYS_DIR
+    return folder / device_id if device_id else folder
 
 
 def _write_private(path: Path, pem: bytes) -> None:
@@ -125,22 +128,22 @@ def _empty(path: Path) -> bool:
         return False
 
 
-def load_keys(data_dir: Path) -> DeviceKeys | None:
+def load_keys(data_dir: Path, device_id: str | None = None) -> DeviceKeys | None:
     """The keys already on disk, or None (never creates anything)."""
-    folder = keys_dir(data_dir)
+    folder = keys_dir(data_dir, device_id)
     signing, exchange = folder / SIGNING_FILE, folder / EXCHANGE_FILE
     if not (signing.exists() and exchange.exists()) or _empty(signing) or _empty(exchange):
         return None
     return DeviceKeys(_load(signing), _load(exchange))
 
 
-def load_or_create_keys(data_dir: Path) -> DeviceKeys:
+def load_or_create_keys(data_dir: Path, device_id: str | None = None) -> DeviceKeys:
     """The laptop's keys, generating whichever is missing."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-    folder = keys_dir(data_dir)
+    folder = keys_dir(data_dir, device_id)
     for name, generate in (
         (SIGNING_FILE, Ed25519PrivateKey.generate),
         (EXCHANGE_FILE, X25519PrivateKey.generate),
@@ -155,7 +158,7 @@ def load_or_create_keys(data_dir: Path) -> DeviceKeys:
                 serialization.NoEncryption(),
             )
             _write_private(path, pem)
-    keys = load_keys(data_dir)
+    keys = load_keys(data_dir, device_id)
     assert keys is not None
     return keys
 
@@ -167,23 +170,3 @@ def data_dir_of(store: Any) -> Path:
     if store.path is None:
         raise UserError("Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để giữ khóa")
     return data_dir_for(Path(store.path))
-
-
-def ensure_device_keys(store: Any) -> DeviceKeys:
-    """Load (creating on first need) the keys and publish them in this device's row."""
-    keys = load_or_create_keys(data_dir_of(store))
-    me = store.sync.devices.self_device()
-    if (me.get("public_key"), me.get("encryption_key")) != (keys.public_key, keys.encryption_key):
-        store.sync.devices.set_self_keys(keys.public_key, keys.fingerprint, keys.encryption_key)
-    return keys
-
-
-def device_info(store: Any) -> dict[str, str]:
-    """{"id", "name", "fingerprint", "public_key"} of this laptop."""
-    keys = ensure_device_keys(store)
-    return {
-        "id": store.device_id,
-        "name": store.device_name,
-        "fingerprint": keys.fingerprint,
-        "public_key": keys.public_key,
-    }

@@ -9,6 +9,8 @@ Layout (format "kiemtra-sync", version 1):
     manifest.sig         Ed25519 signature over the exact bytes of manifest.json
     rows/<table>.jsonl   one row version per line
     versions.jsonl       [table, row_id, hlc, parent]: the edit history of those rows
+    proofs.jsonl         {device, signature, digests}: who wrote each version (format 2,
+                         desktop/sync/authorship.py)
     attachments/<sha256> file contents
 
 Encrypted, the parts go into an inner zip (with `index.json` listing them the same way) whose
@@ -34,25 +36,34 @@ from db.files import atomic_path
 from desktop.services.errors import UserError
 
 FORMAT = "kiemtra-sync"
-FORMAT_VERSION = 1
+# 2: every version's author proven (proofs.jsonl, desktop/sync/authorship.py); 1 still reads.
+FORMAT_VERSION = 2
 SUFFIX = ".kiemtra"
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # everything unpacked
 MAX_ENTRIES = 100_000
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Rows a package may carry (40× a province-year's 12,668) and the longest line: bounds on what
+# a preview holds in memory, checked as the parts stream past their hash check.
+MAX_ROWS = 500_000
+MAX_LINE = 1024 * 1024
+MAX_PROOF_LINE = MAX_ROWS * 16 * 4 // 3 + 64 * 1024  # base64 of MAX_ROWS 16-byte digests
 MAX_JSON_DEPTH = 32  # a manifest nests 4 deep; json's recursion must never be reached
 MAX_RATIO = 1000  # uncompressed / compressed, checked for entries above RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
 CHUNK = 64 * 1024
 
-MANIFEST, SIGNATURE, PAYLOAD, INDEX, VERSIONS = (
+MANIFEST, SIGNATURE, PAYLOAD, INDEX, VERSIONS, PROOFS = (
     "manifest.json",
     "manifest.sig",
     "payload.bin",
     "index.json",
     "versions.jsonl",
+    "proofs.jsonl",
 )
-_PART_NAME = re.compile(r"^(rows/[a-z_]{1,40}\.jsonl|versions\.jsonl|attachments/[0-9a-f]{64})$")
+_PART_NAME = re.compile(
+    r"^(rows/[a-z_]{1,40}\.jsonl|versions\.jsonl|proofs\.jsonl|attachments/[0-9a-f]{64})$"
+)
 
 MESSAGES = {
     "broken": "Gói đồng bộ bị hỏng: {reason}",
@@ -81,6 +92,9 @@ MESSAGES = {
         "Không xuất được gói đồng bộ ({size} MB): {reason}, máy nhận sẽ từ chối; hãy xuất "
         "theo từng kế hoạch (--plan) hoặc bớt các tệp đính kèm lớn"
     ),
+    "more_lines": "phần {name} có nhiều dòng hơn {declared} dòng đã khai báo",
+    "too_many_rows": "gói có quá nhiều bản ghi (vượt {limit}; phần {name} khai báo {rows} dòng)",
+    "long_line": "phần {name} có dòng dài hơn {limit} MB",
 }
 
 
@@ -374,6 +388,31 @@ class Content:
         _read_bounded(self.zf, info, info.file_size, sink)
 
 
+class _LineCounter:
+    """Counts the lines of a JSON-lines part chunk by chunk; refuses more than declared, or
+    a line longer than MAX_LINE."""
+
+    def __init__(self, name: str, declared: int) -> None:
+        self.name, self.declared = name, declared
+        # A line of proofs.jsonl is one signed list of digests: up to MAX_ROWS of them.
+        self.limit = MAX_PROOF_LINE if name == PROOFS else MAX_LINE
+        self.lines = 0
+        self.since = 0  # bytes since the last newline
+
+    def feed(self, chunk: bytes) -> None:
+        found = chunk.count(b"\n")
+        if found:
+            self.lines += found
+            if self.lines > self.declared:
+                raise PackageError("more_lines", name=self.name, declared=self.declared)
+            # Within one chunk (64 KB) no line can pass the limit; across chunks it adds up.
+            self.since = len(chunk) - chunk.rfind(b"\n") - 1
+        else:
+            self.since += len(chunk)
+        if self.since > self.limit:
+            raise PackageError("long_line", name=self.name, limit=self.limit // 2**20)
+
+
 def verify_parts(
     zf: zipfile.ZipFile,
     members: dict[str, zipfile.ZipInfo],
@@ -402,19 +441,39 @@ def verify_parts(
             raise PackageError("size", name=part["name"])
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise PackageError("ratio", name=part["name"])
+    lined = [d for d in declared if d["name"].endswith(".jsonl")]
+    if (
+        any(d["rows"] > MAX_ROWS for d in lined)
+        or sum(d["rows"] for d in lined if d["name"].startswith("rows/")) > MAX_ROWS
+    ):
+        biggest = max(lined, key=lambda d: d["rows"])
+        raise PackageError(
+            "too_many_rows",
+            limit=f"{MAX_ROWS:,}".replace(",", "."),
+            name=biggest["name"],
+            rows=biggest["rows"],
+        )
     for part in declared:
         info = members[part["name"]]
         digest = hashlib.sha256()
         keep = not part["name"].startswith("attachments/")
         buffer = bytearray()
+        # Lines counted as they stream: more than declared (or one too long) is refused
+        # before the part is held whole, split or parsed.
+        lines = (
+            _LineCounter(part["name"], part["rows"]) if part["name"].endswith(".jsonl") else None
+        )
 
         def sink(
             chunk: bytes,
             keep: bool = keep,
             buffer: bytearray = buffer,
             digest: Any = digest,
+            lines: _LineCounter | None = lines,
         ) -> None:
             digest.update(chunk)
+            if lines is not None:
+                lines.feed(chunk)
             if keep:
                 buffer.extend(chunk)
 

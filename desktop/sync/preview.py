@@ -17,45 +17,52 @@ from desktop.services.errors import UserError
 from desktop.sync import package as pkg
 from desktop.sync.importer import (
     MESSAGES,
-    _decryptor,
-    check_parents,
-    check_scores,
-    check_stamps,
-    parse_rows,
+    PINNED_CHANGED,
+    dry_run_verdict,
+    file_sha256,
+    keys_to_trust,
+    trust_state,
 )
 from desktop.sync.keys import fingerprint_of, unb64
 
 TRUST_SELF, TRUST_TRUSTED, TRUST_UNKNOWN, TRUST_REVOKED = "self", "trusted", "unknown", "revoked"
 
 
-def preview_package(store: Store, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+def preview_package(
+    store: Store,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    sha256: str | None = None,
+    shown_as: Path | None = None,
+) -> dict[str, Any]:
     """Read and verify the package at `path`; the facts the import screen shows.
 
     Returns {"package", "file", "source": {id, name, fingerprint}, "trust", "created",
     "app_version", "encryption", "needs_passphrase", "scope": {plan_id, full, plan}, "tables":
-    {table: rows}, "rows", "attachments"}. When the package is encrypted with a passphrase and
-    none was given, only the manifest's facts are filled and `needs_passphrase` is True.
-    Raises UserError (refused: broken, forged, revoked, wrong passphrase ...). Writes nothing.
+    {table: rows}, "rows", "attachments", "keys_to_trust", "inserted", "updated",
+    "unchanged", "conflicts", "sha256"}: the verdict of the import itself (importer's
+    dry_run_verdict, the same checks and the same merge rolled back), as if the sender were
+    trusted. When the package is encrypted with a passphrase and none was given, only the
+    manifest's facts are filled and `needs_passphrase` is True. `sha256`: the bytes must be
+    these (a pinned copy). Raises UserError (refused: broken, forged, revoked, wrong
+    passphrase ...). Writes nothing.
     """
+    if sha256 is not None and file_sha256(Path(path)) != sha256:
+        raise UserError(PINNED_CHANGED)
     signed = pkg.read_signed(Path(path))
     manifest = signed.manifest
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
-    known = store.sync.devices.device_by_fingerprint(fingerprint)
-    if known is None:
-        trust = TRUST_UNKNOWN
-    elif known["is_self"]:
-        trust = TRUST_SELF
-    elif known["revoked"]:
+    trust = trust_state(store, fingerprint)
+    if trust == TRUST_REVOKED:
         raise UserError(MESSAGES["revoked"].format(name=source["name"], fingerprint=fingerprint))
-    else:
-        trust = TRUST_TRUSTED if known["trusted"] else TRUST_UNKNOWN
     scope = manifest.get("scope") or {}
     plan_id = scope.get("plan_id")
     plan = store.planning.plan(plan_id) if plan_id else None
     out: dict[str, Any] = {
         "package": manifest["package_id"],
-        "file": str(path),
+        "file": str(shown_as or path),
         "source": {"id": source["id"], "name": source["name"], "fingerprint": fingerprint},
         "trust": trust,
         "created": manifest.get("created"),
@@ -70,18 +77,23 @@ def preview_package(store: Store, path: Path, *, passphrase: str | None = None) 
         "tables": {},
         "rows": 0,
         "attachments": 0,
+        "keys_to_trust": keys_to_trust(store, manifest),
+        "sha256": sha256,
     }
     if manifest["encryption"] == "passphrase" and passphrase is None:
         out["needs_passphrase"] = True
         return out
-    content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    versions, edges = parse_rows(store, content)
-    check_stamps(store, manifest, versions, edges)
-    check_parents(store, versions)
-    check_scores(store, versions)
-    out["tables"] = {table: len(rows) for table, rows in versions.items() if rows}
+    seen: dict[str, Any] = {}
+    # The window imports an unknown sender only with the user's trust (trust_new).
+    verdict = dry_run_verdict(store, Path(path), passphrase=passphrase, trust_new=True, seen=seen)
+    if verdict["refused"]:
+        raise UserError(verdict["refused"])
+    for key in ("inserted", "updated", "unchanged", "conflicts", "keys_to_trust", "sha256"):
+        out[key] = verdict[key]
+    out["tables"] = verdict["tables"]
     out["rows"] = sum(out["tables"].values())
-    out["attachments"] = len(content.attachments)
+    out["attachments"] = verdict["attachments"]
+    versions = seen.get("versions", {})
     if plan_id and out["scope"]["plan"] is None:
         carried = next((r for r in versions.get("plans", []) if r["id"] == plan_id), None)
         out["scope"]["plan"] = _plan_label(carried) if carried else None

@@ -206,7 +206,7 @@ class StoreAdapter(QObject):
     def device_info(self) -> dict[str, str]:
         """This laptop's name and key fingerprint (desktop.sync.keys.device_info; the keys are
         made on first use: device-local, no change of the user's data)."""
-        from desktop.sync.keys import device_info
+        from desktop.sync.identity import device_info
 
         return device_info(self._store)
 

@@ -27,6 +27,10 @@ VOLATILE = {
     "sync_imports": ("id", "imported_at"),
     "sync_conflicts": ("detected_at",),
     "devices": ("created_at",),
+    # The audit entries of a merge (issue 15, finding 6) carry the clock, so do their links
+    # and the recorded head.
+    "audit_log": ("at", "prev_hash", "hash"),
+    "settings": ("value",),
 }
 
 

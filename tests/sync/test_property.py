@@ -20,8 +20,8 @@ from db.hlc import MAX_COUNTER, STAMP, format_stamp
 from db.migrations import SYNCED_TABLES
 from db.store import stable_id
 from desktop.sync.export import export_package
+from desktop.sync.identity import ensure_device_keys
 from desktop.sync.importer import import_package
-from desktop.sync.keys import ensure_device_keys
 
 DEVICES = 4  # three laptops and the secretary (index 3), who relays
 KEYS = 2  # members that may be recorded: the same key gives the same row id everywhere

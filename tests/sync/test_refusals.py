@@ -153,7 +153,7 @@ def test_signature_bad_missing_or_forged(world: dict[str, Any], tmp_path: Path) 
     def claim(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
         from desktop.sync.keys import load_keys
 
-        keys = load_keys(stranger.data_dir)
+        keys = load_keys(stranger.data_dir, stranger.store.device_id)
         assert keys is not None
         manifest["source"]["public_key"] = keys.public_key
 
@@ -176,7 +176,7 @@ def test_revoked_key_is_refused(world: dict[str, Any], tmp_path: Path) -> None:
 
 def test_newer_format_version(world: dict[str, Any]) -> None:
     def newer(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
-        manifest["format_version"] = 2
+        manifest["format_version"] = pkg.FORMAT_VERSION + 1
 
     assert_refused(world, tampered(world, "newer", newer), says="phiên bản mới hơn")
 
@@ -310,8 +310,9 @@ def test_a_deeply_nested_manifest(world: dict[str, Any], signed: bool) -> None:
 @pytest.mark.parametrize("signed", [False, True])
 def test_a_huge_integer_in_the_manifest(world: dict[str, Any], signed: bool) -> None:
     good = read_members(world["good"])[pkg.MANIFEST]
-    assert b'"format_version":1' in good
-    manifest = good.replace(b'"format_version":1', b'"format_version":' + HUGE)
+    current = b'"format_version":%d' % pkg.FORMAT_VERSION
+    assert current in good
+    manifest = good.replace(current, b'"format_version":' + HUGE)
     path = _with_manifest(world, "huge", manifest, signed)
     assert_refused(world, path, says="manifest.json không hợp lệ (số quá lớn)")
 

@@ -11,6 +11,7 @@ import pytest
 
 from db.store import finding_id
 from desktop.services.demo import build_demo
+from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
 from tests.sync.helpers import Laptop, dump, read_members
 
@@ -56,7 +57,7 @@ def test_plan_package_brings_plan_and_trust(office: dict[str, Any]) -> None:
     assert listed[may2_fp]["trusted"] is True
     members = read_members(office["plan_file"])
     manifest = json.loads(members["manifest.json"])
-    assert manifest["format"] == "kiemtra-sync" and manifest["format_version"] == 1
+    assert manifest["format"] == "kiemtra-sync" and manifest["format_version"] == pkg.FORMAT_VERSION
     assert manifest["encryption"] == "none"
     assert "PRIVATE" not in b"".join(members.values()).decode("utf-8", "replace")
 
@@ -232,7 +233,8 @@ def test_device_trust_revoke_and_show(office: dict[str, Any]) -> None:
     info = may1.info()
     assert set(info) == {"id", "name", "fingerprint", "public_key"}
     assert info["name"] == "may-1"
-    key_file = may1.data_dir / "keys" / "device_ed25519.pem"
+    # One folder of keys per database (issue 15, finding 7), named by its device id.
+    key_file = may1.data_dir / "keys" / info["id"] / "device_ed25519.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert may1.info() == info  # stable
     fake = "ab" * 32

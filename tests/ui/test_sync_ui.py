@@ -383,3 +383,59 @@ def test_window_reloads_after_import(
     finally:
         window.close()
         window.adapter.close()
+
+
+def test_the_import_takes_the_bytes_previewed_not_a_file_swapped_after(
+    qtbot: Any,
+    laptops: tuple[Laptop, Laptop],
+    seams: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15, finding 4, through the real controller: while the preview is on screen the
+    file at the chosen path is replaced by a stranger's package; the import merges the
+    previewed package and never trusts the stranger's key."""
+    a, b = laptops
+    a_summary = export(qtbot, a)
+    a_bytes = Path(a_summary["file"]).read_bytes()
+    stranger = Laptop(qtbot, tmp_path, "may-la", demo=True)
+    seams["target"] = tmp_path / "la.kiemtra"
+    swapped = export(qtbot, stranger)
+    stranger_bytes = Path(swapped["file"]).read_bytes()
+    stranger_fp = stranger.store.sync.devices.self_device()["fingerprint"]
+    chosen = tmp_path / "goi-chon.kiemtra"
+    chosen.write_bytes(a_bytes)
+    seams["target"] = chosen
+    original_ask = ImportPreviewDialog.ask
+
+    def swap_then_accept(cls: Any, parent: Any, data: dict[str, Any]) -> bool:
+        chosen.write_bytes(stranger_bytes)  # swapped while the user reads the preview
+        return bool(original_ask.__func__(cls, parent, data))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(ImportPreviewDialog, "ask", classmethod(swap_then_accept))
+    result = import_(qtbot, b)
+    assert seams["previews"][0]["package"] == a_summary["package"] == result["package"]
+    assert seams["previews"][0]["sha256"]
+    assert b.store.sync.devices.device_by_fingerprint(stranger_fp) is None
+    # The private copy is gone once imported.
+    inbox = b.path.parent / "inbox"
+    assert not inbox.exists() or list(inbox.iterdir()) == []
+    stranger.adapter.close()
+
+
+def test_the_preview_lists_the_keys_it_would_trust_and_its_counts(
+    qtbot: Any, laptops: tuple[Laptop, Laptop], seams: dict[str, Any]
+) -> None:
+    a, b = laptops
+    export(qtbot, a)
+    seams["import"] = False
+    with qtbot.waitSignal(b.controller.previewed, timeout=30000):
+        b.controller.import_package()
+    preview = seams["previews"][0]
+    fingerprint = a.store.sync.devices.self_device()["fingerprint"]
+    assert [k["fingerprint"] for k in preview["keys_to_trust"]] == [fingerprint]
+    assert preview["inserted"] == preview["rows"] and preview["conflicts"] == 0
+    dialog = ImportPreviewDialog(None, preview)
+    qtbot.addWidget(dialog)
+    assert fingerprint.replace("-", " ") in dialog.keys_label.text()
+    assert f"{preview['inserted']} mới" in dialog.changes_label.text()

@@ -16,12 +16,13 @@ from db.store.sync.conflicts import Conflicts
 from db.store.sync.devices import Devices
 from db.store.sync.export_scope import PLAN_SCOPE, ExportScope
 from db.store.sync.merge import Merge
+from db.store.sync.proofs import Proofs
 from db.store.sync.versions import Versions
 
 
 class Sync:
     """The sync repositories of one store: `devices`, `versions`, `conflicts`, `merge`,
-    `export_scope`."""
+    `export_scope`, `proofs`."""
 
     def __init__(self, core: Core, search: Search) -> None:
         self.devices = Devices(core)
@@ -29,6 +30,7 @@ class Sync:
         self.conflicts = Conflicts(core, self.versions, search)
         self.merge = Merge(core, self.versions, self.conflicts, search)
         self.export_scope = ExportScope(core, self.versions, self.conflicts)
+        self.proofs = Proofs(core)
 
 
 __all__ = ["PLAN_SCOPE", "Sync"]

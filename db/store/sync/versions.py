@@ -44,6 +44,27 @@ class Versions:
             )
         return found
 
+    def rows_by_id(self, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The current rows of these ids (those present), by id."""
+        assert table in SYNCED_TABLES, table
+        wanted = list(set(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(
+                (r["id"], dict(r))
+                for r in self.db.query(f"SELECT * FROM {table} WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def rows_of_origin(self, table: str, device_id: str) -> list[dict[str, Any]]:
+        """Current rows (versions shown) written by this device."""
+        assert table in SYNCED_TABLES, table
+        return [
+            dict(r) for r in self.db.query(f"SELECT * FROM {table} WHERE origin = ?", [device_id])
+        ]
+
     def item_max_scores(self, item_ids: Iterable[str]) -> dict[str, float]:
         """max_score of these checklist items (those present here), by id."""
         wanted = list(set(item_ids))

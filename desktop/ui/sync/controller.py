@@ -190,26 +190,50 @@ class SyncController(QObject):
                 return None
         return self._preview(path, None)
 
-    def _preview(self, path: Path, passphrase: str | None) -> Task:
+    def _preview(self, path: Path, passphrase: str | None, pinned: Any = None) -> Task:
+        """Copy the package once (privately, hashed), then preview that copy: the import
+        later reads the same copy and checks its hash, so a file swapped at `path` after
+        the preview is never what is imported."""
+        held: dict[str, Any] = {"pinned": pinned}
+
         def work(_progress: Any) -> dict[str, Any]:
+            from desktop.sync.pinned import pin
             from desktop.sync.preview import preview_package
 
-            with own_store(self._db_path(), read_only=True) as own:
-                return preview_package(own, path, passphrase=passphrase)
+            # Read-write: the preview is the import's own merge, rolled back (nothing kept).
+            with own_store(self._db_path(), read_only=False) as own:
+                if held["pinned"] is None:
+                    held["pinned"] = pin(own, path)
+                copy = held["pinned"]
+                return preview_package(
+                    own, copy.copy, passphrase=passphrase, sha256=copy.sha256, shown_as=path
+                )
+
+        def failed(message: str) -> None:
+            if held["pinned"] is not None:
+                held["pinned"].release()
+            self._refused(T_REFUSED, message)
 
         task = self._task(T_CHECKING, work)
-        task.succeeded.connect(lambda preview: self._previewed(path, passphrase, preview))
-        task.failed.connect(lambda message: self._refused(T_REFUSED, message))
+        task.succeeded.connect(
+            lambda preview: self._previewed(path, passphrase, preview, held["pinned"])
+        )
+        task.failed.connect(failed)
         return task.start()
 
-    def _previewed(self, path: Path, passphrase: str | None, preview: dict[str, Any]) -> None:
+    def _previewed(
+        self, path: Path, passphrase: str | None, preview: dict[str, Any], pinned: Any
+    ) -> None:
         if preview["needs_passphrase"]:
             given = PassphraseDialog.ask(self.widget, path.name)
             if given:
-                self._preview(path, given)
+                self._preview(path, given, pinned)
+            else:
+                pinned.release()
             return
         self.previewed.emit(preview)
         if not ImportPreviewDialog.ask(self.widget, preview):
+            pinned.release()
             return
         trust_new = preview["trust"] == "unknown"
         self.flush()
@@ -218,9 +242,18 @@ class SyncController(QObject):
             from desktop.services.backup import backup_before
             from desktop.sync.importer import import_package
 
-            with own_store(self._db_path(), read_only=False) as own:
-                backup_before(own, "import")
-                return import_package(own, path, passphrase=passphrase, trust_new=trust_new)
+            try:
+                with own_store(self._db_path(), read_only=False) as own:
+                    backup_before(own, "import")
+                    return import_package(
+                        own,
+                        pinned.copy,
+                        passphrase=passphrase,
+                        trust_new=trust_new,
+                        expected_sha256=pinned.sha256,
+                    )
+            finally:
+                pinned.release()
 
         task = self._task(T_IMPORTING, work)
         task.succeeded.connect(self._imported)

@@ -54,6 +54,7 @@ from desktop.sync.export import MIN_PASSPHRASE
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
 from desktop.ui.common.keyboard import fit_on_screen, tab_leaves
+from desktop.ui.sync.labels import T_CHANGES_WOULD, T_KEYS_TO_TRUST, changes_text, keys_text
 
 if TYPE_CHECKING:
     pass
@@ -419,6 +420,14 @@ class ImportPreviewDialog(QDialog):
         form.addRow(T_ENCRYPTION, self.encryption_label)
         form.addRow(T_TOTAL, self.total_label)
         form.addRow(T_ATTACHMENTS, self.attachments_label)
+        self.changes_label = value(changes_text(preview))
+        form.addRow(T_CHANGES_WOULD, self.changes_label)
+        # Every key the import would trust, each with who introduced it (issue 15, finding 3).
+        keys = preview.get("keys_to_trust") or []
+        self.keys_label = value(keys_text(preview), mono=bool(keys))
+        if keys:
+            self.keys_label.setStyleSheet("color: #b00020")
+        form.addRow(T_KEYS_TO_TRUST, self.keys_label)
         layout.addLayout(form)
 
         self.tables_model = PreviewTableModel(preview["tables"], self)
@@ -436,7 +445,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.tables_view, 1)
 
         self.trust_check: QCheckBox | None = None
-        if unknown:
+        if unknown or keys:
             hint = QLabel(T_UNKNOWN_HINT)
             hint.setWordWrap(True)
             layout.addWidget(hint)

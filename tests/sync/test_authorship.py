@@ -1,0 +1,152 @@
+"""Authorship proven for every version (issue 15, finding 2): a version claiming device B is
+merged only with B's own signature, kept when relayed; revoking B refuses B's new versions
+from any relay."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.demo import build_demo
+from desktop.sync import package as pkg
+from tests.sync.helpers import Laptop, full_dump, rebuild, rows_of, set_rows
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """B writes the plan; A (a member) and R (the receiver) both have B's package."""
+    b = Laptop(tmp_path, "may-b")
+    build_demo(b.store)
+    a = Laptop(tmp_path, "may-a")
+    r = Laptop(tmp_path, "thu-ky")
+    b_pkg = tmp_path / "b.kiemtra"
+    b.cli("sync", "export", "-o", str(b_pkg), "--full")
+    for laptop in (a, r):
+        laptop.cli("sync", "import", str(b_pkg), "--trust-new")
+    r.cli("device", "trust", a.info()["fingerprint"], "--name", "may-a")
+    yield {"root": tmp_path, "a": a, "b": b, "r": r}
+    for laptop in (a, b, r):
+        laptop.close()
+
+
+def _refused(laptop: Laptop, path: Path, says: str) -> str:
+    before = full_dump(laptop.db_path)
+    result = laptop.cli("sync", "import", str(path), "--json", ok=False)
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("Lỗi: "), (
+        result.stdout,
+        result.stderr,
+    )
+    assert says in lines[0], lines[0]
+    assert full_dump(laptop.db_path) == before
+    return lines[0]
+
+
+def _forge_as_b(world: dict[str, Any], name: str, **changes: Any) -> Path:
+    """A's full package with one of B's findings edited "by B", re-signed by A."""
+    a, b = world["a"], world["b"]
+    genuine = world["root"] / f"{name}-a.kiemtra"
+    a.cli("sync", "export", "-o", str(genuine), "--full")
+    b_id = b.store.device_id
+
+    def forge(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        rows = rows_of(members, "findings")
+        row = next(r for r in rows if r["origin"] == b_id)
+        wall, _counter, _device = row["hlc"].split(".", 2)
+        stamp = f"{int(wall) + 1000:013d}.00000.{b_id}"
+        row.update(note="B chưa từng viết câu này", base_hlc=row["hlc"], hlc=stamp, origin=b_id)
+        row.update(changes)
+        set_rows(members, "findings", rows)
+
+    return rebuild(genuine, world["root"] / f"{name}.kiemtra", a, forge)
+
+
+def test_a_version_claiming_b_but_signed_by_a_is_refused(world: dict[str, Any]) -> None:
+    forged = _forge_as_b(world, "forged")
+    line = _refused(world["r"], forged, "may-b")
+    assert "chữ ký" in line
+
+
+def test_origin_must_be_the_stamps_device(world: dict[str, Any]) -> None:
+    forged = _forge_as_b(world, "origin", origin="Giám đốc Sở")
+    _refused(world["r"], forged, "origin")
+
+
+def test_a_genuine_relay_keeps_bs_proof(world: dict[str, Any], tmp_path: Path) -> None:
+    """B edits; A relays B's package on; a newcomer trusting only A takes B's edit as B's."""
+    a, b = world["a"], world["b"]
+    finding = b.store.db.execute("SELECT id FROM findings LIMIT 1").fetchone()[0]
+    b.store.core.update_row("findings", finding, {"note": "B sửa lần hai"})
+    b_pkg = tmp_path / "b2.kiemtra"
+    b.cli("sync", "export", "-o", str(b_pkg))
+    a.cli("sync", "import", str(b_pkg))
+    relay = tmp_path / "relay.kiemtra"
+    a.cli("sync", "export", "-o", str(relay), "--full")
+    newcomer = Laptop(tmp_path, "moi")
+    newcomer.cli.json("sync", "import", str(relay), "--trust-new")
+    row = newcomer.store.db.execute(
+        "SELECT note, origin FROM findings WHERE id = ?", [finding]
+    ).fetchone()
+    assert tuple(row) == ("B sửa lần hai", b.store.device_id)
+    newcomer.close()
+
+
+def test_revoking_b_refuses_bs_new_versions_relayed(world: dict[str, Any], tmp_path: Path) -> None:
+    a, b, r = world["a"], world["b"], world["r"]
+    r.cli("device", "revoke", b.info()["fingerprint"])
+    finding = b.store.db.execute("SELECT id FROM findings LIMIT 1").fetchone()[0]
+    b.store.core.update_row("findings", finding, {"note": "B sau khi bị thu hồi"})
+    b_pkg = tmp_path / "b3.kiemtra"
+    b.cli("sync", "export", "-o", str(b_pkg))
+    a.cli("sync", "import", str(b_pkg))
+    relay = tmp_path / "relay.kiemtra"
+    a.cli("sync", "export", "-o", str(relay))
+    line = _refused(r, relay, "thu hồi")
+    assert "may-b" in line
+
+
+def test_a_relay_of_versions_already_here_still_imports_after_a_revocation(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """B's old versions, which R has, do not block A's own new work."""
+    a, b, r = world["a"], world["b"], world["r"]
+    r.cli("device", "revoke", b.info()["fingerprint"])
+    finding = a.store.db.execute("SELECT id FROM findings LIMIT 1").fetchone()[0]
+    a.store.core.update_row("findings", finding, {"note": "A ghi"})
+    relay = tmp_path / "full.kiemtra"
+    a.cli("sync", "export", "-o", str(relay), "--full")
+    result = r.cli.json("sync", "import", str(relay))
+    assert result["updated"] == 1
+
+
+def test_an_older_format_is_told_to_update(world: dict[str, Any]) -> None:
+    """A format-1 package (no proofs) carrying B's versions through A is refused."""
+    a = world["a"]
+    genuine = world["root"] / "v1-src.kiemtra"
+    a.cli("sync", "export", "-o", str(genuine), "--full")
+
+    def older(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        manifest["format_version"] = 1
+        members.pop(pkg.PROOFS, None)
+
+    old = rebuild(genuine, world["root"] / "v1.kiemtra", a, older)
+    fresh = Laptop(world["root"], "moi-2")
+    fresh.cli("device", "trust", a.info()["fingerprint"], "--name", "may-a")
+    _refused(fresh, old, "hãy cập nhật chương trình")
+    fresh.close()
+
+
+def test_a_newer_format_says_update(world: dict[str, Any]) -> None:
+    a = world["a"]
+    genuine = world["root"] / "v9-src.kiemtra"
+    a.cli("sync", "export", "-o", str(genuine), "--full")
+
+    def newer(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        manifest["format_version"] = pkg.FORMAT_VERSION + 1
+
+    _refused(world["r"], rebuild(genuine, world["root"] / "v9.kiemtra", a, newer), "cập nhật")
+    assert json.loads(pkg.canonical_json({"v": pkg.FORMAT_VERSION}))["v"] >= 2

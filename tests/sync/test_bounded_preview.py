@@ -1,0 +1,80 @@
+"""A preview stays bounded in memory whatever the package holds (issue 15, finding 5): a
+31.8 MB package of 50 M short lines from an unknown key cost 8.8 GB to preview. The lines
+are counted as the part streams past its hash check, against the rows the signed manifest
+declares and a ceiling, before any line is split or parsed."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from desktop.sync import package as pkg
+from desktop.sync.importer import dry_run_verdict
+from tests.sync.helpers import Laptop, full_dump, rebuild
+
+LINES = 1_500_000  # 12 MB of short numbers: a small bomb of the same shape
+BOUND = 40 * 2**20  # bytes of Python allocations while judging it
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Laptop, Laptop, Path]:
+    sender = Laptop(tmp_path, "la")
+    receiver = Laptop(tmp_path, "thu-ky")
+    good = tmp_path / "good.kiemtra"
+    sender.cli("sync", "export", "-o", str(good), "--full")
+    return sender, receiver, good
+
+
+def _bomb(pair: tuple[Laptop, Laptop, Path], declared: int | None) -> Path:
+    sender, _receiver, good = pair
+
+    def stuff(manifest: dict[str, object], members: dict[str, bytes]) -> None:
+        # Short lines that deflate about as well as real rows (below the bomb ratio).
+        members["rows/units.jsonl"] = b"".join(b"%d\n" % (i * 7919) for i in range(LINES))
+
+    path = rebuild(good, good.with_name("bomb.kiemtra"), sender, stuff)
+    if declared is not None:
+
+        def lie(manifest: dict[str, object], members: dict[str, bytes]) -> None:
+            for part in manifest["parts"]:  # type: ignore[attr-defined]
+                if part["name"] == "rows/units.jsonl":
+                    part["rows"] = declared
+
+        path = rebuild(path, good.with_name("bomb2.kiemtra"), sender, lie, redeclare=False)
+    return path
+
+
+@pytest.mark.parametrize("declared", [None, 10], ids=["declared-honestly", "declared-10"])
+def test_a_bomb_of_short_lines_is_refused_within_a_memory_bound(
+    pair: tuple[Laptop, Laptop, Path], declared: int | None
+) -> None:
+    _sender, receiver, _good = pair
+    path = _bomb(pair, declared)
+    before = full_dump(receiver.db_path)
+    tracemalloc.start()
+    try:
+        verdict = dry_run_verdict(receiver.store, path, trust_new=True)  # as the window
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert verdict["refused"] and "rows/units.jsonl" in verdict["refused"]
+    assert peak < BOUND, peak
+    assert full_dump(receiver.db_path) == before
+    assert pkg.MAX_ROWS < LINES
+
+
+def test_a_proof_line_for_every_row_a_package_may_carry_is_not_too_long() -> None:
+    """Found by the bench: one export of 110,479 versions signs them in one list (a 2.4 MB
+    line of proofs.jsonl), which the 1 MB line bound of row parts refused."""
+    from desktop.sync.package import _LineCounter
+
+    counter = _LineCounter(pkg.PROOFS, 1)
+    line = b"A" * (pkg.MAX_ROWS * 16 * 4 // 3)
+    for start in range(0, len(line), pkg.CHUNK):
+        counter.feed(line[start : start + pkg.CHUNK])
+    counter.feed(b"\n")
+    rows = _LineCounter("rows/findings.jsonl", 1)
+    with pytest.raises(pkg.PackageError, match="dài hơn"):
+        rows.feed(b"A" * (pkg.MAX_LINE + 1))

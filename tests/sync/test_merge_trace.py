@@ -1,0 +1,66 @@
+"""Merges leave a trace (issue 15, finding 6): an import writes one audit entry per package
+with its counts and one per row it changed, and a finding's history shows a change that came
+by sync, named by the member (or device) who made it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.services.audit import finding_history, verify
+from desktop.services.demo import build_demo
+from tests.sync.helpers import Laptop
+
+
+def test_an_import_is_recorded_and_shown_in_the_findings_history(tmp_path: Path) -> None:
+    a = Laptop(tmp_path, "may-a")
+    b = Laptop(tmp_path, "thu-ky")
+    build_demo(a.store)
+    first = tmp_path / "a1.kiemtra"
+    a.cli("sync", "export", "-o", str(first), "--full")
+    b.cli("sync", "import", str(first), "--trust-new")
+    insp = a.store.planning.inspections()[0]["id"]
+    item = a.store.findings.item_id_for_code(insp, "A1.1.1")
+    a.store.findings.set_finding(insp, item, {"note": "Ghi ở máy A"}, recorded_by="Trần Văn A")
+    second = tmp_path / "a2.kiemtra"
+    a.cli("sync", "export", "-o", str(second))
+    before = b.store.core.audit_count()
+    result = b.cli.json("sync", "import", str(second))
+    assert result["updated"] == 1
+    b.reopen()
+    entries = b.store.db.query(
+        "SELECT action, table_name, row_id, device_id, new FROM audit_log WHERE seq > ? "
+        "ORDER BY seq",
+        [before],
+    )
+    entries = [dict(e) for e in entries]
+    package = [e for e in entries if e["action"] == "sync-import"]
+    assert len(package) == 1 and result["package"] in package[0]["new"]
+    assert '"updated": 1' in package[0]["new"] and a.store.device_id in package[0]["new"]
+    rows = [e for e in entries if e["action"] == "sync"]
+    assert len(rows) == 1 and rows[0]["table_name"] == "findings"
+    assert rows[0]["device_id"] == a.store.device_id
+    history = finding_history(b.store, insp, item)
+    change = [h for h in history if h["new"] == "Ghi ở máy A"]
+    assert len(change) == 1
+    assert "Trần Văn A" in change[0]["who"] and "đồng bộ" in change[0]["who"]
+    assert verify(b.store)["ok"]
+    # The CLI shows it too.
+    shown = b.cli.json("audit", "history", insp, "A1.1.1")
+    assert any(h["new"] == "Ghi ở máy A" and "đồng bộ" in h["who"] for h in shown)
+    a.close()
+    b.close()
+
+
+def test_the_first_import_records_its_rows_as_inserted(tmp_path: Path) -> None:
+    a = Laptop(tmp_path, "may-a")
+    b = Laptop(tmp_path, "thu-ky")
+    build_demo(a.store)
+    pkg_path = tmp_path / "a.kiemtra"
+    a.cli("sync", "export", "-o", str(pkg_path), "--full")
+    result = b.cli.json("sync", "import", str(pkg_path), "--trust-new")
+    b.reopen()
+    synced = b.store.db.execute("SELECT count(*) FROM audit_log WHERE action = 'sync'")
+    assert synced.fetchone()[0] == result["inserted"]
+    assert verify(b.store)["ok"]
+    a.close()
+    b.close()
