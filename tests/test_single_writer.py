@@ -33,7 +33,7 @@ class Holder:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=ROOT,
-            text=True,
+            encoding="utf-8",
         )
         assert self.proc.stdout is not None
         first = self.proc.stdout.readline()
@@ -57,7 +57,7 @@ def try_in_other_process(db_path: Path) -> str:
     out = subprocess.run(
         [sys.executable, str(HELPER), str(db_path), "try"],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=ROOT,
         timeout=TIMEOUT,
         check=True,

@@ -4,6 +4,7 @@
 #   tools/wine/windows.sh setup     Wine, the Windows CPython 3.11 and its win_amd64 wheels
 #   tools/wine/windows.sh test ...  the whole suite, offscreen, under Wine (extra args → pytest)
 #   tools/wine/windows.sh build     the one-folder bundle, its piped --version/--selftest, the zip
+#   tools/wine/windows.sh screenshot [out.png]  the bundled window under Xvfb (after build)
 #   tools/wine/windows.sh python …  any Windows python command (debugging)
 #
 # Everything lives in .cache/windows/ (git-ignored; `make clean-windows` removes it). Every
@@ -196,7 +197,7 @@ run_tests() {
     cd "$ROOT"
     local rc=0
     WINEQT_QPA_PLATFORM=offscreen bounded "$limit" "pytest" "$PY" -m pytest -q -p no:cacheprovider \
-        -m "not timing" "$@" || rc=$?
+        -n "${KIEMTRA_WINDOWS_WORKERS:-auto}" -m "not timing" "$@" || rc=$?
     say "Bộ kiểm thử trong Wine: $((SECONDS - start))s"
     return $rc
 }
@@ -226,10 +227,32 @@ EOF
     say "Gói Windows: $zip ($(du -m "$zip" | cut -f1) MB) sau $((SECONDS - start))s"
 }
 
+# The bundled window on Wine's own (native "windows") Qt platform, on a virtual screen: a PNG.
+screenshot() {
+    local out="${1:-$ROOT/dist/kiemtra-windows.png}" exe="$CACHE/dist/kiemtra/kiemtra.exe"
+    local db="$WINEPREFIX/drive_c/users/Public/kiemtra-demo.sqlite" display=":${KIEMTRA_WINDOWS_DISPLAY:-80}"
+    [ -f "$exe" ] || die "chưa có gói: chạy make build-windows trước"
+    rm -f "$db"
+    bounded 300 "kiemtra.exe demo" "$exe" --db 'C:\users\Public\kiemtra-demo.sqlite' demo >/dev/null
+    Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+    local xvfb=$!
+    sleep 2
+    # Its output into a pipe (not a file); $! is the Windows process itself (wine execs it).
+    DISPLAY="$display" wine "$exe" --db 'C:\users\Public\kiemtra-demo.sqlite' </dev/null \
+        > >(cat >/dev/null) 2>&1 &
+    local app=$!
+    sleep "${KIEMTRA_WINDOWS_SHOT_WAIT:-60}"
+    DISPLAY="$display" import -window root "$out"
+    kill "$app" 2>/dev/null || true
+    kill "$xvfb" 2>/dev/null || true
+    say "Ảnh màn hình: $out"
+}
+
 case "${1:-}" in
 setup) setup ;;
 test) shift; setup; run_tests "$@" ;;
 build) setup; build ;;
+screenshot) shift; screenshot "$@" ;;
 python) shift; bounded "${KIEMTRA_WINDOWS_TIMEOUT:-600}" "python" "$PY" "$@" ;;
 *) die "cách dùng: $0 setup | test [pytest args] | build | python args" ;;
 esac
