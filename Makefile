@@ -14,7 +14,8 @@ DEBIAN_PACKAGES := python3-venv xvfb xauth libegl1 libgl1 libxkbcommon0 libxkbco
 	libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 libfontconfig1 libdbus-1-3 libglib2.0-0 poppler-utils \
 	softhsm2 opensc libreoffice-writer-nogui libreoffice-calc-nogui
 
-.PHONY: run test lint bench build fuzz clean debian-deps install
+.PHONY: run test lint bench build fuzz clean debian-deps install test-windows build-windows \
+	clean-windows
 
 debian-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -66,3 +67,14 @@ build: debian-deps install
 
 clean:
 	rm -rf build dist demo-data .pytest_cache
+
+# Windows under Wine (tools/wine/windows.sh): Wine, the Windows CPython 3.11 and its wheels are
+# set up on the way, cached in .cache/windows/; every Wine call is bounded by a timeout.
+test-windows: install
+	tools/wine/windows.sh test
+
+build-windows: install
+	tools/wine/windows.sh build
+
+clean-windows:
+	rm -rf .cache/windows

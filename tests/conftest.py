@@ -22,12 +22,21 @@ import pytest
 from click.testing import CliRunner, Result
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if sys.platform == "win32":
+    # Windows' offscreen platform looks for fonts in PySide6/lib/fonts (Qt ships none) and
+    # warns, which qt_log_level_fail=WARNING turns into a failure: give it the fonts we ship.
+    os.environ.setdefault(
+        "QT_QPA_FONTDIR", str(Path(__file__).resolve().parents[1] / "resources" / "fonts")
+    )
 
 from db import Store  # noqa: E402
 from desktop.cli import cli  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if sys.platform == "win32":
+        # Windows' offscreen window lacks propagateSizeHints (a no-op there); says so per window.
+        config.addinivalue_line("qt_log_ignore", "This plugin does not support propagateSizeHints")
     config.addinivalue_line(
         "markers",
         "timing: asserts wall time; `make test` runs these alone, after the parallel run",

@@ -60,6 +60,8 @@ def attempt(db: str) -> None:
 
 
 if __name__ == "__main__":
+    # UTF-8 into the pipe on Windows too (its ANSI code page has no "ơ"), as the program does.
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     path, mode, *rest = sys.argv[1:]
     if mode == "write":
         write(path, rest[0])

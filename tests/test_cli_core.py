@@ -110,7 +110,7 @@ def test_real_process_error_is_one_line_on_stderr(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "desktop", "--db", str(db), "findings", "nope", "--json"],
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # the program writes UTF-8 to a pipe (Windows too)
         timeout=60,
     )
     assert done.returncode == 1
@@ -140,7 +140,7 @@ def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "desktop", "--db", str(db), *args],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=120,
     )
 

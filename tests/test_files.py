@@ -71,11 +71,11 @@ def test_no_other_atomic_writer_in_the_plain_layers() -> None:
     # The log handler renames old log files to rotate them: a rename, not a file written.
     renames_only = {"services/applog.py"}
     found = [
-        f"{path.relative_to(root)}: {pattern}"
+        f"{path.relative_to(root).as_posix()}: {pattern}"
         for folder in ("services", "reports", "sync", "cli")
         for path in sorted((root / folder).rglob("*.py"))
         for pattern in patterns
         if pattern in path.read_text(encoding="utf-8")
-        and str(path.relative_to(root)) not in renames_only
+        and path.relative_to(root).as_posix() not in renames_only
     ]
     assert found == []

@@ -114,7 +114,7 @@ def test_commands_still_go_through_click(tmp_path: Path, argv: list[str], expect
     done = subprocess.run(
         [sys.executable, "-m", "desktop", *argv],
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # the program writes UTF-8 to a pipe (Windows too)
         env=_env(KIEMTRA_DB=str(tmp_path / "k.sqlite")),
         cwd=ROOT,
         timeout=60,
@@ -127,7 +127,7 @@ def test_a_folder_as_database_is_refused_by_click(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "desktop", "--db", str(tmp_path)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         env=_env(),
         cwd=ROOT,
         timeout=60,
@@ -180,7 +180,7 @@ def _run_window(script: str, db: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script, "--db", str(db)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         env=_env(),
         cwd=ROOT,
         timeout=120,

@@ -108,6 +108,12 @@ def cli(ctx: click.Context, db_path: Path | None, actor: str | None) -> None:
 
     app = AppContext(db_path or default_db(), nfc(actor).strip() if actor else None)
     ctx.obj = app
+    if db_path is not None:
+        from desktop.services.paths import unprotected_note
+
+        note = unprotected_note(db_path)
+        if note:
+            click.echo(note, err=True)
     ctx.call_on_close(app.close)
     if ctx.invoked_subcommand is None:
         from desktop.cli.core import run_gui

@@ -39,3 +39,26 @@ def default_db_path() -> Path:
 def data_dir_for(db_path: Path) -> Path:
     """Attachments and keys live beside the database they belong to."""
     return db_path.resolve().parent
+
+
+def unprotected_note(
+    db_path: Path, *, platform: str = sys.platform, home: Path | None = None
+) -> str | None:
+    """One Vietnamese line when the database lies outside the user's profile on Windows, else
+    None. There chmod 0600 only sets read-only: the database, its keys and attachments are
+    private only through the folder's access list (ACL), which a profile has and C:\\Dữ liệu
+    or a USB stick usually does not."""
+    if platform != "win32":
+        return None
+    folder = os.path.normcase(os.path.abspath(Path(db_path).parent))
+    profile = os.path.normcase(os.path.abspath(home if home is not None else Path.home()))
+    try:
+        inside = os.path.commonpath([folder, profile]) == profile
+    except ValueError:  # another drive
+        inside = False
+    if inside:
+        return None
+    return (
+        f"Lưu ý: {Path(db_path).parent} nằm ngoài thư mục người dùng; trên Windows quyền 0600 "
+        "không bảo vệ cơ sở dữ liệu, khóa và tệp đính kèm — chỉ quyền truy cập của thư mục đó."
+    )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import resource
 import struct
+import sys
 import tracemalloc
 import unicodedata
 import zipfile
@@ -95,20 +95,44 @@ def refused(result: Any) -> bool:
     return isinstance(result, UserError | StoreError)
 
 
+def peak_rss() -> int:
+    """The process's peak resident memory in bytes: ru_maxrss on POSIX (`resource` does not
+    exist on Windows), the peak working set there."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):  # PROCESS_MEMORY_COUNTERS
+            _fields_ = [("cb", wintypes.DWORD), ("faults", wintypes.DWORD)] + [
+                (name, ctypes.c_size_t)
+                for name in ("peak", "now", "qpp", "qp", "qpn", "qn", "pf", "peak_pf")
+            ]
+
+        counters = Counters(cb=ctypes.sizeof(Counters))
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        process = kernel32.GetCurrentProcess()
+        assert kernel32.K32GetProcessMemoryInfo(
+            wintypes.HANDLE(process), ctypes.byref(counters), counters.cb
+        )
+        return int(counters.peak)
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 class MemoryWatch:
     """Peak Python allocations (tracemalloc) and the growth of the process's peak RSS."""
 
     def __enter__(self) -> MemoryWatch:
         tracemalloc.start()
-        self.rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        self.rss_before = peak_rss()
         return self
 
     def __exit__(self, *exc: object) -> None:
         _, self.peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        self.rss_growth = (
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - self.rss_before
-        )
+        self.rss_growth = peak_rss() - self.rss_before
 
 
 # -- zips --------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -181,7 +182,21 @@ def test_newer_format_version(world: dict[str, Any]) -> None:
     assert_refused(world, tampered(world, "newer", newer), says="phiên bản mới hơn")
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil", "rows\\findings.jsonl", "a/../b"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.txt",
+        "/etc/evil",
+        pytest.param(
+            "rows\\findings.jsonl",
+            marks=pytest.mark.skipif(
+                sys.platform == "win32",
+                reason="Windows' zipfile writes and reads \\ as /: no such name reaches the check",
+            ),
+        ),
+        "a/../b",
+    ],
+)
 def test_paths_that_escape(world: dict[str, Any], name: str) -> None:
     def escape(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
         members[name] = b"x"

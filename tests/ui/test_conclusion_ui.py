@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from db import Store
-from db.lock import lock_path
+from db.lock import _try_lock, _unlock, lock_path
 from desktop.services import conclusions
 from desktop.services.backup import list_backups
 from desktop.services.demo import build_demo
@@ -147,13 +146,15 @@ def locked_db(tmp_path: Path) -> Iterator[Path]:
     s = Store.open(path)
     build_demo(s)
     s.close()
-    # Another program's writer lock: flock conflicts even inside one process.
+    # Another program's writer lock, taken the way db.lock takes it (flock on POSIX, a locked
+    # byte on Windows): either conflicts even inside one process.
     fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    assert _try_lock(fd)
     holder = {"pid": 4242, "host": "may-thu-ky", "started": "2021-06-01T08:00:00", "app": "X"}
+    os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, json.dumps(holder).encode())
     yield path
-    fcntl.flock(fd, fcntl.LOCK_UN)
+    _unlock(fd)
     os.close(fd)
 
 

@@ -56,7 +56,7 @@ class Where:
 
 def _attachment(a: StoreAdapter, w: Where, tmp_path: Path) -> Any:
     source = tmp_path / "anh.txt"
-    source.write_text("ảnh chụp")
+    source.write_text("ảnh chụp", encoding="utf-8")
     return a.add_attachment(w.insp, w.item, tmp_path / "data", source)
 
 
@@ -64,7 +64,7 @@ def _removed_attachment(a: StoreAdapter, w: Where, tmp_path: Path) -> Any:
     from desktop.services import attachments
 
     source = tmp_path / "anh.txt"
-    source.write_text("ảnh chụp")
+    source.write_text("ảnh chụp", encoding="utf-8")
     row = attachments.add_attachment(w.store, tmp_path / "data", w.insp, w.item, source)
     return a.remove_attachment(w.insp, w.item, row["id"])
 
