@@ -69,7 +69,8 @@ def test_what_holds_everything_in_clear_is_private(
     kiemtra("backup")
     backups = list((db_path.parent / "backups").glob("*.sqlite"))
     assert backups and all(_mode(b) == PRIVATE for b in backups)
-    keys = list((data_dir_for(db_path) / "keys").iterdir())
+    # One folder per database identity (keys/<device id>/): every key file in it, and the folder.
+    keys = [p for p in (data_dir_for(db_path) / "keys").rglob("*") if p.is_file()]
     assert keys and all(_mode(k) == PRIVATE for k in keys)
     assert _mode(db_path) == PRIVATE
     if os.path.exists(f"{db_path}-wal"):

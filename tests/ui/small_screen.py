@@ -79,7 +79,25 @@ class Demo:
 def _preview() -> dict[str, Any]:
     return {
         "file": "/tmp/thay-doi.kiemtra",
-        "source": {"name": "Máy của đoàn kiểm tra số 2", "fingerprint": "AB12" * 16},
+        "source": {"id": "d2", "name": "Máy của đoàn kiểm tra số 2", "fingerprint": "AB12" * 16},
+        "keys_to_trust": [
+            {
+                "id": "d2",
+                "name": "Máy của đoàn kiểm tra số 2",
+                "fingerprint": "AB12" * 16,
+                "introduced_by": None,
+            },
+            {
+                "id": "d3",
+                "name": "Máy thư ký đoàn",
+                "fingerprint": "CD34" * 16,
+                "introduced_by": "d2",
+            },
+        ],
+        "inserted": 12000,
+        "updated": 300,
+        "unchanged": 45,
+        "conflicts": 0,
         "trust": "unknown",
         "scope": {"plan": "21/KH-UBND — năm 2025", "plan_id": "p", "full": False},
         "created": "2025-07-09T10:12:00+07:00",

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import strings
+from desktop.ui.common import file_dialogs
 
 T_TITLE = "Ký số văn bản"
 T_FILE = "Tệp PDF:"
@@ -105,7 +105,7 @@ class SignDialog(QDialog):
         return row
 
     def _browse(self, edit: QLineEdit, file_filter: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, T_TITLE, edit.text(), file_filter)
+        path = file_dialogs.open_file(self, T_TITLE, edit.text(), file_filter)
         if path:
             edit.setText(path)
 

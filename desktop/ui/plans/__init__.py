@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.services.errors import InputFileError, UserError
 from desktop.services.plans import RemovalRefused
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, file_dialogs
 from desktop.ui.shell import ActionId, MenuId
 
 if TYPE_CHECKING:
@@ -104,11 +104,11 @@ class PlansFeature(QObject):
 
     # -- what tests replace ---------------------------------------------------------------
     def ask_open_path(self, title: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self.shell.widget, title, "", T_XLSX)
+        path = file_dialogs.open_file(self.shell.widget, title, "", T_XLSX)
         return Path(path) if path else None
 
     def ask_save_path(self, title: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.shell.widget, title, T_TEMPLATE_NAME, T_XLSX)
+        path = file_dialogs.save_file(self.shell.widget, title, T_TEMPLATE_NAME, T_XLSX)
         return Path(path) if path else None
 
     def show_problems(self, message: str, text: str) -> None:
