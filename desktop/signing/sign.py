@@ -324,8 +324,7 @@ def sign_pdf(request: SignRequest) -> SignResult:
             name=shown,
         )
         timestamper = (
-            # unannotated in pyHanko: no-untyped-call
-            timestamps.HTTPTimeStamper(request.tsa_url)  # type: ignore[no-untyped-call]
+            timestamps.HTTPTimeStamper(request.tsa_url)
             if request.tsa_url
             else None
         )
