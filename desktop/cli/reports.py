@@ -115,10 +115,20 @@ def report(
     """Lập Biên bản kiểm tra hoặc Thông báo kết luận của một cuộc kiểm tra (--sign: ký số
     luôn)."""
     from desktop.reports.service import inspection_report
+    from desktop.signing.evidence import evidence_signature_notes
 
     opts = _options(number, date_text, signer, signer_title, place)
+    # The attached PDFs' signatures, cited with the findings' evidence (reports/ does not
+    # verify signatures itself: the caller hands them over as text).
+    signed = (
+        evidence_signature_notes(app.store, app.db_path, inspection_id)
+        if app.store.planning.inspection(inspection_id)
+        else None
+    )
     path = _write(
-        lambda target: inspection_report(app.store, inspection_id, kind, fmt, target, opts),
+        lambda target: inspection_report(
+            app.store, inspection_id, kind, fmt, target, opts, signatures=signed
+        ),
         fmt,
         output,
         signer_title,

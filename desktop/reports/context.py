@@ -9,7 +9,7 @@ and each limitation gets a recommendation with the default remediation deadline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -325,7 +325,10 @@ class InspectionData:
 
 
 def _item_row(
-    item: dict[str, Any], finding: dict[str, Any] | None, evidence: list[dict[str, Any]]
+    item: dict[str, Any],
+    finding: dict[str, Any] | None,
+    evidence: list[dict[str, Any]],
+    signed: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     f = finding or {}
     result = f.get("result")
@@ -340,7 +343,7 @@ def _item_row(
         "self_score": f.get("self_score"),
         "note": f.get("note") or "",
         "recorded": bool(result or f.get("note")),
-        "evidence": [evidence_label(d) for d in evidence],
+        "evidence": cite_signatures([evidence_label(d) for d in evidence], signed or []),
     }
 
 
@@ -376,6 +379,19 @@ def evidence_label(doc: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def cite_signatures(labels: list[str], signed: list[dict[str, str]]) -> list[str]:
+    """The evidence citations with the signature notes of the finding's attached PDFs
+    ({"filename", "note"}, computed by the caller: desktop.signing.evidence): the notes follow
+    the last evidence document ("… ngày 05/01/2021 (văn bản điện tử có ký số của …)");
+    without one, each signed file is cited by its name."""
+    if not signed:
+        return labels
+    if labels:
+        notes = "; ".join(dict.fromkeys(s["note"] for s in signed))
+        return [*labels[:-1], f"{labels[-1]} ({notes})"]
+    return [f"Tệp {s['filename']} ({s['note']})" for s in signed]
+
+
 def with_evidence(text: str, evidence: list[str]) -> str:
     """A line drawn from a finding, citing the finding's evidence documents."""
     if not evidence:
@@ -391,16 +407,19 @@ def group_items(
     items: list[dict[str, Any]],
     found: dict[str, dict[str, Any]],
     evidence: dict[str, list[dict[str, Any]]] | None = None,
+    signatures: Mapping[str, list[dict[str, str]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Applicable checklist items with their findings, grouped by area in checklist order."""
+    """Applicable checklist items with their findings, grouped by area in checklist order;
+    `signatures`: {finding id: [{"filename", "note"}]} of the signed PDFs attached."""
     areas: dict[str, dict[str, Any]] = {}
     for item in items:
         finding = found.get(item["id"])
         docs = (evidence or {}).get(finding["id"], []) if finding else []
+        signed = (signatures or {}).get(finding["id"], []) if finding else []
         area = areas.setdefault(
             item["area_code"], {"code": item["area_code"], "name": item["area_name"], "items": []}
         )
-        area["items"].append(_item_row(item, finding, docs))
+        area["items"].append(_item_row(item, finding, docs, signed))
     return list(areas.values())
 
 
@@ -504,15 +523,21 @@ def merged_conclusions(
     return strengths, limitations, causes
 
 
-def inspection_data(store: Store, inspection_id: str, date: dt.date) -> InspectionData:
-    """The minutes' and the notice's data; `date` is the document's date (for deadlines)."""
+def inspection_data(
+    store: Store,
+    inspection_id: str,
+    date: dt.date,
+    signatures: Mapping[str, list[dict[str, str]]] | None = None,
+) -> InspectionData:
+    """The minutes' and the notice's data; `date` is the document's date (for deadlines);
+    `signatures`: the signature notes of the attached PDFs, per finding (group_items)."""
     insp = store.planning.inspection(inspection_id)
     if insp is None:
         raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
     plan = plan_data(store, insp["plan_id"])
     items = store.findings.inspection_items(inspection_id)
     found = store.reports.report_inspection_findings(inspection_id)
-    areas = group_items(items, found, store.reports.report_evidence(inspection_id))
+    areas = group_items(items, found, store.reports.report_evidence(inspection_id), signatures)
     score = scoring.score_inspection(store, inspection_id)
     rows = store.reports.report_conclusions(inspection_id)
     strengths, limitations, causes = merged_conclusions(rows, areas)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from db import Store
@@ -73,8 +73,12 @@ def inspection_report(
     target: str | Path,
     options: ReportOptions | None = None,
     progress: Progress | None = None,
+    signatures: Mapping[str, list[dict[str, str]]] | None = None,
 ) -> Path:
-    """Biên bản ("bien-ban") or Thông báo kết luận ("ket-luan") of one inspection."""
+    """Biên bản ("bien-ban") or Thông báo kết luận ("ket-luan") of one inspection;
+    `signatures`: the signature notes of the PDFs attached to its findings (plain data the
+    caller computes with desktop.signing.evidence.evidence_signature_notes), cited with the
+    findings' evidence."""
     from desktop.reports import documents
 
     if kind not in INSPECTION_KINDS:
@@ -87,7 +91,7 @@ def inspection_report(
     visit = inspection["visit_date"]
     default_date = dt.date.fromisoformat(visit[:10]) if kind == "bien-ban" and visit else None
     opts = resolve_options(store, kind, options, inspection_id, default_date)
-    data = inspection_data(store, inspection_id, opts.date or _today())
+    data = inspection_data(store, inspection_id, opts.date or _today(), signatures)
     _step(progress, 1, 3)
     build = documents.minutes if kind == "bien-ban" else documents.conclusion_notice
     doc = build(data, opts)

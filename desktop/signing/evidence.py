@@ -20,6 +20,8 @@ from desktop.signing.verify import changed_after_signing, verify_pdf
 if TYPE_CHECKING:
     from asn1crypto import x509
 
+    from db import Store
+
 log = logging.getLogger(__name__)
 
 # Verified once per (content, trust roots): the stored file never changes under its hash.
@@ -82,6 +84,47 @@ def signed_by_text(signatures: list[dict[str, Any]]) -> str:
         if s.get("signer") and s["signer"] not in names:
             names.append(s["signer"])
     return f"văn bản điện tử có ký số của {', '.join(names)}" if names else ""
+
+
+CHANGED_NOTE = "văn bản điện tử có chữ ký số nhưng đã bị thay đổi sau khi ký"
+
+
+def citation_note(found: dict[str, Any] | None) -> str:
+    """What the minutes and the notice add where they cite an attached PDF: "văn bản điện
+    tử có ký số của <signer>, ngày dd/mm/yyyy", or CHANGED_NOTE for a PDF changed after
+    signing; "" for a file without signatures (or not a PDF, or unreadable)."""
+    if found is None or found["problem"] or not found["signatures"]:
+        return ""
+    if found["changed"]:
+        return CHANGED_NOTE
+    intact = [s for s in found["signatures"] if s["intact"]]
+    text = signed_by_text(intact)
+    when = signed_on(intact)
+    return f"{text}, ngày {when:%d/%m/%Y}" if text and when else text
+
+
+def evidence_signature_notes(
+    store: Store, db_path: Path, inspection_id: str
+) -> dict[str, list[dict[str, str]]]:
+    """The signature notes of an inspection's attached PDFs, as plain data for the document
+    builder (desktop.reports stays free of signing): {finding id: [{"filename", "note"}]},
+    only the attachments that carry a signature. The CLI and the window's export both call
+    it before rendering the minutes or the notice."""
+    from desktop.services.attachments import list_attachments
+    from desktop.services.paths import data_dir_for
+    from desktop.signing.trust import roots
+
+    data_dir = data_dir_for(db_path)
+    trusted = roots(db_path)
+    notes: dict[str, list[dict[str, str]]] = {}
+    for item in store.findings.inspection_items(inspection_id):
+        for row in list_attachments(store, data_dir, inspection_id, item["item_id"]):
+            note = citation_note(attachment_signatures(row, trusted))
+            if note:
+                notes.setdefault(row["finding_id"], []).append(
+                    {"filename": row["display_name"], "note": note}
+                )
+    return notes
 
 
 def summary_lines(found: dict[str, Any] | None) -> list[str]:

@@ -275,9 +275,14 @@ class ExportController(QObject):
 
         def work(progress: Any) -> Path:
             from desktop.reports.service import inspection_report
+            from desktop.signing.evidence import evidence_signature_notes
 
             with own_store(self._db_path(), read_only=True) as store:
-                return inspection_report(store, inspection_id, kind, fmt, target, None, progress)
+                # The attached PDFs' signatures, cited with the findings' evidence.
+                signed = evidence_signature_notes(store, self._db_path(), inspection_id)
+                return inspection_report(
+                    store, inspection_id, kind, fmt, target, None, progress, signed
+                )
 
         after = (lambda: self.offer_concluded(inspection_id)) if kind == "ket-luan" else None
         return self._run(label, work, after)
