@@ -190,7 +190,7 @@ def test_summary_leaves_unscored_and_unrecorded_areas_blank(
     assert rows[PARTIAL][a1] is not None and rows[PARTIAL][a2] is None  # A2 not inspected yet
     assert rows[BEST][a2] == 10
     a8 = [n for n, h in enumerate(header) if str(h).startswith("A8.")]
-    assert a8 and rows[BEST][a8[0]] is None  # no points in A8: blank, not 0,00
+    assert a8 and rows[BEST][a8[0]] == "—"  # no points in A8: a dash, not 0,00
 
 
 def test_summary_rows_grow_with_wrapped_text_and_have_borders(store: Store, tmp_path: Path) -> None:
