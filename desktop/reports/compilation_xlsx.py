@@ -319,7 +319,7 @@ def write_xlsx(data: PlanData, target: Path) -> None:
                     item["text"],
                     item["result_label"],
                     item["score"],
-                    item["max_score"],
+                    item["max_score"] or NO_POINTS,  # an item without points (A8): no 0,00
                     item["note"],
                     "\n".join(item["evidence"]),
                 )

@@ -249,3 +249,16 @@ def test_pdf_headings_never_end_a_page(sample: Sample, store: Store) -> None:
     assert len(headings) >= 5
     body = [n for n in headings if n > 0 and not isinstance(flow[n - 1], CondPageBreak)]
     assert body == []  # each is preceded by a conditional page break
+
+
+def test_unit_sheet_items_without_points_show_a_dash(
+    store: Store, sample: Sample, tmp_path: Path
+) -> None:
+    # A8's items carry no points: "Điểm tối đa" reads "—", not 0,00; scored items keep numbers.
+    plan_summary(store, sample.plan, tmp_path / "th.xlsx")
+    ws = next(s for s in openpyxl.load_workbook(tmp_path / "th.xlsx").worksheets[1:])
+    rows = [r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    a8 = [r for r in rows if str(r[0]).startswith("A8.")]
+    assert a8 and all(r[4] == "—" for r in a8)
+    # no item anywhere reads 0 as its maximum (A3.4.1 at this level has no points either)
+    assert all(r[4] == "—" or (isinstance(r[4], int | float) and r[4] > 0) for r in rows)
