@@ -29,6 +29,7 @@ UNIT_HEAD = ["Mã", "Nội dung", "Kết quả", "Điểm", "Điểm tối đa",
 UNIT_WIDTHS = [10, 60, 14, 9, 11, 50, 40]
 BAD_FILL = "FBE3E1"
 HEAD_FILL = "DDE5F0"
+NO_POINTS = "—"  # an area scored on no points (A8)
 FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -234,8 +235,12 @@ def _summary_row(n: int, row: dict[str, Any], areas: list[tuple[str, str]]) -> l
     head = [n, row["unit"], row["level_label"], row["month"]]
     if not row.get("recorded"):
         return head + [None] * (len(areas) + len(SUMMARY_TAIL))
-    # Blank, not 0: an area without points (A8, observations) or with nothing recorded yet.
-    by_code = {a["code"]: a["score"] for a in row["areas"] if a["max"] and a["recorded"]}
+    # "—" for an area without points (A8, observations: no score to give); blank, not 0, for
+    # an area with nothing recorded yet.
+    by_code = {
+        a["code"]: (a["score"] if a["recorded"] else None) if a["max"] else NO_POINTS
+        for a in row["areas"]
+    }
     return (
         head
         + [by_code.get(code) for code, _ in areas]
@@ -314,7 +319,7 @@ def write_xlsx(data: PlanData, target: Path) -> None:
                     item["text"],
                     item["result_label"],
                     item["score"],
-                    item["max_score"],
+                    item["max_score"] or NO_POINTS,  # an item without points (A8): no 0,00
                     item["note"],
                     "\n".join(item["evidence"]),
                 )

@@ -621,16 +621,6 @@ def recommendations_for(
     return out
 
 
-def derived_recommendation_count(score: dict[str, Any], conclusions: list[dict[str, Any]]) -> int:
-    """How many recommendations the notice generates when none are stored: one per
-    limitation line (recommendations_for), the limitations being, per area, the secretary's
-    when she wrote some, else one per applicable item not passed (merged_conclusions;
-    derive_conclusions counts exactly the items score_items counts as `not_passed`)."""
-    written = {c["area_code"]: len(_lines(c["limitations"])) for c in conclusions}
-    derived = sum(a["not_passed"] for a in score["areas"] if not written.get(a["code"]))
-    return int(derived) + sum(written.values())
-
-
 @dataclass
 class PlanData:
     """The campaign report's and the compilation's data."""
@@ -675,10 +665,10 @@ def plan_data_full(
                 )
             row["areas_items"] = group_items(cache[key], found.get(row["id"], {}), evidence)
         conclusions = store.reports.report_conclusions(row["id"]) if row["recorded"] else []
+        # "Số kiến nghị" is the recorded recommendations (those the notice numbers), never
+        # the ones a notice would derive from limitations (issue 14).
         if row["recommendations"]:
             deadlines[row["id"]] = store.reports.report_recommendations(row["id"])
-        elif row["recorded"]:
-            row["recommendations"] = derived_recommendation_count(row, conclusions)
         for c in conclusions:
             causes.extend(_lines(c["causes"]))
         row["default_deadline"] = deadline_from_visit(insp["visit_date"])

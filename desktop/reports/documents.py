@@ -500,6 +500,97 @@ def percent_text(value: float) -> str:
     return f"{num(value)}%"
 
 
+NAMES_SHOWN = 5  # units named in one sentence; the rest are counted
+ITEMS_SHOWN = 3  # most common items not passed named per area
+ITEM_TEXT_MAX = 120  # characters of an item's wording quoted in the narrative
+
+
+def unit_list(units: list[str]) -> str:
+    """ "A, B và 3 đơn vị khác": at most NAMES_SHOWN names."""
+    shown = ", ".join(units[:NAMES_SHOWN])
+    rest = len(units) - NAMES_SHOWN
+    return shown + (f" và {rest} đơn vị khác" if rest > 0 else "")
+
+
+def short_text(text: str) -> str:
+    """An item's wording cut at a word near ITEM_TEXT_MAX characters, without a final stop."""
+    text = " ".join(text.split()).rstrip(".;:,")
+    if len(text) <= ITEM_TEXT_MAX:
+        return text
+    return text[:ITEM_TEXT_MAX].rsplit(" ", 1)[0].rstrip(".;:,") + "…"
+
+
+def area_narrative(areas: list[tuple[str, str]], inspected: list[dict[str, Any]]) -> list[Any]:
+    """Per scored area, in prose: which units did well (full marks, else the highest percent)
+    and which fell short (the lowest percent, the items most often not passed, with how many
+    units), from the recorded findings. Areas nobody recorded and areas without points (A8)
+    are left out; a partly recorded unit's share is over its recorded items."""
+    out: list[Any] = []
+    for code, name in areas:
+        shares = [
+            (r["unit"], a["percent"])
+            for r in inspected
+            for a in r["areas"]
+            if a["code"] == code and a["max"] and a["recorded"]
+        ]
+        if not shares:
+            continue
+        missed: dict[tuple[str, str], set[str]] = {}
+        for r in inspected:
+            for area in r.get("areas_items", []):
+                if area["code"] != code:
+                    continue
+                for i in area["items"]:
+                    if i["result"] in ("khong-dat", "mot-phan"):
+                        missed.setdefault((i["code"], i["text"]), set()).add(r["unit"])
+        top = max(v for _, v in shares)
+        low = min(v for _, v in shares)
+        full = [u for u, v in shares if v >= 100]
+        if len(shares) == 1:  # one unit is neither the best nor the weakest of anything
+            unit, share = shares[0]
+            good = (
+                f"{unit} đạt toàn bộ điểm của lĩnh vực."
+                if share >= 100
+                else f"Mới có kết quả của 1 đơn vị: {unit} đạt {pct(share)}."
+            )
+        elif len(full) == len(shares):
+            good = f"Cả {len(shares)} đơn vị đã kiểm tra đều đạt toàn bộ điểm của lĩnh vực."
+        elif full:
+            good = f"{len(full)}/{len(shares)} đơn vị đạt toàn bộ điểm: {unit_list(full)}."
+        elif top > 0:
+            best = [u for u, v in shares if v == top]
+            good = f"Đơn vị đạt tỷ lệ điểm cao nhất: {unit_list(best)} ({pct(top)})."
+        else:
+            good = "Chưa có đơn vị đạt điểm ở lĩnh vực này."
+        bad: list[str] = []
+        if low < top:
+            worst = [u for u, v in shares if v == low]
+            bad.append(f"Đơn vị đạt tỷ lệ điểm thấp nhất: {unit_list(worst)} ({pct(low)}).")
+        common = sorted(missed.items(), key=lambda kv: (-len(kv[1]), kv[0][0]))[:ITEMS_SHOWN]
+        if common:
+            # "most common" only when some item was missed by more than one unit
+            opening = (
+                "Nội dung chưa đạt ở nhiều đơn vị nhất: "
+                if len(common[0][1]) > 1
+                else "Nội dung chưa đạt (mỗi nội dung ở 1 đơn vị): "
+            )
+            bad.append(
+                opening
+                + "; ".join(
+                    f"{item_code} ({short_text(text)})"
+                    + (f": {len(units)} đơn vị" if len(common[0][1]) > 1 else "")
+                    for (item_code, text), units in common
+                )
+                + "."
+            )
+        elif low >= 100:
+            bad.append("Không có nội dung chưa đạt.")
+        out.append(Para([Run(f"{code}. {name}", bold=True)]))
+        out.append(Para([Run("- Ưu điểm: ", italic=True), Run(good)]))
+        out.append(Para([Run("- Hạn chế: ", italic=True), Run(" ".join(bad) or DOTS)]))
+    return out
+
+
 def campaign_report(data: PlanData, options: ReportOptions) -> Document:
     plan = data.plan
     rows = data.rows
@@ -688,6 +779,8 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
                 ["L", "C", "C", "C"],
             )
         )
+    b.append(H("4. Ưu điểm, hạn chế theo lĩnh vực"))
+    b.extend(area_narrative(data.area_names, inspected) or [P(DOTS)])
     b.append(H("III. NGUYÊN NHÂN"))
     if data.causes:
         b.extend(P(f"- {c}") for c in data.causes)

@@ -243,6 +243,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     header.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), family),  # else Table names Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -264,6 +265,7 @@ def _render_pdf(letter: Letter, path: Path) -> None:
     grid.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), family),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
@@ -286,7 +288,13 @@ def _render_pdf(letter: Letter, path: Path) -> None:
         colWidths=[width * 0.5, width * 0.5],
     )
     bottom.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), family),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
     )
     # The last sentence, "Nơi nhận" and the signature on one page: never a signature alone.
     story.append(KeepTogether([*closing[-1:], Spacer(1, 12), bottom]))
@@ -310,6 +318,9 @@ def _render_pdf(letter: Letter, path: Path) -> None:
         rightMargin=margin["right"],
         title=letter.subject,
         author=letter.issuer,
+        # Otherwise every page names Helvetica (never embedded) as its starting font.
+        initialFontName=family,
+        initialFontSize=13,
     )
     template.build(story, onLaterPages=later_pages)
 

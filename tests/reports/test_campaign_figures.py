@@ -190,7 +190,7 @@ def test_summary_leaves_unscored_and_unrecorded_areas_blank(
     assert rows[PARTIAL][a1] is not None and rows[PARTIAL][a2] is None  # A2 not inspected yet
     assert rows[BEST][a2] == 10
     a8 = [n for n, h in enumerate(header) if str(h).startswith("A8.")]
-    assert a8 and rows[BEST][a8[0]] is None  # no points in A8: blank, not 0,00
+    assert a8 and rows[BEST][a8[0]] == "—"  # no points in A8: a dash, not 0,00
 
 
 def test_summary_rows_grow_with_wrapped_text_and_have_borders(store: Store, tmp_path: Path) -> None:
@@ -213,3 +213,34 @@ def test_summary_rows_grow_with_wrapped_text_and_have_borders(store: Store, tmp_
     assert height is not None and height >= 15 * lines * 0.8, (height, lines)
     for cell in [*row, *book["Tổng hợp"][HEADER_ROW + 1]]:
         assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+
+
+NARRATIVE = "4. Ưu điểm, hạn chế theo lĩnh vực"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_narrative_of_strengths_and_limitations_by_area(
+    store: Store, campaign: dict[str, Any], tmp_path: Path, fmt: str
+) -> None:
+    # DOMAIN.md: the campaign report says, per area, which units did well and which fell
+    # short, from the recorded findings (issue 14). Sở Y tế passed everything; Sở Tư pháp
+    # failed the first 40% of its items (A1 first); Mỹ Tú failed its second A1 item.
+    out = tmp_path / f"bc.{fmt}"
+    plan_report(store, campaign["plan"], fmt, out, OPTS)
+    text = _read(out)
+    section = text[text.index(NARRATIVE) : text.index("III. NGUYÊN NHÂN")]
+    items = _judged(store, campaign[MIDDLE])
+    first = items[0]
+    area = first["code"].split(".")[0]
+    part = section[section.index(f"{area}. ") :]
+    part = part[: part.index(f"{area[0]}{int(area[1:]) + 1}. ")]
+    strengths = part[part.index("Ưu điểm:") : part.index("Hạn chế:")]
+    limitations = part[part.index("Hạn chế:") :]
+    assert BEST in strengths and "đạt toàn bộ điểm" in strengths
+    assert MIDDLE not in strengths
+    assert MIDDLE in limitations and "thấp nhất" in limitations
+    # the most common item not passed, with how many units fell short on it
+    assert first["code"] in limitations and "1 đơn vị" in limitations
+    # an area every recorded unit passed in full says so (the last one: only 40% failed)
+    last = section[section.rindex("Hạn chế:") :]
+    assert "Không có nội dung chưa đạt" in last

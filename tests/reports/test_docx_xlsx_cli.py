@@ -99,8 +99,8 @@ def test_xlsx_compilation(store: Store, sample: Sample, tmp_path: Path) -> None:
     # 4 items of many recorded: a provisional score, not a final rank
     assert row[header.index("Xếp hạng trong cấp")].value.startswith("Tạm tính (4/")
     assert row[header.index("Số nội dung không đạt")].value == 2
-    # no recommendation stored: the two the notice derives (one per item not passed)
-    assert row[header.index("Số kiến nghị")].value == 2
+    # no recommendation recorded: none counted (derived ones are never issued, issue 14)
+    assert row[header.index("Số kiến nghị")].value == 0
     assert row[header.index("Tự chấm")].value is None  # the unit gave no points of its own
     # "Sở Y tế" has nothing recorded yet: blank numbers, not zeros
     unvisited = [c.value for c in ws[HEADER_ROW + 2]]

@@ -1,4 +1,4 @@
-"""Review fixes: self-assessed totals, derived recommendation counts, per-inspection numbers
+"""Review fixes: self-assessed totals, issued recommendation counts, per-inspection numbers
 and the minutes dated the visit day."""
 
 from __future__ import annotations
@@ -60,24 +60,43 @@ def test_compilation_self_total_column(store: Store, sample: Sample, tmp_path: P
     assert ws[HEADER_ROW + 2][column].value is None
 
 
-def test_recommendation_count_follows_written_conclusions(
+def test_recommendation_count_is_the_issued_recommendations(
     store: Store, sample: Sample, tmp_path: Path
 ) -> None:
-    # The secretary's general conclusions list three limitations; the two items not passed
-    # (areas she did not write) stay beside them (issue 14): the notice derives five
-    # recommendations, and the compilation says five.
+    # "Số kiến nghị" counts the recommendations recorded for the inspection (those the notice
+    # numbers), never the ones the notice would derive from limitations (issue 14): with three
+    # written limitations and two items not passed but nothing recorded, the count is 0.
     conclusions.save_conclusion(
         store, sample.unit, "", limitations=["Hạn chế một", "Hạn chế hai", "Hạn chế ba"]
     )
+
+    def count() -> Any:
+        plan_summary(store, sample.plan, tmp_path / "th.xlsx")
+        ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]
+        header = [c.value for c in ws[HEADER_ROW]]
+        return ws[HEADER_ROW + 1][header.index("Số kiến nghị")].value
+
+    assert count() == 0
+    conclusions.add_recommendation(store, sample.unit, "Ban hành quy chế", deadline="1/6/2021")
+    conclusions.add_recommendation(store, sample.unit, "Cập nhật hồ sơ", deadline="1/6/2021")
     data = inspection_data(store, sample.unit, dt.date(2021, 3, 1))
-    assert len(data.recommendations) == 5
+    assert [r["number"] for r in data.recommendations] == [1, 2]
     plan = plan_data_full(store, sample.plan, dt.date(2021, 3, 1))
     row = next(r for r in plan.rows if r["id"] == sample.unit)
-    assert row["recommendations"] == 5
+    assert row["recommendations"] == 2
+    assert count() == 2
+
+
+def test_area_without_points_shows_a_dash(store: Store, sample: Sample, tmp_path: Path) -> None:
+    # A8 has no maximum points: its column reads "—" (not a score) for a recorded unit.
     plan_summary(store, sample.plan, tmp_path / "th.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "th.xlsx")["Tổng hợp"]
     header = [c.value for c in ws[HEADER_ROW]]
-    assert ws[HEADER_ROW + 1][header.index("Số kiến nghị")].value == 5
+    a8 = next(n for n, h in enumerate(header) if str(h).startswith("A8."))
+    a1 = next(n for n, h in enumerate(header) if str(h).startswith("A1."))
+    row = ws[HEADER_ROW + 1]
+    assert row[a8].value == "—"
+    assert isinstance(row[a1].value, int | float)
 
 
 def test_campaign_report_lists_unvisited_units_blank(
@@ -230,3 +249,16 @@ def test_pdf_headings_never_end_a_page(sample: Sample, store: Store) -> None:
     assert len(headings) >= 5
     body = [n for n in headings if n > 0 and not isinstance(flow[n - 1], CondPageBreak)]
     assert body == []  # each is preceded by a conditional page break
+
+
+def test_unit_sheet_items_without_points_show_a_dash(
+    store: Store, sample: Sample, tmp_path: Path
+) -> None:
+    # A8's items carry no points: "Điểm tối đa" reads "—", not 0,00; scored items keep numbers.
+    plan_summary(store, sample.plan, tmp_path / "th.xlsx")
+    ws = next(s for s in openpyxl.load_workbook(tmp_path / "th.xlsx").worksheets[1:])
+    rows = [r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    a8 = [r for r in rows if str(r[0]).startswith("A8.")]
+    assert a8 and all(r[4] == "—" for r in a8)
+    # no item anywhere reads 0 as its maximum (A3.4.1 at this level has no points either)
+    assert all(r[4] == "—" or (isinstance(r[4], int | float) and r[4] > 0) for r in rows)
