@@ -33,10 +33,16 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         json.dumps({"screens": [{"name": "small", "width": width, "height": height}]})
     )
     out = folder / "measured.json"
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    # The config is named relative to the working folder: Qt splits the platform's options at
+    # ":", so a Windows path ("C:\\…") would cut it (the probe died under Wine).
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config.name}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     subprocess.run(
         [sys.executable, "-m", "tests.ui.small_screen", str(out)],
-        cwd=ROOT,
+        cwd=folder,
         env=env,
         check=True,
         timeout=300,
