@@ -1,4 +1,4 @@
-"""Follow-up commands: followup, remediation add/verify, reminder, escalation."""
+"""Follow-up commands: followup, remediation add/verify/form, reminder, escalation."""
 
 from __future__ import annotations
 
@@ -171,6 +171,26 @@ def remediation_verify(
         else (service.FollowupStatus.KHONG_DAT_YEU_CAU)
     )
     click.echo(f"Đã xác minh: {label.label}.")
+
+
+@remediation.command("form")
+@click.argument("inspection_id")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="Tệp ra.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx"], case_sensitive=False),
+    default="pdf",
+    show_default=True,
+    help="Định dạng tệp ra.",
+)
+@pass_app
+def remediation_form(app: AppContext, inspection_id: str, output: Path, fmt: str) -> None:
+    """Mẫu báo cáo kết quả khắc phục để đơn vị điền và gửi lại Sở Nội vụ."""
+    from desktop.reports.service import remediation_form as write_form
+
+    write_form(app.store, inspection_id, fmt.lower(), output)
+    click.echo(f"Đã tạo mẫu báo cáo kết quả khắc phục: {output}")
 
 
 @click.command()

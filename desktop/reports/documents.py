@@ -882,3 +882,76 @@ def campaign_report(data: PlanData, options: ReportOptions) -> Document:
         signers=[signer_for(plan, options, None)],
         annex=annex,
     )
+
+
+# -- Báo cáo kết quả khắc phục (the unit's form) ------------------------------------------------
+FORM_HEAD = [
+    "Số TT",
+    "Nội dung kiến nghị",
+    "Thời hạn",
+    "Kết quả khắc phục",
+    "Tài liệu kiểm chứng",
+    "Ghi chú",
+]
+
+
+def superior_of(data: InspectionData, parent_unit: str | None) -> str:
+    """The header's first line over the unit: its parent unit in the plan (a xã under its
+    huyện), else the plan's committee for a Sở, a huyện or a public-service unit, else a blank
+    a xã fills in by hand (its huyện is not known)."""
+    if parent_unit:
+        return parent_unit.upper()
+    if data.inspection["level"] == "xa":
+        return f"UBND HUYỆN {SHORT_DOTS}"
+    return parent_body(data.plan)
+
+
+def remediation_form(data: InspectionData, notice: str, parent_unit: str | None) -> Document:
+    """The form a unit fills in and sends back after the conclusion notice: the unit issues it
+    to Sở Nội vụ, cites the notice (`notice`: " tại Thông báo số … ngày …" or "" when none was
+    numbered), lists the recommendations with blank cells for the result and the evidence."""
+    plan, insp = data.plan, data.inspection
+    unit = insp["unit"]
+    cited = notice.strip() or f"tại Thông báo số {SHORT_DOTS}/TB-SNV ngày {SHORT_DOTS}"
+    b: list[Any] = [
+        P(
+            f"Thực hiện kết luận kiểm tra công tác cải cách hành chính của Sở Nội vụ {cited}, "
+            f"{unit} báo cáo kết quả khắc phục các tồn tại, hạn chế và thực hiện các kiến nghị "
+            "như sau:"
+        ),
+        H("I. KẾT QUẢ THỰC HIỆN CÁC KIẾN NGHỊ"),
+    ]
+    rows = [
+        [str(r["number"]), r["text"], fmt(r["deadline"]) if r["deadline"] else NO_DEADLINE]
+        + ["", "", ""]
+        for r in data.recommendations
+    ]
+    if rows:
+        b.append(
+            Table(
+                FORM_HEAD,
+                rows,
+                widths=[0.07, 0.31, 0.13, 0.2, 0.17, 0.12],
+                align=["C", "L", "C", "L", "L", "L"],
+            )
+        )
+    else:
+        b.append(P("Không có kiến nghị."))
+    b.append(H("II. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT (nếu có)"))
+    b.extend(P(DOTS) for _ in range(2))
+    b.append(P(f"Trên đây là báo cáo kết quả khắc phục của {unit}."))
+    end_body(b)
+    return Document(
+        parent_body=superior_of(data, parent_unit),
+        issuing_body=unit.upper(),
+        number=number_line(None, "BC"),
+        place_date=official_date("", None),
+        title="BÁO CÁO",
+        subject=(
+            "Kết quả khắc phục tồn tại, hạn chế theo kết luận kiểm tra công tác cải cách hành chính"
+        ),
+        addressee=f"Kính gửi: Sở Nội vụ {where(plan).level.lower()} {where(plan).name}".rstrip(),
+        blocks=b,
+        recipients=["- Như trên;", "- Lưu: VT."],
+        signers=[Signer(["THỦ TRƯỞNG ĐƠN VỊ"], SHORT_DOTS)],
+    )

@@ -99,6 +99,24 @@ def inspection_report(
     return _write(doc, fmt, target, progress)
 
 
+def remediation_form(
+    store: Store, inspection_id: str, fmt: str, target: str | Path, progress: Progress | None = None
+) -> Path:
+    """Báo cáo kết quả khắc phục: the form the unit fills in and sends back after the
+    conclusion notice, citing the notice as the reminder does (its remembered số and ngày)."""
+    from desktop.reports import documents
+    from desktop.services.reminders import notice_reference
+
+    inspection = store.planning.inspection(inspection_id)
+    if inspection is None:
+        raise UserError(f"Không có cuộc kiểm tra {inspection_id}")
+    parent = store.planning.inspection(inspection["parent_id"]) if inspection["parent_id"] else None
+    data = inspection_data(store, inspection_id, _today())
+    notice = notice_reference(store, inspection_id)
+    doc = documents.remediation_form(data, notice, parent["unit_name"] if parent else None)
+    return _write(doc, fmt, target, progress)
+
+
 def plan_report(
     store: Store,
     plan_id: str,

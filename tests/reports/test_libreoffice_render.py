@@ -1,6 +1,7 @@
 """LibreOffice, the client nobody here wrote, lays out each DOCX like the app's own PDF.
 
-Each document (biên bản, thông báo kết luận, báo cáo, công văn đôn đốc) is written in both
+Each document (biên bản, thông báo kết luận, báo cáo, công văn đôn đốc, báo cáo kết quả
+khắc phục) is written in both
 formats from the demo plan; LibreOffice headless converts the DOCX to PDF (a private profile,
 a timeout) and pdftotext reads both PDFs back: the page count within 10%, the national motto
 on one line, the signature block (its title and the signer's name) on one page. Skipped when
@@ -20,7 +21,8 @@ import pytest
 from db import Store
 from desktop.reports import reminders as drawing
 from desktop.reports.context import ReportOptions
-from desktop.reports.service import inspection_report, plan_report
+from desktop.reports.documents import SHORT_DOTS
+from desktop.reports.service import inspection_report, plan_report, remediation_form
 from desktop.services import reminders
 
 pytestmark = [
@@ -39,8 +41,11 @@ SIGNATURE = {
     "ket-luan": "PHÓ GIÁM ĐỐC",
     "bao-cao": "PHÓ GIÁM ĐỐC",
     "don-doc": "PHÓ GIÁM ĐỐC",
+    "khac-phuc": "THỦ TRƯỞNG ĐƠN VỊ",
 }
 LEADER = "Trần Văn Thắng"
+# The unit's remediation form leaves its head's name blank, to write by hand.
+SIGNER_NAME = {"khac-phuc": SHORT_DOTS}
 
 
 def _write_all(store: Store, folder: Path) -> None:
@@ -56,6 +61,7 @@ def _write_all(store: Store, folder: Path) -> None:
         inspection_report(store, full, "ket-luan", fmt, folder / f"ket-luan.{fmt}", OPTS)
         plan_report(store, plan, fmt, folder / f"bao-cao.{fmt}", OPTS)
         drawing.write_reminder(letter, fmt, folder / f"don-doc.{fmt}")
+        remediation_form(store, full, fmt, folder / f"khac-phuc.{fmt}")
 
 
 def _convert(folder: Path, profile: Path) -> Path:
@@ -88,11 +94,11 @@ def _pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
-def _signature_on_one_page(pages: list[str], title: str) -> bool:
+def _signature_on_one_page(pages: list[str], title: str, name: str = LEADER) -> bool:
     """The last page naming the signature title also has the signer's name below it."""
     for page in reversed(pages):
         if title in page:
-            return LEADER in page[page.rindex(title) :]
+            return name in page[page.rindex(title) :]
     return False
 
 
@@ -122,4 +128,8 @@ def test_libreoffice_lays_out_the_docx_like_the_pdf(rendered: Path, name: str) -
     for who, pages in (("pdf", ours), ("docx", theirs)):
         lines = [ln for page in pages for ln in page.splitlines()]
         assert any(MOTTO in ln for ln in lines), (name, who, "the motto broke in two")
-        assert _signature_on_one_page(pages, SIGNATURE[name]), (name, who, "signature split")
+        assert _signature_on_one_page(pages, SIGNATURE[name], SIGNER_NAME.get(name, LEADER)), (
+            name,
+            who,
+            "signature split",
+        )

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from db import Store
 from desktop.reports import reminders as drawing
 from desktop.reports.context import ReportOptions
-from desktop.reports.service import inspection_report, plan_report
+from desktop.reports.service import inspection_report, plan_report, remediation_form
 from desktop.services import conclusions, reminders
 from tests.reports.conftest import Sample
 
@@ -57,7 +57,7 @@ def unembedded(path: Path) -> list[str]:
 
 
 def _pdfs(store: Store, sample: Sample, folder: Path) -> list[Path]:
-    """One PDF of every kind: minutes, notice, campaign report, reminder."""
+    """One PDF of every kind: minutes, notice, campaign report, reminder, remediation form."""
     options = ReportOptions("5", dt.date(2021, 3, 1))
     out = [
         inspection_report(store, sample.unit, "bien-ban", "pdf", folder / "bb.pdf", options),
@@ -67,6 +67,7 @@ def _pdfs(store: Store, sample: Sample, folder: Path) -> list[Path]:
     conclusions.add_recommendation(store, sample.unit, "Ban hành quy chế", deadline="1/2/2021")
     letter = reminders.reminder_letter(store, sample.unit, today=dt.date(2021, 3, 1))
     out.append(drawing.write_reminder(letter, "pdf", folder / "cv.pdf"))
+    out.append(remediation_form(store, sample.unit, "pdf", folder / "kp.pdf"))
     return out
 
 
