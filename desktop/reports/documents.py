@@ -923,7 +923,8 @@ def remediation_form(data: InspectionData, notice: str, parent_unit: str | None)
     ]
     rows = [
         [str(r["number"]), r["text"], fmt(r["deadline"]) if r["deadline"] else NO_DEADLINE]
-        + ["", "", ""]
+        # the result and the evidence are the unit's to write; the note says who is responsible
+        + ["", "", f"Chịu trách nhiệm: {r['responsible']}" if r["responsible"] else ""]
         for r in data.recommendations
     ]
     if rows:

@@ -48,7 +48,9 @@ def _prepare(store: Store, inspection: str, folder: Path) -> None:
     """The notice exported with its number and date, then two written recommendations."""
     inspection_report(store, inspection, "ket-luan", "pdf", folder / "tb.pdf", NOTICE)
     for text, deadline, _ in RECS:
-        conclusions.add_recommendation(store, inspection, text, deadline=deadline)
+        conclusions.add_recommendation(
+            store, inspection, text, deadline=deadline, responsible="Văn phòng"
+        )
 
 
 def test_docx_form_reads_back(store: Store, sample: Sample, tmp_path: Path) -> None:
@@ -58,6 +60,7 @@ def test_docx_form_reads_back(store: Store, sample: Sample, tmp_path: Path) -> N
     assert "Thông báo số 12/TB-SNV ngày 05/01/2021" in text
     assert "Kính gửi: Sở Nội vụ tỉnh Sóc Trăng" in text
     assert DIACRITICS_UNIT.upper() in text  # the unit issues it
+    assert "UBND HUYỆN …………" in text  # a xã without its huyện in the plan: a blank to fill
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "BÁO CÁO" in text and "Kết quả khắc phục" in text
     d = docx.Document(str(out))
@@ -69,6 +72,7 @@ def test_docx_form_reads_back(store: Store, sample: Sample, tmp_path: Path) -> N
         (str(n), t, shown) for n, (t, _, shown) in enumerate(RECS, start=1)
     ]
     assert all(r[3] == "" and r[4] == "" for r in rows), rows  # left for the unit to fill
+    assert all(r[5] == "Chịu trách nhiệm: Văn phòng" for r in rows), rows
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) absent")
