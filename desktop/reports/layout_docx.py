@@ -17,10 +17,14 @@ from desktop.reports.layout_pdf import (
     CELL_SIZE,
     HEADER_FILL,
     HIGHLIGHT,
+    MOTTO,
+    MOTTO_SIZE,
     PAGE_MARGINS,
+    header_rule_widths,
 )
 
 FONT = "Times New Roman"
+CM_PER_PT = 2.54 / 72
 TEXT_WIDTH_CM = 21.0 - (PAGE_MARGINS["left"] + PAGE_MARGINS["right"]) / 10
 
 
@@ -133,16 +137,24 @@ def _bottom_border(paragraph: Any) -> None:
     ppr.append(border)
 
 
-def rule(container: Any, width_cm: float, total_cm: float) -> None:
-    """A short centred rule: an empty paragraph with a bottom border, indented both sides."""
+def rule(container: Any, width_cm: float, total_cm: float, space_before_pt: float = 0) -> None:
+    """A short centred rule: an empty paragraph with a bottom border, indented both sides.
+
+    The paragraph is exactly 3 pt tall, so the rule sits right under the text above it as in
+    the PDF (a paragraph of the body's leading put it a blank line lower)."""
+    from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Cm, Pt
 
     p = container.add_paragraph()
     side = max((total_cm - width_cm) / 2, 0)
-    p.paragraph_format.left_indent = Cm(side)
-    p.paragraph_format.right_indent = Cm(side)
-    p.paragraph_format.space_after = Pt(6)
-    p.paragraph_format.first_line_indent = Cm(0)
+    fmt = p.paragraph_format
+    fmt.left_indent = Cm(side)
+    fmt.right_indent = Cm(side)
+    fmt.space_before = Pt(space_before_pt)
+    fmt.space_after = Pt(6)
+    fmt.first_line_indent = Cm(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(3)
     run = p.add_run()
     run.font.size = Pt(2)
     _bottom_border(p)
@@ -305,10 +317,12 @@ def _header(docx: Any, doc: Document) -> None:
     left, right = _Cell(table.cell(0, 0)), _Cell(table.cell(0, 1))
     _para(left, doc.parent_body, size=12.5)
     _para(left, doc.issuing_body, bold=True, size=12.5)
-    rule(left, 2.2, left_w)
+    # The rules' lengths are the PDF's (layout_pdf.header_rule_widths: ND30), in cm.
+    issuer_pt, motto_pt = header_rule_widths(doc.issuing_body, TEXT_WIDTH_CM / CM_PER_PT)
+    rule(left, issuer_pt * CM_PER_PT, left_w)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5)
-    rule(right, 5.8, right_w)
+    _para(right, MOTTO, bold=True, size=MOTTO_SIZE)
+    rule(right, motto_pt * CM_PER_PT, right_w)
     _para(_Cell(table.cell(1, 0)), doc.number)
     _para(_Cell(table.cell(1, 1)), doc.place_date, italic=True)
 
@@ -497,7 +511,7 @@ def write_docx(doc: Document, target: Path) -> None:
     _header(out, doc)
     out.add_paragraph(doc.title, style="Title")
     _para(out, doc.subject, bold=True, size=14)
-    rule(out, 4.5, TEXT_WIDTH_CM)
+    rule(out, 4.5, TEXT_WIDTH_CM, space_before_pt=6)  # the PDF's 9 pt, less the line's descent
     if doc.addressee:
         _para(out, doc.addressee, space_after=6)
 

@@ -59,7 +59,7 @@ class _Styles:
         self.cell_h = ParagraphStyle("cell_h", self.cell_c, fontName=f"{FAMILY}-Bold")
         self.hdr = ParagraphStyle("hdr", base, fontSize=12.5, leading=15, alignment=TA_CENTER)
         self.hdr_bold = ParagraphStyle("hdr_bold", self.hdr, fontName=f"{FAMILY}-Bold")
-        self.motto = ParagraphStyle("motto", self.hdr_bold, fontSize=13.5, leading=16)
+        self.motto = ParagraphStyle("motto", self.hdr_bold, fontSize=MOTTO_SIZE, leading=16)
         self.hdr_num = ParagraphStyle("hdr_num", base, alignment=TA_CENTER)
         self.hdr_date = ParagraphStyle(
             "hdr_date", base, alignment=TA_CENTER, fontName=f"{FAMILY}-Italic"
@@ -99,23 +99,38 @@ def _rule(width: float, space_before: float = 3, space_after: float = 5) -> Any:
     return Rule()
 
 
-def _header(doc: Document, st: _Styles, width: float) -> list[Any]:
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+MOTTO_SIZE = 13.5
+
+
+def header_rule_widths(issuing_body: str, width: float) -> tuple[float, float]:
+    """The two rules of a document's heading, in points, for a text block `width` wide (ND30):
+    under the issuing body, half its line (its column is 0.4 of the page; at least 20 mm);
+    under the motto, as long as the motto. The PDF and the DOCX both draw these widths."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from desktop.reports.fonts import register_fonts
+
+    register_fonts()
+    motto_width = stringWidth(MOTTO, f"{FAMILY}-Bold", MOTTO_SIZE)
+    issuer_width = min(stringWidth(issuing_body, f"{FAMILY}-Bold", 12.5), 0.38 * width) * 0.5
+    return max(issuer_width, 20 * MM), motto_width
+
+
+def _header(doc: Document, st: _Styles, width: float) -> list[Any]:
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as RLTable
 
-    motto = "Độc lập - Tự do - Hạnh phúc"
-    motto_width = stringWidth(motto, f"{FAMILY}-Bold", st.motto.fontSize)
-    issuer_width = min(stringWidth(doc.issuing_body, f"{FAMILY}-Bold", 12.5), 0.38 * width) * 0.5
+    issuer_rule, motto_rule = header_rule_widths(doc.issuing_body, width)
     left = [
         Paragraph(escape(doc.parent_body), st.hdr),
         Paragraph(escape(doc.issuing_body), st.hdr_bold),
-        _rule(max(issuer_width, 20 * MM)),
+        _rule(issuer_rule),
     ]
     right = [
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st.hdr_bold),
-        Paragraph(motto, st.motto),
-        _rule(motto_width),
+        Paragraph(MOTTO, st.motto),
+        _rule(motto_rule),
     ]
     table = RLTable(
         [
