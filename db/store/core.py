@@ -16,8 +16,6 @@ GENESIS_HASH = "0" * 64
 # settings key holding "seq:hash" of the newest audit entry, written with every append: a
 # deleted last entry (which the chain alone cannot show) leaves the head pointing past the end.
 AUDIT_HEAD_KEY = "audit_head"
-# The tables whose audit entries a finding's history reads (Core.finding_audit).
-FINDING_AUDIT_TABLES = ("findings", "evidence_docs", "attachments")
 # A fixed namespace so that the same (inspection, item) gives the same finding id on
 # every laptop: two members recording the same item meet as one row (a conflict at
 # worst), never as duplicates.

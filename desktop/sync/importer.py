@@ -16,8 +16,8 @@ from db import Store
 from db.files import atomic_open, private_folder
 from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
-from db.store.core import FINDING_AUDIT_TABLES
 from desktop.domain import nfc
+from desktop.services.audit import HISTORY_FIELDS
 from desktop.services.errors import UserError
 from desktop.sync import authorship
 from desktop.sync import package as pkg
@@ -640,7 +640,7 @@ def _merge(
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
                 if not ordered:
                     continue
-                traced = not dry_run and table in FINDING_AUDIT_TABLES
+                traced = not dry_run and table in HISTORY_FIELDS
                 before = (
                     store.sync.versions.rows_by_id(table, (v["id"] for v in ordered))
                     if traced
@@ -699,8 +699,10 @@ def _row_trace(
     that wrote the version now shown (its `origin`), action "sync".
 
     `before` holds the rows as they were before the merge. A row the merge inserted from a
-    single version is that version (no read back): its entry holds its non-empty fields.
+    single version is that version (no read back): its entry holds the non-empty fields that
+    the history shows (HISTORY_FIELDS).
     """
+    shown = sorted(HISTORY_FIELDS[table])
     merged: dict[str, list[tuple[dict[str, Any], str]]] = {}
     for version, outcome in zip(ordered, outcomes, strict=True):
         merged.setdefault(version["id"], []).append((version, outcome))
@@ -718,8 +720,9 @@ def _row_trace(
         else:
             new_row = merged[row_id][0][0]
         if old_row is None:
-            # Nothing to compare: the fields it holds (a missing one reads as an empty one).
-            new = {k: v for k, v in new_row.items() if v is not None and k not in _SYNC_COLUMNS}
+            # Nothing to compare: the fields the history reads that it holds (a missing one
+            # reads as an empty one); the row itself is one lookup away by row_id.
+            new = {k: new_row[k] for k in shown if new_row.get(k) is not None}
             old = None
         else:
             fields = [k for k in new_row if k not in _SYNC_COLUMNS and old_row.get(k) != new_row[k]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from desktop.services.audit import finding_history, verify
+from desktop.services.audit import HISTORY_FIELDS, finding_history, verify
 from desktop.services.demo import build_demo
 from tests.sync.helpers import Laptop
 
@@ -98,7 +98,9 @@ def test_an_inserted_finding_is_traced_with_its_values_and_shown_in_history(
     new = json.loads(entry["new"])
     assert entry["old"] is None and entry["device_id"] == a.store.device_id
     assert new["note"] == "Mới ở máy A" and new["recorded_by"] == "Trần Văn A"
-    assert None not in new.values() and not {"id", "hlc", "origin"} & new.keys()
+    # Only what the history reads: its labelled fields and the member it names.
+    assert None not in new.values() and new.keys() <= HISTORY_FIELDS["findings"]
+    assert "recorded_by" in HISTORY_FIELDS["findings"] and "inspection_id" not in new
     history = finding_history(b.store, insp, item)
     assert any(
         h["new"] == "Mới ở máy A" and "Trần Văn A" in h["who"] and "đồng bộ" in h["who"]
