@@ -40,6 +40,12 @@ FIELD_LABELS = {
     ("attachments", "filename"): "Tệp đính kèm",
     ("attachments", "deleted"): "Tệp đính kèm",
 }
+# The fields of each table a finding's history reads from an entry's old/new: the labelled
+# ones and the member it names (`who`). A synced insert records only these.
+HISTORY_FIELDS = {
+    table: frozenset({f for t, f in FIELD_LABELS if t == table} | {"recorded_by"})
+    for table in dict.fromkeys(t for t, _ in FIELD_LABELS)
+}
 DELETED, RESTORED = "Đã xóa", "Khôi phục"
 SYNCED = "{who} (qua đồng bộ)"
 MESSAGES = {

@@ -17,6 +17,7 @@ from db.files import atomic_open, private_folder
 from db.hlc import DAY_MS, STAMP
 from db.migrations import ATTACHMENT_TABLES, SYNCED_TABLES
 from desktop.domain import nfc
+from desktop.services.audit import HISTORY_FIELDS
 from desktop.services.errors import UserError
 from desktop.sync import authorship
 from desktop.sync import package as pkg
@@ -634,24 +635,34 @@ def _merge(
             for table, table_edges in edges.items():
                 store.sync.versions.add_sync_edges(table, table_edges)
             trace: list[dict[str, Any]] = []
+            tables: dict[str, int] = {}
             for table in SYNCED_TABLES:
                 ordered = sorted(versions.get(table, []), key=lambda v: v["hlc"])
                 if not ordered:
                     continue
-                before = store.sync.versions.rows_by_id(table, (v["id"] for v in ordered))
-                changed: set[str] = set()
+                traced = not dry_run and table in HISTORY_FIELDS
+                before = (
+                    store.sync.versions.rows_by_id(table, (v["id"] for v in ordered))
+                    if traced
+                    else {}
+                )
                 outcomes = store.sync.merge.merge_versions(table, ordered)
+                changed: set[str] = set()
                 for version, outcome in zip(ordered, outcomes, strict=True):
                     tally(counts, outcome)
                     if outcome != "unchanged":
                         changed.add(version["id"])
-                if not dry_run:
-                    trace.extend(_row_trace(store, table, before, changed))
+                if changed:
+                    tables[table] = len(changed)
+                if traced:
+                    trace.extend(_row_trace(store, table, before, ordered, outcomes))
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
             if not dry_run:
-                # One entry for the package, then one per row it changed (issue 15, finding 6).
+                # One entry for the package (its counts, and the rows changed per table), then
+                # one per row it changed of the tables a finding's history shows (issue 15,
+                # finding 6): the rest is counted, not traced row by row.
                 package = {"package": manifest["package_id"], "from": source["id"]}
-                package.update(name=source["name"], **counts)
+                package.update(name=source["name"], **counts, tables=tables)
                 store.core.append_audit_many(
                     [
                         {
@@ -678,33 +689,55 @@ _SYNC_COLUMNS = ("id", "hlc", "origin", "base_hlc")
 
 
 def _row_trace(
-    store: Store, table: str, before: dict[str, dict[str, Any]], changed: set[str]
+    store: Store,
+    table: str,
+    before: dict[str, dict[str, Any]],
+    ordered: list[dict[str, Any]],
+    outcomes: list[str],
 ) -> list[dict[str, Any]]:
     """Audit entries for the rows a merge changed: the fields that differ, under the device
-    that wrote the version now shown (its `origin`), action "sync"."""
-    after = store.sync.versions.rows_by_id(table, changed)
+    that wrote the version now shown (its `origin`), action "sync".
+
+    `before` holds the rows as they were before the merge. A row the merge inserted from a
+    single version is that version (no read back): its entry holds the non-empty fields that
+    the history shows (HISTORY_FIELDS).
+    """
+    shown = sorted(HISTORY_FIELDS[table])
+    merged: dict[str, list[tuple[dict[str, Any], str]]] = {}
+    for version, outcome in zip(ordered, outcomes, strict=True):
+        merged.setdefault(version["id"], []).append((version, outcome))
+    changed = {i for i, runs in merged.items() if any(o != "unchanged" for _, o in runs)}
+    # Only rows whose merge was more than one plain insert are read back as they are now.
+    reread = {i for i in changed if len(merged[i]) > 1 or merged[i][0][1] != "inserted"}
+    after = store.sync.versions.rows_by_id(table, reread) if reread else {}
     entries = []
     for row_id in sorted(changed):
-        new_row = after.get(row_id)
-        if new_row is None:
-            continue
         old_row = before.get(row_id)
-        fields = [
-            k
-            for k in new_row
-            if k not in _SYNC_COLUMNS and (old_row is None or old_row.get(k) != new_row[k])
-        ]
-        if old_row is not None and not fields:
-            continue  # the row shows what it showed (a conflict kept the local version)
-        new = {k: new_row[k] for k in fields}
-        if "recorded_by" in new_row:
-            new["recorded_by"] = new_row["recorded_by"]  # the member the history names
+        if row_id in reread:
+            new_row = after.get(row_id)
+            if new_row is None:
+                continue
+        else:
+            new_row = merged[row_id][0][0]
+        if old_row is None:
+            # Nothing to compare: the fields the history reads that it holds (a missing one
+            # reads as an empty one); the row itself is one lookup away by row_id.
+            new = {k: new_row[k] for k in shown if new_row.get(k) is not None}
+            old = None
+        else:
+            fields = [k for k in new_row if k not in _SYNC_COLUMNS and old_row.get(k) != new_row[k]]
+            if not fields:
+                continue  # the row shows what it showed (a conflict kept the local version)
+            new = {k: new_row[k] for k in fields}
+            old = {k: old_row.get(k) for k in fields}
+            if "recorded_by" in new_row:
+                new["recorded_by"] = new_row["recorded_by"]  # the member the history names
         entries.append(
             {
                 "action": "sync",
                 "table": table,
                 "row_id": row_id,
-                "old": None if old_row is None else {k: old_row.get(k) for k in fields},
+                "old": old,
                 "new": new,
                 "device_id": new_row["origin"],
                 "actor": "",
