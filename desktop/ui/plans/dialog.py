@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import LEVEL_NAMES, InspectionKind, parse_date
+from desktop.domain import LEVEL_NAMES, InspectionKind
 from desktop.services.errors import UserError
-from desktop.ui.common import dialogs_vi
+from desktop.ui.common import dialogs_vi, keyboard
 from desktop.ui.store_adapter import StoreAdapter
 
 T_TITLE = "Thêm cuộc kiểm tra"
@@ -93,11 +93,11 @@ class AddInspectionDialog(QDialog):
         text = self.date_edit.text().strip()
         visit_date = None
         if text:
-            try:
-                visit_date = parse_date(text)
-            except ValueError:
+            typed = keyboard.parse_date(text)  # the window's one rule for a typed date
+            if typed is None:
                 self._refuse(T_BAD_DATE.format(value=text))
                 return False
+            visit_date = typed.toPython()
         try:
             self.added = self.adapter.add_inspection(
                 self.plan_id,
