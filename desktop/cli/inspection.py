@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from desktop.cli.common import AppContext, emit_json, pass_app
@@ -13,6 +15,18 @@ STATUSES = ("dang-kiem-tra", "da-kiem-tra", "da-ket-luan")
 @click.group()
 def inspection() -> None:
     """Một cuộc kiểm tra: ngày, địa điểm, trạng thái."""
+
+
+def _visit_date(date_text: str | None) -> dt.date | None:
+    """--date as a date (None when not given); one Vietnamese line when it is no date."""
+    from desktop.domain import parse_date
+
+    if date_text is None:
+        return None
+    try:
+        return parse_date(date_text)
+    except ValueError as exc:
+        raise UserError(f"Ngày kiểm tra không hợp lệ: “{date_text}” (dạng dd/mm/yyyy)") from exc
 
 
 @inspection.command("set")
@@ -35,15 +49,9 @@ def inspection_set(
     as_json: bool,
 ) -> None:
     """Ghi ngày, địa điểm kiểm tra và/hoặc chuyển trạng thái của cuộc kiểm tra."""
-    from desktop.domain import parse_date
     from desktop.services import inspections as service
 
-    visit_date = None
-    if date_text is not None:
-        try:
-            visit_date = parse_date(date_text)
-        except ValueError as exc:
-            raise UserError(f"Ngày kiểm tra không hợp lệ: “{date_text}” (dạng dd/mm/yyyy)") from exc
+    visit_date = _visit_date(date_text)
     store = app.store
     with store.transaction():
         row = service.set_visit(store, inspection_id, visit_date, place)
@@ -85,15 +93,9 @@ def inspection_add(
     as_json: bool,
 ) -> None:
     """Thêm một cuộc kiểm tra vào kế hoạch (ví dụ đơn vị chọn ngẫu nhiên, kiểm tra đột xuất)."""
-    from desktop.domain import parse_date
     from desktop.services.plans import add_inspection
 
-    visit_date = None
-    if date_text is not None:
-        try:
-            visit_date = parse_date(date_text)
-        except ValueError as exc:
-            raise UserError(f"Ngày kiểm tra không hợp lệ: “{date_text}” (dạng dd/mm/yyyy)") from exc
+    visit_date = _visit_date(date_text)
     row = add_inspection(
         app.store,
         plan_id,

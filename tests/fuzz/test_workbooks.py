@@ -53,6 +53,7 @@ from tests.fuzz.hostile import (
     replace_member,
     write_zip,
 )
+from tests.workbook_bombs import declare_shared_strings
 
 pytestmark = pytest.mark.fuzz
 
@@ -419,29 +420,12 @@ def test_billion_laughs(world: dict[str, Any], kind: str, where: str) -> None:
             b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"'
             b' uniqueCount="1"><si><t>&lol9;</t></si></sst>'
         )
-        _declare_shared_strings(members)
+        declare_shared_strings(members)
     path = write_zip(fresh(world, kind), members)
     with MemoryWatch() as memory:
         error = run(world, kind, path)
     assert isinstance(error, InputFileError), error
     assert memory.peak < 50 * MB and memory.rss_growth < 200 * MB
-
-
-def _declare_shared_strings(members: dict[str, bytes]) -> None:
-    types = members["[Content_Types].xml"]
-    if b"sharedStrings" not in types:
-        members["[Content_Types].xml"] = types.replace(
-            b"</Types>",
-            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-        )
-    rels = members["xl/_rels/workbook.xml.rels"]
-    if b"sharedStrings" not in rels:
-        members["xl/_rels/workbook.xml.rels"] = rels.replace(
-            b"</Relationships>",
-            b'<Relationship Id="rIdFuzz" Type="http://schemas.openxmlformats.org/officeDocument/'
-            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        )
 
 
 def test_external_entity_is_refused(world: dict[str, Any]) -> None:
@@ -502,7 +486,7 @@ def _repeated_part(
 ) -> Path:
     members = read_members(source)
     if shared:
-        _declare_shared_strings(members)
+        declare_shared_strings(members)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             if name != part:
