@@ -40,8 +40,11 @@ def _table(outcomes: list[Outcome], failures: list[str]) -> str:
             measured, baseline = f"{o.measured:.4f} s", f"{o.baseline:.4f} s"
         else:  # an absolute limit: the baseline column holds the limit
             scale = 1000 if unit == "ms" else 1  # durations are kept in seconds
-            measured = f"{o.measured * scale:.0f} {unit}"
-            baseline = f"{o.baseline * scale:.0f} {unit} (limit)"
+            digits = 1 if "baseline" in o.extra else 0
+            measured = f"{o.measured * scale:.{digits}f} {unit}"
+            baseline = f"{o.baseline * scale:.{digits}f} {unit}"
+            # A limit, unless the row names the same work done bare (a size against zlib).
+            baseline += f" ({o.extra.get('baseline', 'limit')})"
         lines.append(
             f"| {o.name} | {measured} | {baseline} | {o.ratio:.2f} | "
             f"≤ {o.target:g} | {o.sizes} | {mark} |"

@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -126,4 +127,26 @@ def sync_import() -> Outcome:
         base,
         3.0,
         f"{len(rows.get('findings', [])):,} findings, {total:,} rows in all",
+    )
+
+
+@benchmark
+def sync_package_size() -> Outcome:
+    """Target (issue 15, finding 9): the bytes a package spends on its rows (row parts, history
+    and authorship proofs as stored in the zip) ≤ 1.2× zlib level 9 of the same bytes."""
+    package, counts, _ = _export()
+    with zipfile.ZipFile(package) as zf:
+        parts = [i for i in zf.infolist() if not i.filename.startswith("attachments/")]
+        parts = [i for i in parts if i.filename.endswith(".jsonl")]
+        packed = sum(i.compress_size for i in parts)
+        best = sum(len(zlib.compress(zf.read(i), 9)) for i in parts)
+        plain = sum(i.file_size for i in parts)
+    return Outcome(
+        "sync package size (rows)",
+        packed / 2**20,
+        best / 2**20,
+        1.2,
+        f"{counts['findings']:,} findings; {plain / 2**20:.0f} MB of JSON lines, "
+        f"{package.stat().st_size / 2**20:.1f} MB package in all",
+        extra={"unit": "MB", "baseline": "zlib -9"},
     )
