@@ -219,7 +219,12 @@ def sync_export(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Mật khẩu (đọc từ tệp) của gói được mã hóa bằng mật khẩu.",
 )
-@click.option("--trust-new", is_flag=True, help="Chấp nhận và tin cậy thiết bị chưa biết.")
+@click.option(
+    "--trust-new",
+    is_flag=True,
+    help="Chấp nhận và tin cậy thiết bị gửi chưa biết và các khóa mới mà gói mang theo "
+    "(xem trước bằng --dry-run).",
+)
 @click.option(
     "--dry-run",
     is_flag=True,

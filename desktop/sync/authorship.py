@@ -9,8 +9,15 @@ verifies against the key of the device its stamp and `origin` name; one Ed25519 
 attestation, one sha256 per row (the import stays close to a bare executemany).
 
 Refused, the whole package: a version whose `origin` is not its stamp's device, one naming a
-device this laptop does not know, one without its author's proof, and a *new* version of a
-revoked device (versions already here change nothing and do not block a relay).
+device this laptop does not know, one whose author's key this laptop does not trust, one
+without its author's proof, and a *new* version of a revoked device (versions already here
+change nothing and do not block a relay).
+
+Only a trusted key proves anything. A key a package lists for a device this laptop has not
+trusted (a relay passing on an author's key) counts only when the user lets this import trust
+the keys it brings (`--trust-new`, or the window's confirmation after the preview showed each
+key and who introduced it): otherwise any trusted sender could bind a device id it does not
+own to a key of its own and write as that device.
 """
 
 from __future__ import annotations
@@ -39,6 +46,11 @@ MESSAGES = {
     "unknown": (
         "Gói đồng bộ bị từ chối: {table} {id} ghi là của thiết bị {device}, thiết bị mà máy "
         "này không biết khóa"
+    ),
+    "untrusted": (
+        "Gói đồng bộ bị từ chối: {table} {id} ghi là của thiết bị “{name}”, khóa của thiết bị "
+        "này chưa được tin cậy trên máy này (vân tay {fingerprint}{by}); hãy xem trước gói "
+        "(--dry-run) và chỉ nhập với --trust-new nếu đúng là khóa của thiết bị đó"
     ),
     "unproven": (
         "Gói đồng bộ bị từ chối: {table} {id} ghi là của thiết bị “{name}” nhưng không có chữ ký "
@@ -160,20 +172,51 @@ class Author:
     name: str
     public_key: str | None
     revoked: bool
+    trusted: bool = True
+    fingerprint: str | None = None
+    introduced_by: str | None = None  # the device whose package listed the key
 
 
-def authors(store: Any, manifest: dict[str, Any]) -> dict[str, Author]:
+def authors(store: Any, manifest: dict[str, Any], *, adopt: bool) -> dict[str, Author]:
     """The keys a version may be checked against, by device id: this laptop's records first
     (a package cannot re-key a device known here), then the sender, then the keys it lists.
-    A key revoked here (by id or by fingerprint) is revoked whoever lists it."""
+    A key revoked here (by id or by fingerprint) is revoked whoever lists it. A key is
+    trusted when this laptop trusts it, when it is the sender's (the import got past the
+    sender's trust), or, `adopt` (the user lets this import trust the keys it brings), when
+    the package lists it."""
     devices = store.sync.devices.devices()
     revoked = {d["fingerprint"] for d in devices if d["revoked"] and d["fingerprint"]}
+    # Keys trusted here by fingerprint: under their device's id, or (`device trust FP` before
+    # the key was seen) under a placeholder any id may take.
+    trusted_here = {
+        d["fingerprint"]: str(d["id"])
+        for d in devices
+        if d["fingerprint"] and (d["trusted"] or d["is_self"]) and not d["revoked"]
+    }
+    source = manifest["source"]
     out: dict[str, Author] = {}
-    listed = [*manifest.get("devices", []), manifest["source"]]
-    for device in listed:
+    listed_fps: set[str | None] = set()
+    for device in [*manifest.get("devices", []), source]:
         key = device.get("public_key")
         if key:
-            out[device["id"]] = Author(device["name"], key, _fingerprint(key) in revoked)
+            fingerprint = _fingerprint(key)
+            is_source = device is source
+            holder = trusted_here.get(fingerprint) if fingerprint else None
+            trusted = (
+                adopt
+                or is_source
+                or (holder is not None and (holder == device["id"] or holder.startswith("fp:")))
+            )
+            if trusted:
+                listed_fps.add(fingerprint)
+            out[device["id"]] = Author(
+                device["name"],
+                key,
+                fingerprint in revoked,
+                trusted=trusted,
+                fingerprint=fingerprint,
+                introduced_by=None if is_source else source["id"],
+            )
     for device in devices:
         if str(device["id"]).startswith("fp:"):
             continue  # known by fingerprint only: no id a stamp could name
@@ -181,6 +224,10 @@ def authors(store: Any, manifest: dict[str, Any]) -> dict[str, Author]:
             device["name"],
             device.get("public_key"),
             bool(device["revoked"]) or device["fingerprint"] in revoked,
+            trusted=bool(device["trusted"] or device["is_self"])
+            or (device["fingerprint"] is not None and device["fingerprint"] in listed_fps),
+            fingerprint=device["fingerprint"],
+            introduced_by=device.get("introduced_by"),
         )
     return out
 
@@ -200,17 +247,20 @@ def check_authorship(
     versions: dict[str, list[dict[str, Any]]],
     digests: dict[str, list[bytes]],
     carried: list[Carried],
+    *,
+    adopt: bool,
 ) -> list[dict[str, Any]]:
     """Every version proven by its author (see the module); returns the attestations to keep.
+    `adopt`: the keys the package lists count as trusted (the user's --trust-new).
 
     Raises UserError (one line) at the first version that fails. Writes nothing.
     """
-    known = authors(store, manifest)
+    known = authors(store, manifest, adopt=adopt)
     verified: dict[str, set[bytes]] = {}
     keep: list[dict[str, Any]] = []
     for attestation in carried:
         author = known.get(attestation.device_id)
-        if author is None or author.public_key is None or author.revoked:
+        if author is None or author.public_key is None or author.revoked or not author.trusted:
             continue  # proves nothing here; the versions it would cover are judged below
         if not _verify(author.public_key, attestation):
             raise UserError(MESSAGES["bad_attestation"].format(name=pkg.shown(author.name)))
@@ -241,6 +291,8 @@ def check_authorship(
                 unproven.append((index, "unknown"))
             elif author.revoked:
                 unproven.append((index, "revoked"))
+            elif not author.trusted:
+                unproven.append((index, "untrusted"))
             elif table_digests[index] not in verified.get(device, ()):
                 # A format-1 package proves its sender's own versions by the manifest's
                 # signature (over every part's hash); a relayed one it cannot prove.
@@ -257,11 +309,23 @@ def check_authorship(
             if (row["id"], row["hlc"]) in here:
                 continue
             device = row["origin"]
-            if reason == "unproven" and manifest.get("format_version") == 1:
+            if reason in ("unproven", "untrusted") and manifest.get("format_version") == 1:
                 raise UserError(MESSAGES["too_old"].format(version=1))
             author = known.get(device)
             name = pkg.shown(author.name if author else device)
+            by = ""
+            if author is not None and author.introduced_by:
+                introducer = known.get(author.introduced_by)
+                shown_by = introducer.name if introducer else author.introduced_by
+                by = f", do “{pkg.shown(shown_by)}” chuyển tới"
             raise UserError(
-                MESSAGES[reason].format(table=table, id=row["id"], device=device, name=name)
+                MESSAGES[reason].format(
+                    table=table,
+                    id=row["id"],
+                    device=device,
+                    name=name,
+                    fingerprint=author.fingerprint if author else "—",
+                    by=by,
+                )
             )
     return keep

@@ -50,7 +50,11 @@ MESSAGES = {
         "Gói đồng bộ bị từ chối: thiết bị “{name}” ({fingerprint}) chưa được tin cậy; "
         "dùng --trust-new hoặc “kiemtra device trust”"
     ),
-    "id_taken": "Gói đồng bộ bị từ chối: mã thiết bị {id} đã thuộc về một khóa khác",
+    "id_taken": "Gói đồng bộ bị từ chối: mã thiết bị {id} đã thuộc về một khóa khác{by}",
+    "id_taken_by": (
+        " (vân tay {fingerprint}, do “{name}” giới thiệu; nếu khóa đó không phải của thiết bị "
+        "này, hãy thu hồi nó và thiết bị đã giới thiệu nó)"
+    ),
     "need_passphrase": "Gói đồng bộ được mã hóa bằng mật khẩu: hãy dùng --passphrase-file",
     "wrong_passphrase": "Gói đồng bộ không mở được: mật khẩu không đúng",
     "not_for_us": "Gói đồng bộ được mã hóa cho thiết bị khác ({fingerprint})",
@@ -400,15 +404,18 @@ class Checked:
         return self.parsed.versions
 
 
-def check_content(store: Store, manifest: dict[str, Any], content: pkg.Content) -> Checked:
+def check_content(
+    store: Store, manifest: dict[str, Any], content: pkg.Content, *, adopt: bool
+) -> Checked:
     """Every check an import makes of the rows, in one place: the preview and the import
-    give the same verdict. Writes nothing."""
+    give the same verdict. `adopt`: the keys the package brings are trusted by this import
+    (the user's --trust-new). Writes nothing."""
     parsed = parse_rows(store, content)
     top_stamp = check_stamps(store, manifest, parsed.versions, parsed.edges)
     check_parents(store, parsed.versions)
     check_scores(store, parsed.versions)
     keep = authorship.check_authorship(
-        store, manifest, parsed.versions, parsed.digests, parsed.proofs
+        store, manifest, parsed.versions, parsed.digests, parsed.proofs, adopt=adopt
     )
     return Checked(parsed, top_stamp, keep)
 
@@ -425,7 +432,15 @@ def _trust_source(store: Store, manifest: dict[str, Any], trust_new: bool) -> di
         raise UserError(MESSAGES["untrusted"].format(**shown))
     by_id = store.sync.devices.device_by_id(source["id"])
     if by_id is not None and by_id["fingerprint"] not in (None, fingerprint):
-        raise UserError(MESSAGES["id_taken"].format(id=source["id"]))
+        by = ""
+        if by_id.get("introduced_by"):
+            # Another sender vouched for the key this id has here: name it (a squatted id).
+            introducer = store.sync.devices.device_by_id(by_id["introduced_by"])
+            by = MESSAGES["id_taken_by"].format(
+                fingerprint=by_id["fingerprint"],
+                name=pkg.shown(introducer["name"] if introducer else by_id["introduced_by"]),
+            )
+        raise UserError(MESSAGES["id_taken"].format(id=source["id"], by=by))
     return {"id": source["id"], "name": source["name"], "fingerprint": fingerprint}
 
 
@@ -552,14 +567,19 @@ def listed_devices(manifest: dict[str, Any]) -> list[tuple[dict[str, Any], str]]
 
 
 def _adopts(manifest: dict[str, Any]) -> bool:
-    """A plan package from a trusted device brings the delegation's keys with it."""
+    """A plan package from a trusted device brings the delegation's keys with it (README:
+    "a plan package also passes on the keys its maker trusts"); any other package's listed
+    keys are trusted only by the user's --trust-new, after the preview showed them."""
     return manifest.get("scope", {}).get("plan_id") is not None
 
 
 def keys_to_trust(store: Store, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every key importing this package would trust that is not trusted here yet: the sender
-    (introduced_by None: the user's own choice) and, for a plan package, the keys it lists
-    (introduced_by: the sender's id). Revoked keys are never trusted again by an import."""
+    """Every key importing this package with --trust-new would trust that is not trusted
+    here yet: the sender (introduced_by None: the user's own choice) and the keys it lists
+    (introduced_by: the sender's id), which prove their devices' versions only once trusted
+    (a plan package's by trusting its sender, any other's by --trust-new).
+    Revoked keys are never trusted again by an import; a key listed for a device id this
+    laptop holds with another key is never taken (the id keeps its key)."""
     source = manifest["source"]
     out = []
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
@@ -573,21 +593,23 @@ def keys_to_trust(store: Store, manifest: dict[str, Any]) -> list[dict[str, Any]
                 "introduced_by": None,
             }
         )
-    if _adopts(manifest):
-        for device, fp in listed_devices(manifest):
-            known = store.sync.devices.device_by_fingerprint(fp)
-            if known is not None and (known["trusted"] or known["is_self"] or known["revoked"]):
-                continue
-            if fp == fingerprint or any(k["fingerprint"] == fp for k in out):
-                continue
-            out.append(
-                {
-                    "id": device["id"],
-                    "name": pkg.shown(device["name"]),
-                    "fingerprint": fp,
-                    "introduced_by": source["id"],
-                }
-            )
+    for device, fp in listed_devices(manifest):
+        known = store.sync.devices.device_by_fingerprint(fp)
+        if known is not None and (known["trusted"] or known["is_self"] or known["revoked"]):
+            continue
+        holder = store.sync.devices.device_by_id(device["id"])
+        if holder is not None and holder["fingerprint"] not in (None, fp):
+            continue
+        if fp == fingerprint or any(k["fingerprint"] == fp for k in out):
+            continue
+        out.append(
+            {
+                "id": device["id"],
+                "name": pkg.shown(device["name"]),
+                "fingerprint": fp,
+                "introduced_by": source["id"],
+            }
+        )
     return out
 
 
@@ -602,6 +624,7 @@ def _merge(
     checked: Checked,
     *,
     newly_trusted: bool,
+    adopt: bool,
     dry_run: bool,
 ) -> dict[str, int]:
     """Merge a checked package in one transaction (rolled back for a dry run)."""
@@ -620,7 +643,6 @@ def _merge(
                 trust=True,
                 directly=newly_trusted,
             )
-            adopt = _adopts(manifest)
             for device, fingerprint in listed_devices(manifest):
                 store.sync.devices.record_device(
                     device["id"],
@@ -780,10 +802,13 @@ def import_package(
     newly = any(k["introduced_by"] is None for k in keys_to_trust(store, manifest))
     source = _trust_source(store, manifest, trust_new)
     content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-    checked = check_content(store, manifest, content)
+    adopt = trust_new or _adopts(manifest)
+    checked = check_content(store, manifest, content, adopt=adopt)
     added = _store_attachments(store, content, _needed(checked.versions))
     try:
-        counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=False)
+        counts = _merge(
+            store, manifest, source, checked, newly_trusted=newly, adopt=adopt, dry_run=False
+        )
     except BaseException:
         # Refused (or failed) after the files came in: no row refers to them; take them back.
         _remove(added)
@@ -808,8 +833,9 @@ def dry_run_verdict(
     one line the import would say), "sha256" (of the file judged)}.
 
     The same checks as the import, in the same order, and the same merge, rolled back. An
-    unknown sender without `trust_new` is refused as the import would refuse it, but the
-    rest is judged as if trusted, so the secretary sees what trusting it would bring.
+    unknown sender without `trust_new` is refused as the import would refuse it (so is a
+    version proven only by a key the package brings), but the rest is judged as if trusted,
+    so the secretary sees what trusting it would bring.
     Also "tables" {table: rows} and "attachments" (files carried); `seen`, when given,
     receives the checked versions ("versions") for the preview's labels.
     """
@@ -845,9 +871,22 @@ def dry_run_verdict(
             source = _trust_source(store, manifest, True)
         newly = any(k["introduced_by"] is None for k in verdict["keys_to_trust"])
         content = pkg.read_content(signed, _decryptor(store, manifest, passphrase))
-        checked = check_content(store, manifest, content)
+        # Judged as if the keys it brings were trusted (what trusting them would bring) ...
+        checked = check_content(store, manifest, content, adopt=True)
+        if not (trust_new or _adopts(manifest)) and verdict["refused"] is None:
+            # ... and refused as the import without --trust-new would refuse it: a version
+            # proven only by a key this laptop does not trust yet.
+            parsed = checked.parsed
+            try:
+                authorship.check_authorship(
+                    store, manifest, parsed.versions, parsed.digests, parsed.proofs, adopt=False
+                )
+            except UserError as exc:
+                verdict["refused"] = str(exc)
         _check_attachments(store, content, _needed(checked.versions))
-        counts = _merge(store, manifest, source, checked, newly_trusted=newly, dry_run=True)
+        counts = _merge(
+            store, manifest, source, checked, newly_trusted=newly, adopt=True, dry_run=True
+        )
         verdict.update(counts)
         verdict["tables"] = {t: len(rows) for t, rows in checked.versions.items() if rows}
         verdict["attachments"] = len(content.attachments)

@@ -235,7 +235,8 @@ class SyncController(QObject):
         if not ImportPreviewDialog.ask(self.widget, preview):
             pinned.release()
             return
-        trust_new = preview["trust"] == "unknown"
+        # The dialog asked before trusting the sender or any key the package brings.
+        trust_new = preview["trust"] == "unknown" or bool(preview["keys_to_trust"])
         self.flush()
 
         def work(_progress: Any) -> dict[str, Any]:
