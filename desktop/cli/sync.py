@@ -230,6 +230,12 @@ def sync_export(
     is_flag=True,
     help="Chỉ cho biết việc nhập sẽ làm gì (khóa sẽ tin cậy, số bản ghi), không ghi gì.",
 )
+@click.option(
+    "--sha256",
+    "expected",
+    metavar="HEX",
+    help="Chỉ nhập nếu tệp đúng là các byte đã xem trước (mã sha256 do --dry-run --json cho).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_app
 def sync_import(
@@ -238,20 +244,59 @@ def sync_import(
     passphrase_file: Path | None,
     trust_new: bool,
     dry_run: bool,
+    expected: str | None,
     as_json: bool,
 ) -> None:
     """Nhập một gói đồng bộ: kiểm tra toàn bộ rồi áp dụng trọn vẹn, hoặc không gì cả."""
-    from desktop.sync.importer import dry_run_verdict, import_package
+    from desktop.sync.importer import PINNED_CHANGED, dry_run_verdict, import_package
+    from desktop.sync.pinned import pin
 
-    if dry_run:
+    # One private copy, hashed as it is copied: the verdict's sha256 is of the bytes judged,
+    # and `--sha256` imports exactly the bytes a dry run judged (a file swapped in between
+    # is refused), as the window does.
+    if not dry_run and expected is None:
+        result = import_package(
+            app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
+        )
+        _show_imported(result, as_json)
+        return
+    try:
+        pinned = pin(app.store, file)
+    except UserError:
+        if not dry_run:
+            raise
+        # Missing, unreadable or too big: the verdict says so, as it always did.
         verdict = dry_run_verdict(
             app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
         )
         _show_verdict(verdict, as_json)
         return
-    result = import_package(
-        app.store, file, passphrase=_passphrase(passphrase_file), trust_new=trust_new
-    )
+    try:
+        if dry_run:
+            verdict = dry_run_verdict(
+                app.store,
+                pinned.copy,
+                passphrase=_passphrase(passphrase_file),
+                trust_new=trust_new,
+            )
+            verdict["sha256"] = pinned.sha256
+            _show_verdict(verdict, as_json)
+            return
+        if expected is not None and expected.strip().lower() != pinned.sha256:
+            raise UserError(PINNED_CHANGED)
+        result = import_package(
+            app.store,
+            pinned.copy,
+            passphrase=_passphrase(passphrase_file),
+            trust_new=trust_new,
+            expected_sha256=pinned.sha256,
+        )
+    finally:
+        pinned.release()
+    _show_imported(result, as_json)
+
+
+def _show_imported(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return

@@ -101,8 +101,8 @@ def finding_history(store: Store, inspection_id: str, item_id: str) -> list[dict
         for key in new.keys() | old.keys():
             if (table, key) not in FIELD_LABELS:
                 continue
-            if entry["action"] == "insert" and key == "deleted":
-                continue
+            if key == "deleted" and (entry["action"] == "insert" or (not old and not new.get(key))):
+                continue  # a row's first version (made here or merged) is no restore
             before = _readable(table, key, old.get(key), judging_type)
             after = _readable(table, key, new.get(key), judging_type)
             if before == after:

@@ -66,10 +66,9 @@ def check_signed_head(store: Any) -> dict[str, Any] | None:
     try:
         signed = json.loads(text)
         seq, digest = int(signed["seq"]), str(signed["hash"])
-        keys = current_keys(store)
-        if keys is None:
+        public = _signer_key(store, str(signed["device_id"]))
+        if public is None:
             return None  # the key is not here (a copied database): nothing to check against
-        public = keys.signing.public_key()
         public.verify(
             base64.b64decode(signed["signature"]), _message(signed["device_id"], seq, digest)
         )
@@ -80,6 +79,23 @@ def check_signed_head(store: Any) -> dict[str, Any] | None:
         shown = _at_text(at)
         return _broken(seq, at, MESSAGES["moved"].format(seq=seq, at=shown, n=count))
     return None
+
+
+def _signer_key(store: Any, device_id: str) -> Any:
+    """The public key that signed the head: this device's own (None when its key file is not
+    here), or, for a head signed before a new identity (`device new-identity`, a restore on
+    another laptop), the key that device published, which its retired row keeps."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from desktop.sync.keys import unb64
+
+    if device_id == store.device_id:
+        keys = current_keys(store)
+        return None if keys is None else keys.signing.public_key()
+    device = store.sync.devices.device_by_id(device_id)
+    if device is None or not device.get("public_key"):
+        raise ValueError(device_id)  # a head signed by a device this database never was
+    return Ed25519PublicKey.from_public_bytes(unb64(device["public_key"], 32))
 
 
 def _at_text(at: str) -> str:

@@ -105,9 +105,21 @@ def encrypt_for_recipient(
     return _with_check(params, key), AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
+CIPHER, KDF = "AES-256-GCM", "scrypt"  # what every package names (since the first version)
+
+
+def _named_as_used(params: dict[str, Any], kdf: str | None) -> None:
+    """The cipher (and KDF) a package names are the ones this code runs: another name is
+    refused as unsupported, never ignored."""
+    if params.get("cipher") != CIPHER or (kdf is not None and params.get("kdf") != kdf):
+        named = f"kdf={params.get('kdf')!r}, " if kdf is not None else ""
+        raise UnsupportedParametersError(f"{named}cipher={params.get('cipher')!r}")
+
+
 def decrypt_for_recipient(
     ciphertext: bytes, params: dict[str, Any], private_key: Any, aad: bytes
 ) -> bytes:
+    _named_as_used(params, None)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
@@ -149,9 +161,10 @@ def encrypt_with_passphrase(
 def decrypt_with_passphrase(
     ciphertext: bytes, params: dict[str, Any], passphrase: str, aad: bytes
 ) -> bytes:
+    _named_as_used(params, KDF)
     n, r, p = params.get("n"), params.get("r"), params.get("p")
     if not (type(n) is int and n in SCRYPT_ACCEPTED and (r, p) == (SCRYPT_R, SCRYPT_P)):
         # Bounded cost: a package must not make us spend unbounded memory or time.
-        raise UnsupportedParametersError(f"n={n!r}, r={r!r}, p={p!r}")
+        raise UnsupportedParametersError(f"scrypt n={n!r}, r={r!r}, p={p!r}")
     key = _passphrase_key(passphrase, unb64(params["salt"], 16), n)
     return _open(key, params, ciphertext, aad)

@@ -84,7 +84,8 @@ MESSAGES = {
     "cơ sở dữ liệu",
     "missing_attachment": "thiếu tệp đính kèm {sha256}",
     "corrupt_payload": "dữ liệu mã hóa bị hỏng (khóa đúng nhưng nội dung không giải mã được)",
-    "kdf_params": "tham số mã hóa không được hỗ trợ (scrypt {detail})",
+    "kdf_params": "tham số mã hóa không được hỗ trợ ({detail})",
+    "cipher_params": "tham số mã hóa không được hỗ trợ ({detail})",
     "score_range": (
         "findings {id}: điểm “{column}” = {value:g} ngoài khoảng 0–{max:g} "
         "(điểm tối đa của nội dung)"
@@ -468,6 +469,8 @@ def _decryptor(store: Store, manifest: dict[str, Any], passphrase: str | None) -
                 raise UserError(MESSAGES["not_for_us"].format(fingerprint=params.get("recipient")))
             try:
                 return crypto.decrypt_for_recipient(payload, params, keys.exchange, aad)
+            except crypto.UnsupportedParametersError as exc:
+                raise _broken("cipher_params", detail=str(exc)) from exc
             except crypto.CorruptPayloadError as exc:
                 raise _broken("corrupt_payload") from exc
             except crypto.WrongKeyError as exc:

@@ -150,3 +150,91 @@ def test_a_newer_format_says_update(world: dict[str, Any]) -> None:
 
     _refused(world["r"], rebuild(genuine, world["root"] / "v9.kiemtra", a, newer), "cập nhật")
     assert json.loads(pkg.canonical_json({"v": pkg.FORMAT_VERSION}))["v"] >= 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (attack session): a trusted sender vouches for the key of any device the "
+    "receiver does not know yet, through the manifest's `devices` list, shown nowhere",
+)
+def test_a_trusted_sender_cannot_bind_bs_id_to_its_own_key_for_a_newcomer(
+    world: dict[str, Any],
+) -> None:
+    """Found by hand: A (trusted by D, who never met B) lists B's device id with a key A
+    holds, signs "B's" versions with it, and D merges them as B's (`updated`, no conflict,
+    history "Trần B (qua đồng bộ)"); `--dry-run` shows no key to trust; and B's genuine
+    packages are refused at D for good ("mã thiết bị … đã thuộc về một khóa khác")."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.sync import authorship
+    from desktop.sync.keys import fingerprint_of
+
+    a, b = world["a"], world["b"]
+    d = Laptop(world["root"], "may-d")
+    d.cli("device", "trust", a.info()["fingerprint"], "--name", "may-a")
+    genuine = world["root"] / "a-full.kiemtra"
+    a.cli("sync", "export", "-o", str(genuine), "--full")
+    b_id = b.store.device_id
+    fake = Ed25519PrivateKey.generate()
+    raw = fake.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    def squat(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        manifest["devices"] = [x for x in manifest["devices"] if x["id"] != b_id] + [
+            {
+                "id": b_id,
+                "name": "may-b",
+                "public_key": base64.b64encode(raw).decode("ascii"),
+                "fingerprint": fingerprint_of(raw),
+                "encryption_key": None,
+            }
+        ]
+        digests = []
+        for name, data in members.items():
+            if name.startswith("rows/") and name.endswith(".jsonl"):
+                table = name[len("rows/") : -len(".jsonl")]
+                for line in data.split(b"\n"):
+                    if line and json.loads(line).get("origin") == b_id:
+                        digests.append(authorship.digest(table, line))
+        lines = [json.loads(x) for x in members[pkg.PROOFS].splitlines()]
+        lines = [x for x in lines if x["device"] != b_id]
+        lines.append(authorship.to_line(authorship.sign(fake, b_id, digests)))
+        members[pkg.PROOFS] = pkg.jsonl(lines)
+
+    forged = rebuild(genuine, world["root"] / "squat.kiemtra", a, squat)
+    try:
+        _refused(d, forged, "may-b")
+    finally:
+        d.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (attack session): an export lists only the keys its maker trusts, not those "
+    "of every author whose versions it carries",
+)
+def test_a_relay_of_an_author_it_knows_but_does_not_trust_imports_for_a_newcomer(
+    world: dict[str, Any],
+) -> None:
+    """Found by hand: C trusts A directly and takes A's package (which carries B's versions
+    and lists B's key, recorded untrusted at C). C's own package then carries B's versions
+    without B's key, and a laptop that trusts C but never met B refuses all of it
+    ("… thiết bị mà máy này không biết khóa"), though C's export said nothing."""
+    a = world["a"]
+    c = Laptop(world["root"], "may-c")
+    e = Laptop(world["root"], "may-e")
+    try:
+        c.cli("device", "trust", a.info()["fingerprint"], "--name", "may-a")
+        a_pkg = world["root"] / "a-for-c.kiemtra"
+        a.cli("sync", "export", "-o", str(a_pkg), "--full")
+        c.cli("sync", "import", str(a_pkg))
+        c_pkg = world["root"] / "c-full.kiemtra"
+        c.cli("sync", "export", "-o", str(c_pkg), "--full")
+        e.cli("device", "trust", c.info()["fingerprint"], "--name", "may-c")
+        result = e.cli.json("sync", "import", str(c_pkg))
+        assert result["inserted"] > 100
+    finally:
+        c.close()
+        e.close()

@@ -167,3 +167,26 @@ def test_a_wrong_key_is_called_a_wrong_key(pair: dict[str, Any], tmp_path: Path)
 
     path = rebuild(pair["sealed"], tmp_path / "other-key.kiemtra", pair["sender"], reseal)
     assert "khóa của máy này" in _refused(pair, path)
+
+
+def test_an_unknown_kdf_or_cipher_is_refused_not_ignored(pair: dict[str, Any]) -> None:
+    """Found by hand (attack session): a key holder re-signed "kdf": "pbkdf2" (or another
+    cipher) and the package was opened with scrypt and AES-GCM anyway: the parameters it
+    names must be the ones used, or the package is refused as unsupported."""
+    secret = ("--passphrase-file", str(pair["secret"]))
+    for field, value in (("kdf", "pbkdf2"), ("cipher", "ChaCha20"), ("kdf", None)):
+
+        def name(
+            manifest: dict[str, Any], members: dict[str, bytes], f: str = field, v: Any = value
+        ) -> None:
+            manifest["encryption_params"][f] = v
+
+        path = rebuild(pair["locked"], pair["root"] / "kdf.kiemtra", pair["sender"], name)
+        message = _refused(pair, path, *secret)
+        assert "tham số mã hóa" in message, message
+
+    def cipher(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        manifest["encryption_params"]["cipher"] = "AES-128-CBC"
+
+    path = rebuild(pair["sealed"], pair["root"] / "cipher.kiemtra", pair["sender"], cipher)
+    assert "tham số mã hóa" in _refused(pair, path)

@@ -109,3 +109,25 @@ def test_an_inserted_finding_is_traced_with_its_values_and_shown_in_history(
     assert verify(b.store)["ok"]
     a.close()
     b.close()
+
+
+def test_a_finding_that_arrived_by_sync_is_not_shown_as_restored(tmp_path: Path) -> None:
+    """Found by hand (attack session): a finding inserted by an import showed "Kết quả kiểm
+    tra: → Khôi phục" (its `deleted` = 0 read as a restore) in its history; a local insert
+    never shows it."""
+    a = Laptop(tmp_path, "may-a")
+    b = Laptop(tmp_path, "thu-ky")
+    build_demo(a.store)
+    pkg_path = tmp_path / "a.kiemtra"
+    a.cli("sync", "export", "-o", str(pkg_path), "--full")
+    b.cli("sync", "import", str(pkg_path), "--trust-new")
+    b.reopen()
+    insp = a.store.planning.inspections()[0]["id"]
+    item = a.store.findings.item_id_for_code(insp, "A1.1.1")
+    history = finding_history(b.store, insp, item)
+    assert history and all("đồng bộ" in h["who"] for h in history)
+    assert not [h for h in history if h["new"] == "Khôi phục"], history
+    local = finding_history(a.store, insp, item)
+    assert not [h for h in local if h["new"] == "Khôi phục"]
+    a.close()
+    b.close()

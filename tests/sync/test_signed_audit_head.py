@@ -74,3 +74,34 @@ def test_a_recomputed_chain_with_a_forged_entry_is_reported(tmp_path: Path) -> N
     result = laptop.cli("audit", "verify", "--json", ok=False)
     report = json.loads(result.stdout)
     assert report["ok"] is False and "đã ký" in report["message"]
+
+
+def test_a_new_identity_keeps_the_log_intact_and_its_signed_head_checked(tmp_path: Path) -> None:
+    """Found by hand (attack session): after `device new-identity` (or a restore on another
+    laptop) the head signed at the last export was checked against the NEW key and `audit
+    verify` said "Nhật ký bị sửa đổi" for an untouched log, until the next export."""
+    laptop, _out = _laptop(tmp_path)
+    count = laptop.cli.json("audit", "verify", "--json")["entries"]
+    laptop.cli("device", "new-identity")
+    report = laptop.cli.json("audit", "verify", "--json")
+    assert report["ok"] is True, report
+    # Still checked against the old device's published key: truncation is reported.
+    _rewrite(laptop.db_path, keep=count - 5)
+    result = laptop.cli("audit", "verify", ok=False)
+    assert result.exit_code == 1 and "đã ký" in result.stderr, result.output
+
+
+def test_a_database_copied_elsewhere_keeps_its_log_intact(tmp_path: Path) -> None:
+    """The restore on a replacement laptop: the database alone, in another folder."""
+    import shutil
+
+    laptop, _out = _laptop(tmp_path)
+    elsewhere = tmp_path / "thay-the" / "kiemtra.sqlite"
+    elsewhere.parent.mkdir()
+    shutil.copy(laptop.db_path, elsewhere)
+    from tests.conftest import Kiemtra
+
+    cli = Kiemtra(elsewhere)
+    cli("device", "show")  # takes a new identity on first need
+    report = cli.json("audit", "verify", "--json")
+    assert report["ok"] is True, report

@@ -117,3 +117,31 @@ def test_a_key_trusted_directly_stays_trusted(world: dict[str, Any]) -> None:
     r.cli("device", "revoke", s.info()["fingerprint"])
     listed = {d["fingerprint"]: d for d in r.cli.json("device", "list")}
     assert listed[c.info()["fingerprint"]]["trusted"] is True
+
+
+def test_the_command_line_imports_only_the_bytes_its_dry_run_judged(
+    world: dict[str, Any],
+) -> None:
+    """Found by hand (attack session): `--dry-run --json` printed the file's sha256 but the
+    import had no way to hold the file to it; a plan package swapped in between was imported
+    and its keys trusted, none of them seen. `--sha256` pins the previewed bytes."""
+    r, c = world["r"], world["c"]
+    chosen = world["root"] / "goi.kiemtra"
+    c_pkg = world["root"] / "c-only.kiemtra"
+    c.cli("sync", "export", "-o", str(c_pkg), "--full")
+    chosen.write_bytes(c_pkg.read_bytes())
+    verdict = r.cli.json("sync", "import", str(chosen), "--dry-run", "--trust-new")
+    assert [k["name"] for k in verdict["keys_to_trust"]] == ["may-c"]
+    chosen.write_bytes(world["plan"].read_bytes())  # swapped after the preview
+    before = full_dump(r.db_path)
+    result = r.cli(
+        "sync", "import", str(chosen), "--trust-new", "--sha256", verdict["sha256"], ok=False
+    )
+    assert result.exit_code == 1 and "thay đổi sau khi xem trước" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert full_dump(r.db_path) == before
+    # The same bytes as previewed: imported.
+    chosen.write_bytes(c_pkg.read_bytes())
+    done = r.cli.json("sync", "import", str(chosen), "--trust-new", "--sha256", verdict["sha256"])
+    assert done["from"]["name"] == "may-c"
+    assert not list((r.data_dir / "inbox").glob("*"))  # the private copy is gone
