@@ -439,3 +439,50 @@ def test_the_preview_lists_the_keys_it_would_trust_and_its_counts(
     qtbot.addWidget(dialog)
     assert fingerprint.replace("-", " ") in dialog.keys_label.text()
     assert f"{preview['inserted']} mới" in dialog.changes_label.text()
+
+
+def test_a_relay_from_a_trusted_sender_shows_the_keys_it_brings_and_asks(
+    qtbot: Any, laptops: tuple[Laptop, Laptop], seams: dict[str, Any], tmp_path: Path
+) -> None:
+    """A trusted secretary relays a third laptop's versions in a package that is not a plan
+    package: the key of that laptop proves them only once trusted here, so the preview names
+    it (introduced by the secretary) and asks; confirmed, the import trusts it (issue 15)."""
+    from desktop.sync.export import export_package
+    from desktop.sync.identity import ensure_identity
+    from desktop.sync.importer import import_package
+
+    a, b = laptops
+    c = Laptop(qtbot, tmp_path, "may-c", demo=False)
+    try:
+        # C takes the plan from A, records one finding, and sends it back to A.
+        ensure_identity(a.store)
+        ensure_identity(c.store)
+        plan_pkg = tmp_path / "ke-hoach.kiemtra"
+        export_package(a.store, plan_pkg, full=True)
+        import_package(c.store, plan_pkg, trust_new=True)
+        insp = next(i["id"] for i in c.store.planning.inspections() if i["unit"] == UNIT)
+        item = c.store.findings.item_id_for_code(insp, "A1.1.1")
+        c.store.findings.set_finding(insp, item, {"note": "Máy C ghi"})
+        c_pkg = tmp_path / "may-c.kiemtra"
+        export_package(c.store, c_pkg)
+        import_package(a.store, c_pkg, trust_new=True)
+        c_fp = c.store.sync.devices.self_device()["fingerprint"]
+        # B trusts A directly, has never met C; A's package is a whole one, not a plan's.
+        a_fp = a.store.sync.devices.self_device()["fingerprint"]
+        b.store.sync.devices.set_device_trust(a_fp, trusted=True, name="may-thu-ky")
+        seams["choice"] = SyncExportChoice(plan_only=False, full=True)
+        export(qtbot, a)
+        result = import_(qtbot, b)
+    finally:
+        c.adapter.close()
+    preview = seams["previews"][-1]
+    assert preview["trust"] == "trusted"
+    introduced = {k["fingerprint"]: k["introduced_by"] for k in preview["keys_to_trust"]}
+    assert introduced[c_fp] == a.store.device_id
+    texts = seams["dialog_texts"]
+    assert texts["has_trust_check"] and not texts["import_enabled"]
+    assert texts["enabled_after_check"]
+    assert result["inserted"] > 0
+    known = b.store.sync.devices.device_by_fingerprint(c_fp)
+    assert known is not None and known["trusted"] and known["introduced_by"] == a.store.device_id
+    assert finding_of(b.store, UNIT, "A1.1.1")["note"] == "Máy C ghi"

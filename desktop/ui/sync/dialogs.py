@@ -124,6 +124,11 @@ T_UNKNOWN_HINT = (
     "Máy này chưa biết thiết bị gửi gói. Chỉ nhập khi mã vân tay khớp với mã của máy gửi "
     "(trên máy gửi: Đồng bộ ▸ Mã vân tay của máy này)."
 )
+T_KEYS_HINT = (
+    "Gói mang khóa của thiết bị mà máy này chưa tin cậy (danh sách ở trên, kèm máy đã chuyển "
+    "khóa tới). Chỉ nhập khi chắc đó đúng là khóa của các thiết bị ấy."
+)
+T_CONFIRM_KEYS = "Tôi tin cậy các khóa trên"
 T_IMPORTED_TITLE = "Đã nhập tệp đồng bộ"
 T_IMPORTED = (
     "Đã nhập gói từ máy “{name}”:\n"
@@ -446,17 +451,20 @@ class ImportPreviewDialog(QDialog):
 
         self.trust_check: QCheckBox | None = None
         if unknown or keys:
-            hint = QLabel(T_UNKNOWN_HINT)
+            # An unknown sender is checked by its fingerprint; a known one's package may
+            # still bring keys of other devices (a relay): each is listed above.
+            hint = QLabel(T_UNKNOWN_HINT if unknown else T_KEYS_HINT)
             hint.setWordWrap(True)
             layout.addWidget(hint)
+            confirm_text = T_CONFIRM_TRUST if unknown else T_CONFIRM_KEYS
             # A checkbox does not wrap its text: a wrapped label beside it does.
             self.trust_check = QCheckBox()
-            self.trust_check.setAccessibleName(T_CONFIRM_TRUST)
+            self.trust_check.setAccessibleName(confirm_text)
             row = QWidget()
             rl = QHBoxLayout(row)
             rl.setContentsMargins(0, 0, 0, 0)
             rl.addWidget(self.trust_check, 0, Qt.AlignmentFlag.AlignTop)
-            confirm = QLabel(T_CONFIRM_TRUST)
+            confirm = QLabel(confirm_text)
             confirm.setWordWrap(True)
             confirm.setBuddy(self.trust_check)
             rl.addWidget(confirm, 1)
