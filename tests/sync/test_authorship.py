@@ -260,3 +260,54 @@ def test_a_relay_passes_on_the_authors_keys_it_was_shown_and_trusted(
     finally:
         c.close()
         e.close()
+
+
+def _b_line(path: Path, table: str, b_id: str) -> dict[str, Any]:
+    import zipfile
+
+    name = f"rows/{table}.jsonl"
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name)}
+    return next(r for r in rows_of(members, table) if r["origin"] == b_id)
+
+
+@pytest.mark.parametrize("new_row", [False, True])
+def test_regression_a_history_edge_does_not_make_a_forged_version_known(
+    world: dict[str, Any], tmp_path: Path, new_row: bool
+) -> None:
+    """Found by fuzzing (issue 15): history edges (versions.jsonl) carry no proof, and "a
+    version already here needs none" looked only for an edge. A (a trusted key holder) sent
+    an edge naming a stamp of B's first, then "B's version" under that stamp: it was merged
+    as B's ("updated 1"). Known now means held: a head of the row or an ancestor of one."""
+    import uuid
+
+    a, b, r = world["a"], world["b"], world["r"]
+    genuine = tmp_path / "a.kiemtra"
+    a.cli("sync", "export", "-o", str(genuine), "--full")
+    b_id = b.store.device_id
+    target = _b_line(genuine, "members", b_id)
+    wall = int(target["hlc"].split(".")[0])
+    stamp = f"{wall + 1000:013d}.00000.{b_id}"
+    row_id = str(uuid.uuid4()) if new_row else target["id"]
+    base = "" if new_row else target["hlc"]
+
+    def edge_only(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        edges = [json.loads(line) for line in members[pkg.VERSIONS].splitlines()]
+        edges.append(["members", row_id, stamp, base])
+        members[pkg.VERSIONS] = pkg.jsonl(edges)
+
+    r.cli.json("sync", "import", str(rebuild(genuine, tmp_path / "p1.kiemtra", a, edge_only)))
+
+    def forged_row(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        rows = rows_of(members, "members")
+        forged = {**target, "id": row_id, "full_name": "Người B chưa từng ghi", "hlc": stamp}
+        forged["base_hlc"] = base or None
+        if new_row:
+            rows.append(forged)
+        else:
+            rows = [forged if row["id"] == row_id else row for row in rows]
+        set_rows(members, "members", rows)
+
+    forged = rebuild(genuine, tmp_path / "p2.kiemtra", a, forged_row)
+    line = _refused(r, forged, "may-b")
+    assert "chữ ký" in line

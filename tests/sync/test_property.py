@@ -1,6 +1,13 @@
 """Random edit histories on three laptops and a secretary, packages imported in random orders,
 their clocks skewed forward and back (within the one-day bound the import keeps), one of them
-possibly stopped with its counter near the end of its width, laptops closed and reopened."""
+possibly stopped with its counter near the end of its width, laptops closed and reopened.
+
+Relays and authorship (issue 15): the secretary relays everyone's versions; she may also
+forward a package with one version forged as another laptop's (re-signed with her own key),
+which every laptop must refuse, unchanged; and one laptop may revoke another. The revoker then
+refuses every package carrying the revoked device's versions it does not hold (and never holds
+one of them), so it is left out of the convergence checks: the laptops that trust the same
+keys (everyone else) must still agree, and lose nothing."""
 
 from __future__ import annotations
 
@@ -19,9 +26,13 @@ from db import Store
 from db.hlc import MAX_COUNTER, STAMP, format_stamp
 from db.migrations import SYNCED_TABLES
 from db.store import stable_id
+from desktop.services.paths import data_dir_for
 from desktop.sync.export import export_package
 from desktop.sync.identity import ensure_device_keys
 from desktop.sync.importer import import_package
+from desktop.sync.keys import load_keys
+from tests.fuzz import hostile
+from tests.sync.helpers import read_members, rebuild
 
 DEVICES = 4  # three laptops and the secretary (index 3), who relays
 KEYS = 2  # members that may be recorded: the same key gives the same row id everywhere
@@ -74,6 +85,10 @@ operation = st.one_of(
     st.tuples(st.just("import"), device, st.integers(0, 50)),
     st.tuples(st.just("resolve"), device, st.sampled_from(["mine", "theirs"])),
     st.tuples(st.just("reopen"), device),
+    # The secretary forwards package n with one version forged as laptop v's.
+    st.tuples(st.just("forge"), st.just(DEVICES - 1), st.integers(0, 50), st.integers(0, 2)),
+    # Laptop d revokes laptop v (the first such operation only).
+    st.tuples(st.just("revoke"), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(
         st.just("resolve_fields"),
         device,
@@ -121,6 +136,74 @@ def ancestors_of_heads(store: Store, table: str, row_id: str) -> set[str]:
     for head in heads:
         found |= store.sync.versions.ancestors(parents, head)
     return found
+
+
+def stamps_of(store: Store, device_id: str) -> set[tuple[str, str, str]]:
+    """Every version of `device_id` this laptop knows: (table, row id, stamp)."""
+    return {
+        (r["table_name"], r["row_id"], r["hlc"])
+        for r in store.db.query("SELECT table_name, row_id, hlc FROM sync_versions")
+        if r["hlc"].endswith("." + device_id)
+    }
+
+
+def claimed_by(store: Store, device_id: str) -> set[tuple[str, str, str]]:
+    """The versions this laptop holds as rows or conflict sides whose origin is `device_id`."""
+    out = set()
+    for table in SYNCED_TABLES:
+        for row in store.db.query(f"SELECT id, hlc, origin FROM {table}"):
+            if row["origin"] == device_id:
+                out.add((table, row["id"], row["hlc"]))
+    for conflict in store.sync.conflicts.settle_and_list():
+        for side in ("local", "remote"):
+            if conflict[side]["origin"] == device_id:
+                out.add((conflict["table_name"], conflict[side]["id"], conflict[side]["hlc"]))
+    return out
+
+
+class Signer:
+    """A laptop's key, as tests.sync.helpers.rebuild signs with it."""
+
+    def __init__(self, store: Store, path: Path) -> None:
+        self.store, self.data_dir = store, data_dir_for(path)
+
+
+_SYNC_TEXT = ("id", "hlc", "origin", "base_hlc")
+
+
+def forge(package: Path, target: Path, signer: Signer, victim: str, pick: int) -> Path | None:
+    """`package` forwarded by `signer` (its source and signature now the signer's) with one
+    row replaced by a new version claiming `victim`, edited; None when it carries no row."""
+    members = read_members(package)
+    parts = sorted(n for n in members if n.startswith("rows/") and members[n].strip())
+    if not parts:
+        return None
+    keys = load_keys(signer.data_dir, signer.store.device_id)
+    assert keys is not None
+    name = parts[pick % len(parts)]
+
+    def mutate(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+        rows = [json.loads(line) for line in members[name].splitlines()]
+        row = rows[pick % len(rows)]
+        wall, _counter, _device = row["hlc"].split(".", 2)
+        forged = {**row, "hlc": f"{int(wall) + 1:013d}.99999.{victim}", "origin": victim}
+        forged["base_hlc"] = row["hlc"]
+        text = [k for k, v in row.items() if isinstance(v, str) and k not in _SYNC_TEXT]
+        text = [k for k in text if not k.endswith("_id") and k != "sha256"]
+        if text:
+            forged[text[0]] = row[text[0]] + " (sửa giả)"
+        else:
+            forged["deleted"] = 1 - row["deleted"]
+        rows[pick % len(rows)] = forged
+        members[name] = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in rows)
+        manifest["source"] = {
+            "id": signer.store.device_id,
+            "name": signer.store.device_name,
+            "public_key": keys.public_key,
+            "encryption_key": keys.encryption_key,
+        }
+
+    return rebuild(package, target, signer, mutate)  # type: ignore[arg-type]
 
 
 HOUR_MS = 3_600_000
@@ -186,6 +269,24 @@ def test_devices_that_saw_the_same_packages_agree(
             packages: list[Path] = []
             # every version any device ever wrote, by table
             written: list[tuple[str, dict[str, Any]]] = []
+            # The revocation, if any: who revoked whom, and what of its versions it knew then.
+            revoked: dict[str, Any] = {"by": None, "id": "", "known": set()}
+
+            def take(index: int, path: Path) -> bool:
+                """Import `path` on laptop `index`. Only the revoker may refuse it, and only
+                for the revocation (one line, its database unchanged)."""
+                s = stores[index]
+                if index != revoked["by"]:
+                    import_package(s, path, trust_new=True)
+                    return True
+                result = hostile.attempt(
+                    lambda: import_package(s, path, trust_new=True), lambda: hostile.dump(s)
+                )
+                if hostile.refused(result):
+                    assert "thu hồi" in str(result), str(result)
+                    event("refused after a revocation")
+                    return False
+                return True
 
             for op in ops:
                 kind, dev = op[0], stores[op[1]]
@@ -217,7 +318,28 @@ def test_devices_that_saw_the_same_packages_agree(
                     export_package(dev, path, full=op[2])
                     packages.append(path)
                 elif kind == "import" and packages:
-                    import_package(dev, packages[op[2] % len(packages)], trust_new=True)
+                    take(op[1], packages[op[2] % len(packages)])
+                elif kind == "revoke" and revoked["by"] is None and op[1] != op[2]:
+                    event("a laptop revoked another")
+                    victim = stores[op[2]]
+                    fingerprint = victim.sync.devices.self_device()["fingerprint"]
+                    dev.sync.devices.set_device_trust(fingerprint, trusted=False, name=None)
+                    revoked.update(by=op[1], id=victim.device_id)
+                    revoked["known"] = stamps_of(dev, victim.device_id)
+                elif kind == "forge" and packages:
+                    signer = Signer(dev, paths[op[1]])
+                    source = packages[op[2] % len(packages)]
+                    victim_id = stores[op[3]].device_id
+                    target = root / f"forged{len(packages)}-{op[2]}.kiemtra"
+                    forged = forge(source, target, signer, victim_id, op[2])
+                    if forged is not None:
+                        event("the relay forwarded a forged version")
+                        for s in stores:
+                            result = hostile.attempt(
+                                lambda s=s, f=forged: import_package(s, f, trust_new=True),
+                                lambda s=s: hostile.dump(s),
+                            )
+                            assert hostile.refused(result), "a forged version was accepted"
                 elif kind == "resolve":
                     open_ = dev.sync.conflicts.settle_and_list()
                     if open_:
@@ -245,16 +367,22 @@ def test_devices_that_saw_the_same_packages_agree(
 
             # Nothing silently dropped, on the device that wrote each version and on the
             # secretary once everything reaches her: current, in a conflict, or built upon.
-            for s in stores:
+            for i in range(DEVICES):
                 for path in packages:
-                    import_package(s, path, trust_new=True)
+                    take(i, path)
             final = []
             for i, s in enumerate(stores):
                 path = root / f"final{i}.kiemtra"
                 export_package(s, path, full=True)
                 final.append(path)
-            for s, path in itertools.product(stores, final):
-                import_package(s, path, trust_new=True)
+            for i, path in itertools.product(range(DEVICES), final):
+                take(i, path)
+            # The laptops that trust the same keys: all but a revoker.
+            same_trust = [s for i, s in enumerate(stores) if i != revoked["by"]]
+            if revoked["by"] is not None:
+                # The revoked device's versions it did not know when it revoked never arrive.
+                revoker = stores[revoked["by"]]
+                assert claimed_by(revoker, revoked["id"]) <= revoked["known"]
 
             # No stamp issued twice: two different versions never share one, and every stamp
             # keeps the fixed width.
@@ -262,20 +390,23 @@ def test_devices_that_saw_the_same_packages_agree(
             for _table, version in written:
                 assert STAMP.match(version["hlc"]), version["hlc"]
                 assert by_stamp.setdefault(version["hlc"], version) == version
-            reference = content(stores[0])
+            reference = content(same_trust[0])
             event(f"conflicts at the end: {min(len(reference['conflicts']), 2)}")
-            for s in stores[1:]:
+            for s in same_trust[1:]:
                 assert content(s) == reference
-            for s in stores:
-                # A second round changes nothing.
+            for i, s in enumerate(stores):
+                # A second round changes nothing (the revoker: its own package).
                 before = content(s)
-                result = import_package(s, final[0], trust_new=True)
+                again = final[i] if i == revoked["by"] else final[0]
+                result = import_package(s, again, trust_new=True)
                 assert result["inserted"] == result["updated"] == result["conflicts"] == 0
                 assert content(s) == before
                 versions = known_versions(s)
                 for table, version in written:
                     if table not in TRACKED:
                         continue
+                    if i == revoked["by"] and version["origin"] != s.device_id:
+                        continue  # a revoker may lack what came only with refused packages
                     if version["hlc"] in versions:
                         assert versions[version["hlc"]] == version
                     else:
@@ -306,9 +437,9 @@ def test_devices_that_saw_the_same_packages_agree(
                 secretary.sync.conflicts.resolve_sync_conflict(first["id"], "theirs", fields)
             settled = root / "settled.kiemtra"
             export_package(secretary, settled)
-            for s in stores[:3]:
-                import_package(s, settled, trust_new=True)
-            for s in stores:
+            for i in range(DEVICES - 1):
+                take(i, settled)
+            for s in same_trust:
                 assert content(s) == content(secretary)
                 assert s.sync.conflicts.settle_and_list() == []
         finally:

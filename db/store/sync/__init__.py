@@ -30,7 +30,7 @@ class Sync:
         self.conflicts = Conflicts(core, self.versions, search)
         self.merge = Merge(core, self.versions, self.conflicts, search)
         self.export_scope = ExportScope(core, self.versions, self.conflicts)
-        self.proofs = Proofs(core)
+        self.proofs = Proofs(core, self.versions, self.conflicts)
 
 
 __all__ = ["PLAN_SCOPE", "Sync"]

@@ -8,14 +8,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from db.store.core import Core
+from db.store.sync.conflicts import Conflicts
+from db.store.sync.versions import Versions
 
 
 class Proofs:
     """Signed digest lists by device: stored once, carried on by every export."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, versions: Versions, conflicts: Conflicts) -> None:
         self.core = core
         self.db = core.db
+        self.versions = versions
+        self.conflicts = conflicts
 
     def of_devices(self, device_ids: Iterable[str]) -> list[dict[str, Any]]:
         """Every attestation signed by these devices: id, device_id, signature, digests."""
@@ -44,13 +48,20 @@ class Proofs:
             )
 
     def known_versions(self, table: str, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which of these (row_id, hlc) versions this laptop already knows."""
+        """Which of these (row_id, hlc) versions this laptop already holds: a head of the row
+        (the row itself or a side of an open conflict) or an ancestor of one, so that merging
+        it again changes nothing. An edge of the history alone is not enough: a package's
+        versions.jsonl carries no proof and can name any stamp (issue 15)."""
+        wanted: dict[str, set[str]] = {}
+        for row_id, hlc in pairs:
+            wanted.setdefault(row_id, set()).add(hlc)
         found: set[tuple[str, str]] = set()
-        for row_id, hlc in set(pairs):
-            if self.db.execute(
-                "SELECT 1 FROM sync_versions WHERE table_name = ? AND row_id = ? AND hlc = ? "
-                "LIMIT 1",
-                [table, row_id, hlc],
-            ).fetchone():
-                found.add((row_id, hlc))
+        for row_id, stamps in wanted.items():
+            heads = {h["hlc"] for h in self.conflicts.row_heads(table, row_id)}
+            held = stamps & heads
+            if stamps - held:
+                parents = self.versions.parents(table, row_id)
+                for head in heads:
+                    held |= stamps & self.versions.ancestors(parents, head)
+            found.update((row_id, hlc) for hlc in held)
         return found
