@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import strings
 from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
-from desktop.ui.common import file_dialogs, keyboard
+from desktop.ui.common import file_dialogs, keyboard, mnemonics
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         shell: Shell = self  # mypy checks here that the window is the Shell features expect
         for module in FEATURES:
             importlib.import_module(module).install(shell)
+        # Every entry gets its letter (Alt+T, then the letter), once all entries are in.
+        for menu in self._menus.values():
+            mnemonics.keep_mnemonics(menu)
 
     # -- building -------------------------------------------------------------------------
     def _initial_size(self) -> QSize:

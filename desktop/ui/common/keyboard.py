@@ -1,6 +1,6 @@
 """Keyboard helpers shared by every window: tables that Tab leaves, a visible focus frame,
 a scroll area that follows the focus, windows that Escape closes and that fit the screen, and
-`DateField`, a date box that takes what is typed.
+`DateField`, a date box that takes what is typed. Menu letters: common/mnemonics.py.
 """
 
 from __future__ import annotations
@@ -115,10 +115,39 @@ def keep_shortcuts(root: QWidget, *actions: QAction) -> None:
             field.installEventFilter(keeper)
 
 
+class _SelectOnFocus(QObject):
+    """When the keyboard enters a view whose framed row is not selected, selects it: the
+    buttons and keys that act on "the selected row" then act on the row the user sees."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
+            reason = event.reason() if isinstance(event, QFocusEvent) else None
+            keyboard = (
+                Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason,
+                Qt.FocusReason.ShortcutFocusReason,
+            )
+            selection = watched.selectionModel()
+            model = watched.model()
+            if reason in keyboard and selection is not None and model is not None:
+                current = watched.currentIndex()
+                if not current.isValid() and model.rowCount() > 0:
+                    current = model.index(0, 0)
+                if current.isValid() and not selection.isRowSelected(current.row()):
+                    flags = selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
+                    selection.setCurrentIndex(current, flags)
+        return False
+
+
 def tab_leaves(*views: QAbstractItemView) -> None:
-    """Tab and Shift+Tab leave these tables and lists (arrows move inside them)."""
+    """Tab and Shift+Tab leave these tables and lists (arrows move inside them); Tab into
+    one selects the row it frames."""
     for view in views:
         view.setTabKeyNavigation(False)
+        if view.findChild(_SelectOnFocus, "select_on_focus") is None:
+            watcher = _SelectOnFocus(view)
+            watcher.setObjectName("select_on_focus")
+            view.installEventFilter(watcher)
 
 
 def chain_focus(widgets: list[QWidget]) -> None:

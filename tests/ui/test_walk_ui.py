@@ -1,0 +1,176 @@
+"""Defects found walking the whole job by keyboard under Xvfb at 1024×600 and 1366×768
+(plan, visit, recording, conclusion, exports, follow-up): each test drives the keys a user
+pressed there and fails on what the screen showed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+
+from desktop.ui.main_window import MainWindow
+from desktop.ui.shell import MenuId
+from tests.ui.conftest import inspection_id
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore(
+        "does not support propagateSizeHints",
+        "does not support raise",
+        "does not support grabbing",
+    ),
+]
+
+Key = Qt.Key
+TYPEABLE = set(string.ascii_lowercase + string.digits)
+
+
+def activate(qtbot: Any, w: QWidget) -> None:
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single '&' ("&&" is a literal ampersand), lower case."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def entries(menu: QMenu) -> list[Any]:
+    menu.aboutToShow.emit()
+    return [a for a in menu.actions() if not a.isSeparator() and a.isVisible() and a.text()]
+
+
+# -- Menus: every entry reachable by its letter -------------------------------------------
+
+
+def test_every_menu_entry_has_a_typeable_distinct_mnemonic(window: MainWindow) -> None:
+    # Under Xvfb no entry of any menu was underlined: Alt+T opened Tệp, then only arrows
+    # reached "Thêm cuộc kiểm tra…" (Up, Up), letters did nothing.
+    window.install_extras()
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        assert isinstance(menu, QMenu)
+        letters = []
+        for action in entries(menu):
+            letter = mnemonic(action.text())
+            assert letter is not None, (top.text(), action.text())
+            assert letter in TYPEABLE, (top.text(), action.text())  # a key on any keyboard
+            letters.append(letter)
+        assert len(letters) == len(set(letters)), [a.text() for a in entries(menu)]
+
+
+def test_a_letter_in_the_file_menu_triggers_the_plan_entries(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.install_extras()
+    window.show()
+    activate(qtbot, window)
+    plans = window.feature("plans")
+    menu = window.menu(MenuId.FILE)
+    seen: list[str] = []
+    for action in (
+        plans.template_action,
+        plans.import_action,
+        plans.update_action,
+        plans.add_action,
+    ):
+        assert action.isEnabled(), action.text()
+        action.triggered.disconnect()  # the dialog itself is tested in test_plans_ui
+        name = action.text()
+        action.triggered.connect(lambda *_, name=name: seen.append(name))
+        letter = mnemonic(name)
+        assert letter is not None, name
+        menu.popup(QPoint(0, 0))
+        qtbot.waitUntil(menu.isVisible)
+        QTest.keyClick(menu, getattr(Key, f"Key_{letter.upper()}"))
+        qtbot.waitUntil(lambda name=name: seen[-1:] == [name])
+        menu.hide()
+
+
+def test_the_file_menu_letters_as_the_walk_used_them(window: MainWindow) -> None:
+    window.install_extras()
+    texts = [a.text() for a in entries(window.menu(MenuId.FILE))]
+    assert texts[:2] == ["&Mở cơ sở dữ liệu…", "&Sao lưu và khôi phục…"]
+    assert texts[2:] == [
+        "&Tạo mẫu kế hoạch…",
+        "&Nạp kế hoạch từ Excel…",
+        "&Cập nhật kế hoạch…",
+        "Thêm cuộc &kiểm tra…",
+        "T&hoát",
+    ]
+    # The plan banner's buttons and the tooltips keep the plain words.
+    plans = window.feature("plans")
+    assert plans.add_action.toolTip().count("&") == 0
+    assert window.quit_action.toolTip() == "Thoát (Ctrl+Q)"
+
+
+# -- Export options: the example number fits the document ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("bien-ban", "/BB-"), ("ket-luan", "/TB-"), ("bao-cao", "/BC-"), ("tong-hop", "/BC-")],
+)
+def test_export_number_hint_matches_the_document(qtbot: Any, kind: str, code: str) -> None:
+    # The notice's dialog said "ví dụ 12/BB-ĐKT" (a minutes' number) under Xvfb.
+    from desktop.ui.exports.dialog import ReportOptionsDialog
+
+    dialog = ReportOptionsDialog(None, "Văn bản", "", dt.date(2025, 7, 1), "", kind)
+    qtbot.addWidget(dialog)
+    assert code in dialog.number_edit.placeholderText()
+
+
+def test_export_controller_passes_the_kind_to_the_options_dialog(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.exports.dialog import ReportOptionsDialog
+
+    hints: list[str] = []
+
+    def fake_exec(dialog: ReportOptionsDialog) -> int:
+        hints.append(dialog.number_edit.placeholderText())
+        return 0  # Hủy
+
+    monkeypatch.setattr(ReportOptionsDialog, "exec", fake_exec)
+    window.install_extras()
+    window.select_inspection(inspection_id(window.adapter.store, "Sở Y tế"))
+    controller = window.feature("exports").controller
+    assert controller.export_inspection("ket-luan", "pdf") is None
+    assert controller.export_inspection("bien-ban", "pdf") is None
+    assert "/TB-" in hints[0] and "/BB-" in hints[1], hints
+
+
+# -- Follow-up register: Tab into the table picks a row the toolbar keys act on -----------
+
+
+def test_tab_into_the_followup_table_selects_the_row_it_frames(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # Tab from the filter framed the first cell but selected nothing: Ctrl+B (Ghi nhận báo
+    # cáo khắc phục) did nothing and its button stayed grey until Space.
+    window.install_extras()
+    insp = inspection_id(window.adapter.store, "Sở Y tế")
+    for text in ("Niêm yết thủ tục", "Cập nhật cổng dịch vụ công"):
+        window.adapter.add_recommendation(insp, text, deadline=dt.date(2021, 12, 31))
+    followup = window.feature("followup")
+    register = followup.show_register()
+    qtbot.waitUntil(lambda: register.isVisible())
+    activate(qtbot, register)
+    qtbot.waitUntil(lambda: register.table.model().rowCount() > 0)
+    register.text_edit.setFocus()
+    QTest.keyClick(register.text_edit, Key.Key_Tab)
+    assert QApplication.focusWidget() is register.table
+    assert register.table.selectionModel().selectedRows(), "nothing selected"
+    assert register.report_action.isEnabled()
