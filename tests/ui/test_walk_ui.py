@@ -174,3 +174,49 @@ def test_tab_into_the_followup_table_selects_the_row_it_frames(
     assert QApplication.focusWidget() is register.table
     assert register.table.selectionModel().selectedRows(), "nothing selected"
     assert register.report_action.isEnabled()
+
+
+# -- Multi-line boxes: Ctrl+Enter saves the dialog (Enter starts a new line there) ---------
+
+
+def test_ctrl_enter_in_the_recommendation_text_saves(qtbot: Any) -> None:
+    # The walk: after typing the recommendation, Ctrl+Enter did nothing; Tab, Enter (or
+    # four Tabs in the remediation report) reached "Lưu".
+    from desktop.ui.recording.recommendation_dialog import RecommendationDialog
+
+    dialog = RecommendationDialog([("A1.1.2", "Kế hoạch")], None, dt.date(2027, 1, 4))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.text_edit.setFocus()
+    QTest.keyClicks(dialog.text_edit, "Xac dinh kinh phi")
+    QTest.keyClick(dialog.text_edit, Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.values()["text"] == "Xac dinh kinh phi"
+
+
+def test_ctrl_enter_with_empty_text_still_refuses_and_says_why(qtbot: Any) -> None:
+    from desktop.ui.recording.recommendation_dialog import RecommendationDialog
+
+    dialog = RecommendationDialog([], None, dt.date(2027, 1, 4))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.text_edit.setFocus()
+    QTest.keyClick(dialog.text_edit, Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible() and dialog.message_label.text()
+
+
+def test_ctrl_enter_in_the_remediation_note_saves(qtbot: Any) -> None:
+    from desktop.ui.followup.dialogs import ReportDialog
+
+    recs = [{"unit": "Sở Y tế", "number": 1, "text": "Niêm yết"}]
+    dialog = ReportDialog(recs, dt.date(2021, 9, 15))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.note_edit.setFocus()
+    QTest.keyClicks(dialog.note_edit, "Da niem yet")
+    QTest.keyClick(dialog.note_edit, Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.values()[2] == "Da niem yet"

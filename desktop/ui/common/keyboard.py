@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
+    QDialog,
+    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -65,6 +67,19 @@ def fit_on_screen(window: QWidget, width: int, height: int, room: QSize | None =
         room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     room = room - QSize(16, 48)  # frame and title bar
     window.resize(QSize(width, height).boundedTo(room))
+
+
+def ok_on_ctrl_enter(dialog: QDialog, box: QDialogButtonBox) -> QAction:
+    """Ctrl+Enter presses the dialog's OK from anywhere in it, a multi-line box included
+    (Enter there starts a new line); the OK button's checks run as on a click."""
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    action = QAction(dialog)
+    action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(ok.click)
+    ok.setToolTip(f"{ok.text()} (Ctrl+Enter)")
+    dialog.addAction(action)
+    return action
 
 
 def close_on_escape(window: QWidget) -> QAction:
