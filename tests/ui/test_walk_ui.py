@@ -220,3 +220,32 @@ def test_ctrl_enter_in_the_remediation_note_saves(qtbot: Any) -> None:
     QTest.keyClick(dialog.note_edit, Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.values()[2] == "Da niem yet"
+
+
+# -- Message boxes: the title bar shows the whole title -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [("Xóa", "Xóa kiến nghị số 2?"), ("Đã xuất báo cáo", "Đã ghi Biên bản vào tệp:\n/tmp/a.pdf")],
+)
+def test_a_message_box_is_wide_enough_for_its_title(qtbot: Any, title: str, text: str) -> None:
+    # Openbox showed "Xóa —... a CCHC" and "Đã xuất báo c...kiểm tra CCHC": the boxes were
+    # narrower than their title with the program's name and the title-bar buttons.
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.ui.common import dialogs_vi
+
+    box = dialogs_vi.message_box(None, QMessageBox.Icon.Warning, title, text)
+    box.addButton("Xóa", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    shown = f"{title} — {QApplication.applicationDisplayName() or 'Kiểm tra CCHC'}"
+    bold = box.font()
+    bold.setBold(True)
+    from PySide6.QtGui import QFontMetrics
+
+    needed = QFontMetrics(bold).horizontalAdvance(shown) + dialogs_vi.TITLE_BAR_EXTRA
+    assert box.width() >= needed, (box.width(), needed)

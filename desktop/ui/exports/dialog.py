@@ -223,10 +223,8 @@ class ExportController(QObject):
     def ask_open_file(parent: QWidget | None, label: str, path: Path) -> bool | str:
         """Tell the file was written; True when the user wants to open it, SIGN ("sign") when
         they pressed Ký số… (offered for a PDF). Tests patch this."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(T_DONE_TITLE)
-        box.setText(T_DONE.format(label=label, path=path))
+        text = T_DONE.format(label=label, path=path)
+        box = dialogs_vi.message_box(parent, QMessageBox.Icon.Information, T_DONE_TITLE, text)
         open_button = box.addButton(T_OPEN, QMessageBox.ButtonRole.AcceptRole)
         sign_button = None
         if path.suffix.lower() == ".pdf":
