@@ -249,3 +249,30 @@ def test_a_message_box_is_wide_enough_for_its_title(qtbot: Any, title: str, text
 
     needed = QFontMetrics(bold).horizontalAdvance(shown) + dialogs_vi.TITLE_BAR_EXTRA
     assert box.width() >= needed, (box.width(), needed)
+
+
+# -- Search: a typed code finds that code, not its digits anywhere -------------------------
+
+
+def shown_codes(window: MainWindow) -> list[str]:
+    proxy = window.proxy
+    return [str(proxy.index(r, 0).data()) for r in range(proxy.rowCount())]
+
+
+def test_a_code_typed_in_search_shows_that_code_only(qtbot: Any, window: MainWindow) -> None:
+    # Ctrl+F, "A3.4.1" (an item of the commune list) at a Sở listed A3.1.4 alone: the
+    # inspector took it for the item typed.
+    from tests.ui.conftest import open_item
+
+    open_item(window, "Sở Khoa học và Công nghệ", "A1.1.1")
+    codes = shown_codes(window)
+    assert "A1.3.4" in codes and "A1.4.3" not in codes
+    window.pane.search_edit.setFocus()
+    QTest.keyClicks(window.pane.search_edit, "A1.4.3")
+    qtbot.waitUntil(lambda: "A1.3.4" not in shown_codes(window))
+    assert shown_codes(window) == []
+    window.pane.search_edit.clear()
+    QTest.keyClicks(window.pane.search_edit, "a1.3")
+    qtbot.waitUntil(lambda: "A1.1.1" not in shown_codes(window))
+    shown = shown_codes(window)
+    assert shown and all(c.startswith("A1.3.") for c in shown), shown
