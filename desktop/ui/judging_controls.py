@@ -63,7 +63,10 @@ CHOICES: dict[JudgingType, list[Choice]] = {
     ],
     JudgingType.TEXT: [],
 }
-CHOICE_LEGEND = "Phím: Alt+1 đạt/có · Alt+2 một phần · Alt+3 không đạt/không · Alt+4 Không áp dụng"
+CHOICE_LEGEND = (
+    "Phím: Alt+1 đạt/có · Alt+2 một phần · Alt+3 không đạt/không · Alt+4 Không áp dụng"
+    " · Alt+5 nhập số liệu"
+)
 # The colour of a checked choice: the colour of the result it stands for.
 CHOICE_RESULT = {
     judging.YES: Result.DAT.value,

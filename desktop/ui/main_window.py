@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         record = self.add_menu(MenuId.RECORD, T_MENU_RECORD)
         record.addActions(self.editor.choice_actions)
+        record.addAction(self.editor.measure_action)
         record.addSeparator()
         record.addActions(self.pane.move_actions())
         self.addActions(self.pane.move_actions())

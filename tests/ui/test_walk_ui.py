@@ -276,3 +276,45 @@ def test_a_code_typed_in_search_shows_that_code_only(qtbot: Any, window: MainWin
     qtbot.waitUntil(lambda: "A1.1.1" not in shown_codes(window))
     shown = shown_codes(window)
     assert shown and all(c.startswith("A1.3.") for c in shown), shown
+
+
+# -- Counts of a Tỷ lệ % item: one key to the numbers ------------------------------------
+
+
+def test_alt5_goes_to_the_measure_of_the_item(qtbot: Any, window: MainWindow) -> None:
+    # The walk: from the checklist, Tử số of a Tỷ lệ % item was five Tabs away (past the
+    # four result buttons); nine chords for the counts and the note.
+    from tests.ui.conftest import open_item
+
+    window.show()
+    activate(qtbot, window)
+    editor = window.editor
+    cases = [("A1.1.3", editor.num_spin), ("A1.2.4", editor.count_spin)]
+    cases.append(("A1.1.1", editor.date_edit))
+    for code, field in cases:
+        open_item(window, "Sở Khoa học và Công nghệ", code)
+        window.table.setFocus()
+        QTest.keyClick(window.table, Key.Key_5, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is field, code
+    # A ratio by keyboard: Alt+5, 8, Tab, 10 → 80 %.
+    row = open_item(window, "Sở Khoa học và Công nghệ", "A1.1.3")
+    window.table.setFocus()
+    QTest.keyClick(window.table, Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    QTest.keyClicks(QApplication.focusWidget(), "8")
+    QTest.keyClick(QApplication.focusWidget(), Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.den_spin
+    QTest.keyClicks(editor.den_spin, "10")
+    QTest.keyClick(editor.den_spin, Key.Key_Tab)
+    store = window.adapter.store
+    insp = inspection_id(store, "Sở Khoa học và Công nghệ")
+    window.editor.flush()
+    qtbot.waitUntil(
+        lambda: (store.findings.finding(insp, row["item_id"]) or {}).get("denominator") == 10
+    )
+    stored = store.findings.finding(insp, row["item_id"])
+    assert (stored["numerator"], stored["denominator"]) == (8, 10)
+    # An item without a measure (Có/Không): Alt+5 leaves the focus where it is.
+    open_item(window, "Sở Khoa học và Công nghệ", "A1.1.2")
+    window.table.setFocus()
+    QTest.keyClick(window.table, Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is window.table

@@ -39,23 +39,39 @@ _AUTO = "auto_mnemonic"  # the text an action was given by give_mnemonics
 _PLAIN = "auto_mnemonic_plain"  # and its text before
 
 
+def _letters(texts: list[str], used: set[str]) -> list[int | None]:
+    """Where each text gets its '&', in order, each letter once."""
+    taken = set(used)
+    places: list[int | None] = []
+    for text in texts:
+        pos = _free_letter(text, taken)
+        if pos is not None:
+            taken.add(text[pos].lower())
+        places.append(pos)
+    return places
+
+
 def give_mnemonics(menu: QMenu) -> None:
     """Give every entry of `menu` without its own mnemonic one, distinct within the menu, in
-    menu order (letters given before are given again: relabelled entries take their turn)."""
+    menu order; when letters run out, the entries left without go first (the letters given
+    before are given again: relabelled entries take their turn)."""
     actions = [a for a in menu.actions() if not a.isSeparator() and a.text()]
     for action in actions:
         given = action.property(_AUTO)
         if given and action.text() == given:
             action.setText(action.property(_PLAIN))
     used = {m for a in actions if (m := mnemonic_of(a.text())) is not None}
-    for action in actions:
-        text = action.text()
-        if mnemonic_of(text) is not None:
-            continue
-        pos = _free_letter(text, used)
+    todo = [a for a in actions if mnemonic_of(a.text()) is None]
+    places = _letters([a.text() for a in todo], used)
+    if None in places:  # "Mở lại" after "Kết thúc kiể&m tra" and "Đánh dấu đã kết &luận"
+        todo = [a for a, p in zip(todo, places, strict=True) if p is None] + [
+            a for a, p in zip(todo, places, strict=True) if p is not None
+        ]
+        places = _letters([a.text() for a in todo], used)
+    for action, pos in zip(todo, places, strict=True):
         if pos is None:
             continue
-        used.add(text[pos].lower())
+        text = action.text()
         action.setProperty(_PLAIN, text)
         action.setText(text[:pos] + "&" + text[pos:])
         action.setProperty(_AUTO, action.text())
