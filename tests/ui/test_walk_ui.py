@@ -318,3 +318,26 @@ def test_alt5_goes_to_the_measure_of_the_item(qtbot: Any, window: MainWindow) ->
     window.table.setFocus()
     QTest.keyClick(window.table, Key.Key_5, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is window.table
+
+
+# -- Focus always seen: the editor's scroll area takes the focus (PageDown reads on) -------
+
+
+def test_the_focused_editor_pane_shows_the_focus_frame(qtbot: Any, window: MainWindow) -> None:
+    # Shift+Tab from the plan box put the focus on the editor's scroll area: nothing on
+    # screen said where the keys went.
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QScrollArea
+
+    from desktop.ui.common import keyboard
+
+    window.show()
+    activate(qtbot, window)
+    keyboard.install_focus_frame()
+    window.plan_combo.setFocus()
+    QTest.keyClick(window.plan_combo, Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    area = QApplication.focusWidget()
+    assert isinstance(area, QScrollArea), area
+    image = area.grab().toImage()
+    left = QColor(image.pixel(0, image.height() // 2))
+    assert left == QColor(keyboard.FOCUS_COLOUR), left.name()

@@ -40,6 +40,12 @@ FOCUS_STYLE = "\n".join(
         "QAbstractSpinBox",
     )
 )
+# The editor pane takes the focus (PageDown then scrolls the guidance): a frame always there,
+# coloured when focused (a border only under :focus would not be drawn: no frame width).
+FOCUS_STYLE += (
+    "\nQScrollArea#editor_scroll { border: 2px solid transparent; }"
+    f"\nQScrollArea#editor_scroll:focus {{ border: 2px solid {FOCUS_COLOUR}; }}"
+)
 
 # Strings the user sees.
 T_DATE_HINT = "ngày/tháng/năm"
