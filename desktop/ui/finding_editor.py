@@ -55,7 +55,6 @@ from desktop.ui.store_adapter import StoreAdapter
 
 NOTE_DEBOUNCE_MS = 800  # and saved at least every autosave.MAX_WAIT_MS while typing
 
-
 # Strings the user sees.
 T_EMPTY = "Chọn một nội dung trong danh sách để ghi nhận kết quả."
 T_RESULT = "Kết quả kiểm tra"
@@ -69,7 +68,6 @@ T_TEXT_ONLY = "Nội dung này chỉ ghi nhận xét, không chấm điểm."
 T_OVERRIDE = "Điều chỉnh kết quả (nếu cần):"
 T_COUNT_RESULT = "Kết quả:"
 T_HISTORY = strings.HISTORY
-T_MEASURE = "Nhập số liệu (tỷ lệ, số lượng, ngày)"
 T_CONFLICT = "⇄ Nội dung này có xung đột đồng bộ: hai máy đã sửa khác nhau."
 T_SEE_CONFLICT = "Xem xung đột…"
 
@@ -231,12 +229,7 @@ class FindingEditor(QWidget):
         self.history_action.setToolTip(f"{T_HISTORY} (Ctrl+H)")
         self.history_action.triggered.connect(self.show_history)
         self.addAction(self.history_action)
-        # Alt+5: to the measure's first field (Tử số, Số lượng, the date), past the choices.
-        self.measure_action = QAction(T_MEASURE, self)
-        self.measure_action.setShortcut(QKeySequence("Alt+5"))
-        self.measure_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.measure_action.triggered.connect(self.focus_measure)
-        self.addAction(self.measure_action)
+        self.measure_action = self.measure_stack.focus_action(self)  # Alt+5
         self.history_button = QToolButton()
         self.history_button.setDefaultAction(self.history_action)
         recorded_row = QHBoxLayout()
@@ -265,14 +258,6 @@ class FindingEditor(QWidget):
         """Put the cursor in the observation box (Enter or F2 on a checklist row)."""
         if self._row is not None:
             self.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    @Slot()
-    def focus_measure(self) -> None:
-        """Put the cursor in the shown measure's first field (none for Có/Không, Mức độ)."""
-        for field in self.measure_stack.fields():
-            if field.isVisibleTo(self) and field.isEnabled():
-                field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-                return
 
     def add_section(self, widget: QWidget) -> None:
         """Append a section (a QGroupBox) below the built-in ones; see the module docstring."""
