@@ -3,6 +3,7 @@ ChecklistFilterProxy (area, status filters, search, the pinned current item)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -197,9 +198,14 @@ class ChecklistTableModel(RowsTableModel):
         return self._warning_icon
 
 
+# A search typed as an item code ("A3.4.1", "a1.3"): that item, or the items under it.
+_CODE = re.compile(r"[a-z]\d+(\.\d+)*\.?")
+
+
 class ChecklistFilterProxy(QSortFilterProxyModel):
     """Filters of the checklist: area or my areas, unrecorded, not passed, with
-    recommendation, and a search that ignores case and diacritics ("niem yet" → "niêm yết").
+    recommendation, and a search that ignores case and diacritics ("niem yet" → "niêm yết");
+    a code typed alone ("A3.4.1", "a1.3") shows that item or the items under it, nothing else.
 
     A `pinned` item escapes the status filters (unrecorded, not passed, with recommendation),
     so the row being edited does not vanish under the inspector's hands when recording it
@@ -217,6 +223,7 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
         self.pinned: str | None = None
         self._words: list[str] = []
         self._hits: set[str] = set()  # items the full-text search found (evidence too)
+        self._code = ""  # a code typed: only it and the items under it
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
@@ -250,7 +257,9 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
     def set_search(self, text: str, hits: set[str] | None = None) -> None:
         """Search words (folded: no case, no diacritics); `hits` are item ids that match
         elsewhere (evidence documents, via desktop.services.search) and are shown too."""
-        self.set_filters(_words=fold(text).split(), _hits=set(hits or ()))
+        words = fold(text).split()
+        code = words[0].rstrip(".") if len(words) == 1 and _CODE.fullmatch(words[0]) else ""
+        self.set_filters(_words=words, _hits=set(hits or ()), _code=code)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -264,7 +273,11 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
                 return False
         elif self.my_areas is not None and r["area_code"] not in self.my_areas:
             return False
-        if self._words:
+        if self._code:
+            code = r["code"].lower()
+            if code != self._code and not code.startswith(self._code + "."):
+                return False
+        elif self._words:
             text = model.folded(source_row)
             if r["item_id"] not in self._hits and not all(word in text for word in self._words):
                 return False

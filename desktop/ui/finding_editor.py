@@ -55,7 +55,6 @@ from desktop.ui.store_adapter import StoreAdapter
 
 NOTE_DEBOUNCE_MS = 800  # and saved at least every autosave.MAX_WAIT_MS while typing
 
-
 # Strings the user sees.
 T_EMPTY = "Chọn một nội dung trong danh sách để ghi nhận kết quả."
 T_RESULT = "Kết quả kiểm tra"
@@ -122,6 +121,7 @@ class FindingEditor(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
+        scroll.setObjectName("editor_scroll")  # its focus frame: keyboard.FOCUS_STYLE
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -229,6 +229,7 @@ class FindingEditor(QWidget):
         self.history_action.setToolTip(f"{T_HISTORY} (Ctrl+H)")
         self.history_action.triggered.connect(self.show_history)
         self.addAction(self.history_action)
+        self.measure_action = self.measure_stack.focus_action(self)  # Alt+5
         self.history_button = QToolButton()
         self.history_button.setDefaultAction(self.history_action)
         recorded_row = QHBoxLayout()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -63,7 +63,11 @@ CHOICES: dict[JudgingType, list[Choice]] = {
     ],
     JudgingType.TEXT: [],
 }
-CHOICE_LEGEND = "Phím: Alt+1 đạt/có · Alt+2 một phần · Alt+3 không đạt/không · Alt+4 Không áp dụng"
+T_MEASURE = "Nhập số liệu (tỷ lệ, số lượng, ngày)"
+CHOICE_LEGEND = (
+    "Phím: Alt+1 đạt/có · Alt+2 một phần · Alt+3 không đạt/không · Alt+4 Không áp dụng"
+    " · Alt+5 nhập số liệu"
+)
 # The colour of a checked choice: the colour of the result it stands for.
 CHOICE_RESULT = {
     judging.YES: Result.DAT.value,
@@ -252,6 +256,23 @@ class MeasurePages(QStackedWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._pages: dict[JudgingType, QWidget] = {}
         self._build()
+
+    def focus_action(self, window_part: QWidget) -> QAction:
+        """Alt+5 anywhere in the window of `window_part`: the cursor in the shown measure's
+        first field (Tử số, Số lượng, the date), past the result buttons."""
+        action = QAction(T_MEASURE, window_part)
+        action.setShortcut(QKeySequence("Alt+5"))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(self.focus_first)
+        window_part.addAction(action)
+        return action
+
+    def focus_first(self) -> None:
+        """The cursor in the shown page's first field (Có/Không and Mức độ have none)."""
+        for field in self.fields():
+            if field.isVisibleTo(self) and field.isEnabled():
+                field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
 
     def fields(self) -> list[QWidget]:
         """The measure's fields in Tab order (only the shown page's are reachable)."""

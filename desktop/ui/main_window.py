@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.ui import strings
 from desktop.ui.checklist_model import ChecklistTableModel
 from desktop.ui.checklist_pane import ChecklistPane, make_action
-from desktop.ui.common import file_dialogs, keyboard
+from desktop.ui.common import file_dialogs, keyboard, mnemonics
 from desktop.ui.finding_editor import FindingEditor
 from desktop.ui.models import AreaListModel, InspectionTreeModel
 from desktop.ui.navigation import Navigation
@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         shell: Shell = self  # mypy checks here that the window is the Shell features expect
         for module in FEATURES:
             importlib.import_module(module).install(shell)
+        # Every entry gets its letter (Alt+T, then the letter), once all entries are in.
+        for menu in self._menus.values():
+            mnemonics.keep_mnemonics(menu)
 
     # -- building -------------------------------------------------------------------------
     def _initial_size(self) -> QSize:
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         record = self.add_menu(MenuId.RECORD, T_MENU_RECORD)
         record.addActions(self.editor.choice_actions)
+        record.addAction(self.editor.measure_action)
         record.addSeparator()
         record.addActions(self.pane.move_actions())
         self.addActions(self.pane.move_actions())

@@ -27,7 +27,9 @@ def asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     """Patch the options dialog (records what it was pre-filled with) and the file dialogs."""
     seen: dict[str, Any] = {"prefill": [], "answers": []}
 
-    def ask(cls: Any, parent: Any, title: str, number: str, date: dt.date, signer: str) -> Any:
+    def ask(
+        cls: Any, parent: Any, title: str, number: str, date: dt.date, signer: str, kind: str = ""
+    ) -> Any:
         seen["prefill"].append((number, date, signer))
         return seen["answers"].pop(0)
 

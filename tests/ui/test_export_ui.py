@@ -39,7 +39,9 @@ def seams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     seen: dict[str, Any] = {"options": [], "opened": [], "errors": [], "targets": []}
     choice = DocumentChoice("15/BB-ĐKT", dt.date(2025, 7, 9), "Nguyễn Thị Hòa")
 
-    def ask_options(parent: Any, title: str, number: str, date: dt.date, signer: str) -> Any:
+    def ask_options(
+        parent: Any, title: str, number: str, date: dt.date, signer: str, kind: str = ""
+    ) -> Any:
         seen["options"].append((title, number, date, signer))
         return seen.get("choice", choice)
 
@@ -243,7 +245,8 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     assert "&Xuất báo cáo" in titles and "Đồ&ng bộ" in titles
     window.select_inspection(inspection_id(window.adapter.store, UNIT))
     window.feature("exports").menu.aboutToShow.emit()
-    actions = {a.text(): a for a in window.feature("exports").menu.actions() if a.text()}
+    menu = window.feature("exports").menu
+    actions = {a.text().replace("&", ""): a for a in menu.actions() if a.text()}
     assert list(actions) == [
         "Biên bản kiểm tra (PDF)…",
         "Biên bản kiểm tra (DOCX)…",
@@ -277,5 +280,5 @@ def test_window_menu_exports_the_open_visit(qtbot: Any, window: Any, seams: dict
     assert seams["conclude_asked"] == [UNIT]
     # "Sao lưu và khôi phục…" sits in the Tệp menu, before Thoát.
     file_menu = next(m for m in window.findChildren(QMenu) if window.quit_action in m.actions())
-    texts = [a.text() for a in file_menu.actions()]
-    assert texts.index("Sao lưu và khôi phục…") < texts.index(window.quit_action.text())
+    texts = [a.text().replace("&", "") for a in file_menu.actions()]
+    assert texts.index("Sao lưu và khôi phục…") < texts.index("Thoát")

@@ -55,7 +55,7 @@ def record_actions(window: Any) -> dict[str, Any]:
         a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Ghi nhận"
     )
     menu.aboutToShow.emit()
-    return {a.text(): a for a in menu.actions() if a.text()}
+    return {a.text().replace("&", ""): a for a in menu.actions() if a.text()}
 
 
 def fill(path: Path, rows: dict[str, dict[str, Any]]) -> None:

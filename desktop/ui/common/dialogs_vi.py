@@ -8,14 +8,19 @@ standard buttons is passed to `localize`.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +72,30 @@ def buttons(standard: QDialogButtonBox.StandardButton) -> QDialogButtonBox:
     return localize(QDialogButtonBox(standard))
 
 
+# The window manager's share of a title bar: the window icon and its three buttons.
+TITLE_BAR_EXTRA = 110
+
+
+def message_box(
+    parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str
+) -> QMessageBox:
+    """A QMessageBox at least as wide as its title in the title bar (with the program's name
+    the system adds and its buttons): a narrow box had its title cut ("Xóa —... a CCHC")."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    name = QApplication.applicationDisplayName() or strings.APP_TITLE
+    font = box.font()
+    font.setBold(True)  # title bars are often bold
+    width = QFontMetrics(font).horizontalAdvance(f"{title} — {name}") + TITLE_BAR_EXTRA
+    grid = box.layout()
+    if isinstance(grid, QGridLayout):  # QMessageBox fixes its size: a spacer widens it
+        spacer = QSpacerItem(width, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
+        grid.addItem(spacer, grid.rowCount(), 0, 1, grid.columnCount())
+    return box
+
+
 def _ask(
     parent: QWidget | None,
     icon: QMessageBox.Icon,
@@ -76,10 +105,7 @@ def _ask(
     reject: str,
     default_accept: bool,
 ) -> bool:
-    box = QMessageBox(parent)
-    box.setIcon(icon)
-    box.setWindowTitle(title)
-    box.setText(text)
+    box = message_box(parent, icon, title, text)
     yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes if default_accept else no)
@@ -115,10 +141,7 @@ def confirm_delete(parent: QWidget | None, title: str, text: str, *, accept: str
 
 
 def _tell(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
-    box = QMessageBox(parent)
-    box.setIcon(icon)
-    box.setWindowTitle(title)
-    box.setText(text)
+    box = message_box(parent, icon, title, text)
     close = box.addButton(T_CLOSE, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(close)
     box.setEscapeButton(close)

@@ -1,6 +1,6 @@
 """Keyboard helpers shared by every window: tables that Tab leaves, a visible focus frame,
 a scroll area that follows the focus, windows that Escape closes and that fit the screen, and
-`DateField`, a date box that takes what is typed.
+`DateField`, a date box that takes what is typed. Menu letters: common/mnemonics.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
+    QDialog,
+    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -37,6 +39,12 @@ FOCUS_STYLE = "\n".join(
         "QTextEdit",
         "QAbstractSpinBox",
     )
+)
+# The editor pane takes the focus (PageDown then scrolls the guidance): a frame always there,
+# coloured when focused (a border only under :focus would not be drawn: no frame width).
+FOCUS_STYLE += (
+    "\nQScrollArea#editor_scroll { border: 2px solid transparent; }"
+    f"\nQScrollArea#editor_scroll:focus {{ border: 2px solid {FOCUS_COLOUR}; }}"
 )
 
 # Strings the user sees.
@@ -65,6 +73,19 @@ def fit_on_screen(window: QWidget, width: int, height: int, room: QSize | None =
         room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     room = room - QSize(16, 48)  # frame and title bar
     window.resize(QSize(width, height).boundedTo(room))
+
+
+def ok_on_ctrl_enter(dialog: QDialog, box: QDialogButtonBox) -> QAction:
+    """Ctrl+Enter presses the dialog's OK from anywhere in it, a multi-line box included
+    (Enter there starts a new line); the OK button's checks run as on a click."""
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    action = QAction(dialog)
+    action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(ok.click)
+    ok.setToolTip(f"{ok.text()} (Ctrl+Enter)")
+    dialog.addAction(action)
+    return action
 
 
 def close_on_escape(window: QWidget) -> QAction:
@@ -115,10 +136,39 @@ def keep_shortcuts(root: QWidget, *actions: QAction) -> None:
             field.installEventFilter(keeper)
 
 
+class _SelectOnFocus(QObject):
+    """When the keyboard enters a view whose framed row is not selected, selects it: the
+    buttons and keys that act on "the selected row" then act on the row the user sees."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
+            reason = event.reason() if isinstance(event, QFocusEvent) else None
+            keyboard = (
+                Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason,
+                Qt.FocusReason.ShortcutFocusReason,
+            )
+            selection = watched.selectionModel()
+            model = watched.model()
+            if reason in keyboard and selection is not None and model is not None:
+                current = watched.currentIndex()
+                if not current.isValid() and model.rowCount() > 0:
+                    current = model.index(0, 0)
+                if current.isValid() and not selection.isRowSelected(current.row()):
+                    flags = selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
+                    selection.setCurrentIndex(current, flags)
+        return False
+
+
 def tab_leaves(*views: QAbstractItemView) -> None:
-    """Tab and Shift+Tab leave these tables and lists (arrows move inside them)."""
+    """Tab and Shift+Tab leave these tables and lists (arrows move inside them); Tab into
+    one selects the row it frames."""
     for view in views:
         view.setTabKeyNavigation(False)
+        if view.findChild(_SelectOnFocus, "select_on_focus") is None:
+            watcher = _SelectOnFocus(view)
+            watcher.setObjectName("select_on_focus")
+            view.installEventFilter(watcher)
 
 
 def chain_focus(widgets: list[QWidget]) -> None:

@@ -50,6 +50,13 @@ T_TITLE = "Xuất báo cáo"
 T_OPTIONS_TITLE = "Thông tin văn bản"
 T_NUMBER = "Số/ký hiệu:"
 T_NUMBER_HINT = "ví dụ 12/BB-ĐKT"
+# The example fits the document (BB biên bản of the ĐKT, TB thông báo, BC báo cáo of the SNV).
+T_NUMBER_HINTS = {
+    "bien-ban": T_NUMBER_HINT,
+    "ket-luan": "ví dụ 12/TB-SNV",
+    "bao-cao": "ví dụ 12/BC-SNV",
+    "tong-hop": "ví dụ 12/BC-SNV",
+}
 T_DATE = strings.ISSUED_ON
 T_SIGNER = "Người ký:"
 T_SIGNER_HINT = "để trống: Trưởng đoàn"
@@ -114,6 +121,7 @@ class ReportOptionsDialog(QDialog):
         number: str,
         date: dt.date,
         signer: str,
+        kind: str = "bien-ban",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(T_OPTIONS_TITLE)
@@ -124,7 +132,7 @@ class ReportOptionsDialog(QDialog):
         layout.addWidget(heading)
         form = QFormLayout()
         self.number_edit = QLineEdit(number)
-        self.number_edit.setPlaceholderText(T_NUMBER_HINT)
+        self.number_edit.setPlaceholderText(T_NUMBER_HINTS.get(kind, T_NUMBER_HINT))
         self.date_edit = DateField(QDate(date.year, date.month, date.day))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
@@ -162,9 +170,10 @@ class ReportOptionsDialog(QDialog):
         number: str,
         date: dt.date,
         signer: str,
+        kind: str = "bien-ban",
     ) -> DocumentChoice | None:
         """Show the dialog; the choice, or None when the user cancelled."""
-        dialog = cls(parent, title, number, date, signer)
+        dialog = cls(parent, title, number, date, signer, kind)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -214,10 +223,8 @@ class ExportController(QObject):
     def ask_open_file(parent: QWidget | None, label: str, path: Path) -> bool | str:
         """Tell the file was written; True when the user wants to open it, SIGN ("sign") when
         they pressed Ký số… (offered for a PDF). Tests patch this."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(T_DONE_TITLE)
-        box.setText(T_DONE.format(label=label, path=path))
+        text = T_DONE.format(label=label, path=path)
+        box = dialogs_vi.message_box(parent, QMessageBox.Icon.Information, T_DONE_TITLE, text)
         open_button = box.addButton(T_OPEN, QMessageBox.ButtonRole.AcceptRole)
         sign_button = None
         if path.suffix.lower() == ".pdf":
@@ -365,6 +372,7 @@ class ExportController(QObject):
             known.number or "",
             known.date or dt.date.today(),
             known.signer or "",
+            kind,
         )
         if choice is None:
             return None

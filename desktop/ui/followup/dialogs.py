@@ -30,7 +30,7 @@ from desktop.ui.common import dialogs_vi, file_dialogs
 
 if TYPE_CHECKING:
     pass
-from desktop.ui.common.keyboard import DateField
+from desktop.ui.common.keyboard import DateField, ok_on_ctrl_enter
 from desktop.ui.followup.register import (
     T_ATTACH,
     T_ATTACH_ADD,
@@ -111,6 +111,7 @@ class ReportDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        ok_on_ctrl_enter(self, buttons)
         layout.addWidget(buttons)
         self.resize(560, 520)
 

@@ -46,6 +46,7 @@ Nhận xét, <b>Tab</b> để sang ô tiếp theo; <b>F3</b> sang nội dung ch�
 <tr><td>Ctrl+Up, Ctrl+[</td><td>nội dung trước</td></tr>
 <tr><td>F3, Ctrl+N</td><td>nội dung chưa ghi nhận tiếp theo</td></tr>
 <tr><td>Enter, F2</td><td>từ danh sách sang ô Nhận xét</td></tr>
+<tr><td>Alt+5</td><td>sang ô số liệu: tử số, số lượng, ngày</td></tr>
 <tr><td>Tab, Shift+Tab</td><td>danh sách → kết quả → số liệu, điểm → Nhận xét → kiến nghị,
 tài liệu, tệp</td></tr>
 <tr><td>Ctrl+F</td><td>tìm trong nội dung và nhận xét</td></tr>

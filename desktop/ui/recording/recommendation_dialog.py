@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import strings
 from desktop.ui.common import dialogs_vi
-from desktop.ui.common.keyboard import DateField
+from desktop.ui.common.keyboard import DateField, ok_on_ctrl_enter
 from desktop.ui.common.rows_model import RowsTableModel
 from desktop.ui.models import IdRole, ObjectRole
 
@@ -179,6 +179,7 @@ class RecommendationDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(T_SAVE)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        ok_on_ctrl_enter(self, buttons)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #b3261e;")
