@@ -154,45 +154,53 @@ def _accepted_types(column: dict[str, Any]) -> frozenset[type]:
 
 def _rows_checker(
     table: str, columns: dict[str, dict[str, Any]], required: list[str]
-) -> Callable[[Any], bool]:
-    """A quick check of a row that _check_row would pass (normalising it the same way).
+) -> Callable[[Any], dict[str, Any] | None]:
+    """A quick check of a row that _check_row would pass: the row as _check_row leaves it
+    (its strings NFC), or None for "not sure" (_check_row then decides, and names the fault).
 
-    False means "not sure": _check_row then decides, and names the fault.
+    The row comes back as a new dict whose keys are the schema's own column names: json
+    makes each row's keys anew, and half a small row's memory is its keys.
     """
-    names = columns.keys()
-    accepted = {name: _accepted_types(c) for name, c in columns.items()}
+    accepted = {name: (name, _accepted_types(c)) for name, c in columns.items()}
     notnull = frozenset(name for name, c in columns.items() if c["notnull"])
     id_columns = [name for name in columns if _is_id_column(name)]
     attachment = table in ATTACHMENT_TABLES
     hlc_match, uuid_match = HLC.match, UUID.match
 
-    def quick(row: Any) -> bool:
-        if type(row) is not dict or not row.keys() <= names:
-            return False
-        get = row.get
-        for column in required:
-            if get(column) is None:
-                return False
+    def quick(row: Any) -> dict[str, Any] | None:
+        if type(row) is not dict:
+            return None
+        out: dict[str, Any] = {}
         for column, value in row.items():
+            known = accepted.get(column)
+            if known is None:
+                return None
             if value is None:
                 if column in notnull:
-                    return False
-            elif type(value) not in accepted[column]:
-                return False
+                    return None
+            elif type(value) not in known[1]:
+                return None
             elif type(value) is str:
-                row[column] = nfc(value)
-        if not row["id"] or row["deleted"] not in (0, 1):
-            return False
-        if not hlc_match(row["hlc"]):
-            return False
+                value = nfc(value)
+            out[known[0]] = value
+        get = out.get
+        for column in required:
+            if get(column) is None:
+                return None
+        if not out["id"] or out["deleted"] not in (0, 1):
+            return None
+        if not hlc_match(out["hlc"]):
+            return None
         base = get("base_hlc")
         if base is not None and not hlc_match(base):
-            return False
+            return None
         for column in id_columns:
             value = get(column)
             if value is not None and not uuid_match(str(value)):
-                return False
-        return not attachment or SHA256.match(str(get("sha256"))) is not None
+                return None
+        if attachment and SHA256.match(str(get("sha256"))) is None:
+            return None
+        return out
 
     return quick
 
@@ -310,12 +318,15 @@ def parse_rows(store: Store, content: pkg.Content) -> Parsed:
                 else:
                     deferred = _broken("bad_version", name=name, line=number)
                 continue
-            try:
-                if not quick(value):
+            row = quick(value)
+            if row is None:
+                try:
                     _check_row(value, {"name": name, "line": number}, table, columns, required)
-            except UserError as exc:
-                deferred = exc
-                continue
+                except UserError as exc:
+                    deferred = exc
+                    continue
+                row = value
+            value = row
             key = (value["id"], value["hlc"])
             if key in seen:
                 deferred = _broken("duplicate_row", name=name, line=number)

@@ -186,9 +186,12 @@ def build(kind: str, root: Path, scale: float = 1.0) -> tuple[Path, Laptop, Lapt
 
 CHILD = textwrap.dedent(
     """
-    import json, sys, time
+    import json, resource, sys, time
+    limit = int(sys.argv[1])  # bytes of address space (0: none)
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from desktop.launcher import main
-    sys.argv = ["kiemtra", *sys.argv[1:]]
+    sys.argv = ["kiemtra", *sys.argv[2:]]
     started = time.perf_counter()
     try:
         main()
@@ -205,14 +208,16 @@ CHILD = textwrap.dedent(
 )
 
 
-def measure(db: Path, *args: str) -> dict[str, Any]:
-    """Run `kiemtra --db DB ARGS` in its own process: exit code, wall seconds, peak RSS and
+def measure(db: Path, *args: str, address_space: int = 0) -> dict[str, Any]:
+    """Run `kiemtra --db DB ARGS` in its own process (Linux: its peak RSS is read from
+    /proc), within `address_space` bytes when given: exit code, wall seconds, peak RSS and
     the JSON it printed."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, "--db", str(db), *args],
+        [sys.executable, "-c", CHILD, str(address_space), "--db", str(db), *args],
         capture_output=True,
         text=True,
         check=False,
+        cwd=Path(__file__).resolve().parents[2],
     )
     stats = json.loads(done.stderr.strip().splitlines()[-1])
     try:
