@@ -336,7 +336,14 @@ def open_zip(source: Path | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.Z
         else:
             zf = zipfile.ZipFile(io.BytesIO(source))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,  # a member "needing" a zip version beyond 6.3 (one byte flipped)
+    ) as exc:
         raise PackageError("not_zip") from exc
     if over_limits(0, len(infos)):
         raise PackageError("too_many")

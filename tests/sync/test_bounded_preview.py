@@ -108,3 +108,21 @@ def test_the_costliest_accepted_package_costs_a_bounded_multiple_of_its_bytes(
     assert verdict["refused"] is None, verdict["refused"]
     assert verdict["inserted"] >= (pkg.MAX_ROWS * WORST_SCALE if kind == "rows" else 300)
     assert peak < WORST_FACTOR[kind] * unpacked, (peak / unpacked, unpacked)
+
+
+def test_a_member_needing_an_unknown_zip_version_is_refused_in_one_line(
+    pair: tuple[Laptop, Laptop, Path],
+) -> None:
+    """Found by tests/fuzz (a byte flipped in the central directory): zipfile raised
+    NotImplementedError("zip file version 8.4") out of the preview, before any signature."""
+    _sender, receiver, good = pair
+    data = bytearray(good.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (84).to_bytes(2, "little")  # version needed: 8.4
+    path = good.with_name("version.kiemtra")
+    path.write_bytes(bytes(data))
+    before = full_dump(receiver.db_path)
+    verdict = dry_run_verdict(receiver.store, path, trust_new=True)
+    assert verdict["refused"] == pkg.PackageError("not_zip").args[0]
+    assert receiver.cli("sync", "import", str(path), "--trust-new", ok=False).exit_code == 1
+    assert full_dump(receiver.db_path) == before
