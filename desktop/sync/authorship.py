@@ -125,12 +125,13 @@ class Carried:
         }
 
 
-def parse_proofs(data: bytes | None) -> list[Carried]:
+def parse_proofs(data: bytes | bytearray | None) -> list[Carried]:
     """proofs.jsonl, each line checked (sizes bounded by the part's declared size)."""
     if not data:
         return []
     carried = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    # (bytes(data): the part as read is a bytearray; its one or few lines are short-lived.)
+    for number, line in enumerate(bytes(data).split(b"\n"), start=1):
         if not line:
             continue
         entry = pkg.parse_document(line, pkg.PROOFS)

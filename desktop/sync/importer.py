@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -159,45 +159,53 @@ def _accepted_types(column: dict[str, Any]) -> frozenset[type]:
 
 def _rows_checker(
     table: str, columns: dict[str, dict[str, Any]], required: list[str]
-) -> Callable[[Any], bool]:
-    """A quick check of a row that _check_row would pass (normalising it the same way).
+) -> Callable[[Any], dict[str, Any] | None]:
+    """A quick check of a row that _check_row would pass: the row as _check_row leaves it
+    (its strings NFC), or None for "not sure" (_check_row then decides, and names the fault).
 
-    False means "not sure": _check_row then decides, and names the fault.
+    The row comes back as a new dict whose keys are the schema's own column names: json
+    makes each row's keys anew, and half a small row's memory is its keys.
     """
-    names = columns.keys()
-    accepted = {name: _accepted_types(c) for name, c in columns.items()}
+    accepted = {name: (name, _accepted_types(c)) for name, c in columns.items()}
     notnull = frozenset(name for name, c in columns.items() if c["notnull"])
     id_columns = [name for name in columns if _is_id_column(name)]
     attachment = table in ATTACHMENT_TABLES
     hlc_match, uuid_match = HLC.match, UUID.match
 
-    def quick(row: Any) -> bool:
-        if type(row) is not dict or not row.keys() <= names:
-            return False
-        get = row.get
-        for column in required:
-            if get(column) is None:
-                return False
+    def quick(row: Any) -> dict[str, Any] | None:
+        if type(row) is not dict:
+            return None
+        out: dict[str, Any] = {}
         for column, value in row.items():
+            known = accepted.get(column)
+            if known is None:
+                return None
             if value is None:
                 if column in notnull:
-                    return False
-            elif type(value) not in accepted[column]:
-                return False
+                    return None
+            elif type(value) not in known[1]:
+                return None
             elif type(value) is str:
-                row[column] = nfc(value)
-        if not row["id"] or row["deleted"] not in (0, 1):
-            return False
-        if not hlc_match(row["hlc"]):
-            return False
+                value = nfc(value)
+            out[known[0]] = value
+        get = out.get
+        for column in required:
+            if get(column) is None:
+                return None
+        if not out["id"] or out["deleted"] not in (0, 1):
+            return None
+        if not hlc_match(out["hlc"]):
+            return None
         base = get("base_hlc")
         if base is not None and not hlc_match(base):
-            return False
+            return None
         for column in id_columns:
             value = get(column)
             if value is not None and not uuid_match(str(value)):
-                return False
-        return not attachment or SHA256.match(str(get("sha256"))) is not None
+                return None
+        if attachment and SHA256.match(str(get("sha256"))) is None:
+            return None
+        return out
 
     return quick
 
@@ -225,34 +233,68 @@ class Parsed:
     proofs: list[authorship.Carried] = field(default_factory=list)
 
 
-def _lines(data: bytes, name: str) -> list[bytes]:
-    """The lines of a JSON-lines part, split on \\n only (a JSON text holds no raw newline; a
-    U+2028 inside a string is not a line break)."""
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    return lines
+def _line_count(data: bytes | bytearray) -> int:
+    """How many lines a JSON-lines part holds: its pieces between \\n, a last empty one (the
+    final newline) not counted."""
+    if not data:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def _lines(data: bytes | bytearray) -> Iterator[bytes | bytearray]:
+    """The lines of a JSON-lines part one at a time, split on \\n only (a JSON text holds no
+    raw newline; a U+2028 inside a string is not a line break): only the line in hand is
+    copied, never the part into a list of lines."""
+    find, start, end = data.find, 0, len(data)
+    while start < end:
+        stop = find(b"\n", start)
+        if stop < 0:
+            stop = end
+        yield data[start:stop]
+        start = stop + 1
 
 
 def parse_rows(store: Store, content: pkg.Content) -> Parsed:
-    """Every row checked against the schema: known table and columns, types, required fields."""
+    """Every row checked against the schema: known table and columns, types, required fields.
+
+    Part by part, line by line from the verified bytes, each part let go of once parsed (the
+    rows and their digests are what stays): a package costs its parsed rows, not its text
+    three times over.
+    """
     parsed_all = Parsed()
     versions, edges = parsed_all.versions, parsed_all.edges
     # json.loads for a str without its per-call checks, and without NaN or Infinity.
     decode = pkg.STRICT_JSON.decode
-    for name, data in content.texts.items():
+    hlc_match, uuid_match = HLC.match, UUID.match
+    for name in list(content.texts):
+        data = content.texts.pop(name)
         if name == pkg.PROOFS:
             parsed_all.proofs = authorship.parse_proofs(data)
             continue
-        lines = _lines(data, name)
-        if len(lines) != content.rows_declared[name]:
-            raise _broken(
-                "row_count", name=name, found=len(lines), declared=content.rows_declared[name]
-            )
-        parsed = []
-        for number, line in enumerate(lines, start=1):
+        found = _line_count(data)
+        if found != content.rows_declared[name]:
+            raise _broken("row_count", name=name, found=found, declared=content.rows_declared[name])
+        deferred: UserError | None = None
+        if name == pkg.VERSIONS:
+            kind = "versions"
+        else:
+            kind = "rows"
+            table = name[len("rows/") : -len(".jsonl")]
+            if table in SYNCED_TABLES:
+                columns = {c["name"]: c for c in store.sync.versions.sync_columns(table)}
+                required = sorted(
+                    {c["name"] for c in columns.values() if c["notnull"] and c["default"] is None}
+                    | set(SYNC_REQUIRED)
+                )
+                quick = _rows_checker(table, columns, required)
+                seen: set[tuple[str, str]] = set()
+                digest, prefix = hashlib.sha256, table.encode("ascii") + b"\n"
+                table_digests = parsed_all.digests[table]
+            else:
+                deferred = _broken("unknown_table", table=table)
+        for number, line in enumerate(_lines(data), start=1):
             try:
-                parsed.append(decode(line.decode("utf-8")))
+                value = decode(line.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise _broken("not_json", name=name, line=number) from exc
             except pkg.NotFinite as exc:
@@ -262,47 +304,45 @@ def parse_rows(store: Store, content: pkg.Content) -> Parsed:
                 raise _broken("not_json", name=name, line=number) from exc
             except ValueError as exc:  # an integer beyond Python's 4,300 digits
                 raise _broken("too_large", name=name, line=number) from exc
-        if name == pkg.VERSIONS:
-            hlc_match, uuid_match = HLC.match, UUID.match
-            for number, edge in enumerate(parsed, start=1):
+            if deferred is not None:
+                continue  # a fault found: only a line that is not JSON can come before it
+            if kind == "versions":
                 if (
-                    type(edge) is list
-                    and len(edge) == 4
-                    and type(edge[0]) is str
-                    and type(edge[1]) is str
-                    and type(edge[2]) is str
-                    and type(edge[3]) is str
-                    and edge[0] in SYNCED_TABLES
-                    and uuid_match(edge[1])
-                    and hlc_match(edge[2])
-                    and (edge[3] == "" or hlc_match(edge[3]))
-                ) or _edge_ok(edge):
-                    edges[edge[0]].append((edge[1], edge[2], edge[3]))
+                    type(value) is list
+                    and len(value) == 4
+                    and type(value[0]) is str
+                    and type(value[1]) is str
+                    and type(value[2]) is str
+                    and type(value[3]) is str
+                    and value[0] in SYNCED_TABLES
+                    and uuid_match(value[1])
+                    and hlc_match(value[2])
+                    and (value[3] == "" or hlc_match(value[3]))
+                ) or _edge_ok(value):
+                    edges[value[0]].append((value[1], value[2], value[3]))
                 else:
-                    raise _broken("bad_version", name=name, line=number)
-            continue
-        table = name[len("rows/") : -len(".jsonl")]
-        if table not in SYNCED_TABLES:
-            raise _broken("unknown_table", table=table)
-        columns = {c["name"]: c for c in store.sync.versions.sync_columns(table)}
-        required = sorted(
-            {c["name"] for c in columns.values() if c["notnull"] and c["default"] is None}
-            | set(SYNC_REQUIRED)
-        )
-        quick = _rows_checker(table, columns, required)
-        seen: set[tuple[str, str]] = set()
-        digest, prefix = hashlib.sha256, table.encode("ascii") + b"\n"
-        table_digests = parsed_all.digests[table]
-        for number, row in enumerate(parsed, start=1):
-            if not quick(row):
-                _check_row(row, {"name": name, "line": number}, table, columns, required)
-            key = (row["id"], row["hlc"])
+                    deferred = _broken("bad_version", name=name, line=number)
+                continue
+            row = quick(value)
+            if row is None:
+                try:
+                    _check_row(value, {"name": name, "line": number}, table, columns, required)
+                except UserError as exc:
+                    deferred = exc
+                    continue
+                row = value
+            value = row
+            key = (value["id"], value["hlc"])
             if key in seen:
-                raise _broken("duplicate_row", name=name, line=number)
+                deferred = _broken("duplicate_row", name=name, line=number)
+                continue
             seen.add(key)
-            versions[table].append(row)
+            versions[table].append(value)
             # The digest of the line as it came (authorship.digest, inlined for speed).
-            table_digests.append(digest(prefix + lines[number - 1]).digest()[:16])
+            table_digests.append(digest(prefix + line).digest()[:16])
+        del data
+        if deferred is not None:
+            raise deferred
     return parsed_all
 
 

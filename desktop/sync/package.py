@@ -137,7 +137,7 @@ _STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 
 
-def nesting_within(data: bytes, limit: int) -> bool:
+def nesting_within(data: bytes | bytearray, limit: int) -> bool:
     """True when the JSON text `data` nests at most about `limit` deep (without parsing it).
 
     Strings are dropped, then the innermost bracket pairs are removed `limit` times; what is
@@ -154,7 +154,7 @@ def nesting_within(data: bytes, limit: int) -> bool:
     return not skeleton
 
 
-def parse_document(data: bytes, name: str) -> Any:
+def parse_document(data: bytes | bytearray, name: str) -> Any:
     """A JSON document read from a package (manifest, index), its size already bounded:
     nesting bounded before json sees it; huge integers, NaN and Infinity refused."""
     where = "" if name == MANIFEST else f"{name}: "
@@ -336,7 +336,14 @@ def open_zip(source: Path | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.Z
         else:
             zf = zipfile.ZipFile(io.BytesIO(source))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,  # a member "needing" a zip version beyond 6.3 (one byte flipped)
+    ) as exc:
         raise PackageError("not_zip") from exc
     if over_limits(0, len(infos)):
         raise PackageError("too_many")
@@ -375,7 +382,9 @@ class Content:
     """Verified parts of a package: row/version parts in memory, attachments streamed."""
 
     zf: zipfile.ZipFile
-    texts: dict[str, bytes] = field(default_factory=dict)
+    # The bytes of each row and history part (bytearray: held once, as read). Parsing
+    # takes each out as it is done with it (desktop/sync/importer.py).
+    texts: dict[str, bytearray] = field(default_factory=dict)
     attachments: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     rows_declared: dict[str, int] = field(default_factory=dict)
 
@@ -457,17 +466,22 @@ def verify_parts(
         info = members[part["name"]]
         digest = hashlib.sha256()
         keep = not part["name"].startswith("attachments/")
-        buffer = bytearray()
+        # Held once: filled in place up to the declared size (which _read_bounded enforces),
+        # never grown nor copied.
+        buffer = bytearray(part["size"] if keep else 0)
+        view = memoryview(buffer)
         # Lines counted as they stream: more than declared (or one too long) is refused
         # before the part is held whole, split or parsed.
         lines = (
             _LineCounter(part["name"], part["rows"]) if part["name"].endswith(".jsonl") else None
         )
+        filled = [0]
 
         def sink(
             chunk: bytes,
             keep: bool = keep,
-            buffer: bytearray = buffer,
+            view: memoryview = view,
+            filled: list[int] = filled,
             digest: Any = digest,
             lines: _LineCounter | None = lines,
         ) -> None:
@@ -475,15 +489,17 @@ def verify_parts(
             if lines is not None:
                 lines.feed(chunk)
             if keep:
-                buffer.extend(chunk)
+                view[filled[0] : filled[0] + len(chunk)] = chunk
+                filled[0] += len(chunk)
 
         size = _read_bounded(zf, info, part["size"], sink)
+        view.release()
         if size != part["size"]:
             raise PackageError("size", name=part["name"])
         if digest.hexdigest() != part["sha256"]:
             raise PackageError("hash", name=part["name"])
         if keep:
-            content.texts[part["name"]] = bytes(buffer)
+            content.texts[part["name"]] = buffer
             content.rows_declared[part["name"]] = part["rows"]
         else:
             sha = part["name"].split("/", 1)[1]
@@ -578,7 +594,9 @@ def read_content(signed: SignedPackage, decrypt: Any) -> Content:
     outer = verify_parts(signed.zf, signed.members, declared, fixed, OUTER_ENCRYPTED)
     if PAYLOAD not in outer.texts:
         raise PackageError("missing_part", name=PAYLOAD)
-    inner_bytes = decrypt(outer.texts[PAYLOAD])
+    # The ciphertext is let go as soon as it is decrypted: the inner parts are read while
+    # only the plaintext (the inner zip, whose attachments an import streams) is held.
+    inner_bytes = decrypt(outer.texts.pop(PAYLOAD))
     zf, members = open_zip(inner_bytes)
     if INDEX not in members:
         raise PackageError("missing_part", name=INDEX)

@@ -118,7 +118,7 @@ class Merge:
             conn.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(v.values()) for v in group],
+                (tuple(v.values()) for v in group),
             )
         if table == "findings":
             self.search.index_new_findings(versions)

@@ -106,7 +106,7 @@ class Versions:
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO sync_versions (table_name, row_id, hlc, parent) "
             "VALUES (?, ?, ?, ?)",
-            [(table, row_id, hlc, parent) for row_id, hlc, parent in edges],
+            ((table, row_id, hlc, parent) for row_id, hlc, parent in edges),
         )
 
     # -- versions and heads ---------------------------------------------------------------
