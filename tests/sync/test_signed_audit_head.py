@@ -74,3 +74,35 @@ def test_a_recomputed_chain_with_a_forged_entry_is_reported(tmp_path: Path) -> N
     result = laptop.cli("audit", "verify", "--json", ok=False)
     report = json.loads(result.stdout)
     assert report["ok"] is False and "đã ký" in report["message"]
+
+
+def test_a_new_identity_carries_the_signed_head_on(tmp_path: Path) -> None:
+    """`device new-identity`: the head signed by the old key is signed again by the new one
+    (the old key vouching for it), so verify still holds, and still catches a truncation."""
+    laptop, _out = _laptop(tmp_path)
+    old = laptop.info()["id"]
+    laptop.cli("device", "new-identity")
+    assert laptop.info()["id"] != old
+    report = laptop.cli.json("audit", "verify", "--json")
+    assert report["ok"] is True
+    _rewrite(laptop.db_path, keep=report["entries"] - 5)
+    result = laptop.cli("audit", "verify", ok=False)
+    assert result.exit_code == 1 and "đã ký" in result.stderr, result.output
+
+
+def test_a_new_identity_does_not_bless_a_broken_head(tmp_path: Path) -> None:
+    """A signed head the old key does not vouch for is not signed again: still reported."""
+    laptop, _out = _laptop(tmp_path)
+    _rewrite(laptop.db_path, forge=3)
+    conn = sqlite3.connect(laptop.db_path)
+    (text,) = conn.execute("SELECT value FROM settings WHERE key = 'audit_head_signed'").fetchone()
+    signed = json.loads(text)
+    signed["signature"] = signed["signature"][::-1]
+    conn.execute(
+        "UPDATE settings SET value = ? WHERE key = 'audit_head_signed'", [json.dumps(signed)]
+    )
+    conn.commit()
+    conn.close()
+    laptop.cli("device", "new-identity")
+    report = json.loads(laptop.cli("audit", "verify", "--json", ok=False).stdout)
+    assert report["ok"] is False and "chữ ký" in report["message"]
