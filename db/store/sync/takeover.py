@@ -79,10 +79,10 @@ class TakeOver:
         """Re-issue heads of a conflicted row; the row shows the newest head, as an import
         would have it, and the conflict is recorded between the heads as they now are."""
         wanted = set(stamps)
+        current = self.core.get_row(table, row_id)
         heads = self.conflicts.row_heads(table, row_id)
-        if not heads:
+        if current is None or not heads:
             return 0
-        shown = heads[0]["hlc"]
         new_heads: list[dict[str, Any]] = []
         done = 0
         for head in heads:
@@ -98,7 +98,7 @@ class TakeOver:
                 done += 1
             new_heads.append(head)
         winner = max(new_heads, key=lambda v: v["hlc"])
-        if winner["hlc"] != shown:
+        if winner["hlc"] != current["hlc"]:
             values = {k: v for k, v in winner.items() if k != "id"}
             sql_set = ", ".join(f"{k} = ?" for k in values)
             self.db.execute(
