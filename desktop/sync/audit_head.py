@@ -16,8 +16,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from desktop.sync.identity import current_keys
-from desktop.sync.keys import DeviceKeys
+from desktop.sync.keys import DeviceKeys, current_keys
 
 SIGNED_HEAD_KEY = "audit_head_signed"
 _CONTEXT = b"kiemtra-audit-head\x00"
@@ -52,6 +51,36 @@ def sign_head(store: Any, keys: DeviceKeys) -> dict[str, Any] | None:
     }
     store.settings.set_setting(SIGNED_HEAD_KEY, json.dumps(signed, sort_keys=True))
     return signed
+
+
+def carry_signed_head(store: Any, old_keys: DeviceKeys | None, keys: DeviceKeys) -> None:
+    """A new identity (desktop/sync/identity.py) carries the signed head on: the same seq and
+    hash, signed again by the new device, so `audit verify` keeps checking it against the key
+    now here. Only when the old key still vouches for it; with the old key gone (a copied
+    database) there is nothing to check it against, as at the copy's first export, which
+    signs its head anyway. A head the old key does not vouch for is left as it is: reported."""
+    from cryptography.exceptions import InvalidSignature
+
+    text = store.settings.setting(SIGNED_HEAD_KEY)
+    if not text:
+        return
+    try:
+        signed = json.loads(text)
+        seq, digest = int(signed["seq"]), str(signed["hash"])
+        if old_keys is not None:
+            old_keys.signing.public_key().verify(
+                base64.b64decode(signed["signature"]),
+                _message(str(signed["device_id"]), seq, digest),
+            )
+    except (ValueError, KeyError, TypeError, InvalidSignature):
+        return
+    signature = keys.signing.sign(_message(store.device_id, seq, digest))
+    carried = {
+        **signed,
+        "device_id": store.device_id,
+        "signature": base64.b64encode(signature).decode("ascii"),
+    }
+    store.settings.set_setting(SIGNED_HEAD_KEY, json.dumps(carried, sort_keys=True))
 
 
 def check_signed_head(store: Any) -> dict[str, Any] | None:

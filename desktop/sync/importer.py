@@ -22,8 +22,8 @@ from desktop.services.errors import UserError
 from desktop.sync import authorship
 from desktop.sync import package as pkg
 from desktop.sync.attachments_path import attachment_path
-from desktop.sync.identity import current_keys
 from desktop.sync.keys import (
+    current_keys,
     data_dir_of,
     fingerprint_of,
     normalize_fingerprint,

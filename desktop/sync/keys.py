@@ -170,3 +170,22 @@ def data_dir_of(store: Any) -> Path:
     if store.path is None:
         raise UserError("Cơ sở dữ liệu trong bộ nhớ không có thư mục dữ liệu để giữ khóa")
     return data_dir_for(Path(store.path))
+
+
+def keys_of(store: Any, device_id: str, published: str | None) -> DeviceKeys | None:
+    """The keys of this database's device `device_id` (its own, or one it was before a new
+    identity): in the device's folder, or (made before) in `keys/` when they are the very key
+    it published."""
+    data_dir = data_dir_of(store)
+    keys = load_keys(data_dir, device_id)
+    if keys is not None:
+        return keys
+    legacy = load_keys(data_dir)
+    if legacy is not None and published and legacy.public_key == published:
+        return legacy
+    return None
+
+
+def current_keys(store: Any) -> DeviceKeys | None:
+    """This database's keys if they are here (never creates anything)."""
+    return keys_of(store, store.device_id, store.sync.devices.self_device().get("public_key"))

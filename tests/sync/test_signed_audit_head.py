@@ -87,6 +87,18 @@ def test_a_new_identity_keeps_the_log_intact_and_its_signed_head_checked(tmp_pat
     assert report["ok"] is True, report
     # Still checked against the old device's published key: truncation is reported.
     _rewrite(laptop.db_path, keep=count - 5)
+
+
+def test_a_new_identity_carries_the_signed_head_on(tmp_path: Path) -> None:
+    """`device new-identity`: the head signed by the old key is signed again by the new one
+    (the old key vouching for it), so verify still holds, and still catches a truncation."""
+    laptop, _out = _laptop(tmp_path)
+    old = laptop.info()["id"]
+    laptop.cli("device", "new-identity")
+    assert laptop.info()["id"] != old
+    report = laptop.cli.json("audit", "verify", "--json")
+    assert report["ok"] is True
+    _rewrite(laptop.db_path, keep=report["entries"] - 5)
     result = laptop.cli("audit", "verify", ok=False)
     assert result.exit_code == 1 and "đã ký" in result.stderr, result.output
 
@@ -105,3 +117,21 @@ def test_a_database_copied_elsewhere_keeps_its_log_intact(tmp_path: Path) -> Non
     cli("device", "show")  # takes a new identity on first need
     report = cli.json("audit", "verify", "--json")
     assert report["ok"] is True, report
+
+
+def test_a_new_identity_does_not_bless_a_broken_head(tmp_path: Path) -> None:
+    """A signed head the old key does not vouch for is not signed again: still reported."""
+    laptop, _out = _laptop(tmp_path)
+    _rewrite(laptop.db_path, forge=3)
+    conn = sqlite3.connect(laptop.db_path)
+    (text,) = conn.execute("SELECT value FROM settings WHERE key = 'audit_head_signed'").fetchone()
+    signed = json.loads(text)
+    signed["signature"] = signed["signature"][::-1]
+    conn.execute(
+        "UPDATE settings SET value = ? WHERE key = 'audit_head_signed'", [json.dumps(signed)]
+    )
+    conn.commit()
+    conn.close()
+    laptop.cli("device", "new-identity")
+    report = json.loads(laptop.cli("audit", "verify", "--json", ok=False).stdout)
+    assert report["ok"] is False and "chữ ký" in report["message"]

@@ -17,12 +17,13 @@ from db.store.sync.devices import Devices
 from db.store.sync.export_scope import PLAN_SCOPE, ExportScope
 from db.store.sync.merge import Merge
 from db.store.sync.proofs import Proofs
+from db.store.sync.takeover import TakeOver
 from db.store.sync.versions import Versions
 
 
 class Sync:
     """The sync repositories of one store: `devices`, `versions`, `conflicts`, `merge`,
-    `export_scope`, `proofs`."""
+    `export_scope`, `proofs`, `takeover`."""
 
     def __init__(self, core: Core, search: Search) -> None:
         self.devices = Devices(core)
@@ -31,6 +32,7 @@ class Sync:
         self.merge = Merge(core, self.versions, self.conflicts, search)
         self.export_scope = ExportScope(core, self.versions, self.conflicts)
         self.proofs = Proofs(core, self.versions, self.conflicts)
+        self.takeover = TakeOver(core, self.versions, self.conflicts, search)
 
 
 __all__ = ["PLAN_SCOPE", "Sync"]
