@@ -52,6 +52,10 @@ MESSAGES = {
     "intact": "Nhật ký toàn vẹn ({n} mục)",
     "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
     "truncated": "Nhật ký bị cắt cụt sau mục số {seq}; {n} mục còn lại trong nhật ký",
+    "unaudited": (
+        "Dữ liệu bị sửa ngoài chương trình: {field} của nội dung {item} ({inspection}) là "
+        "“{current}” nhưng nhật ký ghi “{audited}”; {k} chỗ không khớp với nhật ký"
+    ),
 }
 
 
@@ -154,3 +158,29 @@ def verify(store: Store) -> dict[str, Any]:
         "broken_at": at,
         "message": MESSAGES["broken"].format(seq=broken, at=_at_text(at) or "?", n=count),
     }
+
+
+def check_findings(store: Store) -> dict[str, Any] | None:
+    """None when every finding this laptop wrote says what the audit log last recorded for
+    its labelled fields; else {"ok": False, "broken_seq": None, "broken_at": None, "message"}
+    naming the first that does not (an edit outside the app leaves no audit entry: only
+    this comparison sees it). Versions merged from other laptops are not compared: a merge
+    made before merges were traced (issue 15, finding 6) left no entry."""
+    fields = sorted(f for t, f in FIELD_LABELS if t == "findings")
+    mismatches = store.core.audit_mismatches("findings", fields, [store.device_id])
+    if not mismatches:
+        return None
+    first = mismatches[0]
+    row = store.core.get_row("findings", first["row_id"]) or {}
+    item = store.core.get_row("checklist_items", row.get("item_id") or "") or {}
+    judging_type = item.get("type")
+    field = first["field"]
+    message = MESSAGES["unaudited"].format(
+        field=FIELD_LABELS[("findings", field)],
+        item=row.get("item_code") or first["row_id"],
+        inspection=row.get("inspection_id") or "?",
+        current=_readable("findings", field, first["current"], judging_type),
+        audited=_readable("findings", field, first["audited"], judging_type),
+        k=len(mismatches),
+    )
+    return {"ok": False, "broken_seq": None, "broken_at": None, "message": message}

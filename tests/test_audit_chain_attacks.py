@@ -1,0 +1,212 @@
+"""The attacks an attacker session ran on a copy of a laptop's database (issue 15, finding 8):
+triggers dropped, the log edited with sqlite3, the triggers put back. Each must make `audit
+verify` exit 1 with one Vietnamese line; an untouched log stays "Nhật ký toàn vẹn (N mục)".
+
+The chain's head is signed with the device key at every write (not only at export), every
+export keeps the head it signed, and `audit verify` checks the stored signed head against
+both the chain and the exported heads."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from db.store.core import GENESIS_HASH, entry_hash
+from desktop.services.demo import build_demo
+from tests.sync.helpers import Laptop
+
+NAMES = ["at", "device_id", "actor", "action", "table_name", "row_id", "old", "new"]
+
+
+def _laptop(tmp_path: Path, *, export: bool = True) -> Laptop:
+    laptop = Laptop(tmp_path, "may-a")
+    build_demo(laptop.store)
+    laptop.close()
+    if export:
+        laptop.cli("sync", "export", "-o", str(tmp_path / "a1.kiemtra"), "--full")
+    return laptop
+
+
+def _edit_note(laptop: Laptop, text: str) -> None:
+    inspection = laptop.cli.json("inspections")[0]["id"]
+    laptop.cli("finding", "set", inspection, "A1.1.1", "--note", text)
+
+
+def _open(laptop: Laptop) -> sqlite3.Connection:
+    conn = sqlite3.connect(laptop.db_path)
+    conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    return conn
+
+
+def _relink(conn: sqlite3.Connection, *, move_head: bool = True) -> None:
+    """Recompute every link of the chain and move the stored head to its end."""
+    prev = GENESIS_HASH
+    rows = conn.execute(f"SELECT seq, {', '.join(NAMES)} FROM audit_log ORDER BY seq").fetchall()
+    for seq, *values in rows:
+        digest = entry_hash(prev, dict(zip(NAMES, values, strict=True)))
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", [prev, digest, seq]
+        )
+        prev = digest
+    if move_head:
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = 'audit_head'", [f"{rows[-1][0]}:{prev}"]
+        )
+
+
+def _close(conn: sqlite3.Connection, laptop: Laptop) -> None:
+    conn.commit()
+    conn.close()
+
+
+def _tampered(laptop: Laptop) -> str:
+    result = laptop.cli("audit", "verify", ok=False)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Lỗi: "), result.output
+    return lines[0]
+
+
+def _count(laptop: Laptop) -> int:
+    report = laptop.cli.json("audit", "verify")
+    assert report["ok"] is True, report
+    return int(report["entries"])
+
+
+def test_an_untouched_log_after_edits_past_the_export_is_intact(tmp_path: Path) -> None:
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Sau khi xuất gói")
+    _edit_note(laptop, "Lần thứ hai")
+    result = laptop.cli("audit", "verify")
+    assert result.stdout.strip() == f"Nhật ký toàn vẹn ({_count(laptop)} mục)"
+
+
+def test_a_deleted_tail_after_the_last_export_with_the_head_moved(tmp_path: Path) -> None:
+    """(a)"""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú sẽ bị xóa")
+    last = _count(laptop)
+    conn = _open(laptop)
+    conn.execute("DELETE FROM audit_log WHERE seq = ?", [last])
+    _relink(conn)
+    _close(conn, laptop)
+    assert "đã ký" in _tampered(laptop)
+
+
+def test_a_deleted_tail_with_both_stored_heads_deleted(tmp_path: Path) -> None:
+    """(b)"""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú sẽ bị xóa")
+    last = _count(laptop)
+    conn = _open(laptop)
+    conn.execute("DELETE FROM audit_log WHERE seq > ?", [last - 10])
+    conn.execute("DELETE FROM settings WHERE key IN ('audit_head', 'audit_head_signed')")
+    _close(conn, laptop)
+    assert "đã ký" in _tampered(laptop)
+
+
+def test_a_rewritten_entry_after_the_last_export_with_the_chain_recomputed(
+    tmp_path: Path,
+) -> None:
+    """(c)"""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú thật")
+    last = _count(laptop)
+    conn = _open(laptop)
+    conn.execute(
+        "UPDATE audit_log SET new = replace(new, 'Ghi chú thật', 'Ghi chú giả') WHERE seq = ?",
+        [last],
+    )
+    _relink(conn)
+    _close(conn, laptop)
+    assert "đã ký" in _tampered(laptop)
+
+
+def test_a_forged_entry_appended_with_the_chain_recomputed(tmp_path: Path) -> None:
+    """(d)"""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú thật")
+    last = _count(laptop)
+    conn = _open(laptop)
+    row = conn.execute(f"SELECT {', '.join(NAMES)} FROM audit_log WHERE seq = ?", [last]).fetchone()
+    forged = dict(zip(NAMES, row, strict=True))
+    forged["new"] = json.dumps({"note": "Mục giả"}, ensure_ascii=False)
+    conn.execute(
+        f"INSERT INTO audit_log (seq, {', '.join(NAMES)}, prev_hash, hash) "
+        f"VALUES (?, {', '.join('?' * len(NAMES))}, '', '')",
+        [last + 1, *forged.values()],
+    )
+    _relink(conn)
+    _close(conn, laptop)
+    assert "không có chữ ký" in _tampered(laptop)
+
+
+def test_an_older_exports_signed_head_put_back(tmp_path: Path) -> None:
+    """(e)"""
+    laptop = _laptop(tmp_path)
+    conn = sqlite3.connect(laptop.db_path)
+    older = conn.execute("SELECT value FROM settings WHERE key = 'audit_head_signed'").fetchone()
+    conn.close()
+    seq = json.loads(older[0])["seq"]
+    _edit_note(laptop, "Sau lần xuất thứ nhất")
+    laptop.cli("sync", "export", "-o", str(tmp_path / "a2.kiemtra"), "--full")
+    _edit_note(laptop, "Sau lần xuất thứ hai")
+    conn = _open(laptop)
+    conn.execute("DELETE FROM audit_log WHERE seq > ?", [seq])
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head_signed'", [older[0]])
+    _relink(conn)
+    _close(conn, laptop)
+    assert "đã ký" in _tampered(laptop)
+
+
+def test_signing_as_the_head_moves_needs_no_export(tmp_path: Path) -> None:
+    """(a) on a laptop that never exported: the head is signed at every write."""
+    laptop = _laptop(tmp_path, export=False)
+    _edit_note(laptop, "Ghi chú")
+    _edit_note(laptop, "Ghi chú sẽ bị xóa")
+    last = _count(laptop)
+    conn = _open(laptop)
+    conn.execute("DELETE FROM audit_log WHERE seq = ?", [last])
+    _relink(conn)
+    _close(conn, laptop)
+    assert "đã ký" in _tampered(laptop)
+
+
+def test_a_finding_edited_outside_the_app(tmp_path: Path) -> None:
+    """(f): no audit entry at all; the finding no longer says what its last entry says."""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú thật")
+    conn = sqlite3.connect(laptop.db_path)
+    changed = conn.execute(
+        "UPDATE findings SET note = 'Ghi chú sửa ngoài chương trình' WHERE note = 'Ghi chú thật'"
+    ).rowcount
+    conn.commit()
+    conn.close()
+    assert changed == 1
+    assert "Nhận xét" in _tampered(laptop)
+
+
+def test_a_log_from_before_signing_still_verifies(tmp_path: Path) -> None:
+    """An earlier version's database: entries, no signed head (and an export without one)."""
+    laptop = _laptop(tmp_path)
+    _edit_note(laptop, "Ghi chú")
+    conn = sqlite3.connect(laptop.db_path)
+    conn.execute("DELETE FROM settings WHERE key = 'audit_head_signed'")
+    conn.execute("UPDATE sync_exports SET audit_head = NULL")
+    conn.commit()
+    conn.close()
+    result = laptop.cli("audit", "verify")
+    assert result.stdout.strip() == f"Nhật ký toàn vẹn ({_count(laptop)} mục)"
+
+
+def test_the_receiver_keeps_the_head_each_package_carries(tmp_path: Path) -> None:
+    laptop = _laptop(tmp_path)
+    other = Laptop(tmp_path, "may-b")
+    other.close()
+    sender = laptop.info()
+    other.cli("sync", "import", str(tmp_path / "a1.kiemtra"), "--trust-new")
+    report = other.cli.json("audit", "verify")
+    seen = {h["device_id"]: h for h in report["heads_seen"]}
+    assert seen[sender["id"]]["seq"] > 0 and len(seen[sender["id"]]["hash"]) == 64
