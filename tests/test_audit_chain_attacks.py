@@ -12,6 +12,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from db.store.core import GENESIS_HASH, entry_hash
 from desktop.services.demo import build_demo
 from tests.sync.helpers import Laptop
@@ -210,3 +212,73 @@ def test_the_receiver_keeps_the_head_each_package_carries(tmp_path: Path) -> Non
     report = other.cli.json("audit", "verify")
     seen = {h["device_id"]: h for h in report["heads_seen"]}
     assert seen[sender["id"]]["seq"] > 0 and len(seen[sender["id"]]["hash"]) == 64
+
+
+def test_entries_after_a_head_an_earlier_version_signed_at_export_are_no_forgery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier version signed the head only at export (context v1) and wrote entries after
+    it unsigned: still intact after the upgrade. A head signed as it moves (v2) allows none."""
+    import base64
+
+    from db import Store
+    from db.store.core import SIGNED_HEAD_KEY
+    from desktop.sync import audit_head
+    from desktop.sync.identity import current_keys
+
+    laptop = _laptop(tmp_path)
+    monkeypatch.setattr(Store, "head_signer_factory", None)  # as the earlier version wrote
+    store = Store.open(laptop.db_path)
+    keys = current_keys(store)
+    assert keys is not None
+    seq, digest = store.core.audit_last() or (0, "")
+    message = audit_head._message(store.device_id, seq, digest, live=False)
+    v1 = {
+        "device_id": store.device_id,
+        "seq": seq,
+        "hash": digest,
+        "at": "2026-01-02T03:04:05+07:00",
+        "signature": base64.b64encode(keys.signing.sign(message)).decode("ascii"),
+    }
+    store.settings.set_setting(SIGNED_HEAD_KEY, json.dumps(v1))
+    inspection = store.planning.inspections()[0]["id"]
+    item = store.findings.inspection_items(inspection)[0]["item_id"]
+    store.findings.set_finding(inspection, item, {"note": "Ghi bởi phiên bản trước"})
+    store.db.execute("UPDATE sync_exports SET audit_head = NULL")
+    store.close()
+    monkeypatch.undo()
+    assert laptop.cli.json("audit", "verify")["ok"] is True
+    # The same entry after a v2 head: appended outside the app.
+    _edit_note(laptop, "Phiên bản mới")
+    monkeypatch.setattr(Store, "head_signer_factory", None)
+    store = Store.open(laptop.db_path)
+    store.findings.set_finding(inspection, item, {"note": "Không ký"})
+    store.close()
+    monkeypatch.undo()
+    assert "không có chữ ký" in _tampered(laptop)
+
+
+def test_only_the_entries_after_the_export_deleted_with_both_stored_heads(tmp_path: Path) -> None:
+    """(b), the export's own head left in place: a signed head must exist."""
+    laptop = _laptop(tmp_path)
+    exported = _count(laptop)
+    _edit_note(laptop, "Ghi chú sẽ bị xóa")
+    conn = _open(laptop)
+    conn.execute("DELETE FROM audit_log WHERE seq > ?", [exported])
+    conn.execute("DELETE FROM settings WHERE key IN ('audit_head', 'audit_head_signed')")
+    _close(conn, laptop)
+    assert "đầu nhật ký đã ký bị xóa" in _tampered(laptop)
+
+
+def test_an_older_signed_head_put_back_over_a_newer_export(tmp_path: Path) -> None:
+    """(e), nothing truncated: the stored head may not be older than an exported one."""
+    laptop = _laptop(tmp_path)
+    conn = sqlite3.connect(laptop.db_path)
+    older = conn.execute("SELECT value FROM settings WHERE key = 'audit_head_signed'").fetchone()
+    conn.close()
+    _edit_note(laptop, "Sau lần xuất thứ nhất")
+    laptop.cli("sync", "export", "-o", str(tmp_path / "a2.kiemtra"), "--full")
+    conn = sqlite3.connect(laptop.db_path)
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head_signed'", [older[0]])
+    _close(conn, laptop)
+    assert "cũ hơn đầu đã ký khi xuất gói" in _tampered(laptop)

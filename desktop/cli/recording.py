@@ -197,6 +197,12 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
         emit_json(report)
     elif report["ok"]:
         click.echo(report["message"])
+        for head in report["heads_seen"]:
+            # What other laptops' packages said their logs held: theirs must still hold it.
+            click.echo(
+                f"Đầu nhật ký của máy {head['device_name'] or head['device_id']} đã nhận: "
+                f"mục số {head['seq']}, mã {head['hash'][:16]}… (gói {head['package_id']})"
+            )
     else:
         click.echo(f"Lỗi: {report['message']}", err=True)
     if not report["ok"]:

@@ -53,7 +53,7 @@ MESSAGES = {
     "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
     "truncated": "Nhật ký bị cắt cụt sau mục số {seq}; {n} mục còn lại trong nhật ký",
     "unaudited": (
-        "Dữ liệu bị sửa ngoài chương trình: {field} của nội dung {item} ({inspection}) là "
+        "Dữ liệu bị sửa ngoài chương trình: {field} của nội dung {item} (kiểm tra {inspection}) là "
         "“{current}” nhưng nhật ký ghi “{audited}”; {k} chỗ không khớp với nhật ký"
     ),
 }
@@ -174,11 +174,12 @@ def check_findings(store: Store) -> dict[str, Any] | None:
     row = store.core.get_row("findings", first["row_id"]) or {}
     item = store.core.get_row("checklist_items", row.get("item_id") or "") or {}
     judging_type = item.get("type")
+    unit = store.core.get_row("inspections", row.get("inspection_id") or "") or {}
     field = first["field"]
     message = MESSAGES["unaudited"].format(
         field=FIELD_LABELS[("findings", field)],
         item=row.get("item_code") or first["row_id"],
-        inspection=row.get("inspection_id") or "?",
+        inspection=unit.get("unit_name") or row.get("inspection_id") or "?",
         current=_readable("findings", field, first["current"], judging_type),
         audited=_readable("findings", field, first["audited"], judging_type),
         k=len(mismatches),

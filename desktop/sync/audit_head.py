@@ -106,14 +106,21 @@ def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
 
 
 def _signing_keys(store: Any) -> DeviceKeys | None:
+    """The keys to sign with; None (the write goes on unsigned) when they cannot be had: a
+    key folder that cannot be written must not stop an inspector's work on site."""
+    from db.errors import StoreError
+    from desktop.services.errors import UserError
     from desktop.sync.identity import BINDING, _here, current_keys, ensure_identity
 
     binding = store.settings.setting(BINDING)
     if binding is not None and binding != _here(store):
         return None  # copied: it takes a new identity at the next sync command
-    keys = current_keys(store)
-    if keys is None and not store.sync.devices.self_device().get("public_key"):
-        keys = ensure_identity(store)
+    try:
+        keys = current_keys(store)
+        if keys is None and not store.sync.devices.self_device().get("public_key"):
+            keys = ensure_identity(store)
+    except (OSError, StoreError, UserError):
+        return None
     return keys
 
 
