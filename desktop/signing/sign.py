@@ -323,11 +323,7 @@ def sign_pdf(request: SignRequest) -> SignResult:
             location=request.location,
             name=shown,
         )
-        timestamper = (
-            timestamps.HTTPTimeStamper(request.tsa_url)
-            if request.tsa_url
-            else None
-        )
+        timestamper = timestamps.HTTPTimeStamper(request.tsa_url) if request.tsa_url else None
 
         class _AtTime(signers.PdfSigner):
             """Signs with the time the appearance shows (to the second), not a moment later."""
