@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from db import Store
 from db.store.core import GENESIS_HASH, entry_hash
 from desktop.services.demo import build_demo
 from tests.sync.helpers import Laptop
@@ -282,3 +283,39 @@ def test_an_older_signed_head_put_back_over_a_newer_export(tmp_path: Path) -> No
     conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head_signed'", [older[0]])
     _close(conn, laptop)
     assert "cũ hơn đầu đã ký khi xuất gói" in _tampered(laptop)
+
+
+def test_a_restored_copy_written_before_any_sync_command_stays_intact(tmp_path: Path) -> None:
+    """Found by a probe: a database restored on a replacement laptop (its keys left behind)
+    wrote unsigned entries after its signed head until a sync command gave it a new identity,
+    and `audit verify` then called them added outside the app. It takes the identity when
+    opened for writing."""
+    import shutil
+
+    from tests.conftest import Kiemtra
+
+    laptop = _laptop(tmp_path)
+    elsewhere = tmp_path / "thay-the" / "kiemtra.sqlite"
+    elsewhere.parent.mkdir()
+    shutil.copy(laptop.db_path, elsewhere)
+    copy = Laptop.__new__(Laptop)
+    copy.db_path, copy.cli = elsewhere, Kiemtra(elsewhere)
+    _edit_note(copy, "Ghi trên máy thay thế")
+    result = copy.cli("audit", "verify")
+    assert result.stdout.strip() == f"Nhật ký toàn vẹn ({_count(copy)} mục)"
+    assert copy.info()["id"] != laptop.info()["id"]
+
+
+def test_a_resolved_conflict_reads_as_audited(store: Store) -> None:
+    """Found by a probe: resolving kept the other side's note, which the row already showed,
+    and logged only the fields that changed; the finding then differed from its last audited
+    note and `audit verify` called it edited outside the app."""
+    from desktop.services.audit import check_findings
+    from desktop.sync import conflict_choices
+    from tests.sync.test_conflict_choices import three_field_conflict
+
+    conflict = three_field_conflict(store)
+    choices = {"result": "mine", "score": "theirs", "note": "theirs"}
+    conflict_choices.resolve_by_field(store, conflict["id"], choices)
+    assert store.core.get_row("findings", conflict["row_id"])["note"] == "Máy kia"
+    assert check_findings(store) is None

@@ -86,11 +86,15 @@ def sign_head(store: Any, keys: DeviceKeys) -> dict[str, Any] | None:
 # -- signing as the head moves --------------------------------------------------------------
 def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
     """The signer Core calls at every append of `store` (opened for writing): the key is
-    loaded at the first append and kept. Made on first need for a database that has none yet
-    (as `device show` makes it); none for a database found away from where its keys were made,
-    until a sync command gives it its new identity."""
+    loaded at the first append and kept, made then for a database that has none yet (as
+    `device show` makes it). A database found away from where its keys were made (restored on
+    a replacement laptop, copied) takes its new identity here, at opening."""
     if store.path is None or str(store.path) == ":memory:":
         return None
+    if _moved(store):
+        # Copied or restored here: take the new identity now, before any write is stamped
+        # with the old device id (whose key is not here to sign anything).
+        _signing_keys(store)
     cache: dict[str, Any] = {}
 
     def sign(seq: int, digest: str) -> str | None:
@@ -105,23 +109,36 @@ def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
     return sign
 
 
-def _signing_keys(store: Any) -> DeviceKeys | None:
-    """The keys to sign with; None (the write goes on unsigned) when they cannot be had: a
-    key folder that cannot be written must not stop an inspector's work on site."""
-    from db.errors import StoreError
-    from desktop.services.errors import UserError
-    from desktop.sync.identity import BINDING, _here, current_keys, ensure_identity
+def _moved(store: Any) -> bool:
+    """Whether this database was found away from where its keys were made (cheap: no key is
+    read, nothing of cryptography imported, as every opening asks)."""
+    from desktop.sync.identity import BINDING, _here
+    from desktop.sync.keys import SIGNING_FILE, data_dir_of, keys_dir
 
     binding = store.settings.setting(BINDING)
     if binding is not None and binding != _here(store):
-        return None  # copied: it takes a new identity at the next sync command
+        return True
+    if not store.sync.devices.self_device().get("public_key"):
+        return False  # no identity yet: made at the first write
+    data_dir = data_dir_of(store)
+    return not any(
+        (folder / SIGNING_FILE).exists()
+        for folder in (keys_dir(data_dir, store.device_id), keys_dir(data_dir))
+    )
+
+
+def _signing_keys(store: Any) -> DeviceKeys | None:
+    """This database's keys, made (or a new identity taken) on first need, as `device show`
+    does; None (the write goes on unsigned) when they cannot be had: a key folder that cannot
+    be written must not stop an inspector's work on site."""
+    from db.errors import StoreError
+    from desktop.services.errors import UserError
+    from desktop.sync.identity import ensure_identity
+
     try:
-        keys = current_keys(store)
-        if keys is None and not store.sync.devices.self_device().get("public_key"):
-            keys = ensure_identity(store)
+        return ensure_identity(store)
     except (OSError, StoreError, UserError):
         return None
-    return keys
 
 
 def attach(store: Any) -> Any:
