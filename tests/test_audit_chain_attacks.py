@@ -319,3 +319,29 @@ def test_a_resolved_conflict_reads_as_audited(store: Store) -> None:
     conflict_choices.resolve_by_field(store, conflict["id"], choices)
     assert store.core.get_row("findings", conflict["row_id"])["note"] == "Máy kia"
     assert check_findings(store) is None
+
+
+def test_the_opening_check_reads_the_binding_identity_writes(tmp_path: Path) -> None:
+    """audit_head._moved repeats identity's setting name and path rule (not imported at
+    start-up): a database where its keys were made is not moved; its copy is."""
+    import shutil
+
+    from desktop.sync import audit_head
+
+    laptop = _laptop(tmp_path)
+    store = Store.open(laptop.db_path)
+    try:
+        assert audit_head._moved(store) is False
+    finally:
+        store.close()
+    elsewhere = tmp_path / "khac" / "kiemtra.sqlite"
+    elsewhere.parent.mkdir()
+    shutil.copy(laptop.db_path, elsewhere)
+    from db.connection import open_database
+
+    copy = Store(open_database(elsewhere))
+    copy.path = elsewhere
+    try:
+        assert audit_head._moved(copy) is True
+    finally:
+        copy.db.close()

@@ -112,11 +112,13 @@ def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
 def _moved(store: Any) -> bool:
     """Whether this database was found away from where its keys were made (cheap: no key is
     read, nothing of cryptography imported, as every opening asks)."""
-    from desktop.sync.identity import BINDING, _here
+    import os
+
     from desktop.sync.keys import SIGNING_FILE, data_dir_of, keys_dir
 
-    binding = store.settings.setting(BINDING)
-    if binding is not None and binding != _here(store):
+    # desktop.sync.identity's BINDING and _here, without importing it (~100 ms at start-up).
+    binding = store.settings.setting("device_binding")
+    if binding is not None and binding != os.path.normcase(os.path.realpath(str(store.path))):
         return True
     if not store.sync.devices.self_device().get("public_key"):
         return False  # no identity yet: made at the first write
