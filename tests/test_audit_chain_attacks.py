@@ -345,3 +345,10 @@ def test_the_opening_check_reads_the_binding_identity_writes(tmp_path: Path) -> 
         assert audit_head._moved(copy) is True
     finally:
         copy.db.close()
+
+
+def test_the_opening_check_names_the_key_file_keys_writes(tmp_path: Path) -> None:
+    """_moved names keys' folder and file without importing it: the names must agree."""
+    from desktop.sync.keys import KEYS_DIR, SIGNING_FILE
+
+    assert (KEYS_DIR, SIGNING_FILE) == ("keys", "device_ed25519.pem")

@@ -6,7 +6,10 @@ attachments) into one readable line per changed field:
 (readable text, "" for nothing), "action" ('insert' | 'update')}.
 `verify` walks the chain: {"ok", "entries", "broken_seq", "broken_at", "message"}; it also
 compares the newest entry with the head recorded at each append, so a deleted tail shows
-("Nhật ký bị cắt cụt sau mục số N", broken_seq N+1). `who` is the entry's actor (the person
+("Nhật ký bị cắt cụt sau mục số N", broken_seq N+1). `check_findings` compares each
+finding this laptop wrote with the values its audit entries last recorded (an edit made
+outside the app leaves none); `audit verify` runs both, then desktop.sync.audit_head's check
+of the head signed with the device key. `who` is the entry's actor (the person
 named by `--as`, or by "Tôi là" in the window), else the finding's recorded_by, else the
 device name.
 """

@@ -113,19 +113,20 @@ def _moved(store: Any) -> bool:
     """Whether this database was found away from where its keys were made (cheap: no key is
     read, nothing of cryptography imported, as every opening asks)."""
     import os
+    from pathlib import Path
 
-    from desktop.sync.keys import SIGNING_FILE, data_dir_of, keys_dir
+    from desktop.services.paths import data_dir_for
 
-    # desktop.sync.identity's BINDING and _here, without importing it (~100 ms at start-up).
+    # desktop.sync.identity's BINDING and _here, and keys' folder and file names, without
+    # importing them (~100 ms at start-up, which the window does not need).
     binding = store.settings.setting("device_binding")
     if binding is not None and binding != os.path.normcase(os.path.realpath(str(store.path))):
         return True
     if not store.sync.devices.self_device().get("public_key"):
         return False  # no identity yet: made at the first write
-    data_dir = data_dir_of(store)
+    keys = data_dir_for(Path(store.path)) / "keys"
     return not any(
-        (folder / SIGNING_FILE).exists()
-        for folder in (keys_dir(data_dir, store.device_id), keys_dir(data_dir))
+        (folder / "device_ed25519.pem").exists() for folder in (keys / store.device_id, keys)
     )
 
 
