@@ -670,6 +670,31 @@ def m010_sync_authorship(db: sqlite_utils.Database) -> None:
     )
 
 
+def m011_signed_audit_heads(db: sqlite_utils.Database) -> None:
+    """An audit chain that needs the key to forge (issue 15, finding 8).
+
+    `sync_exports.audit_head`: the chain's head signed at that export (JSON: device_id, seq,
+    hash, at, signature), an append-only record the stored signed head is checked against: it
+    may not be older, and every head recorded must still be in the chain. `audit_heads_seen`:
+    per other device, the newest signed head a package of its carried (what `audit verify`
+    lists as `heads_seen`).
+    """
+    _execute_script(
+        db,
+        """
+    ALTER TABLE sync_exports ADD COLUMN audit_head TEXT;
+    CREATE TABLE audit_heads_seen (
+        device_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        package_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    """,
+    )
+
+
 # The steps in the order they are applied; each is numbered by its place here.
 STEPS: list[Step] = [
     m001_initial,
@@ -682,4 +707,5 @@ STEPS: list[Step] = [
     m008_search_stale,
     m009_inspection_kinds,
     m010_sync_authorship,
+    m011_signed_audit_heads,
 ]

@@ -31,6 +31,10 @@ if sys.platform == "win32":
 
 from db import Store  # noqa: E402
 from desktop.cli import cli  # noqa: E402
+from desktop.sync.audit_head import install as install_audit_signer  # noqa: E402
+
+# As the command line and the window do: every store opened for writing signs its audit head.
+install_audit_signer()
 
 
 def pytest_configure(config: pytest.Config) -> None:

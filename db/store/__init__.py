@@ -21,8 +21,10 @@ Services call it; nothing else writes SQL.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import ClassVar
 
 from db.connection import backup_to, open_database
 from db.database import Database
@@ -30,7 +32,7 @@ from db.errors import StoreError, store_error
 from db.hlc import HybridClock
 from db.lock import WriterLock
 from db.store.checklists import Checklists
-from db.store.core import Core, new_id, now_iso, stable_id
+from db.store.core import Core, HeadSigner, new_id, now_iso, stable_id
 from db.store.evidence import Evidence
 from db.store.findings import Findings, finding_id
 from db.store.followup import Followup
@@ -47,6 +49,9 @@ class Store:
 
     path: Path | None = None
     writer_lock: WriterLock | None = None
+    # Set once by the desktop layer (desktop.sync.audit_head.install): given a store opened
+    # for writing, the signer of its audit chain's head (Core.head_signer).
+    head_signer_factory: ClassVar[Callable[[Store], HeadSigner | None] | None] = None
 
     def __init__(self, db: Database, actor: str = "") -> None:
         self.db = db
@@ -131,6 +136,8 @@ class Store:
             raise
         store.path = path
         store.writer_lock = lock
+        if not read_only and cls.head_signer_factory is not None:
+            store.core.head_signer = cls.head_signer_factory(store)
         return store
 
     def close(self) -> None:

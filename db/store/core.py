@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -16,6 +17,12 @@ GENESIS_HASH = "0" * 64
 # settings key holding "seq:hash" of the newest audit entry, written with every append: a
 # deleted last entry (which the chain alone cannot show) leaves the head pointing past the end.
 AUDIT_HEAD_KEY = "audit_head"
+# settings key holding the head signed with the device key (issue 15, finding 8): written, in
+# the same transaction, at every append when the desktop layer gave the core a signer.
+SIGNED_HEAD_KEY = "audit_head_signed"
+# Given (seq, hash) of the new head, the signed head to keep (JSON text), or None when no key
+# is at hand. The desktop layer sets it (Store.head_signer_factory); db/ knows no keys.
+HeadSigner = Callable[[int, str], "str | None"]
 # A fixed namespace so that the same (inspection, item) gives the same finding id on
 # every laptop: two members recording the same item meet as one row (a conflict at
 # worst), never as duplicates.
@@ -72,6 +79,7 @@ class Core:
         self.actor = actor
         self.device_id, self.device_name = self._ensure_device()
         self.clock = HybridClock(self.device_id, self._last_stamp())
+        self.head_signer: HeadSigner | None = None
 
     def transaction(self) -> AbstractContextManager[None]:
         """One user action = one transaction: the database's own (Database.transaction)."""
@@ -233,6 +241,7 @@ class Core:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [AUDIT_HEAD_KEY, f"{cursor.lastrowid}:{digest}"],
             )
+            self._sign_head(int(cursor.lastrowid or 0), digest)
 
     def append_audit_many(self, entries: list[dict[str, Any]]) -> None:
         """Append many entries at once (inside the caller's transaction), chained as
@@ -280,6 +289,19 @@ class Core:
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [AUDIT_HEAD_KEY, f"{seq}:{prev}"],
+            )
+            self._sign_head(seq, prev)
+
+    def _sign_head(self, seq: int, digest: str) -> None:
+        """Keep the new head signed (inside the append's transaction), when a signer is set."""
+        if self.head_signer is None:
+            return
+        signed = self.head_signer(seq, digest)
+        if signed is not None:
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [SIGNED_HEAD_KEY, signed],
             )
 
     def audit_head(self) -> tuple[int, str] | None:
@@ -377,6 +399,58 @@ class Core:
 
     def audit_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+    def audit_mismatches(
+        self, table: str, fields: list[str], origins: list[str]
+    ) -> list[dict[str, Any]]:
+        """Rows of `table` whose current version was written by one of `origins` (this
+        database's own device ids) and whose `fields` differ from what the audit log last
+        recorded for them: {"row_id", "field", "audited", "current"}, in row order. A field
+        the log never recorded for a row is not compared."""
+        assert table in SYNCED_TABLES, table
+        wanted = set(fields)
+        audited: dict[str, dict[str, Any]] = {}
+        for row_id, new in self.db.execute(
+            "SELECT row_id, new FROM audit_log WHERE table_name = ? AND new IS NOT NULL "
+            "ORDER BY seq",
+            [table],
+        ):
+            try:
+                values = json.loads(new)
+            except ValueError:
+                continue
+            if isinstance(values, dict):
+                kept = {k: v for k, v in values.items() if k in wanted}
+                if kept:
+                    audited.setdefault(row_id, {}).update(kept)
+        if not audited:
+            return []
+        columns = sorted(wanted)
+        out = []
+        marks = ", ".join("?" * len(origins))
+        for row_id, *values in self.db.execute(
+            f"SELECT id, {', '.join(columns)} FROM {table} WHERE origin IN ({marks}) ORDER BY id",
+            origins,
+        ):
+            last = audited.get(row_id)
+            if last is None:
+                continue
+            for field, current in zip(columns, values, strict=True):
+                if field in last and last[field] != current:
+                    out.append(
+                        {
+                            "row_id": row_id,
+                            "field": field,
+                            "audited": last[field],
+                            "current": current,
+                        }
+                    )
+        return out
+
+    def audit_count_after(self, seq: int) -> int:
+        return int(
+            self.db.execute("SELECT count(*) FROM audit_log WHERE seq > ?", [seq]).fetchone()[0]
+        )
 
     def audit_entry(self, seq: int) -> dict[str, Any] | None:
         """One audit entry by its sequence number (for reporting a broken link)."""

@@ -105,7 +105,9 @@ def cli(ctx: click.Context, db_path: Path | None, actor: str | None) -> None:
     Không có lệnh nào: mở cửa sổ chương trình.
     """
     from desktop.domain import nfc
+    from desktop.sync.audit_head import install
 
+    install()  # every store this command opens for writing signs its audit head as it moves
     app = AppContext(db_path or default_db(), nfc(actor).strip() if actor else None)
     ctx.obj = app
     if db_path is not None:

@@ -182,17 +182,27 @@ def audit() -> None:
 @pass_app
 def audit_verify(app: AppContext, as_json: bool) -> None:
     """Kiểm tra tính toàn vẹn của nhật ký; mã thoát 1 nếu có mục bị sửa."""
-    from desktop.services.audit import verify
+    from desktop.services.audit import check_findings, verify
     from desktop.sync.audit_head import check_signed_head
 
     report = verify(app.reader)
     if report["ok"]:
-        # The chain links; the head signed at the last export must still be in it.
+        # The chain links; the head signed as it moved (and at each export) must be its end.
         report.update(check_signed_head(app.reader) or {})
+    if report["ok"]:
+        # Entries gone with the finding edited to match are seen by no hash: compare.
+        report.update(check_findings(app.reader) or {})
+    report["heads_seen"] = app.reader.sync.export_scope.heads_seen()
     if as_json:
         emit_json(report)
     elif report["ok"]:
         click.echo(report["message"])
+        for head in report["heads_seen"]:
+            # What other laptops' packages said their logs held: theirs must still hold it.
+            click.echo(
+                f"Đầu nhật ký của máy {head['device_name'] or head['device_id']} đã nhận: "
+                f"mục số {head['seq']}, mã {head['hash'][:16]}… (gói {head['package_id']})"
+            )
     else:
         click.echo(f"Lỗi: {report['message']}", err=True)
     if not report["ok"]:

@@ -6,7 +6,10 @@ attachments) into one readable line per changed field:
 (readable text, "" for nothing), "action" ('insert' | 'update')}.
 `verify` walks the chain: {"ok", "entries", "broken_seq", "broken_at", "message"}; it also
 compares the newest entry with the head recorded at each append, so a deleted tail shows
-("Nhật ký bị cắt cụt sau mục số N", broken_seq N+1). `who` is the entry's actor (the person
+("Nhật ký bị cắt cụt sau mục số N", broken_seq N+1). `check_findings` compares each
+finding this laptop wrote with the values its audit entries last recorded (an edit made
+outside the app leaves none); `audit verify` runs both, then desktop.sync.audit_head's check
+of the head signed with the device key. `who` is the entry's actor (the person
 named by `--as`, or by "Tôi là" in the window), else the finding's recorded_by, else the
 device name.
 """
@@ -52,6 +55,10 @@ MESSAGES = {
     "intact": "Nhật ký toàn vẹn ({n} mục)",
     "broken": "Nhật ký bị sửa đổi hoặc hỏng từ mục số {seq} (ghi lúc {at}); {n} mục trong nhật ký",
     "truncated": "Nhật ký bị cắt cụt sau mục số {seq}; {n} mục còn lại trong nhật ký",
+    "unaudited": (
+        "Dữ liệu bị sửa ngoài chương trình: {field} của nội dung {item} (kiểm tra {inspection}) là "
+        "“{current}” nhưng nhật ký ghi “{audited}”; {k} chỗ không khớp với nhật ký"
+    ),
 }
 
 
@@ -154,3 +161,30 @@ def verify(store: Store) -> dict[str, Any]:
         "broken_at": at,
         "message": MESSAGES["broken"].format(seq=broken, at=_at_text(at) or "?", n=count),
     }
+
+
+def check_findings(store: Store) -> dict[str, Any] | None:
+    """None when every finding this laptop wrote says what the audit log last recorded for
+    its labelled fields; else {"ok": False, "broken_seq": None, "broken_at": None, "message"}
+    naming the first that does not (an edit outside the app leaves no audit entry: only
+    this comparison sees it). Versions merged from other laptops are not compared: a merge
+    made before merges were traced (issue 15, finding 6) left no entry."""
+    fields = sorted(f for t, f in FIELD_LABELS if t == "findings")
+    mismatches = store.core.audit_mismatches("findings", fields, [store.device_id])
+    if not mismatches:
+        return None
+    first = mismatches[0]
+    row = store.core.get_row("findings", first["row_id"]) or {}
+    item = store.core.get_row("checklist_items", row.get("item_id") or "") or {}
+    judging_type = item.get("type")
+    unit = store.core.get_row("inspections", row.get("inspection_id") or "") or {}
+    field = first["field"]
+    message = MESSAGES["unaudited"].format(
+        field=FIELD_LABELS[("findings", field)],
+        item=row.get("item_code") or first["row_id"],
+        inspection=unit.get("unit_name") or row.get("inspection_id") or "?",
+        current=_readable("findings", field, first["current"], judging_type),
+        audited=_readable("findings", field, first["audited"], judging_type),
+        k=len(mismatches),
+    )
+    return {"ok": False, "broken_seq": None, "broken_at": None, "message": message}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,13 @@ def export_package(
     except OSError as exc:
         raise UserError(MESSAGES["write_failed"].format(path=out, error=exc)) from exc
     store.sync.export_scope.record_export(
-        package_id, target, plan_id, max_hlc, up_to_seq, total_rows
+        package_id,
+        target,
+        plan_id,
+        max_hlc,
+        up_to_seq,
+        total_rows,
+        None if head is None else json.dumps(head, sort_keys=True),
     )
     return {
         "package": package_id,

@@ -660,6 +660,30 @@ class _DryRun(Exception):
     """Raised inside the merge's transaction to roll it back (a dry run)."""
 
 
+def _keep_audit_head(store: Store, manifest: dict[str, Any]) -> None:
+    """Keep the sender's signed audit head (inside the signed manifest), the newest per
+    device: what `audit verify` lists as heads seen (issue 15, finding 8)."""
+    head = manifest.get("audit_head")
+    if not isinstance(head, dict):
+        return  # a package from before signed heads
+    device, seq, digest, signature = (
+        head.get(k) for k in ("device_id", "seq", "hash", "signature")
+    )
+    if not (
+        isinstance(device, str)
+        and type(seq) is int
+        and seq > 0
+        and isinstance(digest, str)
+        and len(digest) == 64
+        and isinstance(signature, str)
+        and device != store.device_id
+    ):
+        return
+    store.sync.export_scope.keep_head_seen(
+        device, seq, digest, signature, str(manifest["package_id"])
+    )
+
+
 def _merge(
     store: Store,
     manifest: dict[str, Any],
@@ -722,6 +746,7 @@ def _merge(
                 if traced:
                     trace.extend(_row_trace(store, table, before, ordered, outcomes))
             store.sync.merge.record_import(manifest["package_id"], source["id"], counts)
+            _keep_audit_head(store, manifest)
             if not dry_run:
                 # One entry for the package (its counts, and the rows changed per table), then
                 # one per row it changed of the tables a finding's history shows (issue 15,

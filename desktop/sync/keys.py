@@ -90,6 +90,8 @@ def _write_private(path: Path, pem: bytes) -> None:
     leaves an empty or half key. Linking (not renaming) fails when the name exists, so a second
     process never replaces a key the first one already uses."""
     try:
+        if path.parent.name != KEYS_DIR:
+            private_folder(path.parent.parent)  # keys/ itself, not only keys/<device id>/
         private_folder(path.parent)
         create_new(path, pem)  # False: another process made it first; its key is the one
     except OSError as exc:

@@ -118,7 +118,13 @@ def create_window(
     `window.adapter.close()`. `defer_extras`: see MainWindow.
     """
     use_vietnamese_locale()
-    adapter = StoreAdapter(store if store is not None else Store.open(db_path))
+    from desktop.sync.audit_head import attach, install
+
+    # The window's store (and every store opened after it, a worker's) signs its audit head
+    # as it moves (issue 15, finding 8).
+    install()
+    store = attach(store) if store is not None else Store.open(db_path)
+    adapter = StoreAdapter(store)
     return MainWindow(adapter, defer_extras=defer_extras)
 
 

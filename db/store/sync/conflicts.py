@@ -193,9 +193,11 @@ class Conflicts:
                 "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
                 [now_iso(), resolution, conflict_id_],
             )
-            changed = {k: v for k, v in values.items() if old.get(k) != v}
+            # Every field resolved, changed or not: the row is this laptop's version now, and
+            # `audit verify` compares it with what the log last says (a history shows only
+            # the fields that changed).
             self.core.append_audit(
-                "resolve", table, row_id, {k: old.get(k) for k in changed}, changed
+                "resolve", table, row_id, {k: old.get(k) for k in values}, values
             )
             self.normalize_conflicts(table, row_id)
             self.search.reindex_row(table, row_id)

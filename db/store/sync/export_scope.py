@@ -75,13 +75,60 @@ class ExportScope:
         up_to_hlc: str | None,
         up_to_seq: int,
         rows: int,
+        audit_head: str | None = None,
     ) -> None:
+        """Record one export; `audit_head`: the signed head it carried (JSON text)."""
         with self.core.transaction():
             self.db.execute(
                 "INSERT INTO sync_exports (id, package_id, created_at, target, plan_id, "
-                "up_to_hlc, rows, up_to_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [package_id, package_id, now_iso(), target, plan_id, up_to_hlc, rows, up_to_seq],
+                "up_to_hlc, rows, up_to_seq, audit_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    package_id,
+                    package_id,
+                    now_iso(),
+                    target,
+                    plan_id,
+                    up_to_hlc,
+                    rows,
+                    up_to_seq,
+                    audit_head,
+                ],
             )
+
+    def exported_heads(self) -> list[str]:
+        """The signed audit heads recorded at the exports made here (JSON texts)."""
+        return [
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT audit_head FROM sync_exports WHERE audit_head IS NOT NULL "
+                "ORDER BY created_at, rowid"
+            )
+        ]
+
+    def keep_head_seen(
+        self, device_id: str, seq: int, digest: str, signature: str, package_id: str
+    ) -> None:
+        """Keep the signed audit head a package of `device_id` carried, when it is the newest
+        seen from that device (inside the import's transaction)."""
+        self.db.execute(
+            "INSERT INTO audit_heads_seen (device_id, seq, hash, signature, package_id, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET seq = excluded.seq, "
+            "hash = excluded.hash, signature = excluded.signature, "
+            "package_id = excluded.package_id, seen_at = excluded.seen_at "
+            "WHERE excluded.seq >= audit_heads_seen.seq",
+            [device_id, seq, digest, signature, package_id, now_iso()],
+        )
+
+    def heads_seen(self) -> list[dict[str, Any]]:
+        """The newest signed audit head seen per other device, with its name when known."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT h.device_id, d.name AS device_name, h.seq, h.hash, h.package_id, "
+                "h.seen_at FROM audit_heads_seen h LEFT JOIN devices d ON d.id = h.device_id "
+                "ORDER BY h.device_id"
+            )
+        ]
 
     def sync_export_rows(
         self, table: str, plan_id: str | None, since_seq: int
