@@ -225,7 +225,7 @@ def test_entries_after_a_head_an_earlier_version_signed_at_export_are_no_forgery
     from db import Store
     from db.store.core import SIGNED_HEAD_KEY
     from desktop.sync import audit_head
-    from desktop.sync.identity import current_keys
+    from desktop.sync.keys import current_keys
 
     laptop = _laptop(tmp_path)
     monkeypatch.setattr(Store, "head_signer_factory", None)  # as the earlier version wrote

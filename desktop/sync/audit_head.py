@@ -83,37 +83,6 @@ def sign_head(store: Any, keys: DeviceKeys) -> dict[str, Any] | None:
     return signed
 
 
-def carry_signed_head(store: Any, old_keys: DeviceKeys | None, keys: DeviceKeys) -> None:
-    """A new identity (desktop/sync/identity.py) carries the signed head on: the same seq and
-    hash, signed again by the new device, so `audit verify` keeps checking it against the key
-    now here. Only when the old key still vouches for it; with the old key gone (a copied
-    database) there is nothing to check it against, as at the copy's first export, which
-    signs its head anyway. A head the old key does not vouch for is left as it is: reported."""
-    from cryptography.exceptions import InvalidSignature
-
-    text = store.settings.setting(SIGNED_HEAD_KEY)
-    if not text:
-        return
-    try:
-        signed = json.loads(text)
-        seq, digest = int(signed["seq"]), str(signed["hash"])
-        live = signed.get("v") == 2  # signed as the head moved, else at an export only
-        if old_keys is not None:
-            old_keys.signing.public_key().verify(
-                base64.b64decode(signed["signature"]),
-                _message(str(signed["device_id"]), seq, digest, live=live),
-            )
-    except (ValueError, KeyError, TypeError, InvalidSignature):
-        return
-    signature = keys.signing.sign(_message(store.device_id, seq, digest, live=live))
-    carried = {
-        **signed,
-        "device_id": store.device_id,
-        "signature": base64.b64encode(signature).decode("ascii"),
-    }
-    store.settings.set_setting(SIGNED_HEAD_KEY, json.dumps(carried, sort_keys=True))
-
-
 # -- signing as the head moves --------------------------------------------------------------
 def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
     """The signer Core calls at every append of `store` (opened for writing): the key is
@@ -122,21 +91,27 @@ def head_signer(store: Any) -> Callable[[int, str], str | None] | None:
     a replacement laptop, copied) takes its new identity here, at opening."""
     if store.path is None or str(store.path) == ":memory:":
         return None
-    if _moved(store):
-        # Copied or restored here: take the new identity now, before any write is stamped
-        # with the old device id (whose key is not here to sign anything).
-        _signing_keys(store)
     cache: dict[str, Any] = {}
 
     def sign(seq: int, digest: str) -> str | None:
         if cache.get("device") != store.device_id:
+            from desktop.sync.keys import current_keys
+
             cache["device"] = store.device_id
-            cache["keys"] = _signing_keys(store)
+            # The keys on disk first: a new identity being taken (below) has them already,
+            # and its own entries (take-over) are signed without asking for it again.
+            cache["keys"] = current_keys(store) or _signing_keys(store)
         keys = cache["keys"]
         if keys is None:
             return None
         return json.dumps(_signed(store.device_id, seq, digest, keys), sort_keys=True)
 
+    if _moved(store):
+        # Copied or restored here: take the new identity now, before any write is stamped
+        # with the old device id (whose key is not here to sign anything); what taking it
+        # writes to the log is signed by the new key.
+        store.core.head_signer = sign
+        _signing_keys(store)
     return sign
 
 

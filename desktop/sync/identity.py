@@ -21,7 +21,6 @@ from db.store.core import new_id, now_iso
 from desktop.domain import nfc
 from desktop.sync import authorship
 from desktop.sync import package as pkg
-from desktop.sync.audit_head import carry_signed_head
 from desktop.sync.keys import (
     DeviceKeys,
     data_dir_of,
@@ -150,7 +149,6 @@ def new_identity(store: Any) -> DeviceKeys:
             store.clock.device_id = device_id
             if old_keys is None:
                 _take_over(store, old_id)
-            carry_signed_head(store, old_keys, keys)
     except BaseException:
         store.core.device_id = old_id
         store.clock.device_id = old_id

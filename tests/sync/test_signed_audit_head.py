@@ -134,4 +134,4 @@ def test_a_new_identity_does_not_bless_a_broken_head(tmp_path: Path) -> None:
     conn.close()
     laptop.cli("device", "new-identity")
     report = json.loads(laptop.cli("audit", "verify", "--json", ok=False).stdout)
-    assert report["ok"] is False and "chữ ký" in report["message"]
+    assert report["ok"] is False and "ký" in report["message"]
