@@ -161,7 +161,8 @@ class _Styles:
                     continue
                 cell._style, cell.sid = array, sid
                 cell.value = value
-                keep_text(cell)  # a note "=…" is text, never a live formula
+                if cell.data_type == "f":
+                    keep_text(cell)  # a note "=…" is text, never a live formula
                 cell.column = col_idx
                 cell.row = row_idx
                 yield cell
@@ -222,6 +223,7 @@ def plan_line(plan: dict[str, Any]) -> str:
     return f"(Theo Kế hoạch số {plan['number']}{when} của {plan['issuer']})"
 
 
+_WRAPPING = frozenset((WRAP, BAD_WRAP, HEADER))
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
@@ -231,9 +233,11 @@ def row_height(values: Any, widths: Sequence[float], styles: Any) -> float | Non
     without one: the lines overprint the next row); None for a single line."""
     lines = 1
     for value, width, style in zip(values, widths, styles, strict=True):
-        if style not in (WRAP, BAD_WRAP, HEADER) or not isinstance(value, str):
+        if style not in _WRAPPING or type(value) is not str:
             continue
         per_line = max(int(width * 1.1) - 1, 1)  # characters in a column `width` wide
+        if len(value) <= per_line and "\n" not in value:
+            continue  # one line (the common case: asked for every row of every sheet)
         lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
