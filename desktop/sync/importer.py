@@ -864,7 +864,14 @@ def import_package(
         raise UserError(PINNED_CHANGED)
     if dry_run:
         return dry_run_verdict(store, Path(path), passphrase=passphrase, trust_new=trust_new)
-    signed = pkg.read_signed(Path(path))
+    with pkg.read_signed(Path(path)) as signed:
+        return _import_signed(store, signed, passphrase=passphrase, trust_new=trust_new)
+
+
+def _import_signed(
+    store: Store, signed: pkg.SignedPackage, *, passphrase: str | None, trust_new: bool
+) -> dict[str, Any]:
+    """import_package's work on the opened package (closed by the caller, whatever happens)."""
     manifest = signed.manifest
     # The sender trusted now by the user's choice (--trust-new), not through another key.
     newly = any(k["introduced_by"] is None for k in keys_to_trust(store, manifest))
@@ -917,6 +924,7 @@ def dry_run_verdict(
         "refused": None,
         "sha256": file_sha256(path) if path.is_file() else None,
     }
+    signed: pkg.SignedPackage | None = None
     try:
         signed = pkg.read_signed(path)
         manifest = signed.manifest
@@ -962,6 +970,9 @@ def dry_run_verdict(
             seen["versions"] = checked.versions
     except UserError as exc:
         verdict["refused"] = verdict["refused"] or str(exc)
+    finally:
+        if signed is not None:
+            signed.zf.close()  # a refused package is not held open (Windows)
     return verdict
 
 

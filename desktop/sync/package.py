@@ -345,15 +345,19 @@ def open_zip(source: Path | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.Z
         NotImplementedError,  # a member "needing" a zip version beyond 6.3 (one byte flipped)
     ) as exc:
         raise PackageError("not_zip") from exc
-    if over_limits(0, len(infos)):
-        raise PackageError("too_many")
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
-        if not _safe_name(info.filename) or info.is_dir():
-            raise PackageError("bad_name", name=info.filename)
-        if info.filename in members:
-            raise PackageError("duplicate", name=info.filename)
-        members[info.filename] = info
+    try:
+        if over_limits(0, len(infos)):
+            raise PackageError("too_many")
+        members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if not _safe_name(info.filename) or info.is_dir():
+                raise PackageError("bad_name", name=info.filename)
+            if info.filename in members:
+                raise PackageError("duplicate", name=info.filename)
+            members[info.filename] = info
+    except BaseException:
+        zf.close()  # refused: the file is not held open (Windows could not move or delete it)
+        raise
     return zf, members
 
 
@@ -517,6 +521,14 @@ class SignedPackage:
     members: dict[str, zipfile.ZipInfo]
     manifest: dict[str, Any]
 
+    def __enter__(self) -> SignedPackage:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # Closed whatever the verdict: a refused package must not stay open (on Windows the
+        # user could not move or delete the file until the process let it go).
+        self.zf.close()
+
 
 def _check_manifest(manifest: Any) -> dict[str, Any]:
     if not isinstance(manifest, dict):
@@ -565,19 +577,25 @@ def read_signed(path: Path) -> SignedPackage:
     from desktop.sync.keys import unb64
 
     zf, members = open_zip(path)
-    if MANIFEST not in members:
-        raise PackageError("no_manifest")
-    if SIGNATURE not in members:
-        raise PackageError("no_signature")
-    manifest_bytes = read_member(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
-    signature = read_member(zf, members[SIGNATURE], 1024)
-    # Parsed before the signature can be checked (the key is inside): bounded first.
-    manifest = _check_manifest(parse_document(manifest_bytes, MANIFEST))
     try:
-        public_key = Ed25519PublicKey.from_public_bytes(unb64(manifest["source"]["public_key"], 32))
-        public_key.verify(signature, manifest_bytes)
-    except (InvalidSignature, ValueError) as exc:
-        raise PackageError("bad_signature") from exc
+        if MANIFEST not in members:
+            raise PackageError("no_manifest")
+        if SIGNATURE not in members:
+            raise PackageError("no_signature")
+        manifest_bytes = read_member(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
+        signature = read_member(zf, members[SIGNATURE], 1024)
+        # Parsed before the signature can be checked (the key is inside): bounded first.
+        manifest = _check_manifest(parse_document(manifest_bytes, MANIFEST))
+        try:
+            public_key = Ed25519PublicKey.from_public_bytes(
+                unb64(manifest["source"]["public_key"], 32)
+            )
+            public_key.verify(signature, manifest_bytes)
+        except (InvalidSignature, ValueError) as exc:
+            raise PackageError("bad_signature") from exc
+    except BaseException:
+        zf.close()
+        raise
     return SignedPackage(zf, members, manifest)
 
 

@@ -50,8 +50,8 @@ def preview_package(
     """
     if sha256 is not None and file_sha256(Path(path)) != sha256:
         raise UserError(PINNED_CHANGED)
-    signed = pkg.read_signed(Path(path))
-    manifest = signed.manifest
+    with pkg.read_signed(Path(path)) as signed:  # the manifest only; the verdict reads again
+        manifest = signed.manifest
     source = manifest["source"]
     fingerprint = fingerprint_of(unb64(source["public_key"], 32))
     trust = trust_state(store, fingerprint)
