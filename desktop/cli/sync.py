@@ -315,7 +315,11 @@ def _show_verdict(verdict: dict[str, Any], as_json: bool) -> None:
         sender = verdict["from"] or {}
         click.echo(f"Gói từ: {sender.get('name', '—')} ({verdict['fingerprint'] or '—'})")
         for key in verdict["keys_to_trust"]:
-            by = f" (do {key['introduced_by']} giới thiệu)" if key["introduced_by"] else ""
+            # The keys a package lists are introduced by its sender: named, not its id.
+            by = key["introduced_by"]
+            if by and by == sender.get("id"):
+                by = sender.get("name") or by
+            by = f" (do “{by}” giới thiệu)" if by else ""
             click.echo(f"Sẽ tin cậy: {key['name']}  {key['fingerprint']}{by}")
         click.echo(
             f"Sẽ nhập: {verdict['inserted']} mới, {verdict['updated']} cập nhật, "

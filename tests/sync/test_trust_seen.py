@@ -53,6 +53,10 @@ def test_dry_run_shows_every_key_it_would_trust_and_writes_nothing(
     assert verdict["from"]["name"] == "thu-ky" and verdict["trust"] == "unknown"
     assert verdict["fingerprint"] == s.info()["fingerprint"]
     assert verdict["refused"] is None and verdict["inserted"] > 100
+    # In words: each key the sender passes on names the sender, not its id.
+    text = r.cli("sync", "import", str(world["plan"]), "--dry-run", "--trust-new").stdout
+    line = next(x for x in text.splitlines() if "may-c" in x)
+    assert "“thu-ky” giới thiệu" in line and s.store.device_id not in line, line
     # The import then does exactly what was shown.
     result = r.cli.json("sync", "import", str(world["plan"]), "--trust-new")
     for key in ("inserted", "updated", "unchanged", "conflicts"):
