@@ -36,15 +36,10 @@ def activate(qtbot: Any, w: QWidget) -> None:
 
 
 def mnemonic(text: str) -> str | None:
-    """The letter after a single '&' ("&&" is a literal ampersand), lower case."""
-    i = 0
-    while i < len(text) - 1:
-        if text[i] == "&":
-            if text[i + 1] != "&":
-                return text[i + 1].lower()
-            i += 1
-        i += 1
-    return None
+    """The letter after a single '&' (the reading the menus' letters are given by)."""
+    from desktop.ui.common.mnemonics import mnemonic_of
+
+    return mnemonic_of(text)
 
 
 def entries(menu: QMenu) -> list[Any]:
